@@ -1,0 +1,145 @@
+package flows
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Catalog is the set of chains and contacts Vigie knows, every version of
+// every chain included. It is immutable once compiled.
+type Catalog struct {
+	versions map[string][]*Chain            // by id, newest effective date first
+	contacts map[string]map[string]*Contact // scope → id → contact
+	ids      []string
+}
+
+func newCatalog() *Catalog {
+	return &Catalog{versions: map[string][]*Chain{}, contacts: map[string]map[string]*Contact{}}
+}
+
+// ScopeNational is the scope of contacts every chain can use.
+const ScopeNational = "national"
+
+// UnknownChainError says a chain id or version is not in the catalog.
+type UnknownChainError struct {
+	ID, Version string
+	Known       []string // what is accepted instead
+}
+
+func (e *UnknownChainError) Error() string {
+	if e.Version != "" {
+		return fmt.Sprintf("chain %q has no version %q (versions: %s)", e.ID, e.Version, strings.Join(e.Known, ", "))
+	}
+	return fmt.Sprintf("unknown chain %q (known: %s)", e.ID, strings.Join(e.Known, ", "))
+}
+
+// IDs returns every chain id, sorted.
+func (c *Catalog) IDs() []string { return append([]string(nil), c.ids...) }
+
+// Versions returns every version of chain id, newest effective date first.
+func (c *Catalog) Versions(id string) []*Chain { return append([]*Chain(nil), c.versions[id]...) }
+
+// Current returns the version of chain id in force at now: the latest
+// effective date not after now, or the earliest version when all are in the
+// future (a chain that is not in force yet is better than none).
+func (c *Catalog) Current(id string, now time.Time) (*Chain, error) {
+	vs := c.versions[id]
+	if len(vs) == 0 {
+		return nil, &UnknownChainError{ID: id, Known: c.ids}
+	}
+	for _, v := range vs {
+		if !v.Effective.After(now) {
+			return v, nil
+		}
+	}
+	return vs[len(vs)-1], nil
+}
+
+// Version returns the given version of chain id: incidents pin the version
+// they were opened with.
+func (c *Catalog) Version(id, version string) (*Chain, error) {
+	vs := c.versions[id]
+	if len(vs) == 0 {
+		return nil, &UnknownChainError{ID: id, Known: c.ids}
+	}
+	var known []string
+	for _, v := range vs {
+		if v.Version == version {
+			return v, nil
+		}
+		known = append(known, v.Version)
+	}
+	return nil, &UnknownChainError{ID: id, Version: version, Known: known}
+}
+
+// Chains returns the version in force at now of every chain, sorted by id.
+func (c *Catalog) Chains(now time.Time) []*Chain {
+	out := make([]*Chain, 0, len(c.ids))
+	for _, id := range c.ids {
+		ch, _ := c.Current(id, now)
+		out = append(out, ch)
+	}
+	return out
+}
+
+// Contact returns the contact id as a chain of region sees it: the
+// region's own first, then the national one; nil when there is none.
+func (c *Catalog) Contact(region, id string) *Contact {
+	if region != "" {
+		if ct := c.contacts[region][id]; ct != nil {
+			return ct
+		}
+	}
+	return c.contacts[ScopeNational][id]
+}
+
+// Scopes returns the contact scopes, national first, then regions sorted.
+func (c *Catalog) Scopes() []string {
+	var out []string
+	for s := range c.contacts {
+		if s != ScopeNational {
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	if _, ok := c.contacts[ScopeNational]; ok {
+		out = append([]string{ScopeNational}, out...)
+	}
+	return out
+}
+
+// Contacts returns the contacts of scope, sorted by id.
+func (c *Catalog) Contacts(scope string) []*Contact {
+	var out []*Contact
+	for _, ct := range c.contacts[scope] {
+		out = append(out, ct)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+func (c *Catalog) addChain(pc *parsedChain, ch *Chain) {
+	for _, v := range c.versions[ch.ID] {
+		if v.Version == ch.Version {
+			pc.errorf("$.version", "chain %q version %q is defined twice (also in %s)", ch.ID, ch.Version, v.File)
+			return
+		}
+		if v.Effective.Equal(ch.Effective) {
+			pc.errorf("$.effective", "chain %q versions %q and %q share the effective date %s: which one is in force would be ambiguous", ch.ID, v.Version, ch.Version, ch.Effective.Format(time.DateOnly))
+			return
+		}
+	}
+	if len(c.versions[ch.ID]) == 0 {
+		c.ids = append(c.ids, ch.ID)
+	}
+	c.versions[ch.ID] = append(c.versions[ch.ID], ch)
+}
+
+func (c *Catalog) sort() {
+	sort.Strings(c.ids)
+	for _, vs := range c.versions {
+		sort.SliceStable(vs, func(i, j int) bool { return vs[i].Effective.After(vs[j].Effective) })
+	}
+}

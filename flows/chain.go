@@ -1,0 +1,179 @@
+package flows
+
+import (
+	"time"
+)
+
+// Value is an answer to a question. Questions are yes/no by default, with
+// Unknown meaning "not known yet, ask again".
+type Value string
+
+// The answers every yes/no question accepts.
+const (
+	Yes     Value = "yes"
+	No      Value = "no"
+	Unknown Value = "unknown"
+)
+
+// Chain is one compiled version of an alert chain. It is immutable once
+// compiled: the bot shares it between incidents without copying.
+type Chain struct {
+	ID          string
+	Version     string
+	Effective   time.Time // midnight UTC of the effective date
+	Region      string
+	Profile     string
+	Title       Text
+	Description Text
+	End         Text
+	Source      Source
+	File        string // the file it was loaded from, for messages
+
+	Questions []*Question // in file order
+	Steps     []*Step     // sorted by Order, then file order
+
+	questions map[string]*Question
+	steps     map[string]*Step
+}
+
+// Source is the document a chain transcribes.
+type Source struct {
+	Document string `json:"document"`
+	Ref      string `json:"ref,omitempty"`
+	Note     string `json:"note,omitempty"`
+}
+
+// Question returns the question with that id, or nil.
+func (c *Chain) Question(id string) *Question { return c.questions[id] }
+
+// Step returns the step with that id, or nil.
+func (c *Chain) Step(id string) *Step { return c.steps[id] }
+
+// Question is something the crisis cell is asked about the incident.
+type Question struct {
+	ID      string
+	Text    Text
+	Help    Text
+	Answers []Value   // allowed answers; Unknown is always among them
+	When    Condition // asked only when it holds
+	Feature string    // exists only when this switch is on
+	Reask   time.Duration
+	Source  string
+}
+
+// Allows reports whether v is one of the question's answers.
+func (q *Question) Allows(v Value) bool {
+	for _, a := range q.Answers {
+		if a == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Step is one notification or action the chain may require.
+type Step struct {
+	ID         string
+	Order      int
+	Group      Text
+	Title      Text
+	Action     Text
+	Recipients []Recipient
+	AnyOf      bool // one recipient suffices (police OR gendarmerie)
+	When       Condition
+	Feature    string
+	Deadline   Deadline
+	Remind     Remind
+	Basis      Text
+	Source     string // "chart", or the outside reference it rests on
+	Note       Text
+}
+
+// FromChart reports whether the step is drawn on the chain's source document.
+func (s *Step) FromChart() bool { return s.Source == SourceChart }
+
+// SourceChart is the source of items drawn on the chain's own document.
+const SourceChart = "chart"
+
+// Recipient is a contact and the means of reaching it that apply to a step.
+type Recipient struct {
+	Contact *Contact
+	Means   []Means
+}
+
+// Contact is an authority or service to notify.
+type Contact struct {
+	ID     string
+	Scope  string // "national" or a region id
+	Name   Text
+	About  Text
+	Means  []Means
+	Source string
+}
+
+// Means is one way of reaching a contact.
+type Means struct {
+	Kind     string `json:"kind"`
+	Value    string `json:"value"`
+	Label    Text   `json:"label,omitzero"`
+	Fallback bool   `json:"fallback,omitempty"`
+	Source   string `json:"source,omitempty"`
+}
+
+// MeansKinds lists the accepted kinds of means.
+// "other" is a channel described in words (the structure's own register,
+// the insurer named in the policy), not an address.
+var MeansKinds = []string{"portal", "form", "web", "email", "phone", "post", "chat", "other"}
+
+// Condition is a conjunction of answers: every clause must hold.
+type Condition []Clause
+
+// Clause says that question Key must be answered Value.
+type Clause struct {
+	Key   string `json:"key"`
+	Value Value  `json:"value"`
+}
+
+// DeadlineKind tells how a step's due instant is computed.
+type DeadlineKind int
+
+// The kinds of deadline.
+const (
+	// Immediate ("sans délai") is due when the step became required.
+	Immediate DeadlineKind = iota
+	// After is due Offset after T0 or after another step was done.
+	After
+	// None has no fixed instant ("dans les meilleurs délais").
+	None
+)
+
+// Deadline says when a step is due.
+type Deadline struct {
+	Kind   DeadlineKind
+	Anchor string // "t0" or a step id, for After
+	Offset time.Duration
+}
+
+// AnchorT0 is the anchor of deadlines counted from T0, the prise de
+// connaissance.
+const AnchorT0 = "t0"
+
+// String writes the deadline as it is written in chain files.
+func (d Deadline) String() string {
+	switch d.Kind {
+	case Immediate:
+		return "immediate"
+	case None:
+		return "none"
+	}
+	return d.Anchor + "+" + FormatDuration(d.Offset)
+}
+
+// Remind is a step's reminder cadence. The reminder scheduler reads it; the
+// evaluator only carries it.
+type Remind struct {
+	Every         time.Duration
+	EscalateAfter time.Duration
+	At            []time.Duration // offsets from the deadline's anchor
+	Source        string
+}

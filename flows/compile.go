@@ -1,0 +1,405 @@
+package flows
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+type parsedContacts struct {
+	*parsed
+	raw rawContacts
+}
+
+type parsedChain struct {
+	*parsed
+	raw rawChain
+}
+
+var (
+	idPattern      = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+	chainIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9_-]*$`)
+)
+
+// text checks that a required text has both languages.
+func (f *parsed) text(p string, t Text) {
+	if t.FR == "" {
+		f.errorf(p, "missing French text at %s (both fr and en are required)", p)
+	}
+	if t.EN == "" {
+		f.errorf(p, "missing English text at %s (both fr and en are required)", p)
+	}
+}
+
+// optText checks that an optional text, when given, has both languages.
+func (f *parsed) optText(p string, t Text) {
+	if !t.IsZero() {
+		f.text(p, t)
+	}
+}
+
+func (f *parsed) id(p, kind, id string) bool {
+	if !idPattern.MatchString(id) {
+		f.errorf(p, "bad %s id %q (accepted: lower-case letters, digits, - and _)", kind, id)
+		return false
+	}
+	return true
+}
+
+func (f *parsed) duration(p, s string) time.Duration {
+	if s == "" {
+		return 0
+	}
+	d, err := ParseDuration(s)
+	if err != nil {
+		f.errorf(p, "%v", err)
+	} else if d <= 0 {
+		f.errorf(p, "duration %q must be positive", s)
+	}
+	return d
+}
+
+func (c *Catalog) addContacts(pc *parsedContacts) {
+	raw := pc.raw
+	scope := raw.Scope
+	if scope != ScopeNational && !idPattern.MatchString(scope) {
+		pc.errorf("$.scope", "bad scope %q (accepted: national, or a region id such as nouvelle-aquitaine)", scope)
+		return
+	}
+	if c.contacts[scope] == nil {
+		c.contacts[scope] = map[string]*Contact{}
+	}
+	for i, rc := range raw.Contacts {
+		p := fmt.Sprintf("$.contacts[%d]", i)
+		if !pc.id(p+".id", "contact", rc.ID) {
+			continue
+		}
+		if prev := c.contacts[scope][rc.ID]; prev != nil {
+			pc.errorf(p+".id", "contact %q is defined twice in scope %s", rc.ID, scope)
+			continue
+		}
+		pc.text(p+".name", rc.Name)
+		pc.optText(p+".about", rc.About)
+		if rc.Source == "" {
+			pc.errorf(p, "contact %q has no source (accepted: chart, or the outside reference)", rc.ID)
+		}
+		if len(rc.Means) == 0 {
+			pc.errorf(p, "contact %q has no means of reaching it", rc.ID)
+		}
+		ct := &Contact{ID: rc.ID, Scope: scope, Name: rc.Name, About: rc.About, Source: rc.Source}
+		for j, rm := range rc.Means {
+			mp := fmt.Sprintf("%s.means[%d]", p, j)
+			if !slices.Contains(MeansKinds, rm.Kind) {
+				pc.errorf(mp+".kind", "unknown means kind %q (accepted: %s)", rm.Kind, strings.Join(MeansKinds, ", "))
+			}
+			if rm.Value == "" {
+				pc.errorf(mp, "means of %q has no value", rc.ID)
+			}
+			if strings.HasPrefix(strings.ToLower(rm.Value), "mailto:") {
+				pc.errorf(mp+".value", "write the plain address, not a mailto: link (%q)", rm.Value)
+			}
+			pc.optText(mp+".label", rm.Label)
+			ct.Means = append(ct.Means, Means{Kind: rm.Kind, Value: rm.Value, Label: rm.Label, Fallback: rm.Fallback, Source: rm.Source})
+		}
+		c.contacts[scope][rc.ID] = ct
+	}
+}
+
+// compileChain validates a decoded chain and builds its immutable form. It
+// returns nil when the chain has errors (recorded in pc).
+func compileChain(pc *parsedChain, cat *Catalog) *Chain {
+	raw := pc.raw
+	before := len(pc.errs)
+	if !chainIDPattern.MatchString(raw.ID) {
+		pc.errorf("$.id", "bad chain id %q (accepted: scope/name in lower case, such as nouvelle-aquitaine/ose)", raw.ID)
+	}
+	if raw.Version == "" {
+		pc.errorf("$.version", "missing version")
+	}
+	eff, err := time.Parse(time.DateOnly, raw.Effective)
+	if err != nil {
+		pc.errorf("$.effective", "bad effective date %q (accepted: YYYY-MM-DD)", raw.Effective)
+	}
+	if raw.Region != "" && cat.contacts[raw.Region] == nil {
+		pc.errorf("$.region", "no contacts file for region %q (known scopes: %s)", raw.Region, strings.Join(cat.Scopes(), ", "))
+	}
+	if raw.Profile != "" && !idPattern.MatchString(raw.Profile) {
+		pc.errorf("$.profile", "bad profile %q", raw.Profile)
+	}
+	pc.text("$.title", raw.Title)
+	pc.optText("$.description", raw.Description)
+	pc.text("$.end", raw.End)
+	if raw.Source.Document == "" {
+		pc.errorf("$.source", "missing source.document: the document this chain transcribes")
+	}
+	c := &Chain{
+		ID: raw.ID, Version: raw.Version, Effective: eff, Region: raw.Region, Profile: raw.Profile,
+		Title: raw.Title, Description: raw.Description, End: raw.End, File: pc.name,
+		Source:    Source{Document: raw.Source.Document, Ref: raw.Source.Ref, Note: raw.Source.Note},
+		questions: map[string]*Question{}, steps: map[string]*Step{},
+	}
+	if len(raw.Steps) == 0 {
+		pc.errorf("$.steps", "chain %q has no steps", raw.ID)
+	}
+	// Ids first, so that conditions may name questions defined further down.
+	for i, rq := range raw.Questions {
+		p := fmt.Sprintf("$.questions[%d]", i)
+		if !pc.id(p+".id", "question", rq.ID) {
+			continue
+		}
+		if c.questions[rq.ID] != nil {
+			pc.errorf(p+".id", "duplicate question id %q", rq.ID)
+			continue
+		}
+		q := &Question{ID: rq.ID, Text: rq.Text, Help: rq.Help, Feature: rq.Feature, Source: rq.Source}
+		q.Answers = []Value{Yes, No, Unknown}
+		if len(rq.Answers) > 0 {
+			q.Answers = nil
+			for j, a := range rq.Answers {
+				// oui/non in a file mean yes/no, as they do in commands.
+				if pc.id(fmt.Sprintf("%s.answers[%d]", p, j), "answer", a) && !slices.Contains(q.Answers, NormalizeValue(a)) {
+					q.Answers = append(q.Answers, NormalizeValue(a))
+				}
+			}
+			if !slices.Contains(q.Answers, Unknown) {
+				q.Answers = append(q.Answers, Unknown)
+			}
+		}
+		c.questions[q.ID] = q
+		c.Questions = append(c.Questions, q)
+	}
+	for i, rs := range raw.Steps {
+		p := fmt.Sprintf("$.steps[%d]", i)
+		if !pc.id(p+".id", "step", rs.ID) {
+			continue
+		}
+		if rs.ID == AnchorT0 {
+			pc.errorf(p+".id", "step id %q is reserved for T0", rs.ID)
+			continue
+		}
+		if c.steps[rs.ID] != nil {
+			pc.errorf(p+".id", "duplicate step id %q", rs.ID)
+			continue
+		}
+		s := &Step{ID: rs.ID}
+		c.steps[s.ID] = s
+		c.Steps = append(c.Steps, s)
+	}
+	done := map[string]bool{} // the first definition of a duplicated id wins
+	for i, rq := range raw.Questions {
+		p := fmt.Sprintf("$.questions[%d]", i)
+		q := c.questions[rq.ID]
+		if q == nil || done["q:"+rq.ID] {
+			continue
+		}
+		done["q:"+rq.ID] = true
+		pc.text(p+".text", rq.Text)
+		pc.optText(p+".help", rq.Help)
+		if rq.Source == "" {
+			pc.errorf(p, "question %q has no source (accepted: chart, or the outside reference)", rq.ID)
+		}
+		if rq.Feature != "" {
+			pc.id(p+".feature", "feature", rq.Feature)
+		}
+		q.When = pc.condition(p+".when", rq.When, c)
+		q.Reask = pc.duration(p+".reask", rq.Reask)
+	}
+	for i, rs := range raw.Steps {
+		p := fmt.Sprintf("$.steps[%d]", i)
+		s := c.steps[rs.ID]
+		if s == nil || done["s:"+rs.ID] {
+			continue
+		}
+		done["s:"+rs.ID] = true
+		pc.compileStep(p, rs, s, c, cat)
+	}
+	if len(pc.errs) > before {
+		// The graph checks follow references: they need them valid.
+		return nil
+	}
+	pc.checkGraph(c)
+	if len(pc.errs) > before {
+		return nil
+	}
+	sort.SliceStable(c.Steps, func(i, j int) bool { return c.Steps[i].Order < c.Steps[j].Order })
+	return c
+}
+
+func (pc *parsedChain) compileStep(p string, rs rawStep, s *Step, c *Chain, cat *Catalog) {
+	if rs.Order <= 0 {
+		pc.errorf(p+".order", "step %q needs an order of 1 or more (the chart's numbering)", rs.ID)
+	}
+	pc.text(p+".title", rs.Title)
+	pc.optText(p+".group", rs.Group)
+	pc.optText(p+".action", rs.Action)
+	pc.optText(p+".note", rs.Note)
+	pc.text(p+".basis", rs.Basis)
+	if rs.Source == "" {
+		pc.errorf(p, "step %q has no source (accepted: chart, or the outside reference)", rs.ID)
+	}
+	if rs.Feature != "" {
+		pc.id(p+".feature", "feature", rs.Feature)
+	}
+	if len(rs.Recipients) == 0 {
+		pc.errorf(p+".recipients", "step %q has no recipients", rs.ID)
+	}
+	*s = Step{ID: rs.ID, Order: rs.Order, Group: rs.Group, Title: rs.Title, Action: rs.Action,
+		Feature: rs.Feature, Basis: rs.Basis, Source: rs.Source, Note: rs.Note}
+	for j, rr := range rs.Recipients {
+		rp := fmt.Sprintf("%s.recipients[%d]", p, j)
+		ct := cat.Contact(c.Region, rr.Contact)
+		if ct == nil {
+			pc.errorf(rp+".contact", "unknown contact %q (define it in the contacts file of %s)", rr.Contact, scopeName(c.Region))
+			continue
+		}
+		r := Recipient{Contact: ct, Means: ct.Means}
+		if len(rr.Means) > 0 {
+			r.Means = nil
+			for k, kind := range rr.Means {
+				found := false
+				for _, m := range ct.Means {
+					if m.Kind == kind {
+						r.Means = append(r.Means, m)
+						found = true
+					}
+				}
+				if !found {
+					pc.errorf(fmt.Sprintf("%s.means[%d]", rp, k), "contact %q has no means of kind %q (it has: %s)", ct.ID, kind, meansKinds(ct))
+				}
+			}
+		}
+		s.Recipients = append(s.Recipients, r)
+	}
+	switch rs.Choose {
+	case "", "all":
+	case "one":
+		s.AnyOf = true
+		if len(rs.Recipients) < 2 {
+			pc.errorf(p+".choose", "choose: one needs at least two recipients to choose from")
+		}
+	default:
+		pc.errorf(p+".choose", "unknown choose %q (accepted: all, one)", rs.Choose)
+	}
+	s.When = pc.condition(p+".when", rs.When, c)
+	s.Deadline = pc.deadline(p+".deadline", rs.Deadline, s, c)
+	s.Remind = Remind{
+		Every:         pc.duration(p+".remind.every", rs.Remind.Every),
+		EscalateAfter: pc.duration(p+".remind.escalate_after", rs.Remind.EscalateAfter),
+		Source:        rs.Remind.Source,
+	}
+	bad := false
+	for k, a := range rs.Remind.At {
+		d := pc.duration(fmt.Sprintf("%s.remind.at[%d]", p, k), a)
+		bad = bad || d <= 0
+		s.Remind.At = append(s.Remind.At, d)
+	}
+	if !bad && !slices.IsSorted(s.Remind.At) {
+		pc.errorf(p+".remind.at", "reminder offsets must be in increasing order")
+	}
+}
+
+func scopeName(region string) string {
+	if region == "" {
+		return ScopeNational
+	}
+	return region + " or " + ScopeNational
+}
+
+func meansKinds(ct *Contact) string {
+	var ks []string
+	for _, m := range ct.Means {
+		if !slices.Contains(ks, m.Kind) {
+			ks = append(ks, m.Kind)
+		}
+	}
+	return strings.Join(ks, ", ")
+}
+
+// condition compiles a `when` map, checking that every key is a question of
+// the chain and every value one of its answers.
+func (f *parsed) condition(p string, when map[string]string, c *Chain) Condition {
+	var cond Condition
+	keys := make([]string, 0, len(when))
+	for key := range when {
+		keys = append(keys, key)
+	}
+	sort.Strings(keys)
+	for _, key := range keys {
+		v := when[key]
+		q := c.questions[key]
+		if q == nil {
+			f.errorf(p+"."+key, "condition on unknown question %q (questions: %s)", key, questionIDs(c))
+			continue
+		}
+		val := q.Normalize(v)
+		if val == Unknown {
+			f.errorf(p+"."+key, "a condition cannot require %q: it means not answered yet", v)
+			continue
+		}
+		if !q.Allows(val) {
+			f.errorf(p+"."+key, "question %q does not accept %q (accepted: %s)", key, v, valuesString(q.Answers))
+			continue
+		}
+		cond = append(cond, Clause{Key: key, Value: val})
+	}
+	return cond
+}
+
+func questionIDs(c *Chain) string {
+	ids := make([]string, len(c.Questions))
+	for i, q := range c.Questions {
+		ids[i] = q.ID
+	}
+	if len(ids) == 0 {
+		return "none"
+	}
+	return strings.Join(ids, ", ")
+}
+
+func valuesString(vs []Value) string {
+	ss := make([]string, len(vs))
+	for i, v := range vs {
+		ss[i] = string(v)
+	}
+	return strings.Join(ss, ", ")
+}
+
+// deadline parses "immediate", "none", "t0+72h" or "STEP+30d".
+func (f *parsed) deadline(p, s string, step *Step, c *Chain) Deadline {
+	switch s {
+	case "immediate":
+		return Deadline{Kind: Immediate}
+	case "none":
+		return Deadline{Kind: None}
+	case "":
+		f.errorf(p, "step %q has no deadline (accepted: immediate, none, t0+DURATION, STEP+DURATION)", step.ID)
+		return Deadline{Kind: None}
+	}
+	anchor, dur, ok := strings.Cut(s, "+")
+	if !ok {
+		f.errorf(p, "bad deadline %q (accepted: immediate, none, t0+DURATION, STEP+DURATION)", s)
+		return Deadline{Kind: None}
+	}
+	anchor = strings.TrimSpace(anchor)
+	if strings.EqualFold(anchor, AnchorT0) {
+		anchor = AnchorT0
+	} else if c.steps[anchor] == nil {
+		f.errorf(p, "deadline counts from unknown step %q (accepted: t0 or a step id of this chain)", anchor)
+	} else if anchor == step.ID {
+		f.errorf(p, "step %q cannot count its deadline from itself", step.ID)
+	}
+	dur = strings.TrimSpace(dur)
+	if dur == "" {
+		f.errorf(p, "deadline %q has no duration after \"+\" (accepted: t0+72h, STEP+30d)", s)
+		return Deadline{Kind: None}
+	}
+	// "+0m" after a step is "sans délai once that step is done".
+	off, err := ParseDuration(dur)
+	if err != nil {
+		f.errorf(p, "%v", err)
+	}
+	return Deadline{Kind: After, Anchor: anchor, Offset: off}
+}

@@ -1,0 +1,99 @@
+package flows
+
+// This file holds the YAML schema: the raw shapes decoded strictly from the
+// files under flows/builtin (and any file given to `vigie flows validate`).
+// They are checked by compile.go and graphcheck.go and compiled into the immutable types of
+// chain.go; nothing outside this package sees them.
+
+// rawHeader is read first to know what a file holds.
+type rawHeader struct {
+	Kind string `yaml:"kind"`
+}
+
+// rawContacts is a contacts file: kind "contacts", scope "national" or a
+// region id such as "nouvelle-aquitaine".
+type rawContacts struct {
+	Kind     string       `yaml:"kind"`
+	Scope    string       `yaml:"scope"`
+	Source   string       `yaml:"source"`
+	Contacts []rawContact `yaml:"contacts"`
+}
+
+type rawContact struct {
+	ID     string     `yaml:"id"`
+	Name   Text       `yaml:"name"`
+	About  Text       `yaml:"about"`
+	Means  []rawMeans `yaml:"means"`
+	Source string     `yaml:"source"`
+}
+
+// rawMeans is one way of reaching a contact. Kind is one of MeansKinds.
+type rawMeans struct {
+	Kind     string `yaml:"kind"`
+	Value    string `yaml:"value"`
+	Label    Text   `yaml:"label"`
+	Fallback bool   `yaml:"fallback"`
+	Source   string `yaml:"source"`
+}
+
+// rawChain is a chain file: kind "chain".
+type rawChain struct {
+	Kind        string        `yaml:"kind"`
+	ID          string        `yaml:"id"`
+	Version     string        `yaml:"version"`
+	Effective   string        `yaml:"effective"`
+	Region      string        `yaml:"region"`
+	Profile     string        `yaml:"profile"`
+	Title       Text          `yaml:"title"`
+	Description Text          `yaml:"description"`
+	Source      rawSource     `yaml:"source"`
+	Questions   []rawQuestion `yaml:"questions"`
+	Steps       []rawStep     `yaml:"steps"`
+	End         Text          `yaml:"end"`
+}
+
+type rawSource struct {
+	Document string `yaml:"document"`
+	Ref      string `yaml:"ref"`
+	Note     string `yaml:"note"`
+}
+
+type rawQuestion struct {
+	ID      string            `yaml:"id"`
+	Text    Text              `yaml:"text"`
+	Help    Text              `yaml:"help"`
+	Answers []string          `yaml:"answers"`
+	When    map[string]string `yaml:"when"`
+	Feature string            `yaml:"feature"`
+	Reask   string            `yaml:"reask"`
+	Source  string            `yaml:"source"`
+}
+
+type rawStep struct {
+	ID         string            `yaml:"id"`
+	Order      int               `yaml:"order"`
+	Group      Text              `yaml:"group"`
+	Title      Text              `yaml:"title"`
+	Action     Text              `yaml:"action"`
+	Recipients []rawRecipient    `yaml:"recipients"`
+	Choose     string            `yaml:"choose"`
+	When       map[string]string `yaml:"when"`
+	Feature    string            `yaml:"feature"`
+	Deadline   string            `yaml:"deadline"`
+	Remind     rawRemind         `yaml:"remind"`
+	Basis      Text              `yaml:"basis"`
+	Source     string            `yaml:"source"`
+	Note       Text              `yaml:"note"`
+}
+
+type rawRecipient struct {
+	Contact string   `yaml:"contact"`
+	Means   []string `yaml:"means"`
+}
+
+type rawRemind struct {
+	Every         string   `yaml:"every"`
+	EscalateAfter string   `yaml:"escalate_after"`
+	At            []string `yaml:"at"`
+	Source        string   `yaml:"source"`
+}
