@@ -1,0 +1,86 @@
+package bot
+
+import (
+	"context"
+	"strings"
+
+	"github.com/vigie-sante/vigie/flows"
+)
+
+// answer records an answer to one of the chain's questions. A revision is a
+// new record; answering the same value again changes nothing (a double
+// click must not log twice).
+func (b *Bot) answer(ctx context.Context, r *request) (Reply, error) {
+	if len(r.cmd.args) != 2 {
+		return Reply{}, uerr(EInvalid, r.lang, "err.answer_usage")
+	}
+	key, raw := strings.ToLower(r.cmd.args[0]), r.cmd.args[1]
+	var (
+		q   *flows.Question
+		val flows.Value
+	)
+	inc, err := b.change(ctx, r, func(inc *Incident, c *flows.Chain) ([]Entry, error) {
+		if c == nil {
+			return nil, uerr(EConflict, r.lang, "err.no_chain", inc.ID, strings.Join(b.cat.IDs(), ", "))
+		}
+		v, err := c.ParseAnswer(key, raw)
+		if err != nil {
+			return nil, uerr(EInvalid, r.lang, "err.bad_answer", err.Error())
+		}
+		q, val = c.Question(key), v
+		if !b.asked(c, inc, q) {
+			return nil, uerr(EConflict, r.lang, "err.not_asked", key, q.When.String())
+		}
+		if prev, ok := inc.Answer(key); ok && prev.Value == v {
+			return nil, uerr(EConflict, r.lang, "err.same_answer", q.Text.In(r.lang), valueText(v, r.lang), prev.By.String(), b.when(prev.At, r.lang))
+		}
+		if inc.Answers == nil {
+			inc.Answers = map[string][]AnswerRecord{}
+		}
+		prev, revised := inc.Answer(key)
+		inc.Answers[key] = append(inc.Answers[key], AnswerRecord{Value: v, By: r.ev.User, At: r.now})
+		data := map[string]string{"key": key, "value": string(v)}
+		text := tr(b.cfg.Lang, "log.answer", q.Text.In(b.cfg.Lang), valueText(v, b.cfg.Lang))
+		if revised {
+			data["previous"] = string(prev.Value)
+			text = tr(b.cfg.Lang, "log.answer_revised", q.Text.In(b.cfg.Lang), valueText(prev.Value, b.cfg.Lang), valueText(v, b.cfg.Lang))
+		}
+		return []Entry{r.entry(KindAnswer, text, data)}, nil
+	})
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Text: tr(r.lang, "answer.ok", inc.ID, q.Text.In(r.lang), valueText(val, r.lang))}, nil
+}
+
+// asked reports whether q is asked given the incident's answers: a question
+// whose own condition fails is not. Its answer may still be revised while
+// its condition holds.
+func (b *Bot) asked(c *flows.Chain, inc *Incident, q *flows.Question) bool {
+	if q.Feature != "" && !inc.Features[q.Feature] {
+		return false
+	}
+	in := inc.Inputs()
+	for _, cl := range q.When {
+		a, ok := in.Answers[cl.Key]
+		if !ok || a.Value != cl.Value {
+			return false
+		}
+		if !b.asked(c, inc, c.Question(cl.Key)) {
+			return false
+		}
+	}
+	return true
+}
+
+func valueText(v flows.Value, lang Lang) string {
+	switch v {
+	case flows.Yes:
+		return tr(lang, "value.yes")
+	case flows.No:
+		return tr(lang, "value.no")
+	case flows.Unknown:
+		return tr(lang, "value.unknown")
+	}
+	return string(v)
+}

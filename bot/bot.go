@@ -1,0 +1,241 @@
+package bot
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vigie-sante/vigie/flows"
+)
+
+// Lang is a language of the bot: French first, English second.
+type Lang = flows.Lang
+
+// Chat is what the bot needs from a chat platform. Each adapter implements
+// it; optional abilities are separate interfaces found by type assertion.
+type Chat interface {
+	// Post posts m in channel and returns the platform's reference to it.
+	Post(ctx context.Context, channel string, m Message) (ref string, err error)
+	// Update replaces the message ref of channel with m.
+	Update(ctx context.Context, channel, ref string, m Message) error
+}
+
+// Uploader is a Chat that can hand a file to a channel. The terminal writes
+// it to the data directory and says where.
+type Uploader interface {
+	Upload(ctx context.Context, channel, name string, data []byte) (where string, err error)
+}
+
+// Event is something a person did in the chat: a typed command, a click on
+// a button (whose action is a command), or a dialog submitted.
+type Event struct {
+	Channel string
+	User    User
+	// Text is the command: what was typed after the trigger, or a button's
+	// action, or the action of the dialog submitted.
+	Text string
+	// Fields are a submitted dialog's values by field name.
+	Fields map[string]string
+	// Dialogs says the platform can open a dialog in answer to this event.
+	Dialogs bool
+	// Lang is the person's language when the platform says it; zero: the
+	// deployment's.
+	Lang Lang
+}
+
+// Reply is the bot's answer to the person who acted; the channel sees the
+// cards, updated in place.
+type Reply struct {
+	Text    string   // shown to the person only
+	Message *Message // a fuller answer shown to the person only (status, help)
+	Dialog  *Dialog  // a dialog to open instead of answering
+	Error   bool     // the event was refused; nothing changed
+}
+
+// Config is the deployment's choices that the bot reads.
+type Config struct {
+	Lang    Lang   // default language: French
+	Trigger string // the slash command, "/incident" by default
+	// Chain is the chain of the deployment's organisation profile, such as
+	// nouvelle-aquitaine/es-esms; empty: the card asks the structure type.
+	Chain    string
+	Features map[string]bool // chain switches on by default (nis2)
+	Now      func() time.Time
+}
+
+// Bot runs the conversation of the crisis cell.
+type Bot struct {
+	cfg   Config
+	store Store
+	chat  Chat
+	cat   *flows.Catalog
+	key   ed25519.PrivateKey
+	log   *slog.Logger
+	now   func() time.Time
+
+	// refreshMu serializes card refreshes so that an older rendering never
+	// overwrites a newer one.
+	refreshMu sync.Mutex
+}
+
+// New returns a bot. key signs the head of exported main courantes.
+func New(cfg Config, store Store, chat Chat, cat *flows.Catalog, key ed25519.PrivateKey, log *slog.Logger) *Bot {
+	if cfg.Lang == "" {
+		cfg.Lang = flows.FR
+	}
+	if cfg.Trigger == "" {
+		cfg.Trigger = "/incident"
+	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Bot{cfg: cfg, store: store, chat: chat, cat: cat, key: key, log: log, now: now}
+}
+
+// request is one event being handled.
+type request struct {
+	ev   Event
+	cmd  *command
+	lang Lang
+	now  time.Time // read once per event
+}
+
+type handler func(b *Bot, ctx context.Context, r *request) (Reply, error)
+
+var handlers map[string]handler
+
+func init() {
+	handlers = map[string]handler{
+		"open":   (*Bot).open,
+		"status": (*Bot).status,
+		"answer": (*Bot).answer,
+		"done":   (*Bot).done,
+		"na":     (*Bot).notApplicable,
+		"snooze": (*Bot).snooze,
+		"note":   (*Bot).note,
+		"point":  (*Bot).point,
+		"t0":     (*Bot).setT0,
+		"export": (*Bot).export,
+		"close":  (*Bot).close,
+		"help":   (*Bot).help,
+		"chain":  (*Bot).setChain,
+	}
+}
+
+// Handle runs one event and returns the answer for the person who acted.
+// State changes are durable before Handle returns: a reply that says
+// something was done means it was stored.
+func (b *Bot) Handle(ctx context.Context, ev Event) Reply {
+	lang := ev.Lang
+	if lang == "" {
+		lang = b.cfg.Lang
+	}
+	// What reaches the main courante must be valid UTF-8: exports carry it
+	// as JSON, and a person must read what was hashed.
+	ev.Text = strings.ToValidUTF8(ev.Text, "\uFFFD")
+	for k, v := range ev.Fields {
+		ev.Fields[k] = strings.ToValidUTF8(v, "\uFFFD")
+	}
+	cmd, err := parseCommand(ev.Text, lang)
+	if err != nil {
+		return b.fail(ev, lang, err)
+	}
+	for k, v := range ev.Fields {
+		cmd.opts[k] = v
+	}
+	r := &request{ev: ev, cmd: cmd, lang: lang, now: b.now().UTC()}
+	reply, err := handlers[cmd.verb](b, ctx, r)
+	if err != nil {
+		return b.fail(ev, lang, err)
+	}
+	return reply
+}
+
+func (b *Bot) fail(ev Event, lang Lang, err error) Reply {
+	if msg, ok := ErrorMessage(err); ok {
+		return Reply{Text: "⚠️ " + msg, Error: true}
+	}
+	b.log.Error("handle event", "channel", ev.Channel, "user", ev.User.ID, "err", err)
+	return Reply{Text: "⚠️ " + tr(lang, "err.internal"), Error: true}
+}
+
+// target finds the incident a command is about: the one named with #ID, or
+// the open incident of the channel.
+func (b *Bot) target(ctx context.Context, r *request) (*Incident, error) {
+	if id := r.cmd.incident; id != "" {
+		inc, err := b.store.Incident(ctx, id)
+		if errors.Is(err, ErrNotFound) {
+			return nil, uerr(ENotFound, r.lang, "err.no_incident", id)
+		}
+		return inc, err
+	}
+	open, err := b.store.Open(ctx, r.ev.Channel)
+	if err != nil {
+		return nil, err
+	}
+	switch len(open) {
+	case 0:
+		return nil, uerr(ENotFound, r.lang, "err.none_open", b.cfg.Trigger)
+	case 1:
+		return open[0], nil
+	}
+	ids := ""
+	for i, inc := range open {
+		if i > 0 {
+			ids += ", "
+		}
+		ids += "#" + inc.ID
+	}
+	return nil, uerr(EInvalid, r.lang, "err.several_open", ids)
+}
+
+// chainOf returns the pinned chain of an incident, or nil when the
+// structure's type has not been chosen yet.
+func (b *Bot) chainOf(inc *Incident) (*flows.Chain, error) {
+	if inc.Chain == "" {
+		return nil, nil
+	}
+	c, err := b.cat.Version(inc.Chain, inc.Version)
+	if err != nil {
+		return nil, fmt.Errorf("incident %s: pinned chain: %w", inc.ID, err)
+	}
+	return c, nil
+}
+
+// change runs fn on the target incident in one store transaction, refusing
+// closed incidents, then refreshes its cards.
+func (b *Bot) change(ctx context.Context, r *request, fn func(inc *Incident, c *flows.Chain) ([]Entry, error)) (*Incident, error) {
+	target, err := b.target(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	inc, err := b.store.Update(ctx, target.ID, func(inc *Incident) ([]Entry, error) {
+		if inc.Status == StatusClosed {
+			return nil, uerr(EConflict, r.lang, "err.closed", inc.ID)
+		}
+		c, err := b.chainOf(inc)
+		if err != nil {
+			return nil, err
+		}
+		return fn(inc, c)
+	})
+	if err != nil {
+		return nil, err
+	}
+	b.refresh(ctx, inc.ID)
+	return inc, nil
+}
+
+// entry makes a main-courante entry by the person acting now.
+func (r *request) entry(kind, text string, data map[string]string) Entry {
+	return Entry{Time: r.now, Actor: r.ev.User.String(), Kind: kind, Text: text, Data: data}
+}

@@ -1,0 +1,257 @@
+package bottest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/vigie-sante/vigie/bot"
+)
+
+var _ bot.Store = (*Store)(nil)
+
+// Store is an in-memory bot.Store with the semantics of internal/boltstore
+// (checked by internal/storetest): IDs per year, sealed entries, the open
+// index, and failed updates that change nothing. It keeps incidents and
+// entries as JSON, as bbolt does, so that a caller mutating what it passed
+// in or got back never changes the store, and so that what a test reads
+// back is exactly what a JSON round trip preserves.
+type Store struct {
+	// Replay, set before use, makes Update run fn twice on fresh copies and
+	// keep only the second run, as boltstore's group commit may: a fn with
+	// effects beyond the incident it is given shows up in tests.
+	Replay bool
+
+	mu        sync.Mutex          // guards all following fields
+	incidents map[string][]byte   // ID → JSON of the incident
+	logs      map[string][][]byte // ID → JSON of each entry; index = seq-1
+	seq       map[int]uint64      // year → last number allocated
+}
+
+// NewStore returns an empty store.
+func NewStore() *Store {
+	return &Store{incidents: map[string][]byte{}, logs: map[string][][]byte{}, seq: map[int]uint64{}}
+}
+
+// Create implements bot.Store.
+func (s *Store) Create(ctx context.Context, inc *bot.Incident, entries []bot.Entry) (*bot.Incident, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("bottest: create: %w", err)
+	}
+	if inc == nil {
+		return nil, errors.New("bottest: create: nil incident")
+	}
+	if inc.OpenedAt.IsZero() {
+		return nil, errors.New("bottest: create: incident has no OpenedAt (its year makes the ID)")
+	}
+	if err := checkChannel(inc.Channel); err != nil {
+		return nil, fmt.Errorf("bottest: create: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fresh, err := clone(inc)
+	if err != nil {
+		return nil, fmt.Errorf("bottest: create: %w", err)
+	}
+	year := fresh.OpenedAt.UTC().Year()
+	fresh.ID = fmt.Sprintf("%04d-%04d", year, s.seq[year]+1)
+	if fresh.Status == "" {
+		fresh.Status = bot.StatusOpen
+	}
+	es := append([]bot.Entry(nil), entries...)
+	fresh.Head = bot.Seal(bot.Head{}, fresh.ID, es)
+	raw, log, err := encode(fresh, es)
+	if err != nil {
+		return nil, fmt.Errorf("bottest: create: %w", err)
+	}
+	s.seq[year]++
+	s.incidents[fresh.ID] = raw
+	s.logs[fresh.ID] = log
+	return fresh, nil
+}
+
+// Incident implements bot.Store.
+func (s *Store) Incident(ctx context.Context, id string) (*bot.Incident, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("bottest: incident %s: %w", id, err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	inc, err := s.get(id)
+	if err != nil {
+		return nil, fmt.Errorf("bottest: incident %s: %w", id, err)
+	}
+	return inc, nil
+}
+
+// Update implements bot.Store. fn runs with the store locked: like bbolt's
+// write transaction, it must not call the store.
+func (s *Store) Update(ctx context.Context, id string, fn func(*bot.Incident) ([]bot.Entry, error)) (*bot.Incident, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("bottest: update %s: %w", id, err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.Replay {
+		if inc, err := s.get(id); err == nil {
+			_, _ = fn(inc) // discarded, as a rolled-back batch attempt is
+		}
+	}
+	inc, err := s.get(id)
+	if err != nil {
+		return nil, fmt.Errorf("bottest: update %s: %w", id, err)
+	}
+	head := inc.Head
+	entries, err := fn(inc)
+	if err != nil {
+		return nil, err
+	}
+	if inc.ID != id {
+		return nil, fmt.Errorf("bottest: update %s: fn changed the ID to %q", id, inc.ID)
+	}
+	if err := checkChannel(inc.Channel); err != nil {
+		return nil, fmt.Errorf("bottest: update %s: %w", id, err)
+	}
+	es := append([]bot.Entry(nil), entries...)
+	inc.Head = bot.Seal(head, id, es)
+	raw, log, err := encode(inc, es)
+	if err != nil {
+		return nil, fmt.Errorf("bottest: update %s: %w", id, err)
+	}
+	s.incidents[id] = raw
+	s.logs[id] = append(s.logs[id], log...)
+	return inc, nil
+}
+
+// Entries implements bot.Store.
+func (s *Store) Entries(ctx context.Context, id string, after uint64, limit int) ([]bot.Entry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("bottest: entries %s: %w", id, err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	log, ok := s.logs[id]
+	if !ok {
+		return nil, fmt.Errorf("bottest: entries %s: %w", id, bot.ErrNotFound)
+	}
+	var out []bot.Entry
+	for i := after; i < uint64(len(log)); i++ {
+		if limit > 0 && len(out) >= limit {
+			break
+		}
+		var e bot.Entry
+		if err := json.Unmarshal(log[i], &e); err != nil {
+			return nil, fmt.Errorf("bottest: entries %s: %w", id, err)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// Open implements bot.Store: open incidents of channel (all with ""),
+// oldest first by OpenedAt then ID.
+func (s *Store) Open(ctx context.Context, channel string) ([]*bot.Incident, error) {
+	all, err := s.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []*bot.Incident
+	for _, inc := range all {
+		if inc.Status == bot.StatusOpen && (channel == "" || inc.Channel == channel) {
+			out = append(out, inc)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].OpenedAt.Equal(out[j].OpenedAt) {
+			return out[i].OpenedAt.Before(out[j].OpenedAt)
+		}
+		return idLess(out[i].ID, out[j].ID)
+	})
+	return out, nil
+}
+
+// All returns every incident in ID order, like boltstore's All.
+func (s *Store) All(ctx context.Context) ([]*bot.Incident, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("bottest: all incidents: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]*bot.Incident, 0, len(s.incidents))
+	for id := range s.incidents {
+		inc, err := s.get(id)
+		if err != nil {
+			return nil, fmt.Errorf("bottest: all incidents: %w", err)
+		}
+		out = append(out, inc)
+	}
+	sort.Slice(out, func(i, j int) bool { return idLess(out[i].ID, out[j].ID) })
+	return out, nil
+}
+
+// get decodes a fresh copy of the incident; s.mu must be held.
+func (s *Store) get(id string) (*bot.Incident, error) {
+	raw, ok := s.incidents[id]
+	if !ok {
+		return nil, bot.ErrNotFound
+	}
+	inc := new(bot.Incident)
+	if err := json.Unmarshal(raw, inc); err != nil {
+		return nil, err
+	}
+	return inc, nil
+}
+
+// encode returns the JSON of the incident and of each entry, all before
+// anything is stored, so that a failure leaves the store as it was.
+func encode(inc *bot.Incident, es []bot.Entry) ([]byte, [][]byte, error) {
+	raw, err := json.Marshal(inc)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([][]byte, 0, len(es))
+	for i := range es {
+		b, err := json.Marshal(&es[i])
+		if err != nil {
+			return nil, nil, err
+		}
+		out = append(out, b)
+	}
+	return raw, out, nil
+}
+
+func clone(inc *bot.Incident) (*bot.Incident, error) {
+	raw, err := json.Marshal(inc)
+	if err != nil {
+		return nil, err
+	}
+	out := new(bot.Incident)
+	return out, json.Unmarshal(raw, out)
+}
+
+func checkChannel(ch string) error {
+	if strings.IndexByte(ch, 0) >= 0 {
+		return fmt.Errorf("channel %q contains a NUL byte", ch)
+	}
+	return nil
+}
+
+// idLess orders IDs by year then number: 2026-9999 before 2026-10000.
+func idLess(a, b string) bool {
+	ay, an, _ := strings.Cut(a, "-")
+	by, bn, _ := strings.Cut(b, "-")
+	if ay != by {
+		yA, _ := strconv.Atoi(ay)
+		yB, _ := strconv.Atoi(by)
+		return yA < yB
+	}
+	if len(an) != len(bn) {
+		return len(an) < len(bn)
+	}
+	return an < bn
+}

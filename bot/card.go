@@ -1,0 +1,147 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/vigie-sante/vigie/flows"
+)
+
+// Message roles: the incident card and its checklist, each one message
+// edited in place.
+const (
+	RoleCard      = "card"
+	RoleChecklist = "checklist"
+)
+
+// refresh re-renders an incident's card and checklist and edits them in
+// place, posting them the first time. Chat trouble is logged, not returned:
+// the action it follows is already stored, and the next refresh catches up.
+func (b *Bot) refresh(ctx context.Context, id string) {
+	b.refreshMu.Lock()
+	defer b.refreshMu.Unlock()
+	inc, err := b.store.Incident(ctx, id)
+	if err != nil {
+		b.log.Error("refresh: read incident", "incident", id, "err", err)
+		return
+	}
+	lang := b.cfg.Lang
+	now := b.now().UTC()
+	c, err := b.chainOf(inc)
+	if err != nil {
+		b.log.Error("refresh: chain", "incident", id, "err", err)
+		return
+	}
+	msgs := map[string]Message{RoleCard: b.Card(inc, c, now, lang)}
+	if c != nil {
+		msgs[RoleChecklist] = b.Checklist(inc, c, now, lang)
+	}
+	posted := map[string]string{}
+	for _, role := range []string{RoleCard, RoleChecklist} {
+		m, ok := msgs[role]
+		if !ok {
+			continue
+		}
+		if ref := inc.Messages[role]; ref != "" {
+			if err := b.chat.Update(ctx, inc.Channel, ref, m); err != nil {
+				b.log.Warn("refresh: update message", "incident", id, "role", role, "err", err)
+			}
+			continue
+		}
+		ref, err := b.chat.Post(ctx, inc.Channel, m)
+		if err != nil {
+			b.log.Warn("refresh: post message", "incident", id, "role", role, "err", err)
+			continue
+		}
+		posted[role] = ref
+	}
+	if len(posted) == 0 {
+		return
+	}
+	_, err = b.store.Update(ctx, id, func(inc *Incident) ([]Entry, error) {
+		if inc.Messages == nil {
+			inc.Messages = map[string]string{}
+		}
+		for role, ref := range posted {
+			inc.Messages[role] = ref
+		}
+		return nil, nil
+	})
+	if err != nil {
+		b.log.Error("refresh: save message refs", "incident", id, "err", err)
+	}
+}
+
+// Card renders the incident card: who, when, which chain, the questions
+// still open with their buttons, and the short head of the main courante.
+func (b *Bot) Card(inc *Incident, c *flows.Chain, now time.Time, lang Lang) Message {
+	m := Message{Title: tr(lang, "card.title", inc.ID, inc.Title)}
+	chain := tr(lang, "card.no_chain")
+	if c != nil {
+		chain = fmt.Sprintf("%s (%s v%s)", c.Title.In(lang), c.ID, c.Version)
+	}
+	status := tr(lang, "status.open")
+	if inc.Status == StatusClosed {
+		status = tr(lang, "status.closed", b.when(inc.ClosedAt, lang), inc.ClosedBy.String())
+	}
+	m.Blocks = append(m.Blocks, Block{Fields: []Field{
+		{tr(lang, "card.t0"), b.when(inc.T0, lang)},
+		{tr(lang, "card.opened"), tr(lang, "card.opened_by", inc.OpenedBy.String(), b.when(inc.OpenedAt, lang))},
+		{tr(lang, "card.chain"), chain},
+		{tr(lang, "card.status"), status},
+		{tr(lang, "card.head"), inc.Head.Short()},
+	}})
+	open := inc.Status == StatusOpen
+	if c == nil {
+		blk := Block{Title: tr(lang, "card.ask_chain")}
+		for _, ch := range b.cat.Chains(now) {
+			blk.Text += fmt.Sprintf("• %s — `%s`\n", ch.Title.In(lang), ch.ID)
+			if open {
+				blk.Buttons = append(blk.Buttons, Button{Label: ch.Title.In(lang), Action: fmt.Sprintf("#%s chaine %s", inc.ID, ch.ID)})
+			}
+		}
+		blk.Text = strings.TrimSuffix(blk.Text, "\n")
+		m.Blocks = append(m.Blocks, blk)
+		return m
+	}
+	plan := flows.Evaluate(c, inc.Inputs())
+	for _, q := range plan.Questions {
+		blk := Block{Title: "❓ " + q.Text.In(lang), Text: q.Help.In(lang)}
+		if a, ok := inc.Answer(q.ID); ok && a.Value == flows.Unknown {
+			blk.Text = strings.TrimSpace(blk.Text + "\n" + tr(lang, "card.unknown_since", a.By.String(), b.when(a.At, lang)))
+		}
+		if open {
+			for _, v := range q.Answers {
+				if a, ok := inc.Answer(q.ID); ok && a.Value == v {
+					continue
+				}
+				style := ""
+				if v == flows.Yes {
+					style = StylePrimary
+				}
+				blk.Buttons = append(blk.Buttons, Button{Label: valueButton(v, lang), Action: fmt.Sprintf("#%s repondre %s %s", inc.ID, q.ID, v), Style: style})
+			}
+		}
+		blk.Text += tr(lang, "card.typed", b.cfg.Trigger, q.ID)
+		m.Blocks = append(m.Blocks, blk)
+	}
+	var answered []string
+	for _, q := range c.Questions {
+		if a, ok := inc.Answer(q.ID); ok && a.Value != flows.Unknown && b.asked(c, inc, q) {
+			answered = append(answered, tr(lang, "card.answer", q.Text.In(lang), valueText(a.Value, lang), a.By.String(), b.when(a.At, lang)))
+		}
+	}
+	if len(answered) > 0 {
+		m.Blocks = append(m.Blocks, Block{Title: tr(lang, "card.answers"), Text: strings.Join(answered, "\n")})
+	}
+	return m
+}
+
+func valueButton(v flows.Value, lang Lang) string {
+	if v == flows.Unknown {
+		return tr(lang, "button.unknown")
+	}
+	return valueText(v, lang)
+}

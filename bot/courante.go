@@ -1,0 +1,116 @@
+package bot
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Entry is one line of the main courante: the append-only, hash-chained log
+// of everything said and done during an incident. Corrections are new
+// entries; nothing is deleted.
+type Entry struct {
+	Incident string            `json:"incident"`
+	Seq      uint64            `json:"seq"` // 1, 2, 3… per incident
+	Time     time.Time         `json:"time"`
+	Actor    string            `json:"actor"`
+	Kind     string            `json:"kind"`
+	Text     string            `json:"text"`
+	Data     map[string]string `json:"data,omitempty"`
+	Prev     string            `json:"prev"` // hash of the previous entry; "" for the first
+	Hash     string            `json:"hash"`
+}
+
+// Head is the last entry of a main courante: its sequence number and hash.
+// The card shows its short form so that the chat history witnesses it.
+type Head struct {
+	Seq  uint64 `json:"seq"`
+	Hash string `json:"hash"`
+}
+
+// Short is the head as shown on cards: "#12 3f2a9c1b04de".
+func (h Head) Short() string {
+	if h.Hash == "" {
+		return "#0"
+	}
+	return "#" + strconv.FormatUint(h.Seq, 10) + " " + h.Hash[:12]
+}
+
+// Kinds of entries.
+const (
+	KindOpened   = "opened"
+	KindChain    = "chain"
+	KindAnswer   = "answer"
+	KindDone     = "done"
+	KindNA       = "na"
+	KindSnooze   = "snooze"
+	KindNote     = "note"
+	KindPoint    = "point"
+	KindT0       = "t0"
+	KindExport   = "export"
+	KindClosed   = "closed"
+	KindReminder = "reminder"
+)
+
+// ComputeHash returns the SHA-256 of the entry's content and the previous
+// hash, in hex. The encoding is fixed: every field on its own line, its
+// name and its value each preceded by its length, so that no two entries
+// encode alike whatever their text or data keys; data keys are sorted.
+func (e *Entry) ComputeHash() string {
+	var b strings.Builder
+	field := func(name, v string) {
+		b.WriteString(strconv.Itoa(len(name)))
+		b.WriteByte(' ')
+		b.WriteString(name)
+		b.WriteByte(' ')
+		b.WriteString(strconv.Itoa(len(v)))
+		b.WriteByte(' ')
+		b.WriteString(v)
+		b.WriteByte('\n')
+	}
+	field("v", "1")
+	field("incident", e.Incident)
+	field("seq", strconv.FormatUint(e.Seq, 10))
+	field("time", e.Time.UTC().Format(time.RFC3339Nano))
+	field("actor", e.Actor)
+	field("kind", e.Kind)
+	field("text", e.Text)
+	keys := make([]string, 0, len(e.Data))
+	for k := range e.Data {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		field("data."+k, e.Data[k])
+	}
+	field("prev", e.Prev)
+	sum := sha256.Sum256([]byte(b.String()))
+	return hex.EncodeToString(sum[:])
+}
+
+// Seal chains entries after head: it numbers them, links each to the one
+// before and computes their hashes. It returns the new head. Stores call it
+// inside the transaction that writes the entries.
+func Seal(head Head, incident string, entries []Entry) Head {
+	for i := range entries {
+		e := &entries[i]
+		e.Incident = incident
+		e.Time = e.Time.UTC()
+		head.Seq++
+		e.Seq = head.Seq
+		e.Prev = head.Hash
+		e.Hash = e.ComputeHash()
+		head.Hash = e.Hash
+	}
+	return head
+}
+
+// MarshalData is a helper for entries whose data is a struct.
+func MarshalData(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}

@@ -1,0 +1,265 @@
+package bot_test
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/vigie-sante/vigie/bot"
+)
+
+// The -update flag rewrites golden files. Other test files of the package
+// may define it too; whoever comes first defines it and everyone reads it
+// by name, so that the test binary never panics on a redefined flag.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite golden files")
+	}
+}
+
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// testKey is a fixed signing key, so that golden files are stable:
+// ed25519 signatures are deterministic.
+var testKey = ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, ed25519.SeedSize))
+
+var exportNow = time.Date(2026, 3, 29, 8, 0, 0, 0, time.UTC)
+
+func at(s string) time.Time {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// fixture returns an incident and its main courante of 10 entries, sealed
+// as a store would, with text that tests every escaping: table pipes, line
+// breaks, quotes, commas, HTML, spreadsheet formulas and a time with
+// nanoseconds, on both sides of the switch to summer time (29 March 2026).
+func fixture() (*bot.Incident, []bot.Entry) {
+	rssi := bot.User{ID: "u1", Name: "rssi"}
+	inc := &bot.Incident{
+		ID: "2026-0001", Title: "Rançongiciel sur le PACS",
+		Chain: "nouvelle-aquitaine/es-esms", Version: "2025-03",
+		T0: at("2026-03-28T01:10:00Z"), OpenedBy: rssi, OpenedAt: at("2026-03-28T01:12:00Z"),
+		Channel: "crise", Status: bot.StatusOpen,
+	}
+	entries := []bot.Entry{
+		{Time: at("2026-03-28T01:12:00Z"), Actor: "@rssi", Kind: bot.KindOpened, Text: "Incident ouvert : Rançongiciel sur le PACS",
+			Data: map[string]string{"title": "Rançongiciel sur le PACS", "t0": "2026-03-28T01:10:00Z"}},
+		{Time: at("2026-03-28T01:12:00Z"), Actor: "@rssi", Kind: bot.KindChain, Text: "Chaîne nouvelle-aquitaine/es-esms, version 2025-03",
+			Data: map[string]string{"chain": "nouvelle-aquitaine/es-esms", "version": "2025-03"}},
+		{Time: at("2026-03-28T01:14:10Z"), Actor: "@rssi", Kind: bot.KindAnswer, Text: "Impact sur la capacité d'accueil : oui",
+			Data: map[string]string{"key": "capacity_impact", "value": "yes"}},
+		{Time: at("2026-03-28T01:15:00Z"), Actor: "@dpo", Kind: bot.KindAnswer, Text: "Violation de données : je ne sais pas encore",
+			Data: map[string]string{"key": "personal_data_breach", "value": "unknown"}},
+		{Time: at("2026-03-28T01:25:00Z"), Actor: "@rssi", Kind: bot.KindDone, Text: "CERT Santé : fait via portail, réf. CS-1234",
+			Data: map[string]string{"step": "cert-sante", "means": "portail", "ref": "CS-1234", "declared_at": "2026-03-28T01:24:00Z"}},
+		{Time: at("2026-03-28T02:03:04.123456789Z"), Actor: "@dg", Kind: bot.KindNote,
+			Text: "Appel de l'ARS | \"cellule\" activée,\nvirgules; <b>gras</b> & co"},
+		{Time: at("2026-03-28T02:10:00Z"), Actor: "@soc", Kind: bot.KindNote, Text: `=HYPERLINK("http://example.invalid","clic")`},
+		{Time: at("2026-03-28T03:00:00Z"), Actor: "@dg", Kind: bot.KindPoint,
+			Text: "Conditions : PACS arrêté\r\nActions : isolement\nBesoins : renfort", Data: map[string]string{"n": "1"}},
+		{Time: at("2026-03-29T01:30:00Z"), Actor: "vigie", Kind: bot.KindReminder, Text: "Rappel : CNIL avant le 31/03 03:10",
+			Data: map[string]string{"step": "cnil", "note": "a|b <i>"}},
+		{Time: at("2026-03-29T07:45:00Z"), Actor: "@dpo", Kind: bot.KindNA, Text: "'Sans objet' : plainte, pas de vol",
+			Data: map[string]string{"step": "plainte", "reason": "pas de vol"}},
+	}
+	inc.Head = bot.Seal(bot.Head{}, inc.ID, entries)
+	return inc, entries
+}
+
+func export(t testing.TB, format string) []byte {
+	t.Helper()
+	inc, entries := fixture()
+	var buf bytes.Buffer
+	if err := bot.Export(&buf, format, inc, entries, testKey, exportNow); err != nil {
+		t.Fatalf("Export %s: %v", format, err)
+	}
+	return buf.Bytes()
+}
+
+func TestExportGolden(t *testing.T) {
+	for _, format := range bot.ExportFormats {
+		t.Run(format, func(t *testing.T) {
+			got := export(t, format)
+			path := filepath.Join("testdata", "export."+format+".golden")
+			if updating() {
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("export %s differs from %s (run go test -update and review the diff):\n%s", format, path, got)
+			}
+		})
+	}
+}
+
+func TestExportMarkdown(t *testing.T) {
+	md := string(export(t, "md"))
+	for _, want := range []string{
+		"# Main courante — incident 2026-0001",
+		"| 6 | 28/03/2026 03:03:04 CET | 2026-03-28T02:03:04.123456789Z | @dg | note | Appel de l'ARS \\| \"cellule\" activée,<br>virgules; &lt;b&gt;gras&lt;/b&gt; & co |",
+		"| 9 | 29/03/2026 03:30:00 CEST | 2026-03-29T01:30:00Z |",
+		"Conditions : PACS arrêté<br>Actions : isolement<br>Besoins : renfort",
+		"note : a\\|b &lt;i&gt;",
+		"- Empreinte de la clé : `" + bot.KeyFingerprint(testKey.Public().(ed25519.PublicKey)) + "`",
+		"Vérification : `vigie verify <fichier .json ou .csv>`",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q", want)
+		}
+	}
+	// Every table row keeps its cell count: nothing broke out of a cell.
+	for _, line := range strings.Split(md, "\n") {
+		if strings.HasPrefix(line, "| ") && strings.Contains(line, "Z | @") {
+			cells := strings.Count(strings.ReplaceAll(line, `\|`, ""), "|")
+			if cells != 10 {
+				t.Errorf("row has %d separators, want 10: %s", cells, line)
+			}
+		}
+	}
+}
+
+func TestExportClosed(t *testing.T) {
+	inc, entries := fixture()
+	inc.Status = bot.StatusClosed
+	inc.ClosedBy = bot.User{ID: "u2", Name: "dg"}
+	inc.ClosedAt = at("2026-03-30T10:00:00Z")
+	for format, want := range map[string]string{
+		"md":   "| Clos par | @dg, le 30/03/2026 12:00:00 CEST (2026-03-30T10:00:00Z) |",
+		"csv":  "#closed,u2,dg,2026-03-30T10:00:00Z\n",
+		"json": `"closed_at": "2026-03-30T10:00:00Z"`,
+	} {
+		var buf bytes.Buffer
+		if err := bot.Export(&buf, format, inc, entries, testKey, exportNow); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("%s export lacks %q:\n%s", format, want, buf.String())
+		}
+		if format != "md" {
+			if _, err := bot.Verify(&buf, bot.VerifyOptions{}); err != nil {
+				t.Errorf("closed %s export does not verify: %v", format, err)
+			}
+		}
+	}
+}
+
+func TestExportRefuses(t *testing.T) {
+	tests := []struct {
+		name   string
+		format string
+		edit   func(inc *bot.Incident, es []bot.Entry) []bot.Entry
+		key    ed25519.PrivateKey
+		want   string
+	}{
+		{name: "unknown format", format: "pdf", want: `unknown export format "pdf" (accepted: md, csv, json)`},
+		{name: "no entries", edit: func(*bot.Incident, []bot.Entry) []bot.Entry { return nil }, want: "no entries"},
+		{name: "bad key", key: ed25519.PrivateKey("short"), want: "signing key has 5 bytes"},
+		{name: "altered entry", edit: func(_ *bot.Incident, es []bot.Entry) []bot.Entry {
+			es[3].Text = "Violation de données : non"
+			return es
+		}, want: "does not verify: entry 4: hash does not match"},
+		{name: "entries missing at the end", edit: func(_ *bot.Incident, es []bot.Entry) []bot.Entry {
+			return es[:8]
+		}, want: "entries end at #8 but the incident's head is #10"},
+		{name: "head of another chain", edit: func(inc *bot.Incident, es []bot.Entry) []bot.Entry {
+			inc.Head.Hash = es[0].Hash
+			return es
+		}, want: "entry #10 does not match the incident's head"},
+		{name: "other incident", edit: func(inc *bot.Incident, es []bot.Entry) []bot.Entry {
+			inc.ID = "2026-0002"
+			return es
+		}, want: `entry 1: belongs to incident "2026-0001", not "2026-0002"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inc, es := fixture()
+			if tt.edit != nil {
+				es = tt.edit(inc, es)
+			}
+			key, format := tt.key, tt.format
+			if key == nil {
+				key = testKey
+			}
+			if format == "" {
+				format = "json"
+			}
+			var buf bytes.Buffer
+			err := bot.Export(&buf, format, inc, es, key, exportNow)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Export error = %v, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestExportNewerEntries: entries appended after the incident was read are
+// exported and signed; the export is not held to the older head.
+func TestExportNewerEntries(t *testing.T) {
+	inc, es := fixture()
+	more := []bot.Entry{{Time: at("2026-03-29T08:00:00Z"), Actor: "@rssi", Kind: bot.KindNote, Text: "encore"}}
+	bot.Seal(inc.Head, inc.ID, more)
+	es = append(es, more...)
+	local := es[0].Time.In(bot.Paris)
+	es[0].Time = local
+	var buf bytes.Buffer
+	if err := bot.Export(&buf, "json", inc, es, testKey, exportNow); err != nil {
+		t.Fatal(err)
+	}
+	if es[0].Time.Location() != bot.Paris {
+		t.Error("Export changed the caller's entries")
+	}
+	rep, err := bot.Verify(&buf, bot.VerifyOptions{})
+	if err != nil || rep.Head.Seq != 11 {
+		t.Fatalf("Verify = %+v, %v; want head #11", rep, err)
+	}
+}
+
+// FuzzExportRoundTrip: whatever people type, an export verifies, unless the
+// text is not UTF-8 (JSON cannot carry it), in which case Export refuses
+// rather than write a file that fails later.
+func FuzzExportRoundTrip(f *testing.F) {
+	f.Add("Conditions\r\nActions", "@rssi", "ref", "CS-1234")
+	f.Add("=1+1", "'quote", "k", "\"v\"\n")
+	f.Add("\xff\xfe", "\r", "a", "")
+	f.Fuzz(func(t *testing.T, text, actor, key, value string) {
+		inc, _ := fixture()
+		entries := []bot.Entry{{Time: exportNow, Actor: actor, Kind: bot.KindNote, Text: text, Data: map[string]string{key: value}}}
+		inc.Head = bot.Seal(bot.Head{}, inc.ID, entries)
+		spaced := strings.Contains(key, " ")
+		for _, format := range []string{"csv", "json"} {
+			var buf bytes.Buffer
+			err := bot.Export(&buf, format, inc, entries, testKey, exportNow)
+			valid := utf8.ValidString(text) && utf8.ValidString(actor) && utf8.ValidString(key) && utf8.ValidString(value)
+			switch {
+			case spaced && err != nil:
+			case !valid && err != nil:
+			case !valid:
+				t.Fatalf("Export %s accepted text that is not UTF-8", format)
+			case err != nil:
+				t.Fatalf("Export %s: %v", format, err)
+			default:
+				if _, err := bot.Verify(&buf, bot.VerifyOptions{}); err != nil {
+					t.Fatalf("%s export does not verify: %v\n%q", format, err, buf.String())
+				}
+			}
+		}
+	})
+}

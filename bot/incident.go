@@ -1,0 +1,135 @@
+package bot
+
+import (
+	"time"
+
+	"github.com/vigie-sante/vigie/flows"
+)
+
+// Status is where an incident stands.
+type Status string
+
+// The statuses of an incident.
+const (
+	StatusOpen   Status = "open"
+	StatusClosed Status = "closed"
+)
+
+// User is a person acting in the chat, as the platform names them.
+type User struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// String is how a user appears in the main courante and on cards.
+func (u User) String() string {
+	if u.Name != "" {
+		return "@" + u.Name
+	}
+	return u.ID
+}
+
+// Incident is one cyber incident followed by a crisis cell. The bot changes
+// it only through Store.Update, together with the main-courante entries
+// that record the change.
+type Incident struct {
+	ID    string `json:"id"` // human id such as 2026-0007, allocated by the store
+	Title string `json:"title"`
+	// Chain and Version are pinned at opening (or when the structure's type
+	// is chosen), so that editing a chain file never rewrites history.
+	Chain   string    `json:"chain,omitempty"`
+	Version string    `json:"version,omitempty"`
+	T0      time.Time `json:"t0"` // prise de connaissance, UTC
+	// Features are the chain switches on for this incident (e.g. nis2).
+	Features map[string]bool `json:"features,omitempty"`
+	OpenedBy User            `json:"opened_by"`
+	OpenedAt time.Time       `json:"opened_at"`
+	Channel  string          `json:"channel"`
+	Status   Status          `json:"status"`
+	ClosedBy User            `json:"closed_by,omitzero"`
+	ClosedAt time.Time       `json:"closed_at,omitzero"`
+	// Answers keeps every answer given to each question, oldest first: a
+	// revision is a new record, never an overwrite.
+	Answers map[string][]AnswerRecord `json:"answers,omitempty"`
+	Steps   map[string]*StepState     `json:"steps,omitempty"`
+	Points  int                       `json:"points,omitempty"` // situation points recorded
+	// LastPointAt is when the last situation point was recorded: the
+	// point reminder counts from it.
+	LastPointAt time.Time `json:"last_point_at,omitzero"`
+	// Wake is when the reminder sweep must look at the incident next; the
+	// store indexes it. Zero: never (closed, or nothing to remind).
+	Wake time.Time `json:"wake,omitzero"`
+	// Messages maps a message role ("card", "checklist") to the platform's
+	// reference of the message showing it, so that it is edited in place.
+	Messages map[string]string `json:"messages,omitempty"`
+	// Head is the last entry of the main courante, kept by the store.
+	Head Head `json:"head"`
+}
+
+// AnswerRecord is one answer to a question: its value, who gave it and when
+// (server time).
+type AnswerRecord struct {
+	Value flows.Value `json:"value"`
+	By    User        `json:"by"`
+	At    time.Time   `json:"at"`
+}
+
+// Answer returns the current answer to question key.
+func (inc *Incident) Answer(key string) (AnswerRecord, bool) {
+	rs := inc.Answers[key]
+	if len(rs) == 0 {
+		return AnswerRecord{}, false
+	}
+	return rs[len(rs)-1], true
+}
+
+// StepStatus is where a step of the chain stands.
+type StepStatus string
+
+// The statuses of a step. A step with no state is pending.
+const (
+	StepPending StepStatus = ""
+	StepDone    StepStatus = "done"
+	StepNA      StepStatus = "na" // sans objet, with a reason
+)
+
+// StepState is what the crisis cell did about a step.
+type StepState struct {
+	Status StepStatus `json:"status,omitempty"`
+	Proof  *Proof     `json:"proof,omitempty"`
+	Reason string     `json:"reason,omitempty"` // why not applicable
+	By     User       `json:"by,omitzero"`
+	At     time.Time  `json:"at,omitzero"` // server time of the last change
+	// SnoozedUntil silences reminders of a pending step until then.
+	SnoozedUntil time.Time `json:"snoozed_until,omitzero"`
+}
+
+// Means are the ways a notification is made.
+var Means = []string{"portail", "email", "telephone", "courrier", "autre"}
+
+// Proof is the evidence that a notification was made: who made it, when
+// they say they made it and when the server recorded it, how, and the
+// reference the recipient gave.
+type Proof struct {
+	By         User      `json:"by"`
+	DeclaredAt time.Time `json:"declared_at"` // the time given by the user (default: server time)
+	ServerAt   time.Time `json:"server_at"`
+	Means      string    `json:"means"` // one of Means
+	Ref        string    `json:"ref,omitempty"`
+	Note       string    `json:"note,omitempty"`
+}
+
+// Inputs returns what the chain evaluator needs from the incident.
+func (inc *Incident) Inputs() flows.Input {
+	in := flows.Input{T0: inc.T0, Answers: map[string]flows.Answer{}, Done: map[string]time.Time{}, Features: inc.Features}
+	for key := range inc.Answers {
+		a, _ := inc.Answer(key)
+		in.Answers[key] = flows.Answer{Value: a.Value, At: a.At}
+	}
+	for id, st := range inc.Steps {
+		if st.Status == StepDone && st.Proof != nil {
+			in.Done[id] = st.Proof.DeclaredAt
+		}
+	}
+	return in
+}

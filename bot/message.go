@@ -1,0 +1,67 @@
+package bot
+
+// The message model is platform-neutral: the bot says what to show, each
+// adapter decides how (Block Kit, Mattermost attachments, terminal text).
+// Buttons carry an action, which is the typed command they stand for, so
+// that a keyboard, a script or a screen reader can do everything a click
+// does. Adapters sign actions before sending them to a platform.
+
+// Message is what the bot posts in a channel.
+type Message struct {
+	Title  string
+	Blocks []Block
+}
+
+// Block is a section of a message: a heading, lines of text, label/value
+// fields and buttons.
+type Block struct {
+	Title   string
+	Text    string // lines separated by \n; *word* is emphasis
+	Fields  []Field
+	Buttons []Button
+}
+
+// Field is a label and its value, shown side by side.
+type Field struct {
+	Label, Value string
+}
+
+// Button styles.
+const (
+	StylePrimary = "primary"
+	StyleDanger  = "danger"
+)
+
+// Button is a clickable action. Action is the command it runs, such as
+// "#2026-0001 repondre malicious yes".
+type Button struct {
+	Label  string
+	Action string
+	Style  string
+}
+
+// Dialog asks the user for several values at once: the proof of a
+// notification, a situation point, a reason. On submission the adapter
+// sends an Event whose Text is Action and whose Fields are the values.
+type Dialog struct {
+	Title  string
+	Submit string
+	Action string
+	Fields []DialogField
+}
+
+// DialogField is one input of a dialog.
+type DialogField struct {
+	Name     string
+	Label    string
+	Kind     string // "text", "textarea" or "select"
+	Options  []Option
+	Default  string
+	Optional bool
+	Help     string
+}
+
+// Option is a choice of a select field.
+type Option struct {
+	Label, Value string
+}

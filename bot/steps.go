@@ -1,0 +1,258 @@
+package bot
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vigie-sante/vigie/flows"
+)
+
+// stepIDs lists a chain's step ids for messages that say what is accepted.
+func stepIDs(c *flows.Chain) string {
+	ids := make([]string, len(c.Steps))
+	for i, s := range c.Steps {
+		ids[i] = s.ID
+	}
+	return strings.Join(ids, ", ")
+}
+
+// stepInPlan finds step id in the incident's plan. A step left out by the
+// answers cannot be acted on: the chain does not require it.
+func (b *Bot) stepInPlan(r *request, inc *Incident, c *flows.Chain, id string) (*flows.Step, *flows.Planned, error) {
+	if c == nil {
+		return nil, nil, uerr(EConflict, r.lang, "err.no_chain", inc.ID, strings.Join(b.cat.IDs(), ", "))
+	}
+	s := c.Step(id)
+	if s == nil {
+		return nil, nil, uerr(ENotFound, r.lang, "err.unknown_step", id, stepIDs(c))
+	}
+	plan := flows.Evaluate(c, inc.Inputs())
+	for i := range plan.Steps {
+		if plan.Steps[i].Step == s {
+			return s, &plan.Steps[i], nil
+		}
+	}
+	for _, w := range plan.Pending {
+		if w.Step == s {
+			return s, nil, nil
+		}
+	}
+	return nil, nil, uerr(EConflict, r.lang, "err.step_left_out", id, s.When.String())
+}
+
+func (b *Bot) stepState(inc *Incident, id string) *StepState {
+	if inc.Steps == nil {
+		inc.Steps = map[string]*StepState{}
+	}
+	st := inc.Steps[id]
+	if st == nil {
+		st = &StepState{}
+		inc.Steps[id] = st
+	}
+	return st
+}
+
+// done records the proof that a notification was made.
+func (b *Bot) done(ctx context.Context, r *request) (Reply, error) {
+	if len(r.cmd.args) == 0 {
+		return Reply{}, uerr(EInvalid, r.lang, "err.done_usage", strings.Join(Means, "|"))
+	}
+	id := r.cmd.args[0]
+	note := strings.TrimSpace(strings.TrimSpace(r.cmd.opts["note"] + " " + r.cmd.rest(1)))
+	via := strings.ToLower(strings.TrimSpace(r.cmd.opts["via"]))
+	if via == "" && r.ev.Dialogs {
+		// A click on "Fait": ask for the proof instead of guessing it.
+		target, err := b.target(ctx, r)
+		if err != nil {
+			return Reply{}, err
+		}
+		c, err := b.chainOf(target)
+		if err != nil {
+			return Reply{}, err
+		}
+		s, _, err := b.stepInPlan(r, target, c, id)
+		if err != nil {
+			return Reply{}, err
+		}
+		return Reply{Dialog: b.proofDialog(target, s, r)}, nil
+	}
+	if via == "" {
+		return Reply{}, uerr(EInvalid, r.lang, "err.via_missing", strings.Join(Means, ", "))
+	}
+	via = normalizeMeans(via)
+	if !slices.Contains(Means, via) {
+		return Reply{}, uerr(EInvalid, r.lang, "err.via_bad", r.cmd.opts["via"], strings.Join(Means, ", "))
+	}
+	declared := r.now
+	if s, ok := r.cmd.opts["at"]; ok && s != "" {
+		t, err := parseWhen(s, r.now, r.lang)
+		if err != nil {
+			return Reply{}, err
+		}
+		declared = t
+	}
+	ref := strings.TrimSpace(r.cmd.opts["ref"])
+	var step *flows.Step
+	inc, err := b.change(ctx, r, func(inc *Incident, c *flows.Chain) ([]Entry, error) {
+		s, _, err := b.stepInPlan(r, inc, c, id)
+		if err != nil {
+			return nil, err
+		}
+		step = s
+		if declared.Before(inc.T0) {
+			return nil, uerr(EInvalid, r.lang, "err.before_t0", b.when(declared, r.lang), b.when(inc.T0, r.lang))
+		}
+		st := b.stepState(inc, id)
+		switch st.Status {
+		case StepDone:
+			return nil, uerr(EConflict, r.lang, "err.already_done", s.Title.In(r.lang), st.Proof.By.String(), b.when(st.Proof.DeclaredAt, r.lang))
+		case StepNA:
+			return nil, uerr(EConflict, r.lang, "err.already_na", s.Title.In(r.lang), st.Reason)
+		}
+		p := &Proof{By: r.ev.User, DeclaredAt: declared, ServerAt: r.now, Means: via, Ref: ref, Note: note}
+		*st = StepState{Status: StepDone, Proof: p, By: r.ev.User, At: r.now}
+		data := map[string]string{"step": id, "means": via, "declared_at": declared.Format(rfc3339)}
+		if ref != "" {
+			data["ref"] = ref
+		}
+		if note != "" {
+			data["note"] = note
+		}
+		return []Entry{r.entry(KindDone, tr(b.cfg.Lang, "log.done", s.Title.In(b.cfg.Lang), meansText(via, b.cfg.Lang), refText(ref, b.cfg.Lang), b.when(declared, b.cfg.Lang)), data)}, nil
+	})
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Text: tr(r.lang, "done.ok", inc.ID, step.Title.In(r.lang), refText(ref, r.lang))}, nil
+}
+
+// normalizeMeans accepts the usual spellings of the means of notification.
+func normalizeMeans(s string) string {
+	switch s {
+	case "portal", "site", "formulaire", "form", "web":
+		return "portail"
+	case "mail", "e-mail", "courriel":
+		return "email"
+	case "phone", "tel", "tél", "téléphone", "telephone":
+		return "telephone"
+	case "post", "lettre", "letter":
+		return "courrier"
+	case "other":
+		return "autre"
+	}
+	return s
+}
+
+func refText(ref string, lang Lang) string {
+	if ref == "" {
+		return ""
+	}
+	return tr(lang, "ref", ref)
+}
+
+func meansText(m string, lang Lang) string { return tr(lang, "means."+m) }
+
+// proofDialog asks for the proof of a notification.
+func (b *Bot) proofDialog(inc *Incident, s *flows.Step, r *request) *Dialog {
+	var opts []Option
+	for _, m := range Means {
+		opts = append(opts, Option{Label: meansText(m, r.lang), Value: m})
+	}
+	return &Dialog{
+		Title:  tr(r.lang, "dialog.done.title", s.Title.In(r.lang)),
+		Submit: tr(r.lang, "dialog.done.submit"),
+		Action: "#" + inc.ID + " fait " + s.ID,
+		Fields: []DialogField{
+			{Name: "via", Label: tr(r.lang, "dialog.done.via"), Kind: "select", Options: opts},
+			{Name: "ref", Label: tr(r.lang, "dialog.done.ref"), Kind: "text", Optional: true, Help: tr(r.lang, "dialog.done.ref_help")},
+			{Name: "at", Label: tr(r.lang, "dialog.done.at"), Kind: "text", Optional: true, Help: tr(r.lang, "dialog.done.at_help")},
+			{Name: "note", Label: tr(r.lang, "dialog.note"), Kind: "textarea", Optional: true},
+		},
+	}
+}
+
+// notApplicable declares a step without object, with the reason: the
+// reason is what an auditor reads.
+func (b *Bot) notApplicable(ctx context.Context, r *request) (Reply, error) {
+	if len(r.cmd.args) == 0 {
+		return Reply{}, uerr(EInvalid, r.lang, "err.na_usage")
+	}
+	id := r.cmd.args[0]
+	reason := strings.TrimSpace(r.cmd.rest(1))
+	if reason == "" {
+		reason = strings.TrimSpace(r.cmd.opts["reason"])
+	}
+	if reason == "" && r.ev.Dialogs {
+		target, err := b.target(ctx, r)
+		if err != nil {
+			return Reply{}, err
+		}
+		return Reply{Dialog: &Dialog{
+			Title: tr(r.lang, "dialog.na.title"), Submit: tr(r.lang, "dialog.na.submit"),
+			Action: "#" + target.ID + " sans-objet " + id,
+			Fields: []DialogField{{Name: "reason", Label: tr(r.lang, "dialog.na.reason"), Kind: "textarea"}},
+		}}, nil
+	}
+	if reason == "" {
+		return Reply{}, uerr(EInvalid, r.lang, "err.na_usage")
+	}
+	var step *flows.Step
+	inc, err := b.change(ctx, r, func(inc *Incident, c *flows.Chain) ([]Entry, error) {
+		s, _, err := b.stepInPlan(r, inc, c, id)
+		if err != nil {
+			return nil, err
+		}
+		step = s
+		st := b.stepState(inc, id)
+		switch st.Status {
+		case StepDone:
+			return nil, uerr(EConflict, r.lang, "err.already_done", s.Title.In(r.lang), st.Proof.By.String(), b.when(st.Proof.DeclaredAt, r.lang))
+		case StepNA:
+			return nil, uerr(EConflict, r.lang, "err.already_na", s.Title.In(r.lang), st.Reason)
+		}
+		*st = StepState{Status: StepNA, Reason: reason, By: r.ev.User, At: r.now}
+		return []Entry{r.entry(KindNA, tr(b.cfg.Lang, "log.na", s.Title.In(b.cfg.Lang), reason), map[string]string{"step": id, "reason": reason})}, nil
+	})
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Text: tr(r.lang, "na.ok", inc.ID, step.Title.In(r.lang))}, nil
+}
+
+// snooze silences a pending step's reminders for a while, never past its
+// deadline: a legal clock does not wait.
+func (b *Bot) snooze(ctx context.Context, r *request) (Reply, error) {
+	if len(r.cmd.args) != 2 {
+		return Reply{}, uerr(EInvalid, r.lang, "err.snooze_usage")
+	}
+	id := r.cmd.args[0]
+	d, err := flows.ParseDuration(r.cmd.args[1])
+	if err != nil || d <= 0 || d > 7*24*time.Hour {
+		return Reply{}, uerr(EInvalid, r.lang, "err.snooze_duration", r.cmd.args[1])
+	}
+	until := r.now.Add(d)
+	var step *flows.Step
+	inc, err := b.change(ctx, r, func(inc *Incident, c *flows.Chain) ([]Entry, error) {
+		s, planned, err := b.stepInPlan(r, inc, c, id)
+		if err != nil {
+			return nil, err
+		}
+		step = s
+		st := b.stepState(inc, id)
+		if st.Status != StepPending {
+			return nil, uerr(EConflict, r.lang, "err.snooze_settled", s.Title.In(r.lang))
+		}
+		if planned != nil && !planned.Due.IsZero() && until.After(planned.Due) {
+			return nil, uerr(EInvalid, r.lang, "err.snooze_past_deadline", b.when(until, r.lang), b.when(planned.Due, r.lang), countdown(planned.Due, r.now, r.lang))
+		}
+		st.SnoozedUntil = until
+		return []Entry{r.entry(KindSnooze, tr(b.cfg.Lang, "log.snooze", s.Title.In(b.cfg.Lang), b.when(until, b.cfg.Lang)),
+			map[string]string{"step": id, "until": until.Format(rfc3339)})}, nil
+	})
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Text: tr(r.lang, "snooze.ok", inc.ID, step.Title.In(r.lang), b.when(until, r.lang))}, nil
+}

@@ -1,0 +1,38 @@
+package bot
+
+import (
+	"context"
+	"errors"
+)
+
+// ErrNotFound is returned by a Store for an incident it does not hold.
+var ErrNotFound = errors.New("not found")
+
+// Store keeps incidents and their main courante. It is declared here, where
+// it is used; internal/boltstore implements it on bbolt and bottest in
+// memory, and internal/storetest checks both behave alike.
+//
+// Every method that changes state is durable when it returns nil: the bot
+// acknowledges an action only after that, so nothing acknowledged is lost.
+type Store interface {
+	// Create allocates the incident's ID (year of OpenedAt, then a sequence
+	// number: 2026-0001, 2026-0002…), stores it and appends entries, sealed
+	// after an empty head, in one transaction. It returns the stored
+	// incident, ID and Head set.
+	Create(ctx context.Context, inc *Incident, entries []Entry) (*Incident, error)
+	// Incident returns the incident with that ID, or ErrNotFound.
+	Incident(ctx context.Context, id string) (*Incident, error)
+	// Update reads the incident, calls fn on it, and if fn returns no error
+	// stores the changed incident and appends the entries fn returned
+	// (sealed after the incident's head, which it then advances), all in
+	// one transaction. If fn returns an error nothing changes and Update
+	// returns it as is. fn may run more than once (batched transactions
+	// retry), each time on a fresh copy: it must have no other effect.
+	Update(ctx context.Context, id string, fn func(*Incident) ([]Entry, error)) (*Incident, error)
+	// Entries returns up to limit entries of the incident's main courante
+	// with a sequence number above after, in order (limit ≤ 0: all).
+	Entries(ctx context.Context, id string, after uint64, limit int) ([]Entry, error)
+	// Open returns the open incidents bound to channel, oldest first; with
+	// channel "", every open incident.
+	Open(ctx context.Context, channel string) ([]*Incident, error)
+}

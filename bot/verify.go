@@ -1,0 +1,168 @@
+package bot
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"unicode"
+)
+
+// VerifyOptions tune Verify.
+type VerifyOptions struct {
+	// PublicKey, when set, is the key the head must be signed with. Without
+	// it Verify trusts the key written in the file, which proves the file is
+	// intact but not who produced it: compare the fingerprint it reports.
+	PublicKey ed25519.PublicKey
+}
+
+// VerifyReport is what a successful Verify proved.
+type VerifyReport struct {
+	Incident    string
+	Entries     int
+	Head        Head
+	Fingerprint string // of the key that signed the head
+}
+
+// VerifyError is why an export does not verify: the first bad entry (Seq,
+// its expected position in the chain) or, with Seq 0, the head or the file.
+type VerifyError struct {
+	Seq    uint64
+	Reason string
+}
+
+func (e *VerifyError) Error() string {
+	if e.Seq == 0 {
+		return e.Reason
+	}
+	return "entry " + strconv.FormatUint(e.Seq, 10) + ": " + e.Reason
+}
+
+// ErrNotExport is returned (wrapped) by Verify when its input is not a
+// Vigie export at all, as opposed to an export that was altered: callers
+// answer the first with what is accepted, the second with a failure.
+var ErrNotExport = errors.New("not a vigie export (accepted: the .json or .csv file written by vigie export)")
+
+// maxExport bounds what Verify reads, so that a wrong file (a disk image,
+// /dev/zero) fails cleanly instead of exhausting memory. It is far above
+// any real main courante (100 000 entries are about 50 MB).
+const maxExport = 1 << 30
+
+// Verify reads a JSON or CSV export, told apart by its first non-blank byte
+// ('{' is JSON), and proves it intact: sequence numbers run 1, 2, 3… with no
+// gap, each entry links to the hash of the one before and hashes to its own
+// hash, every entry belongs to the incident, the last entry is the head, and
+// the head is signed by the key in the file (and by opts.PublicKey if set).
+// It returns a *VerifyError naming the first problem found, or an error
+// wrapping ErrNotExport.
+func Verify(r io.Reader, opts VerifyOptions) (VerifyReport, error) {
+	b, err := io.ReadAll(io.LimitReader(r, maxExport+1))
+	if err != nil {
+		return VerifyReport{}, fmt.Errorf("read export: %w", err)
+	}
+	if len(b) > maxExport {
+		return VerifyReport{}, fmt.Errorf("%w: larger than %d bytes", ErrNotExport, maxExport)
+	}
+	return verifyBytes(b, opts)
+}
+
+func verifyBytes(b []byte, opts VerifyOptions) (VerifyReport, error) {
+	var err error
+	b = bytes.TrimPrefix(b, []byte("\uFEFF")) // spreadsheets add a byte-order mark
+	trimmed := bytes.TrimLeftFunc(b, unicode.IsSpace)
+	var d *exportDoc
+	switch {
+	case len(trimmed) == 0:
+		return VerifyReport{}, fmt.Errorf("%w: the file is empty", ErrNotExport)
+	case trimmed[0] == '{':
+		d, err = readJSON(trimmed)
+	default:
+		d, err = readCSV(b)
+	}
+	if err != nil {
+		return VerifyReport{}, err
+	}
+	return verifyDoc(d, opts)
+}
+
+func verifyDoc(d *exportDoc, opts VerifyOptions) (VerifyReport, error) {
+	last, err := checkChain(d.Incident.ID, d.Entries)
+	if err != nil {
+		return VerifyReport{}, err
+	}
+	if len(d.Entries) == 0 {
+		return VerifyReport{}, &VerifyError{Reason: "no entries (file truncated?)"}
+	}
+	if last.Seq != d.Head.Seq {
+		return VerifyReport{}, &VerifyError{Reason: fmt.Sprintf(
+			"head: last entry is #%d but the signed head is #%d (entries removed at the end?)", last.Seq, d.Head.Seq)}
+	}
+	if last.Hash != d.Head.Hash {
+		return VerifyReport{}, &VerifyError{Reason: fmt.Sprintf("head: hash does not match entry #%d", last.Seq)}
+	}
+	pub, err := checkSignatureFields(d.Signature)
+	if err != nil {
+		return VerifyReport{}, err
+	}
+	fp := KeyFingerprint(pub)
+	if opts.PublicKey != nil && !pub.Equal(opts.PublicKey) {
+		return VerifyReport{}, &VerifyError{Reason: fmt.Sprintf(
+			"head: signed by %s, not by the expected key %s", fp, KeyFingerprint(opts.PublicKey))}
+	}
+	sig, err := base64.StdEncoding.DecodeString(d.Signature.Value)
+	if err != nil || !VerifyHead(pub, d.Incident.ID, d.Head, sig) {
+		return VerifyReport{}, &VerifyError{Reason: "head: signature invalid"}
+	}
+	return VerifyReport{Incident: d.Incident.ID, Entries: len(d.Entries), Head: d.Head, Fingerprint: fp}, nil
+}
+
+// checkSignatureFields decodes the public key and refuses a fingerprint
+// that is not the key's: people compare the fingerprint, the signature
+// checks the key, and the two must not say different things.
+func checkSignatureFields(s exportSignature) (ed25519.PublicKey, error) {
+	if s.Alg != sigAlg {
+		return nil, &VerifyError{Reason: fmt.Sprintf("head: signature algorithm %q (accepted: %s)", s.Alg, sigAlg)}
+	}
+	raw, err := base64.StdEncoding.DecodeString(s.PublicKey)
+	if err != nil || len(raw) != ed25519.PublicKeySize {
+		return nil, &VerifyError{Reason: "head: public key is not a base64 ed25519 key"}
+	}
+	pub := ed25519.PublicKey(raw)
+	if s.Fingerprint != "" && s.Fingerprint != KeyFingerprint(pub) {
+		return nil, &VerifyError{Reason: fmt.Sprintf(
+			"head: fingerprint %s is not that of the public key (%s)", s.Fingerprint, KeyFingerprint(pub))}
+	}
+	return pub, nil
+}
+
+// checkChain checks entries form the main courante of incident from its
+// first entry, and returns its head. It names the first entry that breaks
+// the chain, by the position where it was expected.
+func checkChain(incident string, entries []Entry) (Head, error) {
+	var head Head
+	for i := range entries {
+		e := &entries[i]
+		want := uint64(i) + 1
+		bad := func(format string, args ...any) (Head, error) {
+			return Head{}, &VerifyError{Seq: want, Reason: fmt.Sprintf(format, args...)}
+		}
+		switch {
+		case e.Seq != want:
+			return bad("expected seq %d, found %d (removed or reordered?)", want, e.Seq)
+		case e.Incident != incident:
+			return bad("belongs to incident %q, not %q", e.Incident, incident)
+		case e.Prev != head.Hash && want == 1:
+			return bad("prev must be empty for the first entry (entries removed at the start?)")
+		case e.Prev != head.Hash:
+			return bad("prev does not match the hash of entry %d (entry %d altered?)", want-1, want-1)
+		}
+		if e.ComputeHash() != e.Hash {
+			return bad("hash does not match its content (altered?)")
+		}
+		head = Head{Seq: e.Seq, Hash: e.Hash}
+	}
+	return head, nil
+}

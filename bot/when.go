@@ -1,0 +1,114 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/vigie-sante/vigie/flows"
+)
+
+const rfc3339 = time.RFC3339
+
+// skew is how far in the future a declared time may be: clocks of laptops
+// and servers differ by a little.
+const skew = time.Minute
+
+// parseWhen reads a time typed by a person. Accepted: RFC 3339
+// (2026-03-28T10:00:00+01:00), a date and time in Paris time
+// (2026-03-28T10:00, 2026-03-28 10:00, 28/03/2026 10:00), or a time of day
+// (02:10, 2h10), meaning its latest occurrence in Paris up to now. A time in
+// the future is refused: it records what happened.
+func parseWhen(s string, now time.Time, lang Lang) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	var t time.Time
+	var err error
+	if t, err = time.Parse(time.RFC3339, s); err == nil {
+		t = t.UTC()
+	} else if t, err = parseLocal(s); err == nil {
+		t = t.UTC()
+	} else if t, err = parseClock(s, now); err != nil {
+		return time.Time{}, uerr(EInvalid, lang, "err.bad_time", s)
+	}
+	if t.After(now.Add(skew)) {
+		return time.Time{}, uerr(EInvalid, lang, "err.future_time", s, formatWhen(now, lang))
+	}
+	if t.Year() < 2000 {
+		return time.Time{}, uerr(EInvalid, lang, "err.bad_time", s)
+	}
+	return t, nil
+}
+
+func parseLocal(s string) (time.Time, error) {
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04", "02/01/2006 15:04", "02/01/2006 15h04"} {
+		if t, err := time.ParseInLocation(layout, s, Paris); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("no layout")
+}
+
+// parseClock reads "02:10" or "2h10" as the latest such wall-clock time in
+// Paris not after now (so at 00:30, "23:50" is yesterday's).
+func parseClock(s string, now time.Time) (time.Time, error) {
+	var h, m int
+	s = strings.ToLower(s)
+	if _, err := fmt.Sscanf(strings.Replace(s, "h", ":", 1)+"\n", "%d:%d\n", &h, &m); err != nil {
+		if _, err := fmt.Sscanf(s+"\n", "%dh\n", &h); err != nil {
+			return time.Time{}, err
+		}
+	}
+	if h < 0 || h > 23 || m < 0 || m > 59 {
+		return time.Time{}, fmt.Errorf("out of range")
+	}
+	local := now.In(Paris)
+	t := time.Date(local.Year(), local.Month(), local.Day(), h, m, 0, 0, Paris)
+	if t.After(now.Add(skew)) {
+		t = time.Date(local.Year(), local.Month(), local.Day()-1, h, m, 0, 0, Paris)
+	}
+	return t, nil
+}
+
+// formatWhen shows an instant in Paris time: "23/11/2026 02:10" in French,
+// "2026-11-23 02:10" in English.
+func formatWhen(t time.Time, lang Lang) string {
+	if t.IsZero() {
+		return "—"
+	}
+	if lang == flows.EN {
+		return t.In(Paris).Format("2006-01-02 15:04")
+	}
+	return t.In(Paris).Format("02/01/2006 15:04")
+}
+
+func (b *Bot) when(t time.Time, lang Lang) string { return formatWhen(t, lang) }
+
+// countdown says how long until due, or how late: "dans 2 h 05",
+// "en retard de 1 j 3 h".
+func countdown(due, now time.Time, lang Lang) string {
+	d := due.Sub(now)
+	if d >= 0 {
+		return tr(lang, "time.in", span(d, lang))
+	}
+	return tr(lang, "time.late", span(-d, lang))
+}
+
+// span writes a duration the way people read it on a card, to the minute.
+func span(d time.Duration, lang Lang) string {
+	d = d.Round(time.Minute)
+	days := int(d / (24 * time.Hour))
+	h := int(d % (24 * time.Hour) / time.Hour)
+	m := int(d % time.Hour / time.Minute)
+	dayUnit := "j"
+	if lang == flows.EN {
+		dayUnit = "d"
+	}
+	switch {
+	case days > 0:
+		return fmt.Sprintf("%d %s %d h", days, dayUnit, h)
+	case h > 0:
+		return fmt.Sprintf("%d h %02d", h, m)
+	default:
+		return fmt.Sprintf("%d min", m)
+	}
+}
