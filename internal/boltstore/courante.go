@@ -1,0 +1,101 @@
+package boltstore
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/vigie-sante/vigie/bot"
+)
+
+// This file holds the main courante: one entry per key of log/<id>/, keyed
+// by 8-byte big-endian sequence number.
+
+// logFillPercent packs main-courante pages: keys only ever grow, so the
+// half-empty pages of bbolt's default split would just waste space.
+const logFillPercent = 0.9
+
+// entryRecord is the stored form of an entry: {"v":1,"entry":{…}}.
+type entryRecord struct {
+	V     int        `json:"v"`
+	Entry *bot.Entry `json:"entry"`
+}
+
+// Entries implements bot.Store. It seeks straight to seq after+1, so paging
+// through a long main courante reads only the page asked for.
+func (s *Store) Entries(ctx context.Context, id string, after uint64, limit int) ([]bot.Entry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("boltstore: entries %s: %w", id, err)
+	}
+	var out []bot.Entry
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketIncidents).Get([]byte(id)) == nil {
+			return bot.ErrNotFound
+		}
+		lb := tx.Bucket(bucketLog).Bucket([]byte(id))
+		if lb == nil {
+			return errors.New("main courante missing")
+		}
+		if after == math.MaxUint64 {
+			return nil
+		}
+		c := lb.Cursor()
+		for k, v := c.Seek(seqKey(after + 1)); k != nil; k, v = c.Next() {
+			if limit > 0 && len(out) >= limit {
+				break
+			}
+			if len(out)%1024 == 1023 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			var e bot.Entry // Unmarshal copies: nothing refers to mmap'd bytes
+			if err := decodeEntry(v, &e); err != nil {
+				return fmt.Errorf("entry %x: %w", k, err)
+			}
+			out = append(out, e)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("boltstore: entries %s: %w", id, err)
+	}
+	return out, nil
+}
+
+func decodeEntry(v []byte, e *bot.Entry) error {
+	rec := entryRecord{Entry: e}
+	if err := json.Unmarshal(v, &rec); err != nil {
+		return err
+	}
+	if rec.V != recordVersion {
+		return fmt.Errorf("unknown record version %d", rec.V)
+	}
+	return nil
+}
+
+// putEntries writes sealed entries under their sequence numbers.
+func putEntries(lb *bolt.Bucket, es []bot.Entry) error {
+	lb.FillPercent = logFillPercent
+	for i := range es {
+		v, err := json.Marshal(entryRecord{V: recordVersion, Entry: &es[i]})
+		if err != nil {
+			return fmt.Errorf("encode entry %d: %w", es[i].Seq, err)
+		}
+		if err := lb.Put(seqKey(es[i].Seq), v); err != nil {
+			return fmt.Errorf("entry %d: %w", es[i].Seq, err)
+		}
+	}
+	return nil
+}
+
+func seqKey(seq uint64) []byte {
+	k := make([]byte, 8)
+	binary.BigEndian.PutUint64(k, seq)
+	return k
+}

@@ -1,0 +1,234 @@
+package boltstore
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/vigie-sante/vigie/bot"
+)
+
+// recordVersion is the version field of incident and entry values.
+const recordVersion = 1
+
+// incidentRecord is the stored form of an incident: {"v":1,"incident":{…}},
+// so that a later schema can change the incident's shape and still read
+// the old records.
+type incidentRecord struct {
+	V        int           `json:"v"`
+	Incident *bot.Incident `json:"incident"`
+}
+
+// fnError carries the error of the caller's fn through bbolt, so that Update
+// can return it unwrapped while wrapping bbolt's own errors.
+type fnError struct{ err error }
+
+func (e *fnError) Error() string { return e.err.Error() }
+
+// Create implements bot.Store: it allocates the ID from the year of
+// inc.OpenedAt in UTC, stores the incident (status open if unset) and its
+// first entries. The caller's inc and entries are not modified.
+func (s *Store) Create(ctx context.Context, inc *bot.Incident, entries []bot.Entry) (*bot.Incident, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("boltstore: create: %w", err)
+	}
+	if err := checkNew(inc); err != nil {
+		return nil, fmt.Errorf("boltstore: create: %w", err)
+	}
+	tmpl, err := json.Marshal(inc)
+	if err != nil {
+		return nil, fmt.Errorf("boltstore: create: %w", err)
+	}
+	var out *bot.Incident
+	err = s.write(func(tx *bolt.Tx) error {
+		fresh := new(bot.Incident) // a new copy per attempt: a group may be retried
+		if err := json.Unmarshal(tmpl, fresh); err != nil {
+			return err
+		}
+		id, err := allocateID(tx, fresh)
+		if err != nil {
+			return err
+		}
+		fresh.ID = id
+		if fresh.Status == "" {
+			fresh.Status = bot.StatusOpen
+		}
+		es := append([]bot.Entry(nil), entries...)
+		fresh.Head = bot.Seal(bot.Head{}, id, es)
+		lb, err := tx.Bucket(bucketLog).CreateBucket([]byte(id))
+		if err != nil {
+			return fmt.Errorf("main courante of %s: %w", id, err)
+		}
+		if err := putEntries(lb, es); err != nil {
+			return err
+		}
+		if err := putIncident(tx, fresh); err != nil {
+			return err
+		}
+		if err := reindex(tx, "", "", fresh); err != nil {
+			return err
+		}
+		out = fresh
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("boltstore: create: %w", err)
+	}
+	return out, nil
+}
+
+// checkNew rejects what would make an ID or the open index ambiguous.
+func checkNew(inc *bot.Incident) error {
+	if inc == nil {
+		return errors.New("nil incident")
+	}
+	if inc.OpenedAt.IsZero() {
+		return errors.New("incident has no OpenedAt (its year makes the ID)")
+	}
+	return checkChannel(inc.Channel)
+}
+
+// checkChannel keeps the open index unambiguous: NUL separates channel and
+// ID in its keys.
+func checkChannel(ch string) error {
+	if strings.IndexByte(ch, 0) >= 0 {
+		return fmt.Errorf("channel %q contains a NUL byte", ch)
+	}
+	return nil
+}
+
+// allocateID increments seq/<year> and formats the ID.
+func allocateID(tx *bolt.Tx, inc *bot.Incident) (string, error) {
+	year := inc.OpenedAt.UTC().Year()
+	b := tx.Bucket(bucketSeq)
+	key := []byte(strconv.Itoa(year))
+	var n uint64
+	if v := b.Get(key); v != nil {
+		if len(v) != 8 {
+			return "", fmt.Errorf("corrupt counter seq/%s", key)
+		}
+		n = binary.BigEndian.Uint64(v)
+	}
+	n++
+	if err := b.Put(key, seqKey(n)); err != nil {
+		return "", fmt.Errorf("counter seq/%s: %w", key, err)
+	}
+	id := formatID(year, n)
+	if tx.Bucket(bucketIncidents).Get([]byte(id)) != nil {
+		return "", fmt.Errorf("counter seq/%s allocated %s, which exists", key, id)
+	}
+	return id, nil
+}
+
+// formatID writes IDs such as 2026-0007: four digits at least, more when a
+// year needs them.
+func formatID(year int, n uint64) string {
+	return fmt.Sprintf("%04d-%04d", year, n)
+}
+
+// Incident implements bot.Store.
+func (s *Store) Incident(ctx context.Context, id string) (*bot.Incident, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("boltstore: incident %s: %w", id, err)
+	}
+	var inc *bot.Incident
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		inc, err = getIncident(tx, id)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("boltstore: incident %s: %w", id, err)
+	}
+	return inc, nil
+}
+
+// Update implements bot.Store. The incident fn sees is decoded afresh in
+// each attempt, so a retried group never sees a previous attempt's changes;
+// fn must not call the store (it runs inside the write transaction).
+func (s *Store) Update(ctx context.Context, id string, fn func(*bot.Incident) ([]bot.Entry, error)) (*bot.Incident, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("boltstore: update %s: %w", id, err)
+	}
+	var out *bot.Incident
+	err := s.write(func(tx *bolt.Tx) error {
+		out = nil
+		inc, err := getIncident(tx, id)
+		if err != nil {
+			return err
+		}
+		head, channel, status := inc.Head, inc.Channel, inc.Status
+		entries, err := fn(inc)
+		if err != nil {
+			return &fnError{err}
+		}
+		if inc.ID != id {
+			return fmt.Errorf("fn changed the ID to %q", inc.ID)
+		}
+		if err := checkChannel(inc.Channel); err != nil {
+			return err
+		}
+		es := append([]bot.Entry(nil), entries...)
+		inc.Head = bot.Seal(head, id, es)
+		lb := tx.Bucket(bucketLog).Bucket([]byte(id))
+		if lb == nil {
+			return errors.New("main courante missing")
+		}
+		if err := putEntries(lb, es); err != nil {
+			return err
+		}
+		if err := putIncident(tx, inc); err != nil {
+			return err
+		}
+		if err := reindex(tx, channel, status, inc); err != nil {
+			return err
+		}
+		out = inc
+		return nil
+	})
+	if fe, ok := errors.AsType[*fnError](err); ok {
+		return nil, fe.err
+	}
+	if err != nil {
+		return nil, fmt.Errorf("boltstore: update %s: %w", id, err)
+	}
+	return out, nil
+}
+
+// getIncident decodes incidents/<id>; bot.ErrNotFound if absent.
+func getIncident(tx *bolt.Tx, id string) (*bot.Incident, error) {
+	v := tx.Bucket(bucketIncidents).Get([]byte(id))
+	if v == nil {
+		return nil, bot.ErrNotFound
+	}
+	inc, err := decodeIncident(v)
+	if err != nil {
+		return nil, fmt.Errorf("incident %s: %w", id, err)
+	}
+	return inc, nil
+}
+
+func decodeIncident(v []byte) (*bot.Incident, error) {
+	rec := incidentRecord{Incident: new(bot.Incident)}
+	if err := json.Unmarshal(v, &rec); err != nil {
+		return nil, err
+	}
+	if rec.V != recordVersion {
+		return nil, fmt.Errorf("unknown record version %d", rec.V)
+	}
+	return rec.Incident, nil
+}
+
+func putIncident(tx *bolt.Tx, inc *bot.Incident) error {
+	v, err := json.Marshal(incidentRecord{V: recordVersion, Incident: inc})
+	if err != nil {
+		return fmt.Errorf("encode incident %s: %w", inc.ID, err)
+	}
+	return tx.Bucket(bucketIncidents).Put([]byte(inc.ID), v)
+}

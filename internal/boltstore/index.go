@@ -1,0 +1,119 @@
+package boltstore
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/vigie-sante/vigie/bot"
+)
+
+// This file holds the listings: the open/ index of open incidents by
+// channel, and every incident for statistics and exports.
+
+// Open implements bot.Store through the open/ index, so it reads only the
+// open incidents however many closed ones the file holds.
+func (s *Store) Open(ctx context.Context, channel string) ([]*bot.Incident, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("boltstore: open incidents: %w", err)
+	}
+	var prefix []byte
+	if channel != "" {
+		prefix = append([]byte(channel), 0)
+	}
+	var out []*bot.Incident
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketOpen).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			i := bytes.LastIndexByte(k, 0)
+			if i < 0 {
+				return fmt.Errorf("bad index key %q", k)
+			}
+			inc, err := getIncident(tx, string(k[i+1:]))
+			if err != nil {
+				return fmt.Errorf("index key %q: %w", k, err)
+			}
+			out = append(out, inc)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("boltstore: open incidents of %q: %w", channel, err)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].OpenedAt.Equal(out[j].OpenedAt) {
+			return out[i].OpenedAt.Before(out[j].OpenedAt)
+		}
+		return idLess(out[i].ID, out[j].ID)
+	})
+	return out, nil
+}
+
+// All returns every incident, open or closed, in ID order (for statistics
+// and exports).
+func (s *Store) All(ctx context.Context) ([]*bot.Incident, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("boltstore: all incidents: %w", err)
+	}
+	var out []*bot.Incident
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketIncidents).ForEach(func(k, v []byte) error {
+			inc, err := decodeIncident(v)
+			if err != nil {
+				return fmt.Errorf("incident %s: %w", k, err)
+			}
+			out = append(out, inc)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("boltstore: all incidents: %w", err)
+	}
+	sort.Slice(out, func(i, j int) bool { return idLess(out[i].ID, out[j].ID) })
+	return out, nil
+}
+
+// idLess orders IDs by year then number: 2026-9999 before 2026-10000.
+func idLess(a, b string) bool {
+	ay, an, _ := strings.Cut(a, "-")
+	by, bn, _ := strings.Cut(b, "-")
+	if ay != by {
+		if len(ay) != len(by) {
+			return len(ay) < len(by)
+		}
+		return ay < by
+	}
+	if len(an) != len(bn) {
+		return len(an) < len(bn)
+	}
+	return an < bn
+}
+
+// reindex keeps open/<channel>\x00<id> in step with the incident's status
+// and channel; oldChannel and oldStatus are what was stored before ("" for
+// a new incident).
+func reindex(tx *bolt.Tx, oldChannel string, oldStatus bot.Status, inc *bot.Incident) error {
+	b := tx.Bucket(bucketOpen)
+	if oldStatus == bot.StatusOpen {
+		if err := b.Delete(openKey(oldChannel, inc.ID)); err != nil {
+			return fmt.Errorf("open index: %w", err)
+		}
+	}
+	if inc.Status == bot.StatusOpen {
+		if err := b.Put(openKey(inc.Channel, inc.ID), nil); err != nil {
+			return fmt.Errorf("open index: %w", err)
+		}
+	}
+	return nil
+}
+
+func openKey(channel, id string) []byte {
+	k := make([]byte, 0, len(channel)+1+len(id))
+	k = append(k, channel...)
+	k = append(k, 0)
+	return append(k, id...)
+}

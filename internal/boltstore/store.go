@@ -1,0 +1,261 @@
+// Package boltstore implements bot.Store on a single bbolt file.
+//
+// # Layout
+//
+// Every value is JSON with a version field, decoded inside the transaction
+// that reads it. The top-level buckets are:
+//
+//	meta                     "schema" → decimal schema version (currently 1)
+//	incidents/<id>           {"v":1,"incident":{…}}, the bot.Incident with its Head
+//	log/<id>/<seq BE>        {"v":1,"entry":{…}}, one main-courante entry per key;
+//	                         a sub-bucket per incident, keys are 8-byte big-endian
+//	                         sequence numbers, so an append writes one path of its
+//	                         B+tree (plus the incident record) and costs the same
+//	                         at entry 10 and entry 100 000
+//	open/<channel>\x00<id>   empty value: the index of open incidents by channel
+//	seq/<year>               8-byte big-endian counter behind IDs such as 2026-0001
+//	reminders                reserved for the reminder scheduler: key = 8-byte
+//	                         big-endian due time (Unix nanoseconds) + incident id,
+//	                         walked with Cursor.Seek so a sweep reads only what is due
+//	sent                     reserved for the reminder scheduler's sent-log
+//	                         (idempotency: dedup → send → record)
+//
+// # Writes
+//
+// Create and Update each run in one write transaction, which also seals the
+// new entries (bot.Seal) after the head read in that transaction: the
+// incident, its entries and the open index change together or not at all,
+// and are on disk (fsync) when the call returns nil. Concurrent writes share
+// commits (group commit, see committer), so a caller's fn may run more than
+// once, always on a fresh copy; an error from fn comes back unchanged.
+//
+// The file is locked while open: a second Vigie on the same file fails with
+// ErrInUse after Options.Timeout instead of hanging. Run one replica.
+package boltstore
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"github.com/vigie-sante/vigie/bot"
+)
+
+var _ bot.Store = (*Store)(nil)
+
+// SchemaVersion is the layout this package reads and writes. A file with a
+// newer version was written by a newer Vigie and is refused rather than
+// misread.
+const SchemaVersion = 1
+
+// DefaultTimeout is how long Open waits for the file lock by default.
+const DefaultTimeout = time.Second
+
+// Bucket and key names; see the package documentation.
+var (
+	bucketMeta      = []byte("meta")
+	bucketIncidents = []byte("incidents")
+	bucketLog       = []byte("log")
+	bucketOpen      = []byte("open")
+	bucketSeq       = []byte("seq")
+	bucketReminders = []byte("reminders")
+	bucketSent      = []byte("sent")
+	keySchema       = []byte("schema")
+
+	allBuckets = [][]byte{bucketMeta, bucketIncidents, bucketLog, bucketOpen, bucketSeq, bucketReminders, bucketSent}
+)
+
+// ErrInUse is matched (errors.Is) by the error Open returns when another
+// process, or another Open in this one, holds the file. The error also
+// matches berrors.ErrTimeout.
+var ErrInUse = errors.New("database in use by another Vigie")
+
+// ErrNewerSchema is matched by the error Open returns for a file written by
+// a newer Vigie.
+var ErrNewerSchema = errors.New("database schema is newer than this Vigie")
+
+// inUseError names the file so that the operator knows which Vigie to stop.
+type inUseError struct{ path string }
+
+func (e *inUseError) Error() string        { return ErrInUse.Error() + ": " + e.path }
+func (e *inUseError) Is(target error) bool { return target == ErrInUse }
+func (e *inUseError) Unwrap() error        { return berrors.ErrTimeout }
+
+// Options configure Open. There is deliberately no NoSync: every write that
+// returns nil is on disk, because the bot acknowledges actions after it.
+type Options struct {
+	// Timeout is how long to wait for the file lock; zero or negative means
+	// DefaultTimeout. Bolt's own zero value waits forever, which would turn
+	// a forgotten second Vigie into a silent hang.
+	Timeout time.Duration
+	// ReadOnly opens the file for tools that must not change it (backup,
+	// export, verify). Read-only opens share the lock with each other but
+	// not with a running Vigie, and the file must already be initialised.
+	ReadOnly bool
+}
+
+// writeMode chooses how write transactions are committed. Only tests and
+// benchmarks change it: Open always uses group commit.
+type writeMode int
+
+const (
+	modeGroup  writeMode = iota // committer: group commit, see commit.go
+	modeUpdate                  // db.Update: one fsync per call
+	modeBatch                   // db.Batch: merged, but lone callers wait MaxBatchDelay
+)
+
+// Store is bot.Store on bbolt. It is safe for concurrent use.
+type Store struct {
+	db       *bolt.DB
+	path     string
+	readOnly bool
+	mode     writeMode // fixed after Open; tests and benchmarks change it
+	commit   committer
+}
+
+// Open opens or creates the database at path, initialising a fresh file and
+// refusing one with a newer schema.
+func Open(path string, opts Options) (*Store, error) {
+	timeout := opts.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, FreelistType: bolt.FreelistMapType, ReadOnly: opts.ReadOnly})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, &inUseError{path: path}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("boltstore: open %s: %w", path, err)
+	}
+	if err := initSchema(db, opts.ReadOnly); err != nil {
+		_ = db.Close() // the schema error is the one that matters
+		return nil, fmt.Errorf("boltstore: open %s: %w", path, err)
+	}
+	return &Store{db: db, path: path, readOnly: opts.ReadOnly, commit: committer{db: db}}, nil
+}
+
+// initSchema checks the schema version and creates missing buckets. It
+// writes only when something is missing, so that a normal start costs no
+// fsync.
+func initSchema(db *bolt.DB, readOnly bool) error {
+	var complete bool
+	err := db.View(func(tx *bolt.Tx) error {
+		var err error
+		complete, err = checkSchema(tx)
+		return err
+	})
+	if err != nil || complete {
+		return err
+	}
+	if readOnly {
+		return errors.New("database not initialised: open it once read-write")
+	}
+	return db.Update(func(tx *bolt.Tx) error {
+		if _, err := checkSchema(tx); err != nil {
+			return err
+		}
+		for _, name := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return fmt.Errorf("create bucket %s: %w", name, err)
+			}
+		}
+		return tx.Bucket(bucketMeta).Put(keySchema, []byte(strconv.Itoa(SchemaVersion)))
+	})
+}
+
+// checkSchema reports whether the file holds the current schema with every
+// bucket. A file with no meta bucket is fresh only if it is empty: any
+// other bbolt file is not ours to write to.
+func checkSchema(tx *bolt.Tx) (complete bool, err error) {
+	meta := tx.Bucket(bucketMeta)
+	if meta == nil {
+		empty := true
+		_ = tx.ForEach(func([]byte, *bolt.Bucket) error { empty = false; return nil })
+		if !empty {
+			return false, errors.New("not a Vigie database (no schema version)")
+		}
+		return false, nil
+	}
+	raw := meta.Get(keySchema)
+	v, err := strconv.Atoi(string(raw))
+	if err != nil || v < 1 {
+		return false, fmt.Errorf("bad schema version %q", raw)
+	}
+	if v > SchemaVersion {
+		return false, fmt.Errorf("%w: schema %d, this Vigie reads %d; upgrade Vigie", ErrNewerSchema, v, SchemaVersion)
+	}
+	for _, name := range allBuckets {
+		if tx.Bucket(name) == nil {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// Close releases the file and its lock.
+func (s *Store) Close() error {
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("boltstore: close %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// Backup writes a consistent copy of the whole database to w while the bot
+// keeps running: a read transaction sees one commit and does not block
+// writers. It returns the number of bytes written.
+func (s *Store) Backup(w io.Writer) (int64, error) {
+	var n int64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	if err != nil {
+		return n, fmt.Errorf("boltstore: backup %s: %w", s.path, err)
+	}
+	return n, nil
+}
+
+// Check runs bbolt's consistency check (page reachability, freelist, key
+// order) and returns every problem found, joined. It uses a writable
+// transaction, rolled back, because bbolt's check on a read transaction is
+// unsafe while writers run; writers wait for it. A read-only store has no
+// writers and checks in a read transaction.
+func (s *Store) Check() error {
+	tx, err := s.db.Begin(!s.readOnly)
+	if err != nil {
+		return fmt.Errorf("boltstore: check %s: %w", s.path, err)
+	}
+	defer func() { _ = tx.Rollback() }() // read only: nothing to keep
+	var errs []error
+	for err := range tx.Check() {
+		errs = append(errs, err)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("boltstore: check %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// write runs fn in a write transaction that is durable when write returns
+// nil. Concurrent writes share commits (see committer), so fn may run more
+// than once: it must decode what it needs from tx each time and keep its
+// results only in variables it overwrites.
+func (s *Store) write(fn func(*bolt.Tx) error) error {
+	switch s.mode {
+	case modeUpdate:
+		return s.db.Update(fn)
+	case modeBatch:
+		return s.db.Batch(fn)
+	default:
+		return s.commit.write(fn)
+	}
+}
