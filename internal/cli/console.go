@@ -1,0 +1,110 @@
+package cli
+
+import (
+	"context"
+	"crypto/ed25519"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+
+	"github.com/vigie-sante/vigie/adapters/console"
+	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/flows"
+	"github.com/vigie-sante/vigie/flows/builtin"
+	"github.com/vigie-sante/vigie/internal/boltstore"
+	"github.com/vigie-sante/vigie/internal/keyfile"
+)
+
+func init() {
+	commands["console"] = command{
+		summary: "the crisis conversation in this terminal (the default)",
+		run:     runConsole,
+	}
+}
+
+func runConsole(ctx context.Context, env Env, g *Globals, args []string) error {
+	fs := flag.NewFlagSet("console", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	chain := fs.String("flow", "", "the alert chain of your structure (e.g. nouvelle-aquitaine/es-esms); empty: asked on the card")
+	user := fs.String("user", "", "your name in the main courante (default: $VIGIE_USER, else $USER)")
+	nis2 := fs.Bool("nis2", false, "switch on the NIS2 clocks (not in force in France yet)")
+	if err := fs.Parse(args); err != nil {
+		return usagef("%v (accepted: --flow ID, --user NAME, --nis2)", err)
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q (accepted: --flow ID, --user NAME, --nis2)", fs.Arg(0))
+	}
+	cat, err := builtin.Catalog()
+	if err != nil {
+		return fmt.Errorf("embedded chains: %w", err)
+	}
+	if *chain != "" {
+		if _, err := cat.Current(*chain, now()); err != nil {
+			return usagef("--flow: %v", err)
+		}
+	}
+	name := *user
+	for _, v := range []string{"VIGIE_USER", "USER"} {
+		if name == "" {
+			name = env.Getenv(v)
+		}
+	}
+	if name == "" {
+		name = "console"
+	}
+	app, err := openApp(env, g)
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	con := console.New(console.Options{
+		In: env.Stdin, Out: env.Stdout, TTY: env.StdinIsTTY && env.StdoutIsTTY,
+		Dir: filepath.Join(app.dir, "exports"), User: bot.User{ID: name, Name: name},
+	})
+	features := map[string]bool{}
+	if *nis2 {
+		features["nis2"] = true
+	}
+	b := bot.New(bot.Config{Lang: g.lang(), Chain: *chain, Features: features, Now: now}, app.store, con, cat, app.key, app.log)
+	return con.Run(ctx, b)
+}
+
+// app is what a command that runs the bot opens: the store, the signing key
+// and a logger.
+type app struct {
+	store *boltstore.Store
+	key   ed25519.PrivateKey
+	dir   string
+	log   *slog.Logger
+}
+
+func openApp(env Env, g *Globals) (*app, error) {
+	db, dir, err := g.dbPath(env)
+	if err != nil {
+		return nil, err
+	}
+	key, err := keyfile.Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	st, err := boltstore.Open(db, boltstore.Options{})
+	if err != nil {
+		return nil, err
+	}
+	// The terminal is for people: operators' logs go to stderr, warnings
+	// and above only.
+	log := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	return &app{store: st, key: key, dir: dir, log: log}, nil
+}
+
+func (a *app) Close() error { return a.store.Close() }
+
+// lang is the --lang flag as a flows.Lang, French by default.
+func (g *Globals) lang() flows.Lang {
+	if g.Lang == "en" {
+		return flows.EN
+	}
+	return flows.FR
+}

@@ -1,0 +1,140 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/internal/boltstore"
+	"github.com/vigie-sante/vigie/internal/keyfile"
+)
+
+// This file holds `vigie export`: the main courante of one incident, signed,
+// on stdout or in a file, read from the database without changing it.
+
+const exportUsage = "vigie export ID [--format md|csv|json] [-o FILE]"
+
+func init() {
+	commands["export"] = command{
+		summary: "write the signed main courante of incident ID (md, csv or json)",
+		run:     runExport,
+	}
+}
+
+func runExport(ctx context.Context, env Env, g *Globals, args []string) error {
+	fset := flag.NewFlagSet("export", flag.ContinueOnError)
+	fset.SetOutput(io.Discard)
+	format := fset.String("format", "", "md, csv or json (default: from -o's extension, else md)")
+	out := fset.String("o", "", "write to FILE, atomically, instead of stdout")
+	// Flags may come before or after ID: parse, take ID, parse again.
+	if err := fset.Parse(args); err != nil {
+		return usagef("%v (usage: %s)", err, exportUsage)
+	}
+	if fset.NArg() == 0 {
+		return usagef("missing incident ID, such as 2026-0001 (usage: %s)", exportUsage)
+	}
+	id := strings.TrimPrefix(fset.Arg(0), "#") // as the chat writes it
+	if err := fset.Parse(fset.Args()[1:]); err != nil {
+		return usagef("%v (usage: %s)", err, exportUsage)
+	}
+	if fset.NArg() > 0 {
+		return usagef("one ID only, got also %q (usage: %s)", fset.Arg(0), exportUsage)
+	}
+	if *format == "" {
+		*format = strings.TrimPrefix(strings.ToLower(filepath.Ext(*out)), ".")
+		if !slices.Contains(bot.ExportFormats, *format) {
+			*format = "md"
+		}
+	}
+	if !slices.Contains(bot.ExportFormats, *format) {
+		return usagef("unknown --format %q (accepted: %s)", *format, strings.Join(bot.ExportFormats, ", "))
+	}
+
+	db, dir, err := g.dbPath(env)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(db); err != nil {
+		return fmt.Errorf("no database to export from (set --db): %w", err)
+	}
+	// Read-only: an export must not initialise or change the database.
+	s, err := boltstore.Open(db, boltstore.Options{ReadOnly: true})
+	if errors.Is(err, boltstore.ErrInUse) {
+		return fmt.Errorf("%w (export from the chat with /incident exporter, or stop that Vigie)", err)
+	}
+	if err != nil {
+		return err
+	}
+	defer s.Close() // read-only: nothing to lose on close
+	inc, err := s.Incident(ctx, id)
+	if errors.Is(err, bot.ErrNotFound) {
+		return fmt.Errorf("no incident %q in %s", id, db)
+	}
+	if err != nil {
+		return err
+	}
+	entries, err := s.Entries(ctx, id, 0, 0)
+	if err != nil {
+		return err
+	}
+	key, err := keyfile.Load(dir)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := bot.Export(&buf, *format, inc, entries, key, time.Now()); err != nil {
+		return err
+	}
+	if *out == "" {
+		_, err := env.Stdout.Write(buf.Bytes())
+		return err
+	}
+	if err := writeExportFile(*out, buf.Bytes()); err != nil {
+		return err
+	}
+	last := entries[len(entries)-1]
+	fmt.Fprintf(env.Stdout, "export: incident %s, %d entries, head %s, signed by %s → %s\n",
+		id, len(entries), bot.Head{Seq: last.Seq, Hash: last.Hash}.Short(), keyfile.Fingerprint(key.Public().(ed25519.PublicKey)), *out)
+	return nil
+}
+
+// writeExportFile writes b to file so that file is either as it was or
+// complete: a synced temporary file beside it, then a rename. The mode is
+// 0600, since a main courante names people and what happened to a health
+// structure.
+func writeExportFile(file string, b []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("export to %s: %w", file, err)
+	}
+	defer os.Remove(tmp.Name()) // after the rename, there is nothing to remove
+	_, err = tmp.Write(b)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), file)
+	}
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("export to %s: %w", file, err)
+	}
+	return nil
+}

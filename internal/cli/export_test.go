@@ -1,0 +1,185 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/internal/boltstore"
+	"github.com/vigie-sante/vigie/internal/cli"
+	"github.com/vigie-sante/vigie/internal/keyfile"
+)
+
+// runVigie runs the command line in-process with stdin.
+func runVigie(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errs bytes.Buffer
+	env := cli.Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errs, Getenv: func(string) string { return "" }}
+	code = cli.Run(context.Background(), env, args)
+	return code, out.String(), errs.String()
+}
+
+// exportDB creates a database holding incident 2026-0001 with a main
+// courante of 4 entries, and returns its path.
+func exportDB(t *testing.T) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "vigie.db")
+	s, err := boltstore.Open(db, boltstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	at := time.Date(2026, 3, 28, 1, 10, 0, 0, time.UTC)
+	rssi := bot.User{ID: "u1", Name: "rssi"}
+	inc, err := s.Create(ctx, &bot.Incident{Title: "Rançongiciel sur le PACS", T0: at, OpenedBy: rssi, OpenedAt: at, Channel: "crise"},
+		[]bot.Entry{
+			{Time: at, Actor: "@rssi", Kind: bot.KindOpened, Text: "Incident ouvert"},
+			{Time: at.Add(time.Minute), Actor: "@rssi", Kind: bot.KindAnswer, Text: "Malveillant : oui", Data: map[string]string{"key": "malicious", "value": "yes"}},
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inc.ID != "2026-0001" {
+		t.Fatalf("created %s, want 2026-0001", inc.ID)
+	}
+	_, err = s.Update(ctx, inc.ID, func(*bot.Incident) ([]bot.Entry, error) {
+		return []bot.Entry{
+			{Time: at.Add(2 * time.Minute), Actor: "@dg", Kind: bot.KindNote, Text: "a | b\r\nsuite, \"citée\""},
+			{Time: at.Add(3 * time.Minute), Actor: "@rssi", Kind: bot.KindDone, Text: "CERT Santé : fait", Data: map[string]string{"ref": "CS-1234"}},
+		}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// signingKey is the key export created beside db.
+func signingKey(t *testing.T, db string) ed25519.PrivateKey {
+	t.Helper()
+	key, err := keyfile.Load(filepath.Dir(db))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key
+}
+
+func TestExportVerifies(t *testing.T) {
+	db := exportDB(t)
+	for _, format := range []string{"json", "csv"} {
+		t.Run(format, func(t *testing.T) {
+			code, out, errs := runVigie(t, "", "--db", db, "export", "2026-0001", "--format", format)
+			if code != cli.ExitOK {
+				t.Fatalf("export: exit %d: %s", code, errs)
+			}
+			file := filepath.Join(t.TempDir(), "export."+format)
+			if err := os.WriteFile(file, []byte(out), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			code, got, errs := runVigie(t, "", "verify", file)
+			fp := keyfile.Fingerprint(signingKey(t, db).Public().(ed25519.PublicKey))
+			want := "OK: incident 2026-0001, 4 entries, head #4 "
+			if code != cli.ExitOK || !strings.HasPrefix(got, want) || !strings.HasSuffix(got, ", signed by "+fp+"\n") {
+				t.Fatalf("verify: exit %d, stdout %q, stderr %q; want %q…%s", code, got, errs, want, fp)
+			}
+		})
+	}
+}
+
+func TestExportMarkdownStdout(t *testing.T) {
+	db := exportDB(t)
+	code, out, errs := runVigie(t, "", "--db", db, "export", "#2026-0001") // as the chat writes it; md by default
+	if code != cli.ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"# Main courante — incident 2026-0001", "a \\| b<br>suite", "Vérification : `vigie verify"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestExportToFile(t *testing.T) {
+	db := exportDB(t)
+	file := filepath.Join(t.TempDir(), "courante.csv")
+	if err := os.WriteFile(file, []byte("older export"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Flags before the ID; the format comes from the extension.
+	code, out, errs := runVigie(t, "", "--db", db, "export", "-o", file, "2026-0001")
+	if code != cli.ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.HasPrefix(out, "export: incident 2026-0001, 4 entries, head #4 ") || !strings.HasSuffix(out, " → "+file+"\n") {
+		t.Errorf("stdout = %q", out)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil || !bytes.HasPrefix(b, []byte("#format,vigie-main-courante,1\n")) {
+		t.Fatalf("file is not a CSV export (%v):\n%s", err, b)
+	}
+	if fi, _ := os.Stat(file); runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+		t.Errorf("export file has mode %#o, want 0600", fi.Mode().Perm())
+	}
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(file), ".*")); len(left) != 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+	if code, _, errs := runVigie(t, "", "verify", file); code != cli.ExitOK {
+		t.Errorf("verify: exit %d: %s", code, errs)
+	}
+}
+
+func TestExportErrors(t *testing.T) {
+	db := exportDB(t)
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no ID", []string{"export"}, cli.ExitUsage, "missing incident ID"},
+		{"two IDs", []string{"export", "2026-0001", "2026-0002"}, cli.ExitUsage, `one ID only, got also "2026-0002"`},
+		{"unknown format", []string{"export", "2026-0001", "--format", "pdf"}, cli.ExitUsage, `unknown --format "pdf" (accepted: md, csv, json)`},
+		{"unknown flag", []string{"export", "2026-0001", "--sign"}, cli.ExitUsage, "usage: vigie export ID"},
+		{"unknown incident", []string{"export", "2026-0099"}, cli.ExitFailure, `no incident "2026-0099"`},
+		{"no database", []string{"--db", filepath.Join(t.TempDir(), "none.db"), "export", "2026-0001"}, cli.ExitFailure, "no database to export from"},
+		{"no such directory", []string{"export", "2026-0001", "-o", filepath.Join(t.TempDir(), "no", "x.json")}, cli.ExitFailure, "export to "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := tt.args
+			if args[0] != "--db" {
+				args = append([]string{"--db", db}, args...)
+			}
+			code, _, errs := runVigie(t, "", args...)
+			if code != tt.code || !strings.Contains(errs, tt.want) || !strings.HasPrefix(errs, "vigie export: ") {
+				t.Fatalf("exit %d, stderr %q; want exit %d and %q", code, errs, tt.code, tt.want)
+			}
+		})
+	}
+}
+
+// TestExportWhileInUse: a running Vigie holds the database; export says so
+// and where else to export from, after the lock timeout.
+func TestExportWhileInUse(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for the lock timeout")
+	}
+	db := exportDB(t)
+	s, err := boltstore.Open(db, boltstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	code, _, errs := runVigie(t, "", "--db", db, "export", "2026-0001")
+	if code != cli.ExitFailure || !strings.Contains(errs, "in use") || !strings.Contains(errs, "/incident exporter") {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+}

@@ -1,0 +1,304 @@
+package cli
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vigie-sante/vigie/flows"
+)
+
+// repeatedFlag is a flag that may be repeated: --feature a --feature b.
+type repeatedFlag []string
+
+func (l *repeatedFlag) String() string     { return strings.Join(*l, ",") }
+func (l *repeatedFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// flowsEval evaluates a chain for answers given as KEY=VALUE, all given at
+// T0, and prints the plan: required steps with their due instants and
+// reasons, pending steps, next questions, and whether the chain has ended.
+func flowsEval(_ Env, w io.Writer, lang flows.Lang, args []string) error {
+	set := flag.NewFlagSet("eval", flag.ContinueOnError)
+	t0Flag := set.String("t0", "", "time of awareness (prise de connaissance), RFC 3339 such as 2026-03-28T10:00:00+01:00 (default: now)")
+	format := set.String("format", "text", "text or json")
+	version := set.String("version", "", "chain version (default: the one in force at T0)")
+	var feats repeatedFlag
+	set.Var(&feats, "feature", "feature switch to turn on, such as nis2 (repeatable)")
+	usage := flowsEvalUsage
+	pos, err := parseFlowsArgs(set, usage, args)
+	if err != nil {
+		return err
+	}
+	cat, err := flowsCatalog()
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usagef("missing chain id (usage: %s; known chains: %s)", usage, strings.Join(cat.IDs(), ", "))
+	}
+	id, pairs := pos[0], pos[1:]
+	if err := flagOneOf("format", *format, "text", "json"); err != nil {
+		return err
+	}
+	t0 := now().UTC().Truncate(time.Second)
+	if *t0Flag != "" {
+		if t0, err = time.Parse(time.RFC3339, *t0Flag); err != nil {
+			return usagef("bad --t0 %q (accepted: an RFC 3339 instant such as 2026-03-28T10:00:00+01:00 or 2026-03-28T09:00:00Z)", *t0Flag)
+		}
+	}
+	known := catalogFeatures(cat)
+	on := map[string]bool{}
+	for _, f := range feats {
+		if !slices.Contains(known, f) {
+			return usagef("unknown --feature %q (accepted: %s)", f, noneIfEmpty(known))
+		}
+		on[f] = true
+	}
+	c, err := lookupChain(cat, id, *version, t0)
+	if err != nil {
+		return err
+	}
+	answers := map[string]flows.Answer{}
+	for _, pair := range pairs {
+		key, value, ok := strings.Cut(pair, "=")
+		if !ok {
+			return usagef("bad answer %q (accepted: KEY=VALUE such as malicious=oui; keys of %s: %s; values: yes, no, unknown, oui, non)",
+				pair, c.ID, strings.Join(questionKeys(c), ", "))
+		}
+		v, err := c.ParseAnswer(key, value)
+		if err != nil {
+			return usagef("bad answer %q: %v", pair, err)
+		}
+		if _, dup := answers[key]; dup {
+			return usagef("question %q is answered twice (accepted: one KEY=VALUE per question)", key)
+		}
+		answers[key] = flows.Answer{Value: v, At: t0}
+	}
+	plan := flows.Evaluate(c, flows.Input{T0: t0, Answers: answers, Features: on})
+	if *format == "json" {
+		return writeEvalJSON(w, plan, t0, lang)
+	}
+	writeEvalText(w, plan, t0, answers, on, lang)
+	return nil
+}
+
+func questionKeys(c *flows.Chain) []string {
+	keys := make([]string, len(c.Questions))
+	for i, q := range c.Questions {
+		keys[i] = q.ID
+	}
+	return keys
+}
+
+func noneIfEmpty(list []string) string {
+	if len(list) == 0 {
+		return "none"
+	}
+	return strings.Join(list, ", ")
+}
+
+func writeEvalText(w io.Writer, plan flows.Plan, t0 time.Time, answers map[string]flows.Answer, on map[string]bool, lang flows.Lang) {
+	c := plan.Chain
+	fmt.Fprintf(w, "%s — %s\n", c.ID, c.Title.In(lang))
+	fmt.Fprintf(w, "Version %s\n", c.Version)
+	fmt.Fprintf(w, "%s %s\n", inLang(lang, "T0 (prise de connaissance) :", "T0 (time of awareness):"), parisInstant(t0, lang))
+	var given []string
+	for _, q := range c.Questions {
+		if a, ok := answers[q.ID]; ok {
+			given = append(given, q.ID+" = "+string(a.Value))
+		}
+	}
+	fmt.Fprintf(w, "%s %s\n", inLang(lang, "Réponses :", "Answers:"), orNone(strings.Join(given, ", "), lang))
+	if len(on) > 0 {
+		var fs []string
+		for f := range on {
+			fs = append(fs, f)
+		}
+		slices.Sort(fs)
+		fmt.Fprintf(w, "%s %s\n", inLang(lang, "Fonctions activées :", "Features on:"), strings.Join(fs, ", "))
+	}
+
+	fmt.Fprintf(w, "\n%s (%d)\n", inLang(lang, "Étapes requises", "Required steps"), len(plan.Steps))
+	if len(plan.Steps) == 0 {
+		fmt.Fprintf(w, "  %s\n", inLang(lang, "aucune", "none"))
+	}
+	for _, p := range plan.Steps {
+		writePlannedStep(w, p, lang)
+	}
+
+	fmt.Fprintf(w, "\n%s (%d)\n", inLang(lang, "Étapes en attente d'une réponse", "Steps waiting for an answer"), len(plan.Pending))
+	if len(plan.Pending) == 0 {
+		fmt.Fprintf(w, "  %s\n", inLang(lang, "aucune", "none"))
+	}
+	for _, p := range plan.Pending {
+		fmt.Fprintf(w, "- %d. %s [%s]%s%s%s\n", p.Step.Order, p.Step.Title.In(lang), p.Step.ID, offChartMark(p.Step.Source),
+			inLang(lang, " : attend ", ": waits on "), strings.Join(p.On, ", "))
+	}
+
+	fmt.Fprintf(w, "\n%s (%d)\n", inLang(lang, "Questions à poser", "Questions to ask"), len(plan.Questions))
+	if len(plan.Questions) == 0 {
+		fmt.Fprintf(w, "  %s\n", inLang(lang, "aucune", "none"))
+	}
+	for _, q := range plan.Questions {
+		fmt.Fprintf(w, "- %s%s%s (%s)\n", q.ID, inLang(lang, " : ", ": "), q.Text.In(lang), valuesText(q.Answers))
+	}
+
+	fmt.Fprintln(w)
+	if plan.Ended {
+		fmt.Fprintf(w, "%s %s\n", inLang(lang, "Fin de la chaîne : oui —", "Chain ended: yes —"), c.End.In(lang))
+	} else {
+		fmt.Fprintf(w, inLang(lang, "Fin de la chaîne : non — %d question(s) à poser, %d étape(s) en attente\n",
+			"Chain ended: no — %d question(s) to ask, %d step(s) waiting\n"), len(plan.Questions), len(plan.Pending))
+	}
+}
+
+func orNone(s string, lang flows.Lang) string {
+	if s == "" {
+		return inLang(lang, "aucune", "none")
+	}
+	return s
+}
+
+func writePlannedStep(w io.Writer, p flows.Planned, lang flows.Lang) {
+	const in = "   "
+	s := p.Step
+	fmt.Fprintf(w, "%d. %s [%s]%s\n", s.Order, s.Title.In(lang), s.ID, offChartMark(s.Source))
+	if a := s.Action.In(lang); a != "" {
+		fmt.Fprintf(w, "%s%s %s\n", in, inLang(lang, "Action :", "Action:"), a)
+	}
+	writeRecipients(w, s, in, false, lang)
+	fmt.Fprintf(w, "%s%s %s\n", in, inLang(lang, "Échéance :", "Due:"), dueText(p, lang))
+	if r := remindText(s.Remind, s.Deadline, lang); r != "" {
+		fmt.Fprintf(w, "%s%s %s\n", in, inLang(lang, "Rappels :", "Reminders:"), r)
+	}
+	why := inLang(lang, "toujours requise", "always required")
+	if len(p.Because) > 0 {
+		parts := make([]string, len(p.Because))
+		for i, r := range p.Because {
+			parts[i] = r.Key + " = " + string(r.Value)
+		}
+		why = strings.Join(parts, inLang(lang, " et ", " and "))
+	}
+	fmt.Fprintf(w, "%s%s %s\n", in, inLang(lang, "Pourquoi :", "Why:"), why)
+	fmt.Fprintf(w, "%s%s %s\n", in, inLang(lang, "Base :", "Basis:"), s.Basis.In(lang))
+	fmt.Fprintf(w, "%s%s %s\n", in, inLang(lang, "Source :", "Source:"), sourceText(s.Source, lang))
+	if n := s.Note.In(lang); n != "" {
+		fmt.Fprintf(w, "%s%s %s\n", in, inLang(lang, "Note :", "Note:"), n)
+	}
+}
+
+// dueText writes when a planned step is due, in Europe/Paris with the UTC
+// instant.
+func dueText(p flows.Planned, lang flows.Lang) string {
+	d := p.Step.Deadline
+	switch {
+	case d.Kind == flows.Immediate:
+		return inLang(lang, "sans délai — dès le ", "without delay — from ") + parisInstant(p.Due, lang)
+	case d.Kind == flows.None:
+		return deadlineText(d, lang)
+	case p.Due.IsZero():
+		return deadlineText(d, lang) + inLang(lang, " (pas encore faite)", " (not done yet)")
+	}
+	return parisInstant(p.Due, lang) + " — " + deadlineText(d, lang)
+}
+
+// The JSON form of a plan. Field order is the output order.
+type (
+	planJSON struct {
+		Flow      string             `json:"flow"`
+		Version   string             `json:"version"`
+		T0        string             `json:"t0"`
+		Steps     []planStepJSON     `json:"steps"`
+		Pending   []planPendingJSON  `json:"pending"`
+		Questions []planQuestionJSON `json:"questions"`
+		Ended     bool               `json:"ended"`
+	}
+	planStepJSON struct {
+		ID         string              `json:"id"`
+		Title      string              `json:"title"`
+		Order      int                 `json:"order"`
+		Recipients []planRecipientJSON `json:"recipients"`
+		Choose     string              `json:"choose"`
+		Due        *string             `json:"due"`
+		DueAfter   string              `json:"due_after,omitempty"`
+		Deadline   string              `json:"deadline"`
+		Reason     []planReasonJSON    `json:"reason"`
+		Basis      string              `json:"basis"`
+		Source     string              `json:"source"`
+		FromChart  bool                `json:"from_chart"`
+	}
+	planRecipientJSON struct {
+		ID    string          `json:"id"`
+		Name  string          `json:"name"`
+		Means []planMeansJSON `json:"means"`
+	}
+	planMeansJSON struct {
+		Kind     string `json:"kind"`
+		Value    string `json:"value"`
+		Label    string `json:"label"`
+		Fallback bool   `json:"fallback"`
+	}
+	planReasonJSON struct {
+		Key   string `json:"key"`
+		Value string `json:"value"`
+	}
+	planPendingJSON struct {
+		ID        string   `json:"id"`
+		Title     string   `json:"title"`
+		WaitingOn []string `json:"waiting_on"`
+	}
+	planQuestionJSON struct {
+		ID      string   `json:"id"`
+		Text    string   `json:"text"`
+		Answers []string `json:"answers"`
+	}
+)
+
+func writeEvalJSON(w io.Writer, plan flows.Plan, t0 time.Time, lang flows.Lang) error {
+	c := plan.Chain
+	out := planJSON{Flow: c.ID, Version: c.Version, T0: t0.UTC().Format(time.RFC3339),
+		Steps: []planStepJSON{}, Pending: []planPendingJSON{}, Questions: []planQuestionJSON{}, Ended: plan.Ended}
+	for _, p := range plan.Steps {
+		s := p.Step
+		sj := planStepJSON{ID: s.ID, Title: s.Title.In(lang), Order: s.Order, Recipients: []planRecipientJSON{},
+			Choose: "all", DueAfter: p.After, Deadline: s.Deadline.String(), Reason: []planReasonJSON{},
+			Basis: s.Basis.In(lang), Source: s.Source, FromChart: s.FromChart()}
+		if s.AnyOf {
+			sj.Choose = "one"
+		}
+		if !p.Due.IsZero() {
+			due := p.Due.UTC().Format(time.RFC3339)
+			sj.Due = &due
+		}
+		for _, r := range s.Recipients {
+			rj := planRecipientJSON{ID: r.Contact.ID, Name: r.Contact.Name.In(lang), Means: []planMeansJSON{}}
+			for _, m := range r.Means {
+				rj.Means = append(rj.Means, planMeansJSON{Kind: m.Kind, Value: m.Value, Label: m.Label.In(lang), Fallback: m.Fallback})
+			}
+			sj.Recipients = append(sj.Recipients, rj)
+		}
+		for _, r := range p.Because {
+			sj.Reason = append(sj.Reason, planReasonJSON{Key: r.Key, Value: string(r.Value)})
+		}
+		out.Steps = append(out.Steps, sj)
+	}
+	for _, p := range plan.Pending {
+		out.Pending = append(out.Pending, planPendingJSON{ID: p.Step.ID, Title: p.Step.Title.In(lang),
+			WaitingOn: append([]string{}, p.On...)})
+	}
+	for _, q := range plan.Questions {
+		qj := planQuestionJSON{ID: q.ID, Text: q.Text.In(lang), Answers: []string{}}
+		for _, a := range q.Answers {
+			qj.Answers = append(qj.Answers, string(a))
+		}
+		out.Questions = append(out.Questions, qj)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(out)
+}

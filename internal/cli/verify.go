@@ -1,0 +1,111 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/internal/keyfile"
+)
+
+// This file holds `vigie verify`: the offline proof that an exported main
+// courante was not altered, truncated or reordered. It needs no database,
+// so that anyone given the file (a lawyer, an auditor, the ARS) can run it.
+
+const verifyUsage = "vigie verify FILE [--key BASE64|FILE|SHA256:…]"
+
+// verifyAccepted says what verify reads, for usage errors.
+const verifyAccepted = "accepted: a .json or .csv file written by vigie export, or - for stdin"
+
+func init() {
+	commands["verify"] = command{
+		summary: "check offline that an exported main courante (json or csv) is intact and signed",
+		run:     runVerify,
+	}
+}
+
+func runVerify(_ context.Context, env Env, _ *Globals, args []string) error {
+	fset := flag.NewFlagSet("verify", flag.ContinueOnError)
+	fset.SetOutput(io.Discard)
+	keyArg := fset.String("key", "", "the key the export must be signed with: base64, a key file (PEM public or private), or a fingerprint SHA256:…")
+	// Flags may come before or after FILE: parse, take FILE, parse again.
+	if err := fset.Parse(args); err != nil {
+		return usagef("%v (usage: %s)", err, verifyUsage)
+	}
+	if fset.NArg() == 0 {
+		return usagef("missing FILE (usage: %s; %s)", verifyUsage, verifyAccepted)
+	}
+	file := fset.Arg(0)
+	if err := fset.Parse(fset.Args()[1:]); err != nil {
+		return usagef("%v (usage: %s)", err, verifyUsage)
+	}
+	if fset.NArg() > 0 {
+		return usagef("one FILE only, got also %q (usage: %s)", fset.Arg(0), verifyUsage)
+	}
+	var opts bot.VerifyOptions
+	var pinned string // a fingerprint to compare after verifying
+	switch k := *keyArg; {
+	case k == "":
+	case strings.HasPrefix(k, "SHA256:"):
+		pinned = k
+	default:
+		pub, err := readPublicKey(k)
+		if err != nil {
+			return usagef("bad --key: %v", err)
+		}
+		opts.PublicKey = pub
+	}
+
+	var b []byte
+	var err error
+	if file == "-" {
+		b, err = io.ReadAll(env.Stdin)
+	} else {
+		b, err = os.ReadFile(file)
+	}
+	if err != nil {
+		return usagef("cannot read %s: %v (%s)", file, err, verifyAccepted)
+	}
+	rep, err := bot.Verify(bytes.NewReader(b), opts)
+	if errors.Is(err, bot.ErrNotExport) {
+		return usagef("%s: %v", file, err)
+	}
+	if err != nil {
+		return err // "entry 7: hash does not match its content (altered?)": exit 1
+	}
+	if pinned != "" && pinned != rep.Fingerprint {
+		return fmt.Errorf("head: signed by %s, not by the expected key %s", rep.Fingerprint, pinned)
+	}
+	noun := "entries"
+	if rep.Entries == 1 {
+		noun = "entry"
+	}
+	fmt.Fprintf(env.Stdout, "OK: incident %s, %d %s, head %s, signed by %s\n",
+		rep.Incident, rep.Entries, noun, rep.Head.Short(), rep.Fingerprint)
+	return nil
+}
+
+// readPublicKey reads --key: a file if one has that name, else the key
+// itself in base64.
+func readPublicKey(k string) (ed25519.PublicKey, error) {
+	b, ferr := os.ReadFile(k)
+	if ferr == nil {
+		pub, err := keyfile.ParsePublic(b)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", k, err)
+		}
+		return pub, nil
+	}
+	pub, err := keyfile.ParsePublic([]byte(k))
+	if err != nil {
+		return nil, fmt.Errorf("%q is neither a readable file (%v) nor a key: %w", k, ferr, err)
+	}
+	return pub, nil
+}
