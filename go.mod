@@ -4,6 +4,7 @@ go 1.26.7
 
 require (
 	github.com/goccy/go-yaml v1.19.2
+	github.com/robfig/cron/v3 v3.0.1
 	go.etcd.io/bbolt v1.5.0
 )
 

@@ -66,6 +66,15 @@ type Config struct {
 	Chain    string
 	Features map[string]bool // chain switches on by default (nis2)
 	Now      func() time.Time
+	// Remind holds the cadences the chains do not give (DefaultRemind when
+	// zero).
+	Remind RemindConfig
+	// EscalateTo are the mentions an escalation calls (the crisis
+	// director's handle, a group); empty: the whole channel.
+	EscalateTo []string
+	// LateAfter is how long after its scheduled instant a reminder is
+	// said late (default 2 min: Vigie was down or the platform refused).
+	LateAfter time.Duration
 }
 
 // Bot runs the conversation of the crisis cell.
@@ -81,6 +90,8 @@ type Bot struct {
 	// refreshMu serializes card refreshes so that an older rendering never
 	// overwrites a newer one.
 	refreshMu sync.Mutex
+	// sweepMu serializes reminder sweeps: two at once would nag twice.
+	sweepMu sync.Mutex
 }
 
 // New returns a bot. key signs the head of exported main courantes.
@@ -97,6 +108,12 @@ func New(cfg Config, store Store, chat Chat, cat *flows.Catalog, key ed25519.Pri
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Remind.PointEvery == 0 && cfg.Remind.OverdueEvery == 0 && cfg.Remind.Reask == 0 {
+		cfg.Remind.PointEvery, cfg.Remind.OverdueEvery, cfg.Remind.Reask = DefaultRemind.PointEvery, DefaultRemind.OverdueEvery, DefaultRemind.Reask
+	}
+	if cfg.Remind.OverdueEvery <= 0 {
+		cfg.Remind.OverdueEvery = DefaultRemind.OverdueEvery
 	}
 	return &Bot{cfg: cfg, store: store, chat: chat, cat: cat, key: key, log: log, now: now}
 }
@@ -226,7 +243,12 @@ func (b *Bot) change(ctx context.Context, r *request, fn func(inc *Incident, c *
 		if err != nil {
 			return nil, err
 		}
-		return fn(inc, c)
+		entries, err := fn(inc, c)
+		if err == nil {
+			// Let the next sweep look at what the change brought due.
+			inc.Wake = r.now
+		}
+		return entries, err
 	})
 	if err != nil {
 		return nil, err

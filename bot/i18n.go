@@ -141,6 +141,7 @@ var catalogue = map[string]text{
 	"why.always":           {FR: "requis dans tous les cas — %s", EN: "always required — %s"},
 	"why.answers":          {FR: "%s — %s", EN: "%s — %s"},
 	"time.in":              {FR: "dans %s", EN: "in %s"},
+	"time.now":             {FR: "maintenant", EN: "now"},
 	"time.late":            {FR: "en retard de %s", EN: "overdue by %s"},
 	"word.or":              {FR: " ou ", EN: " or "},
 
@@ -185,6 +186,18 @@ var catalogue = map[string]text{
 	"point.conditions":     {FR: "Situation", EN: "Conditions"},
 	"point.actions":        {FR: "Actions", EN: "Actions"},
 	"point.needs":          {FR: "Besoins", EN: "Needs"},
+
+	"nag.title":          {FR: "⏰ Rappel — incident #%s", EN: "⏰ Reminder — incident #%s"},
+	"nag.escalate_title": {FR: "🚨 Escalade — incident #%s", EN: "🚨 Escalation — incident #%s"},
+	"nag.overdue_title":  {FR: "⛔ Échéance dépassée — incident #%s", EN: "⛔ Deadline passed — incident #%s"},
+	"nag.mention":        {FR: "%s : des étapes obligatoires sont toujours en attente.", EN: "%s: mandatory steps are still pending."},
+	"nag.late":           {FR: "(rappel prévu le %s, envoyé en retard)", EN: "(reminder due on %s, sent late)"},
+	"nag.question":       {FR: "Question toujours sans réponse : elle conditionne les notifications obligatoires.", EN: "Question still unanswered: the mandatory notifications depend on it."},
+	"nag.point":          {FR: "🗒 Point de situation attendu (dernier il y a %s)", EN: "🗒 Situation point due (last one %s ago)"},
+	"nag.point_how":      {FR: "Au clavier : %s point conditions=… actions=… besoins=…", EN: "Typed: %s point conditions=… actions=… needs=…"},
+	"button.point":       {FR: "Point de situation", EN: "Situation point"},
+	"log.escalated":      {FR: "Escalade : « %s » toujours en attente (%s)", EN: "Escalation: \"%s\" still pending (%s)"},
+	"log.overdue":        {FR: "Échéance dépassée : « %s », en retard de %s (%s)", EN: "Deadline passed: \"%s\", overdue by %s (%s)"},
 
 	"help.title":   {FR: "Commandes de Vigie", EN: "Vigie commands"},
 	"help.example": {FR: "ex. :", EN: "e.g.:"},

@@ -59,6 +59,14 @@ type Incident struct {
 	// Wake is when the reminder sweep must look at the incident next; the
 	// store indexes it. Zero: never (closed, or nothing to remind).
 	Wake time.Time `json:"wake,omitzero"`
+	// Reminded is the reminders' sent-log: for each reminded item ("step:
+	// cnil", "question:malicious", "point"), the scheduled instant of the
+	// last reminder sent. A sweep sends an occurrence only if it is later,
+	// so a restart or two overlapping sweeps never nag twice.
+	Reminded map[string]time.Time `json:"reminded,omitempty"`
+	// RemindFailures counts the sweeps in a row whose posts failed, for
+	// backoff; a success resets it.
+	RemindFailures int `json:"remind_failures,omitempty"`
 	// Messages maps a message role ("card", "checklist") to the platform's
 	// reference of the message showing it, so that it is edited in place.
 	Messages map[string]string `json:"messages,omitempty"`

@@ -56,7 +56,7 @@ func (b *Bot) open(ctx context.Context, r *request) (Reply, error) {
 	}
 	inc := &Incident{
 		Title: title, T0: t0, OpenedBy: r.ev.User, OpenedAt: r.now, Channel: r.ev.Channel,
-		Status: StatusOpen, Features: copyFeatures(b.cfg.Features),
+		Status: StatusOpen, Features: copyFeatures(b.cfg.Features), Wake: r.now,
 	}
 	data := map[string]string{"title": title, "t0": t0.Format(rfc3339)}
 	if chain != nil {

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/vigie-sante/vigie/flows"
@@ -41,7 +40,7 @@ const (
 // settled yet. Occurrences missed before it (Vigie was down) are not sent
 // again: one nag, marked late, says it.
 type Nag struct {
-	Key      string // dedup key in the sent log: kind, item, scheduled instant
+	Key      string // the item reminded, key of Incident.Reminded: "step:cnil"
 	Kind     string
 	Step     *flows.Step
 	Planned  flows.Planned
@@ -108,7 +107,7 @@ func Reminders(inc *Incident, c *flows.Chain, now time.Time, cfg RemindConfig) (
 		}
 		last, n := series{first: base.Add(cfg.PointEvery), period: cfg.PointEvery}.around(now)
 		if !last.IsZero() {
-			due = append(due, Nag{Key: fmt.Sprintf("point:%d", last.Unix()), Kind: NagPoint, At: last})
+			due = append(due, Nag{Key: NagPoint, Kind: NagPoint, At: last})
 		}
 		soonest(n)
 	}
@@ -127,7 +126,7 @@ func Reminders(inc *Incident, c *flows.Chain, now time.Time, cfg RemindConfig) (
 		}
 		last, n := series{first: base.Add(every), period: every}.around(now)
 		if !last.IsZero() {
-			due = append(due, Nag{Key: fmt.Sprintf("question:%s:%d", q.ID, last.Unix()), Kind: NagQuestion, Question: q, At: last})
+			due = append(due, Nag{Key: NagQuestion + ":" + q.ID, Kind: NagQuestion, Question: q, At: last})
 		}
 		soonest(n)
 	}
@@ -154,7 +153,7 @@ func Reminders(inc *Incident, c *flows.Chain, now time.Time, cfg RemindConfig) (
 		if last.IsZero() {
 			continue
 		}
-		nag := Nag{Key: fmt.Sprintf("step:%s:%d", p.Step.ID, last.Unix()), Kind: NagStep, Step: p.Step, Planned: p, At: last}
+		nag := Nag{Key: NagStep + ":" + p.Step.ID, Kind: NagStep, Step: p.Step, Planned: p, At: last}
 		// "Sans délai" is due at once and escalates on its own delay; only a
 		// deadline counted in hours can be overdue.
 		nag.Overdue = p.Step.Deadline.Kind == flows.After && !last.Before(p.Due)
@@ -171,8 +170,8 @@ func stepSeries(p flows.Planned, rm flows.Remind, inc *Incident, cfg RemindConfi
 	var escalate time.Time
 	switch {
 	case d.Kind == flows.Immediate:
-		// "Sans délai": due now, reminded on its cadence, escalated after
-		// escalate_after.
+		// "Sans délai": due at once, and shown on the checklist at once;
+		// reminded on its cadence from then, escalated after escalate_after.
 		every := rm.Every
 		if every <= 0 {
 			every = 15 * time.Minute
@@ -180,7 +179,7 @@ func stepSeries(p flows.Planned, rm flows.Remind, inc *Incident, cfg RemindConfi
 		if rm.EscalateAfter > 0 {
 			escalate = p.Due.Add(rm.EscalateAfter)
 		}
-		return series{first: p.Due, period: every}, escalate
+		return series{first: p.Due.Add(every), period: every}, escalate
 	case d.Kind == flows.None:
 		if rm.Every <= 0 {
 			return series{}, time.Time{}

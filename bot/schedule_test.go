@@ -44,7 +44,7 @@ func nagKeys(nags []bot.Nag) []string {
 		if n.Overdue {
 			flag += "overdue"
 		}
-		out = append(out, strings.TrimSuffix(n.Key[:strings.LastIndexByte(n.Key, ':')], "")+"@"+n.At.Sub(t0).String()+flag)
+		out = append(out, n.Key+"@"+n.At.Sub(t0).String()+flag)
 	}
 	sort.Strings(out)
 	return out
@@ -74,8 +74,8 @@ func TestRemindersCadences(t *testing.T) {
 		want    []string
 		next    time.Duration
 	}{
-		{"sans délai at T0", settled, nil, 0,
-			[]string{"step:ars@0s", "step:cert-sante@0s"}, 15 * time.Minute},
+		{"sans délai: nothing at T0, the checklist shows it", settled, nil, 0,
+			nil, 15 * time.Minute},
 		{"sans délai every 15 min", settled, nil, 40 * time.Minute,
 			[]string{"step:ars@30m0s", "step:cert-sante@30m0s"}, 45 * time.Minute},
 		{"escalation after 1 h", settled, nil, time.Hour,

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"time"
 )
 
 // ErrNotFound is returned by a Store for an incident it does not hold.
@@ -35,4 +36,14 @@ type Store interface {
 	// Open returns the open incidents bound to channel, oldest first; with
 	// channel "", every open incident.
 	Open(ctx context.Context, channel string) ([]*Incident, error)
+}
+
+// ReminderStore is what the reminder sweep needs beyond Store: the
+// incidents whose Wake has come. Stores keep an index of Incident.Wake,
+// updated in the transaction that changes it.
+type ReminderStore interface {
+	Store
+	// Due returns the ids of open incidents whose Wake is at or before now,
+	// earliest first, at most limit (limit ≤ 0: all).
+	Due(ctx context.Context, now time.Time, limit int) ([]string, error)
 }

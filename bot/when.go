@@ -87,6 +87,9 @@ func (b *Bot) when(t time.Time, lang Lang) string { return formatWhen(t, lang) }
 // "en retard de 1 j 3 h".
 func countdown(due, now time.Time, lang Lang) string {
 	d := due.Sub(now)
+	if d > -30*time.Second && d < 30*time.Second {
+		return tr(lang, "time.now")
+	}
 	if d >= 0 {
 		return tr(lang, "time.in", span(d, lang))
 	}

@@ -9,11 +9,12 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/vigie-sante/vigie/bot"
 )
 
-var _ bot.Store = (*Store)(nil)
+var _ bot.ReminderStore = (*Store)(nil)
 
 // Store is an in-memory bot.Store with the semantics of internal/boltstore
 // (checked by internal/storetest): IDs per year, sealed entries, the open
@@ -254,4 +255,33 @@ func idLess(a, b string) bool {
 		return len(an) < len(bn)
 	}
 	return an < bn
+}
+
+// Due implements bot.ReminderStore by scanning every incident: the fake
+// keeps no index, the semantics are boltstore's.
+func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]string, error) {
+	all, err := s.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var due []*bot.Incident
+	for _, inc := range all {
+		if inc.Status == bot.StatusOpen && !inc.Wake.IsZero() && !inc.Wake.After(now) {
+			due = append(due, inc)
+		}
+	}
+	sort.SliceStable(due, func(i, j int) bool {
+		if !due[i].Wake.Equal(due[j].Wake) {
+			return due[i].Wake.Before(due[j].Wake)
+		}
+		return due[i].ID < due[j].ID
+	})
+	var ids []string
+	for _, inc := range due {
+		if limit > 0 && len(ids) == limit {
+			break
+		}
+		ids = append(ids, inc.ID)
+	}
+	return ids, nil
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -72,6 +73,9 @@ func (s *Store) Create(ctx context.Context, inc *bot.Incident, entries []bot.Ent
 			return err
 		}
 		if err := reindex(tx, "", "", fresh); err != nil {
+			return err
+		}
+		if err := rewake(tx, time.Time{}, fresh); err != nil {
 			return err
 		}
 		out = fresh
@@ -163,7 +167,7 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*bot.Incident) ([
 		if err != nil {
 			return err
 		}
-		head, channel, status := inc.Head, inc.Channel, inc.Status
+		head, channel, status, wake := inc.Head, inc.Channel, inc.Status, inc.Wake
 		entries, err := fn(inc)
 		if err != nil {
 			return &fnError{err}
@@ -187,6 +191,9 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*bot.Incident) ([
 			return err
 		}
 		if err := reindex(tx, channel, status, inc); err != nil {
+			return err
+		}
+		if err := rewake(tx, wake, inc); err != nil {
 			return err
 		}
 		out = inc

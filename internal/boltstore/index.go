@@ -3,9 +3,11 @@ package boltstore
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -116,4 +118,55 @@ func openKey(channel, id string) []byte {
 	k = append(k, channel...)
 	k = append(k, 0)
 	return append(k, id...)
+}
+
+// rewake keeps reminders/<wake BE><id> in step with the incident's Wake:
+// the reminder sweep seeks to the start and reads only what is due, however
+// many incidents wait further ahead. A closed incident has no wake.
+func rewake(tx *bolt.Tx, old time.Time, inc *bot.Incident) error {
+	b := tx.Bucket(bucketReminders)
+	if !old.IsZero() {
+		if err := b.Delete(wakeKey(old, inc.ID)); err != nil {
+			return fmt.Errorf("reminder index: %w", err)
+		}
+	}
+	if !inc.Wake.IsZero() && inc.Status == bot.StatusOpen {
+		if err := b.Put(wakeKey(inc.Wake, inc.ID), nil); err != nil {
+			return fmt.Errorf("reminder index: %w", err)
+		}
+	}
+	return nil
+}
+
+func wakeKey(t time.Time, id string) []byte {
+	k := make([]byte, 8, 8+len(id))
+	binary.BigEndian.PutUint64(k, uint64(t.UnixNano()))
+	return append(k, id...)
+}
+
+// Due implements bot.ReminderStore: the incidents whose wake is at or before
+// now, earliest first, at most limit (all when limit ≤ 0). It reads the
+// index from its start and stops at the first key after now, so its cost
+// depends on what is due, not on how many incidents are pending.
+func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("boltstore: due: %w", err)
+	}
+	hi := make([]byte, 8)
+	binary.BigEndian.PutUint64(hi, uint64(now.UnixNano()))
+	var ids []string
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketReminders).Cursor()
+		for k, _ := c.First(); k != nil && len(k) >= 8 && bytes.Compare(k[:8], hi) <= 0; k, _ = c.Next() {
+			ids = append(ids, string(k[8:]))
+			if limit > 0 && len(ids) == limit {
+				break
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("boltstore: due: %w", err)
+	}
+	return ids, nil
 }

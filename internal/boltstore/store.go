@@ -14,11 +14,13 @@
 //	                         at entry 10 and entry 100 000
 //	open/<channel>\x00<id>   empty value: the index of open incidents by channel
 //	seq/<year>               8-byte big-endian counter behind IDs such as 2026-0001
-//	reminders                reserved for the reminder scheduler: key = 8-byte
-//	                         big-endian due time (Unix nanoseconds) + incident id,
-//	                         walked with Cursor.Seek so a sweep reads only what is due
-//	sent                     reserved for the reminder scheduler's sent-log
-//	                         (idempotency: dedup → send → record)
+//	reminders/<wake BE><id>  empty value: the index of bot.Incident.Wake, the next
+//	                         instant the reminder sweep must look at an incident
+//	                         (8-byte big-endian Unix nanoseconds), read from its
+//	                         start so that a sweep reads only what is due
+//	sent                     reserved for inbound dedup (platform retries); the
+//	                         reminders' own sent-log is Incident.Reminded, written
+//	                         in the same transaction as the wake that follows it
 //
 // # Writes
 //
@@ -46,7 +48,10 @@ import (
 	"github.com/vigie-sante/vigie/bot"
 )
 
-var _ bot.Store = (*Store)(nil)
+var (
+	_ bot.Store         = (*Store)(nil)
+	_ bot.ReminderStore = (*Store)(nil)
+)
 
 // SchemaVersion is the layout this package reads and writes. A file with a
 // newer version was written by a newer Vigie and is refused rather than

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"time"
 
 	"github.com/vigie-sante/vigie/adapters/console"
 	"github.com/vigie-sante/vigie/bot"
@@ -15,6 +16,7 @@ import (
 	"github.com/vigie-sante/vigie/flows/builtin"
 	"github.com/vigie-sante/vigie/internal/boltstore"
 	"github.com/vigie-sante/vigie/internal/keyfile"
+	"github.com/vigie-sante/vigie/internal/remind"
 )
 
 func init() {
@@ -30,11 +32,17 @@ func runConsole(ctx context.Context, env Env, g *Globals, args []string) error {
 	chain := fs.String("flow", "", "the alert chain of your structure (e.g. nouvelle-aquitaine/es-esms); empty: asked on the card")
 	user := fs.String("user", "", "your name in the main courante (default: $VIGIE_USER, else $USER)")
 	nis2 := fs.Bool("nis2", false, "switch on the NIS2 clocks (not in force in France yet)")
+	sweep := fs.String("sweep", "30s", "how often reminders are checked (e.g. 30s, 1m; 0 turns them off)")
+	const accepted = "accepted: --flow ID, --user NAME, --nis2, --sweep DURATION"
 	if err := fs.Parse(args); err != nil {
-		return usagef("%v (accepted: --flow ID, --user NAME, --nis2)", err)
+		return usagef("%v (%s)", err, accepted)
 	}
 	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q (accepted: --flow ID, --user NAME, --nis2)", fs.Arg(0))
+		return usagef("unexpected argument %q (%s)", fs.Arg(0), accepted)
+	}
+	interval, err := time.ParseDuration(*sweep)
+	if err != nil || (interval != 0 && interval < time.Second) {
+		return usagef("bad --sweep %q (accepted: 0 to turn reminders off, or a duration of 1s or more such as 30s, 1m)", *sweep)
 	}
 	cat, err := builtin.Catalog()
 	if err != nil {
@@ -68,6 +76,17 @@ func runConsole(ctx context.Context, env Env, g *Globals, args []string) error {
 		features["nis2"] = true
 	}
 	b := bot.New(bot.Config{Lang: g.lang(), Chain: *chain, Features: features, Now: now}, app.store, con, cat, app.key, app.log)
+	if interval > 0 {
+		// Nags are printed as they fall due, between commands.
+		sched, err := remind.New(b, remind.Options{Interval: interval, Log: app.log, Now: now})
+		if err != nil {
+			return err
+		}
+		if err := sched.Start(ctx); err != nil {
+			return err
+		}
+		defer sched.Stop()
+	}
 	return con.Run(ctx, b)
 }
 

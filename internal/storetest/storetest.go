@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"ConcurrentUpdatesSomeFail", testConcurrentUpdatesSomeFail},
 		{"Isolation", testIsolation},
 		{"All", testAll},
+		{"WakeIndex", testWakeIndex},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })
