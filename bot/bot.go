@@ -193,7 +193,16 @@ func (b *Bot) target(ctx context.Context, r *request) (*Incident, error) {
 		if errors.Is(err, ErrNotFound) {
 			return nil, uerr(ENotFound, r.lang, "err.no_incident", id)
 		}
-		return inc, err
+		if err != nil {
+			return nil, err
+		}
+		if err := b.authorize(ctx, r, inc); err != nil {
+			return nil, err
+		}
+		return inc, nil
+	}
+	if err := b.authorize(ctx, r, &Incident{Channel: r.ev.Channel}); err != nil {
+		return nil, err
 	}
 	open, err := b.store.Open(ctx, r.ev.Channel)
 	if err != nil {
@@ -213,6 +222,32 @@ func (b *Bot) target(ctx context.Context, r *request) (*Incident, error) {
 		ids += "#" + inc.ID
 	}
 	return nil, uerr(EInvalid, r.lang, "err.several_open", ids)
+}
+
+// MemberChecker is a Chat that can tell whether a user is a member of a
+// channel. Platforms where anyone can reach a button or a command in a
+// channel they do not belong to (Mattermost's public channels, a forged
+// callback naming another incident) implement it, and the bot refuses
+// whoever is not a member of the incident's channel.
+type MemberChecker interface {
+	IsMember(ctx context.Context, channel, userID string) (bool, error)
+}
+
+// authorize refuses a person who is not a member of the incident's channel.
+func (b *Bot) authorize(ctx context.Context, r *request, inc *Incident) error {
+	mc, ok := b.chat.(MemberChecker)
+	if !ok {
+		return nil
+	}
+	member, err := mc.IsMember(ctx, inc.Channel, r.ev.User.ID)
+	if err != nil {
+		return fmt.Errorf("membership of %s in %s: %w", r.ev.User.ID, inc.Channel, err)
+	}
+	if !member {
+		b.log.Warn("refused: not a member of the incident's channel", "incident", inc.ID, "user", r.ev.User.ID, "channel", inc.Channel)
+		return uerr(EConflict, r.lang, "err.not_member")
+	}
+	return nil
 }
 
 // chainOf returns the pinned chain of an incident, or nil when the

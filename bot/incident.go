@@ -64,6 +64,9 @@ type Incident struct {
 	// last reminder sent. A sweep sends an occurrence only if it is later,
 	// so a restart or two overlapping sweeps never nag twice.
 	Reminded map[string]time.Time `json:"reminded,omitempty"`
+	// Pinned holds the platform ids of messages logged with a 📌 reaction,
+	// so that a second pin of the same message logs nothing.
+	Pinned map[string]bool `json:"pinned,omitempty"`
 	// RemindFailures counts the sweeps in a row whose posts failed, for
 	// backoff; a success resets it.
 	RemindFailures int `json:"remind_failures,omitempty"`

@@ -2,7 +2,9 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/vigie-sante/vigie/flows"
 )
@@ -41,21 +43,38 @@ func (b *Bot) open(ctx context.Context, r *request) (Reply, error) {
 		}
 		chain = c
 	}
+	channel := r.ev.Channel
+	newChannel := false
 	if v, ok := r.cmd.opts["canal"]; ok || r.cmd.opts["channel"] != "" {
 		if v == "" {
 			v = r.cmd.opts["channel"]
 		}
-		return Reply{}, uerr(EInvalid, r.lang, "err.no_new_channel", v)
+		if v != "nouveau" && v != "new" {
+			return Reply{}, uerr(EInvalid, r.lang, "err.channel_value", v)
+		}
+		if _, ok := b.chat.(ChannelCreator); !ok {
+			return Reply{}, uerr(EInvalid, r.lang, "err.no_new_channel", v)
+		}
+		newChannel = true
 	}
-	open, err := b.store.Open(ctx, r.ev.Channel)
-	if err != nil {
-		return Reply{}, err
-	}
-	if len(open) > 0 {
-		return Reply{}, uerr(EConflict, r.lang, "err.already_open", open[0].ID)
+	if !newChannel {
+		open, err := b.store.Open(ctx, channel)
+		if err != nil {
+			return Reply{}, err
+		}
+		if len(open) > 0 {
+			return Reply{}, uerr(EConflict, r.lang, "err.already_open", open[0].ID)
+		}
+	} else {
+		name := channelName(r.now, title)
+		id, err := b.chat.(ChannelCreator).CreateChannel(ctx, name, tr(b.cfg.Lang, "open.channel_title", title), r.ev.Channel, r.ev.User.ID)
+		if err != nil {
+			return Reply{}, fmt.Errorf("create channel %s: %w", name, err)
+		}
+		channel = id
 	}
 	inc := &Incident{
-		Title: title, T0: t0, OpenedBy: r.ev.User, OpenedAt: r.now, Channel: r.ev.Channel,
+		Title: title, T0: t0, OpenedBy: r.ev.User, OpenedAt: r.now, Channel: channel,
 		Status: StatusOpen, Features: copyFeatures(b.cfg.Features), Wake: r.now,
 	}
 	data := map[string]string{"title": title, "t0": t0.Format(rfc3339)}
@@ -64,12 +83,19 @@ func (b *Bot) open(ctx context.Context, r *request) (Reply, error) {
 		data["chain"], data["version"] = chain.ID, chain.Version
 	}
 	entries := []Entry{r.entry(KindOpened, tr(b.cfg.Lang, "log.opened", title, b.when(t0, b.cfg.Lang)), data)}
-	inc, err = b.store.Create(ctx, inc, entries)
+	inc, err := b.store.Create(ctx, inc, entries)
 	if err != nil {
 		return Reply{}, err
 	}
 	b.log.Info("incident opened", "incident", inc.ID, "flow", inc.Chain, "channel", inc.Channel)
 	b.refresh(ctx, inc.ID)
+	if newChannel {
+		// Link the new channel from where the incident was opened.
+		link := Message{Blocks: []Block{{Text: tr(b.cfg.Lang, "open.linked", inc.ID, title, ChannelMention(inc.Channel))}}}
+		if _, err := b.chat.Post(ctx, r.ev.Channel, link); err != nil {
+			b.log.Warn("link to the incident channel", "incident", inc.ID, "err", err)
+		}
+	}
 	return Reply{Text: tr(r.lang, "open.ok", inc.ID, title)}, nil
 }
 
@@ -136,4 +162,46 @@ func (b *Bot) setT0(ctx context.Context, r *request) (Reply, error) {
 		return Reply{}, err
 	}
 	return Reply{Text: tr(r.lang, "t0.ok", inc.ID, b.when(t0, r.lang))}, nil
+}
+
+// ChannelCreator is a Chat that can open a channel dedicated to an
+// incident (/incident ouvrir … canal=nouveau).
+type ChannelCreator interface {
+	// CreateChannel creates a channel named name (lower case, digits and
+	// dashes) with that display name, in the team of the channel from, adds
+	// the user opener, and returns its id.
+	CreateChannel(ctx context.Context, name, display, from, opener string) (string, error)
+}
+
+// ChannelMention is how a message refers to a channel by id; adapters
+// render "<#id>" as a link.
+func ChannelMention(id string) string { return "<#" + id + ">" }
+
+// channelName makes a channel name from the opening time and the title:
+// "crise-20261123-0210-rancongiciel-sur-le-pacs".
+func channelName(at time.Time, title string) string {
+	var b strings.Builder
+	b.WriteString("crise-" + at.In(Paris).Format("20060102-1504") + "-")
+	dash := false
+	for _, r := range strings.ToLower(foldAccents(title)) {
+		if b.Len() >= 60 {
+			break
+		}
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+			dash = false
+		case !dash:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.TrimRight(b.String(), "-")
+}
+
+// foldAccents maps the accented letters of French to their base letter.
+func foldAccents(s string) string {
+	return strings.NewReplacer("à", "a", "â", "a", "ä", "a", "ç", "c", "é", "e", "è", "e", "ê", "e", "ë", "e",
+		"î", "i", "ï", "i", "ô", "o", "ö", "o", "ù", "u", "û", "u", "ü", "u", "ÿ", "y", "œ", "oe", "æ", "ae",
+		"À", "a", "Â", "a", "Ç", "c", "É", "e", "È", "e", "Ê", "e", "Î", "i", "Ô", "o", "Ù", "u", "Û", "u", "Œ", "oe").Replace(s)
 }

@@ -1,0 +1,57 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// Pin is a channel message someone marked for the main courante, with a
+// 📌 reaction (:pushpin:).
+type Pin struct {
+	Channel   string
+	MessageID string // the platform's id of the message, for dedup
+	By        User   // who reacted
+	Author    User   // who wrote the message
+	Text      string
+	Link      string // permalink, when the platform gives one
+}
+
+// LogPin writes a pinned message in the main courante of the channel's open
+// incident. A message pinned twice is logged once; a pin in a channel with
+// no open incident is ignored (reported false).
+func (b *Bot) LogPin(ctx context.Context, p Pin) (bool, error) {
+	open, err := b.store.Open(ctx, p.Channel)
+	if err != nil || len(open) == 0 {
+		return false, err
+	}
+	text := strings.ToValidUTF8(p.Text, "\uFFFD")
+	if utf8.RuneCountInString(text) > maxNote {
+		text = string([]rune(text)[:maxNote]) + "…"
+	}
+	logged := false
+	_, err = b.store.Update(ctx, open[0].ID, func(inc *Incident) ([]Entry, error) {
+		if inc.Pinned[p.MessageID] {
+			return nil, nil
+		}
+		if inc.Pinned == nil {
+			inc.Pinned = map[string]bool{}
+		}
+		inc.Pinned[p.MessageID] = true
+		logged = true
+		data := map[string]string{"message": p.MessageID, "author": p.Author.String()}
+		if p.Link != "" {
+			data["link"] = p.Link
+		}
+		return []Entry{{Time: b.now().UTC(), Actor: p.By.String(), Kind: KindNote,
+			Text: fmt.Sprintf("📌 %s : %s", p.Author.String(), text), Data: data}}, nil
+	})
+	if err != nil {
+		return false, err
+	}
+	if logged {
+		b.refresh(ctx, open[0].ID)
+	}
+	return logged, nil
+}

@@ -1,0 +1,161 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/flows/builtin"
+	"github.com/vigie-sante/vigie/internal/config"
+	"github.com/vigie-sante/vigie/internal/remind"
+)
+
+func init() {
+	commands["serve"] = command{summary: "the bot on Mattermost or Slack, with its HTTP endpoints", run: runServe}
+	commands["config"] = command{summary: "config check: validate and print the effective configuration, secrets masked", run: runConfig}
+}
+
+// Platform is a chat platform adapter as serve uses it: a bot.Chat that
+// mounts its HTTP endpoints and may run background loops (a WebSocket, a
+// Socket Mode connection).
+type Platform interface {
+	bot.Chat
+	// Check verifies the credentials at start (GetMe, auth.test), so that a
+	// bad token is reported as such before anyone needs the bot.
+	Check(ctx context.Context) error
+	// Mount registers the platform's endpoints on mux; they hand events to h.
+	Mount(mux *http.ServeMux, h Handler)
+	// Run runs the platform's background loops until ctx ends.
+	Run(ctx context.Context, h Handler) error
+}
+
+// Handler is what a platform hands events to: the bot.
+type Handler interface {
+	Handle(ctx context.Context, ev bot.Event) bot.Reply
+	LogPin(ctx context.Context, p bot.Pin) (bool, error)
+}
+
+// platforms builds the adapter of a configuration; each adapter's file
+// registers itself here, so that serve names none of them.
+var platforms = map[string]func(cfg *config.Config, dir string, log *slog.Logger) (Platform, error){}
+
+func runConfig(ctx context.Context, env Env, g *Globals, args []string) error {
+	if len(args) != 1 || args[0] != "check" {
+		return usagef("usage: vigie --config FILE config check")
+	}
+	cfg, err := config.Load(g.Config, env.Getenv)
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(env.Stdout, cfg.Masked())
+	return nil
+}
+
+func runServe(ctx context.Context, env Env, g *Globals, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		return usagef("usage: vigie [--config FILE] serve (settings come from the configuration and VIGIE_* variables)")
+	}
+	cfg, err := config.Load(g.Config, env.Getenv)
+	if err != nil {
+		return err
+	}
+	name := ""
+	switch {
+	case cfg.Mattermost != nil:
+		name = "mattermost"
+	case cfg.Slack != nil:
+		name = "slack"
+	default:
+		return usagef("no platform configured: add a mattermost or slack section to --config, or VIGIE_MATTERMOST_URL… (for the terminal: vigie console)")
+	}
+	build, ok := platforms[name]
+	if !ok {
+		return fmt.Errorf("this build has no %s adapter", name)
+	}
+	if cfg.DB != "" && g.DB == "" {
+		g.DB = cfg.DB
+	}
+	if cfg.Lang != "" && g.Lang == "" {
+		g.Lang = cfg.Lang
+	}
+	a, err := openApp(env, g)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	log := slog.New(slog.NewJSONHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	p, err := build(cfg, a.dir, log)
+	if err != nil {
+		return err
+	}
+	checkCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	err = p.Check(checkCtx)
+	cancel()
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	cat, err := builtin.Catalog()
+	if err != nil {
+		return err
+	}
+	features := map[string]bool{}
+	for _, f := range cfg.Features {
+		features[f] = true
+	}
+	b := bot.New(bot.Config{Lang: g.lang(), Trigger: cfg.Trigger, Chain: cfg.Organisation.Chain, Features: features,
+		Now: now, EscalateTo: cfg.EscalateTo}, a.store, p, cat, a.key, log)
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
+	p.Mount(mux, b)
+	listen := cfg.Listen
+	if listen == "" {
+		listen = ":8080"
+	}
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	sched, err := remind.New(b, remind.Options{Interval: time.Duration(cfg.Sweep), Log: log, Now: now})
+	if err != nil {
+		return err
+	}
+	if err := sched.Start(ctx); err != nil {
+		return err
+	}
+	defer sched.Stop()
+	runCtx, stopRun := context.WithCancel(ctx)
+	defer stopRun()
+	go func() {
+		if err := p.Run(runCtx, b); err != nil && !errors.Is(err, context.Canceled) {
+			log.Error("platform loop", "platform", name, "err", err)
+		}
+	}()
+	log.Info("vigie serving", "platform", name, "listen", ln.Addr().String())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http: %w", err)
+	case <-ctx.Done():
+	}
+	// Stop accepting, finish in-flight requests, then the deferred stops
+	// wait for a running sweep and close the store.
+	shutdown, cancel2 := context.WithTimeout(context.Background(), 8*time.Second)
+	defer cancel2()
+	if err := srv.Shutdown(shutdown); err != nil {
+		log.Warn("shutdown", "err", err)
+	}
+	log.Info("vigie stopped")
+	return nil
+}

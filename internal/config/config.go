@@ -1,0 +1,251 @@
+// Package config reads Vigie's deployment configuration: one YAML file,
+// then VIGIE_* environment variables over it, and every secret optionally
+// from a file (…_file in YAML, VIGIE_…_FILE in the environment), so that
+// no secret needs to sit in the file or in the process list.
+//
+// Unknown keys are errors naming the key, and Validate names the key at
+// fault and what it accepts: a deployment must fail at start, not at 3 a.m.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"reflect"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+)
+
+// Config is the whole deployment configuration.
+type Config struct {
+	// Lang is the bot's language: fr (default) or en.
+	Lang string `yaml:"lang" env:"LANG"`
+	// DB is the bbolt file; empty: vigie.db in the user's state directory.
+	DB string `yaml:"db" env:"DB"`
+	// Trigger is the slash command, /incident by default.
+	Trigger string `yaml:"trigger" env:"TRIGGER"`
+	// Organisation describes the structure; its chain fixes the alert
+	// chain of every incident (else the card asks the structure type).
+	Organisation Organisation `yaml:"organisation" env:"ORG"`
+	// Features are chain switches on for every incident (nis2).
+	Features []string `yaml:"features" env:"FEATURES"`
+	// Sweep is how often reminders are checked (30s by default).
+	Sweep Duration `yaml:"sweep" env:"SWEEP"`
+	// EscalateTo are the mentions an escalation calls (@directeur-crise).
+	EscalateTo []string `yaml:"escalate_to" env:"ESCALATE_TO"`
+	// Listen is the HTTP address of vigie serve (":8080" by default).
+	Listen string `yaml:"listen" env:"LISTEN"`
+	// PublicURL is how the chat platform reaches Vigie, for callbacks.
+	PublicURL string `yaml:"public_url" env:"PUBLIC_URL"`
+
+	Mattermost *Mattermost `yaml:"mattermost" env:"MATTERMOST"`
+	Slack      *Slack      `yaml:"slack" env:"SLACK"`
+}
+
+// Organisation is the structure Vigie serves.
+type Organisation struct {
+	Name   string `yaml:"name" env:"NAME"`
+	FINESS string `yaml:"finess" env:"FINESS"`
+	Chain  string `yaml:"chain" env:"CHAIN"` // e.g. nouvelle-aquitaine/es-esms
+}
+
+// Mattermost is the Mattermost platform section.
+type Mattermost struct {
+	URL string `yaml:"url" env:"URL"`
+	// BotToken is the bot account's access token.
+	BotToken     Secret `yaml:"bot_token" env:"BOT_TOKEN"`
+	BotTokenFile string `yaml:"bot_token_file" env:"BOT_TOKEN_FILE"`
+	// CommandTokens are the tokens of the slash commands pointing at Vigie
+	// (one per team); in a file, one per line.
+	CommandTokens     []Secret `yaml:"command_tokens" env:"COMMAND_TOKENS"`
+	CommandTokensFile string   `yaml:"command_tokens_file" env:"COMMAND_TOKENS_FILE"`
+	// ActionSecret signs button contexts and dialog states (Mattermost
+	// signs nothing). Empty: a random key kept in the data directory.
+	ActionSecret     Secret `yaml:"action_secret" env:"ACTION_SECRET"`
+	ActionSecretFile string `yaml:"action_secret_file" env:"ACTION_SECRET_FILE"`
+}
+
+// Slack is the Slack platform section.
+type Slack struct {
+	// Mode is socket (default: no public URL needed) or http.
+	Mode              string `yaml:"mode" env:"MODE"`
+	BotToken          Secret `yaml:"bot_token" env:"BOT_TOKEN"`
+	BotTokenFile      string `yaml:"bot_token_file" env:"BOT_TOKEN_FILE"`
+	AppToken          Secret `yaml:"app_token" env:"APP_TOKEN"` // xapp-, Socket Mode
+	AppTokenFile      string `yaml:"app_token_file" env:"APP_TOKEN_FILE"`
+	SigningSecret     Secret `yaml:"signing_secret" env:"SIGNING_SECRET"`
+	SigningSecretFile string `yaml:"signing_secret_file" env:"SIGNING_SECRET_FILE"`
+}
+
+// Secret is a value never printed nor logged.
+type Secret string
+
+// String masks the secret: fmt, slog and %v never show it.
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return "********"
+}
+
+// Value returns the secret itself, for the code that uses it.
+func (s Secret) Value() string { return string(s) }
+
+// MarshalYAML masks the secret in `vigie config check`.
+func (s Secret) MarshalYAML() (any, error) { return s.String(), nil }
+
+// Duration is a time.Duration read as "30s", "1m".
+type Duration time.Duration
+
+// UnmarshalYAML reads a duration string.
+func (d *Duration) UnmarshalYAML(b []byte) error {
+	var s string
+	if err := yaml.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("bad duration %q (accepted: 30s, 1m, 2m30s)", s)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalYAML writes the duration as a string.
+func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
+
+// Load reads the YAML file at path (none when path is ""), then the
+// environment through getenv, then the secret files, and validates.
+func Load(path string, getenv func(string) string) (*Config, error) {
+	var c Config
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("config: %w", err)
+		}
+		if err := decodeStrict(data, &c); err != nil {
+			return nil, fmt.Errorf("config %s: %w", path, err)
+		}
+	}
+	if err := applyEnv(reflect.ValueOf(&c).Elem(), "VIGIE", getenv); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	if err := c.readSecretFiles(); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// decodeStrict decodes YAML with unknown keys as errors.
+func decodeStrict(data []byte, c *Config) error {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil
+	}
+	if err := yaml.NewDecoder(bytes.NewReader(data), yaml.Strict()).Decode(c); err != nil {
+		var ye yaml.Error
+		if errors.As(err, &ye) && ye.GetToken() != nil {
+			return fmt.Errorf("line %d: %s", ye.GetToken().Position.Line, ye.GetMessage())
+		}
+		return err
+	}
+	return nil
+}
+
+// Validate names the first key at fault and what it accepts.
+func (c *Config) Validate() error {
+	bad := func(key, format string, args ...any) error {
+		return fmt.Errorf("config: %s: %s", key, fmt.Sprintf(format, args...))
+	}
+	if c.Lang != "" && c.Lang != "fr" && c.Lang != "en" {
+		return bad("lang", "%q is not accepted (accepted: fr, en)", c.Lang)
+	}
+	if c.Sweep != 0 && time.Duration(c.Sweep) < time.Second {
+		return bad("sweep", "%s is below one second", time.Duration(c.Sweep))
+	}
+	for _, f := range c.Features {
+		if f != "nis2" {
+			return bad("features", "unknown feature %q (accepted: nis2)", f)
+		}
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return bad("public_url", "%q is not an http(s) URL", c.PublicURL)
+		}
+	}
+	if c.Mattermost != nil && c.Slack != nil {
+		return bad("mattermost, slack", "configure one platform per Vigie (run two Vigies for two platforms)")
+	}
+	if m := c.Mattermost; m != nil {
+		if u, err := url.Parse(m.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return bad("mattermost.url", "%q is not an http(s) URL (e.g. https://chat.example.fr)", m.URL)
+		}
+		if m.BotToken == "" {
+			return bad("mattermost.bot_token", "missing (the bot account's access token; or mattermost.bot_token_file, VIGIE_MATTERMOST_BOT_TOKEN)")
+		}
+		if len(m.CommandTokens) == 0 {
+			return bad("mattermost.command_tokens", "missing (the token Mattermost shows for the /incident slash command)")
+		}
+		if c.PublicURL == "" {
+			return bad("public_url", "missing: Mattermost calls Vigie back there for buttons and dialogs")
+		}
+	}
+	if s := c.Slack; s != nil {
+		switch s.Mode {
+		case "", "socket":
+			if !strings.HasPrefix(s.AppToken.Value(), "xapp-") {
+				return bad("slack.app_token", "missing or not an app-level token (xapp-…, scope connections:write) for Socket Mode")
+			}
+		case "http":
+			if s.SigningSecret == "" {
+				return bad("slack.signing_secret", "missing (Basic Information → Signing Secret) for HTTP mode")
+			}
+		default:
+			return bad("slack.mode", "%q is not accepted (accepted: socket, http)", s.Mode)
+		}
+		if !strings.HasPrefix(s.BotToken.Value(), "xoxb-") {
+			return bad("slack.bot_token", "missing or not a bot token (xoxb-…)")
+		}
+	}
+	return nil
+}
+
+// Secrets returns every secret set, for tests that grep logs for them.
+func (c *Config) Secrets() []string {
+	var out []string
+	add := func(s Secret) {
+		if s != "" {
+			out = append(out, s.Value())
+		}
+	}
+	if m := c.Mattermost; m != nil {
+		add(m.BotToken)
+		add(m.ActionSecret)
+		for _, t := range m.CommandTokens {
+			add(t)
+		}
+	}
+	if s := c.Slack; s != nil {
+		add(s.BotToken)
+		add(s.AppToken)
+		add(s.SigningSecret)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Masked writes the effective configuration with secrets masked.
+func (c *Config) Masked() string {
+	b, err := yaml.Marshal(c)
+	if err != nil {
+		return fmt.Sprintf("# %v\n", err)
+	}
+	return string(b)
+}

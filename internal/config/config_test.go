@@ -1,0 +1,92 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func write(t *testing.T, name, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestLoadFileEnvAndSecretFiles(t *testing.T) {
+	tok := write(t, "bot.token", "bot-secret-from-file\n")
+	cfgPath := write(t, "vigie.yaml", `
+lang: fr
+organisation: {name: CH Exemple, finess: "330000000", chain: nouvelle-aquitaine/es-esms}
+public_url: https://vigie.example.fr
+sweep: 1m
+mattermost:
+  url: https://chat.example.fr
+  bot_token_file: `+tok+`
+  command_tokens: [cmd-token-1]
+`)
+	c, err := Load(cfgPath, env(map[string]string{"VIGIE_LANG": "en", "VIGIE_MATTERMOST_COMMAND_TOKENS": "cmd-aaa-111, cmd-bbb-222"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Lang != "en" || c.Mattermost.BotToken.Value() != "bot-secret-from-file" || len(c.Mattermost.CommandTokens) != 2 ||
+		c.Organisation.Chain != "nouvelle-aquitaine/es-esms" || c.Sweep.String() != "1m0s" {
+		t.Fatalf("config %+v / %+v", c, c.Mattermost)
+	}
+	out := c.Masked()
+	for _, s := range c.Secrets() {
+		if strings.Contains(out, s) {
+			t.Fatalf("Masked shows secret %q:\n%s", s, out)
+		}
+	}
+	if !strings.Contains(out, "********") {
+		t.Fatalf("Masked does not mark the secrets:\n%s", out)
+	}
+}
+
+func (d Duration) String() string { v, _ := d.MarshalYAML(); return v.(string) }
+
+func TestLoadErrorsNameTheKey(t *testing.T) {
+	for _, tc := range []struct{ yaml, env, want string }{
+		{"langue: fr\n", "", `unknown field "langue"`},
+		{"mattermost: {url: https://x, bot_token: t, command_tokens: [c], colour: red}\npublic_url: https://v\n", "", `unknown field "colour"`},
+		{"lang: de\n", "", "lang: \"de\" is not accepted (accepted: fr, en)"},
+		{"mattermost: {url: chat, bot_token: t, command_tokens: [c]}\n", "", "mattermost.url"},
+		{"mattermost: {url: https://x, command_tokens: [c]}\npublic_url: https://v\n", "", "mattermost.bot_token: missing"},
+		{"mattermost: {url: https://x, bot_token: t}\npublic_url: https://v\n", "", "mattermost.command_tokens: missing"},
+		{"mattermost: {url: https://x, bot_token: t, command_tokens: [c]}\n", "", "public_url: missing"},
+		{"slack: {bot_token: xoxb-1}\n", "", "slack.app_token"},
+		{"slack: {mode: http, bot_token: xoxb-1}\n", "", "slack.signing_secret"},
+		{"slack: {mode: rtm, bot_token: xoxb-1}\n", "", `slack.mode: "rtm"`},
+		{"sweep: 10ms\n", "", "sweep: 10ms is below one second"},
+		{"features: [nis3]\n", "", `unknown feature "nis3"`},
+		{"", "VIGIE_SWEEP=soon", "VIGIE_SWEEP: bad duration"},
+		{"mattermost: {url: https://x, bot_token: t, bot_token_file: /nope, command_tokens: [c]}\npublic_url: https://v\n", "", "both set"},
+	} {
+		e := map[string]string{}
+		if k, v, ok := strings.Cut(tc.env, "="); ok {
+			e[k] = v
+		}
+		_, err := Load(write(t, "c.yaml", tc.yaml), env(e))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q %q: error %v, want %q", tc.yaml, tc.env, err, tc.want)
+		}
+	}
+}
+
+func TestEnvAloneMakesASection(t *testing.T) {
+	c, err := Load("", env(map[string]string{
+		"VIGIE_SLACK_BOT_TOKEN": "xoxb-1", "VIGIE_SLACK_APP_TOKEN": "xapp-1", "VIGIE_ORG_CHAIN": "nouvelle-aquitaine/ose",
+	}))
+	if err != nil || c.Slack == nil || c.Slack.AppToken.Value() != "xapp-1" || c.Organisation.Chain != "nouvelle-aquitaine/ose" {
+		t.Fatalf("%+v %v", c, err)
+	}
+	if c.Mattermost != nil {
+		t.Fatal("a Mattermost section appeared from nothing")
+	}
+}
