@@ -296,6 +296,9 @@ func (pc *parsedChain) compileStep(p string, rs rawStep, s *Step, c *Chain, cat 
 		bad = bad || d <= 0
 		s.Remind.At = append(s.Remind.At, d)
 	}
+	if len(rs.Remind.At) > 0 && s.Deadline.Kind != After {
+		pc.errorf(p+".remind.at", "remind.at counts from the deadline's anchor, which a deadline %q has not (use remind.every, or a deadline t0+DURATION)", s.Deadline.String())
+	}
 	if !bad && !slices.IsSorted(s.Remind.At) {
 		pc.errorf(p+".remind.at", "reminder offsets must be in increasing order")
 	}

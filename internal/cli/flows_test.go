@@ -116,12 +116,12 @@ func lineDiff(a, b string) string {
 		case i < len(x) && j < len(y) && x[i] == y[j]:
 			lines = append(lines, line{' ', i + 1, x[i]})
 			i, j = i+1, j+1
-		case j < len(y) && (i == len(x) || lcs[i][j+1] >= lcs[i+1][j]):
-			lines = append(lines, line{'+', j + 1, y[j]})
-			j++
-		default:
+		case i < len(x) && (j == len(y) || lcs[i+1][j] >= lcs[i][j+1]):
 			lines = append(lines, line{'-', i + 1, x[i]})
 			i++
+		default:
+			lines = append(lines, line{'+', j + 1, y[j]})
+			j++
 		}
 	}
 	var b2 strings.Builder
@@ -388,5 +388,15 @@ func TestFlowsValidate(t *testing.T) {
 				t.Errorf("stderr does not match %s:\n%s", tt.stderr, errs)
 			}
 		})
+	}
+}
+
+// TestFlowsMeansKindNames checks that every kind of means a chain file may
+// use has a French and an English name.
+func TestFlowsMeansKindNames(t *testing.T) {
+	for _, kind := range flows.MeansKinds {
+		if _, ok := meansKindNames[kind]; !ok {
+			t.Errorf("means kind %q has no name in meansKindNames (flows_text.go)", kind)
+		}
 	}
 }

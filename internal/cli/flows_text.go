@@ -58,6 +58,7 @@ var meansKindNames = map[string][2]string{ // kind → fr, en
 	"phone":  {"téléphone", "phone"},
 	"post":   {"courrier", "post"},
 	"chat":   {"messagerie", "chat"},
+	"other":  {"autre moyen", "other means"},
 }
 
 func meansKindName(kind string, lang flows.Lang) string {
