@@ -46,6 +46,8 @@ type Event struct {
 	// Lang is the person's language when the platform says it; zero: the
 	// deployment's.
 	Lang Lang
+	// Click says the event is a button (for metrics).
+	Click bool
 }
 
 // Reply is the bot's answer to the person who acted; the channel sees the
@@ -75,6 +77,8 @@ type Config struct {
 	// LateAfter is how long after its scheduled instant a reminder is
 	// said late (default 2 min: Vigie was down or the platform refused).
 	LateAfter time.Duration
+	// Observer hears commands, sweeps and platform errors (metrics).
+	Observer Observer
 }
 
 // Bot runs the conversation of the crisis cell.
@@ -92,6 +96,8 @@ type Bot struct {
 	refreshMu sync.Mutex
 	// sweepMu serializes reminder sweeps: two at once would nag twice.
 	sweepMu sync.Mutex
+	// openMu serializes openings, so that one channel never gets two.
+	openMu sync.Mutex
 }
 
 // New returns a bot. key signs the head of exported main courantes.
@@ -108,6 +114,9 @@ func New(cfg Config, store Store, chat Chat, cat *flows.Catalog, key ed25519.Pri
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Observer == nil {
+		cfg.Observer = nopObserver{}
 	}
 	if cfg.Remind.PointEvery == 0 && cfg.Remind.OverdueEvery == 0 && cfg.Remind.Reask == 0 {
 		cfg.Remind.PointEvery, cfg.Remind.OverdueEvery, cfg.Remind.Reask = DefaultRemind.PointEvery, DefaultRemind.OverdueEvery, DefaultRemind.Reask
@@ -162,17 +171,29 @@ func (b *Bot) Handle(ctx context.Context, ev Event) Reply {
 	for k, v := range ev.Fields {
 		ev.Fields[k] = strings.ToValidUTF8(v, "\uFFFD")
 	}
+	start := time.Now()
+	verb, outcome := "unknown", "ok"
+	defer func() { b.cfg.Observer.Command(verb, ev.Click, outcome, time.Since(start)) }()
 	cmd, err := parseCommand(ev.Text, lang)
 	if err != nil {
+		outcome = "refused"
 		return b.fail(ev, lang, err)
 	}
+	verb = cmd.verb
 	for k, v := range ev.Fields {
 		cmd.opts[k] = v
 	}
 	r := &request{ev: ev, cmd: cmd, lang: lang, now: b.now().UTC()}
 	reply, err := handlers[cmd.verb](b, ctx, r)
 	if err != nil {
+		outcome = "error"
+		if _, ok := ErrorMessage(err); ok {
+			outcome = "refused"
+		}
 		return b.fail(ev, lang, err)
+	}
+	if reply.Error {
+		outcome = "refused"
 	}
 	return reply
 }

@@ -57,6 +57,10 @@ func (b *Bot) open(ctx context.Context, r *request) (Reply, error) {
 		}
 		newChannel = true
 	}
+	// The check and the creation must not interleave with another opening:
+	// a double click would open the incident twice.
+	b.openMu.Lock()
+	defer b.openMu.Unlock()
 	if !newChannel {
 		open, err := b.store.Open(ctx, channel)
 		if err != nil {
