@@ -46,12 +46,14 @@ func (b *Bot) refresh(ctx context.Context, id string) {
 		}
 		if ref := inc.Messages[role]; ref != "" {
 			if err := b.chat.Update(ctx, inc.Channel, ref, m); err != nil {
+				b.cfg.Observer.PlatformError("update")
 				b.log.Warn("refresh: update message", "incident", id, "role", role, "err", err)
 			}
 			continue
 		}
 		ref, err := b.chat.Post(ctx, inc.Channel, m)
 		if err != nil {
+			b.cfg.Observer.PlatformError("post")
 			b.log.Warn("refresh: post message", "incident", id, "role", role, "err", err)
 			continue
 		}

@@ -48,6 +48,7 @@ func (b *Bot) Sweep(ctx context.Context, now time.Time) (SweepStats, error) {
 	if err != nil {
 		return st, fmt.Errorf("sweep: %w", err)
 	}
+	defer func() { b.cfg.Observer.Swept(st) }()
 	for _, id := range ids {
 		if err := ctx.Err(); err != nil {
 			return st, err
@@ -94,6 +95,7 @@ func (b *Bot) sweepOne(ctx context.Context, id string, now time.Time, st *SweepS
 	}
 	if failed != nil {
 		st.Failed++
+		b.cfg.Observer.PlatformError("post_reminder")
 		b.log.Warn("reminder not posted; retrying", "incident", id, "err", failed)
 	}
 	_, err = b.store.Update(ctx, id, func(inc *Incident) ([]Entry, error) {
