@@ -10,6 +10,7 @@ package console
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
 	"fmt"
 	"io"
 	"os"
@@ -49,6 +50,10 @@ type Console struct {
 	keys    map[string]string   // button action → its short key, stable for the session
 	shown   map[string][]string // message ref → its blocks as last printed
 	refs    int
+	// session makes refs unique across runs: the bot stores them, and after
+	// a restart must not find its old card under a ref that now names
+	// another message.
+	session string
 }
 
 var (
@@ -61,7 +66,8 @@ func New(opt Options) *Console {
 	if opt.Trigger == "" {
 		opt.Trigger = "/incident"
 	}
-	return &Console{opt: opt, in: bufio.NewReader(opt.In), buttons: map[string]string{}, keys: map[string]string{}, shown: map[string][]string{}}
+	return &Console{opt: opt, in: bufio.NewReader(opt.In), buttons: map[string]string{}, keys: map[string]string{}, shown: map[string][]string{},
+		session: rand.Text()[:8]}
 }
 
 // Post prints m and returns its reference.
@@ -69,7 +75,7 @@ func (c *Console) Post(ctx context.Context, channel string, m bot.Message) (stri
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.refs++
-	ref := "m" + strconv.Itoa(c.refs)
+	ref := "m" + strconv.Itoa(c.refs) + "-" + c.session
 	blocks := c.blocks(m)
 	c.write(c.title(m.Title, false) + strings.Join(blocks, "") + "\n")
 	c.shown[ref] = blocks

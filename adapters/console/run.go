@@ -15,7 +15,7 @@ import (
 // reply. A number typed alone clicks the button shown with that key.
 func (c *Console) Run(ctx context.Context, h Handler) error {
 	if c.opt.TTY {
-		fmt.Fprintf(c.opt.Out, "Vigie — console. Tapez « aide » pour les commandes, Ctrl-D pour quitter.\n\n")
+		c.printf("Vigie — console. Tapez « aide » pour les commandes, Ctrl-D pour quitter.\n\n")
 	}
 	for {
 		if ctx.Err() != nil {
@@ -43,15 +43,30 @@ func (c *Console) Run(ctx context.Context, h Handler) error {
 // line read is echoed, so that a transcript shows what was typed.
 func (c *Console) readLine(prompt string) (string, error) {
 	if c.opt.TTY {
-		fmt.Fprint(c.opt.Out, prompt)
+		c.printf("%s", prompt)
 	}
 	line, err := c.in.ReadString('\n')
 	if !c.opt.TTY && strings.TrimSpace(line) != "" {
-		c.mu.Lock()
-		fmt.Fprintf(c.opt.Out, "%s%s\n", prompt, strings.TrimRight(line, "\r\n"))
-		c.mu.Unlock()
+		c.printf("%s%s\n", prompt, strings.TrimRight(line, "\r\n"))
 	}
 	return line, err
+}
+
+// printf writes to Out under mu: reminders are posted from another
+// goroutine while the console talks with the person.
+func (c *Console) printf(format string, args ...any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Fprintf(c.opt.Out, format, args...)
+}
+
+// command strips the trigger from a typed line: "/incident note x" is
+// "note x", but "/incidents" is not "s".
+func (c *Console) command(line string) string {
+	if rest, ok := strings.CutPrefix(line, c.opt.Trigger); ok && (rest == "" || rest[0] == ' ' || rest[0] == '\t') {
+		return strings.TrimSpace(rest)
+	}
+	return line
 }
 
 func (c *Console) dispatch(ctx context.Context, h Handler, line string, ev bot.Event) {
@@ -59,11 +74,11 @@ func (c *Console) dispatch(ctx context.Context, h Handler, line string, ev bot.E
 	if action, ok := c.buttons[line]; ok {
 		ev.Text = action
 	} else if _, err := strconv.Atoi(line); err == nil {
-		c.mu.Unlock()
 		fmt.Fprintf(c.opt.Out, "⚠️ Aucun bouton [%s] affiché.\n\n", line)
+		c.mu.Unlock()
 		return
 	} else {
-		ev.Text = strings.TrimSpace(strings.TrimPrefix(line, c.opt.Trigger))
+		ev.Text = c.command(line)
 	}
 	c.mu.Unlock()
 	ev.Channel, ev.User, ev.Dialogs = Channel, c.opt.User, c.opt.TTY
@@ -71,7 +86,7 @@ func (c *Console) dispatch(ctx context.Context, h Handler, line string, ev bot.E
 	if reply.Dialog != nil {
 		fields, ok := c.ask(reply.Dialog)
 		if !ok {
-			fmt.Fprint(c.opt.Out, "Annulé.\n\n")
+			c.printf("Annulé.\n\n")
 			return
 		}
 		reply = h.Handle(ctx, bot.Event{Channel: Channel, User: c.opt.User, Text: reply.Dialog.Action, Fields: fields, Dialogs: false})
@@ -85,10 +100,12 @@ func (c *Console) dispatch(ctx context.Context, h Handler, line string, ev bot.E
 	}
 }
 
-// ask fills a dialog field by field on the terminal. An empty answer to an
-// optional field leaves it out; "." cancels.
+// ask fills a dialog field by field on the terminal. An empty answer takes
+// the field's default, else leaves an optional field out; a select takes
+// an option's number, value or label, and asks again otherwise; "."
+// cancels.
 func (c *Console) ask(d *bot.Dialog) (map[string]string, bool) {
-	fmt.Fprintf(c.opt.Out, "%s\n", c.style(bold, d.Title))
+	c.printf("%s\n", c.style(bold, d.Title))
 	fields := map[string]string{}
 	for _, f := range d.Fields {
 		prompt := f.Label
@@ -102,14 +119,23 @@ func (c *Console) ask(d *bot.Dialog) (map[string]string, bool) {
 		if f.Help != "" {
 			prompt += " — " + f.Help
 		}
+		if f.Default != "" {
+			prompt += " [" + f.Default + "]"
+		}
 		for {
 			v, err := c.readLine("  " + prompt + " : ")
 			v = strings.TrimSpace(v)
 			if v == "." || (err != nil && v == "") {
 				return nil, false
 			}
-			if n, convErr := strconv.Atoi(v); convErr == nil && n >= 1 && n <= len(f.Options) {
-				v = f.Options[n-1].Value
+			if v == "" {
+				v = f.Default
+			}
+			if v != "" && len(f.Options) > 0 {
+				var ok bool
+				if v, ok = option(f.Options, v); !ok {
+					continue
+				}
 			}
 			if v == "" && !f.Optional {
 				continue
@@ -121,4 +147,18 @@ func (c *Console) ask(d *bot.Dialog) (map[string]string, bool) {
 		}
 	}
 	return fields, true
+}
+
+// option returns the value of the option typed as its number, its value or
+// its label.
+func option(opts []bot.Option, typed string) (string, bool) {
+	if n, err := strconv.Atoi(typed); err == nil && n >= 1 && n <= len(opts) {
+		return opts[n-1].Value, true
+	}
+	for _, o := range opts {
+		if strings.EqualFold(typed, o.Value) || strings.EqualFold(typed, o.Label) {
+			return o.Value, true
+		}
+	}
+	return "", false
 }
