@@ -46,7 +46,7 @@ func TestBadInput(t *testing.T) {
 		{"t0 demain", "Heure illisible « demain »"},
 		{"t0 2099-01-01T00:00:00Z", "dans le futur"},
 		{"t0 2026-11-23T02:10:00+01:00", "rien n'a changé"},
-		{"exporter pdf", "Format d'export inconnu « pdf » (accepté : md, csv, json)"},
+		{"exporter xls", "Format d'export inconnu « xls » (accepté : md, csv, json, pdf)"},
 		{"exporter md json", "Usage : exporter"},
 		{"clore maintenant", "« maintenant » n'est pas compris"},
 		{"clore", "encore des étapes obligatoires en attente"},

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -79,6 +80,13 @@ type Config struct {
 	LateAfter time.Duration
 	// Observer hears commands, sweeps and platform errors (metrics).
 	Observer Observer
+
+	// Regulator outputs (issue 8; draft.go, guard.go).
+	// Organisation names the structure in declaration drafts.
+	Organisation Organisation
+	// IPP matches the structure's patient identifiers, which the guard
+	// keeps out of the main courante with the NIR; nil: DefaultIPP.
+	IPP *regexp.Regexp
 }
 
 // Bot runs the conversation of the crisis cell.
@@ -154,6 +162,7 @@ func init() {
 		"close":  (*Bot).close,
 		"help":   (*Bot).help,
 		"chain":  (*Bot).setChain,
+		"draft":  (*Bot).draft, // brouillon: declaration drafts (draft.go)
 	}
 }
 
@@ -184,7 +193,7 @@ func (b *Bot) Handle(ctx context.Context, ev Event) Reply {
 		cmd.opts[k] = v
 	}
 	r := &request{ev: ev, cmd: cmd, lang: lang, now: b.now().UTC()}
-	reply, err := handlers[cmd.verb](b, ctx, r)
+	reply, err := b.guarded(ctx, r, handlers[cmd.verb]) // patient-identifier guard (guard.go)
 	if err != nil {
 		outcome = "error"
 		if _, ok := ErrorMessage(err); ok {

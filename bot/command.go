@@ -39,6 +39,7 @@ var verbs = map[string]string{
 	"clore": "close", "close": "close",
 	"aide": "help", "help": "help",
 	"chaine": "chain", "chaîne": "chain", "flow": "chain", "chain": "chain",
+	"brouillon": "draft", "draft": "draft",
 }
 
 // optionKeys are the key=value arguments each verb understands; any other
@@ -48,6 +49,7 @@ var optionKeys = map[string][]string{
 	"done":   {"via", "ref", "at", "note"},
 	"point":  {"conditions", "actions", "besoins", "needs"},
 	"export": {"format"},
+	"draft":  draftOptions, // the facts of declarations (draft.go)
 }
 
 // tokenize splits a command line on white space, keeping "double quoted"

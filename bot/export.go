@@ -15,9 +15,9 @@ import (
 )
 
 // ExportFormats are the formats Export writes, in the order they are offered
-// to users. JSON and CSV can be checked with Verify; Markdown is the report
-// people read.
-var ExportFormats = []string{"md", "csv", "json"}
+// to users. JSON and CSV can be checked with Verify; Markdown and PDF are
+// the reports people read (PDF: to print).
+var ExportFormats = []string{"md", "csv", "json", "pdf"}
 
 // Export identifies the files Export writes, so that Verify can refuse
 // anything else.
@@ -28,7 +28,7 @@ const (
 )
 
 // Export writes the main courante of inc, its entries in order, in format
-// (md, csv or json), with the head signed by key. now is the export time
+// (md, csv, json or pdf), with the head signed by key. now is the export time
 // written in the file.
 //
 // Export first checks the chain as Verify would, and that it reaches the
@@ -58,13 +58,15 @@ func Export(w io.Writer, format string, inc *Incident, entries []Entry, key ed25
 		err = writeJSON(&buf, d)
 	case "csv":
 		err = writeCSV(&buf, d)
+	case "pdf":
+		err = writePDF(&buf, d)
 	default:
 		err = writeMarkdown(&buf, d)
 	}
 	if err != nil {
 		return fmt.Errorf("export %s: %w", inc.ID, err)
 	}
-	if format != "md" {
+	if format == "json" || format == "csv" {
 		pub := key.Public().(ed25519.PublicKey)
 		if _, err := verifyBytes(buf.Bytes(), VerifyOptions{PublicKey: pub}); err != nil {
 			return fmt.Errorf("export %s: the %s file would not verify: %w", inc.ID, format, err)

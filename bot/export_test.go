@@ -91,6 +91,9 @@ func export(t testing.TB, format string) []byte {
 
 func TestExportGolden(t *testing.T) {
 	for _, format := range bot.ExportFormats {
+		if format == "pdf" {
+			continue // binary: TestExportPDF reads it back
+		}
 		t.Run(format, func(t *testing.T) {
 			got := export(t, format)
 			path := filepath.Join("testdata", "export."+format+".golden")
@@ -169,7 +172,7 @@ func TestExportRefuses(t *testing.T) {
 		key    ed25519.PrivateKey
 		want   string
 	}{
-		{name: "unknown format", format: "pdf", want: `unknown export format "pdf" (accepted: md, csv, json)`},
+		{name: "unknown format", format: "xls", want: `unknown export format "xls" (accepted: md, csv, json, pdf)`},
 		{name: "no entries", edit: func(*bot.Incident, []bot.Entry) []bot.Entry { return nil }, want: "no entries"},
 		{name: "bad key", key: ed25519.PrivateKey("short"), want: "signing key has 5 bytes"},
 		{name: "altered entry", edit: func(_ *bot.Incident, es []bot.Entry) []bot.Entry {

@@ -73,6 +73,9 @@ type Incident struct {
 	// Messages maps a message role ("card", "checklist") to the platform's
 	// reference of the message showing it, so that it is edited in place.
 	Messages map[string]string `json:"messages,omitempty"`
+	// Facts are what the crisis cell gave for the declaration drafts
+	// (brouillon), by fact key; the main courante keeps every value given.
+	Facts map[string]string `json:"facts,omitempty"`
 	// Head is the last entry of the main courante, kept by the store.
 	Head Head `json:"head"`
 }

@@ -27,6 +27,9 @@ func (b *Bot) LogPin(ctx context.Context, p Pin) (bool, error) {
 		return false, err
 	}
 	text := strings.ToValidUTF8(p.Text, "\uFFFD")
+	// Identifier guard (guard.go): nobody can be asked about a pin, so a
+	// patient identifier in it is masked.
+	text = maskIdentifiers(text, b.ipp(), tr(b.cfg.Lang, "guard.nir_mask"), tr(b.cfg.Lang, "guard.ipp_mask"))
 	if utf8.RuneCountInString(text) > maxNote {
 		text = string([]rune(text)[:maxNote]) + "…"
 	}

@@ -23,11 +23,11 @@ import (
 // This file holds `vigie export`: the main courante of one incident, signed,
 // on stdout or in a file, read from the database without changing it.
 
-const exportUsage = "vigie export ID [--format md|csv|json] [-o FILE]"
+const exportUsage = "vigie export ID [--format md|csv|json|pdf] [-o FILE]"
 
 func init() {
 	commands["export"] = command{
-		summary: "write the signed main courante of incident ID (md, csv or json)",
+		summary: "write the signed main courante of incident ID (md, csv, json or pdf)",
 		run:     runExport,
 	}
 }
@@ -35,7 +35,7 @@ func init() {
 func runExport(ctx context.Context, env Env, g *Globals, args []string) error {
 	fset := flag.NewFlagSet("export", flag.ContinueOnError)
 	fset.SetOutput(io.Discard)
-	format := fset.String("format", "", "md, csv or json (default: from -o's extension, else md)")
+	format := fset.String("format", "", "md, csv, json or pdf (default: from -o's extension, else md)")
 	out := fset.String("o", "", "write to FILE, atomically, instead of stdout")
 	// Flags may come before or after ID: parse, take ID, parse again.
 	if err := fset.Parse(args); err != nil {

@@ -146,7 +146,7 @@ func TestExportErrors(t *testing.T) {
 	}{
 		{"no ID", []string{"export"}, cli.ExitUsage, "missing incident ID"},
 		{"two IDs", []string{"export", "2026-0001", "2026-0002"}, cli.ExitUsage, `one ID only, got also "2026-0002"`},
-		{"unknown format", []string{"export", "2026-0001", "--format", "pdf"}, cli.ExitUsage, `unknown --format "pdf" (accepted: md, csv, json)`},
+		{"unknown format", []string{"export", "2026-0001", "--format", "xls"}, cli.ExitUsage, `unknown --format "xls" (accepted: md, csv, json, pdf)`},
 		{"unknown flag", []string{"export", "2026-0001", "--sign"}, cli.ExitUsage, "usage: vigie export ID"},
 		{"unknown incident", []string{"export", "2026-0099"}, cli.ExitFailure, `no incident "2026-0099"`},
 		{"no database", []string{"--db", filepath.Join(t.TempDir(), "none.db"), "export", "2026-0001"}, cli.ExitFailure, "no database to export from"},

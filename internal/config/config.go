@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -38,6 +39,8 @@ type Config struct {
 	Sweep Duration `yaml:"sweep" env:"SWEEP"`
 	// EscalateTo are the mentions an escalation calls (@directeur-crise).
 	EscalateTo []string `yaml:"escalate_to" env:"ESCALATE_TO"`
+	// Reminders overrides the cadences of domain.md §6 ([PROP] there).
+	Reminders Reminders `yaml:"reminders" env:"REMINDERS"`
 	// Listen is the HTTP address of vigie serve (":8080" by default).
 	Listen string `yaml:"listen" env:"LISTEN"`
 	// PublicURL is how the chat platform reaches Vigie, for callbacks.
@@ -52,6 +55,30 @@ type Organisation struct {
 	Name   string `yaml:"name" env:"NAME"`
 	FINESS string `yaml:"finess" env:"FINESS"`
 	Chain  string `yaml:"chain" env:"CHAIN"` // e.g. nouvelle-aquitaine/es-esms
+	// SIREN, DPO and IPP serve the regulator outputs: the SIREN and the
+	// data protection officer (name, contact) fill the declaration drafts;
+	// IPP is a regular expression for the structure's patient identifiers,
+	// kept out of the main courante (empty: "IPP" followed by digits).
+	SIREN string `yaml:"siren" env:"SIREN"`
+	DPO   string `yaml:"dpo" env:"DPO"`
+	IPP   string `yaml:"ipp" env:"IPP"`
+}
+
+// Reminders overrides reminder cadences. Durations are written as in chain
+// files: 15m, 2h, 1d.
+type Reminders struct {
+	PointEvery   string `yaml:"point_every" env:"POINT_EVERY"`
+	OverdueEvery string `yaml:"overdue_every" env:"OVERDUE_EVERY"`
+	Reask        string `yaml:"reask" env:"REASK"`
+	// Steps overrides the cadence of steps by id (cnil, cert-sante…).
+	Steps map[string]StepReminder `yaml:"steps"`
+}
+
+// StepReminder is one step's cadence, replacing the chain's.
+type StepReminder struct {
+	Every         string   `yaml:"every"`
+	EscalateAfter string   `yaml:"escalate_after"`
+	At            []string `yaml:"at"`
 }
 
 // Mattermost is the Mattermost platform section.
@@ -173,6 +200,11 @@ func (c *Config) Validate() error {
 	for _, f := range c.Features {
 		if f != "nis2" {
 			return bad("features", "unknown feature %q (accepted: nis2)", f)
+		}
+	}
+	if c.Organisation.IPP != "" {
+		if _, err := regexp.Compile(c.Organisation.IPP); err != nil {
+			return bad("organisation.ipp", "%q is not a regular expression (RE2 syntax, e.g. \\bIPP\\s*\\d{6,}): %v", c.Organisation.IPP, err)
 		}
 	}
 	if c.PublicURL != "" {

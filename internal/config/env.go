@@ -45,6 +45,8 @@ func applyEnv(v reflect.Value, prefix string, getenv func(string) string) error 
 			continue
 		}
 		switch fv.Interface().(type) {
+		case map[string]StepReminder:
+			continue // per-step cadences come from the file only
 		case string, Secret:
 			fv.SetString(raw)
 		case Duration:

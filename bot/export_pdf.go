@@ -1,0 +1,193 @@
+package bot
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vigie-sante/vigie/flows"
+)
+
+// writePDF writes the main courante as a printable report: the incident,
+// the answers given to the chain's questions, every notification with its
+// proof, the whole timeline with each entry's hash, then the signed head
+// and how to check it. Like the Markdown report, it is read by people and
+// cannot itself be verified: the JSON and CSV exports can, and the hashes
+// printed here let a reader compare the paper with them.
+//
+// Everything is taken from the entries, which the head's signature covers,
+// rather than from the incident's current state. The report is in French,
+// as the Markdown one.
+func writePDF(w io.Writer, d *exportDoc) error {
+	_, err := renderPDF(w, d)
+	return err
+}
+
+// renderPDF writes the report and returns the lines of text it set, in
+// order, for tests that read the PDF back.
+func renderPDF(w io.Writer, d *exportDoc) ([]string, error) {
+	const lang = flows.FR
+	inc := d.Incident
+	doc := newPDF(tr(lang, "pdf.mc.title", inc.ID), tr(lang, "pdf.mc.footer", inc.ID, d.Head.Short()), d.ExportedAt, lang)
+	t := &transcript{doc: doc, lang: lang}
+
+	t.heading(1, tr(lang, "pdf.mc.title", inc.ID))
+	t.field(tr(lang, "pdf.mc.incident"), inc.ID)
+	t.field(tr(lang, "pdf.mc.incident_title"), inc.Title)
+	if inc.Chain != "" {
+		t.field(tr(lang, "pdf.mc.chain"), tr(lang, "pdf.mc.chain_version", inc.Chain, inc.Version))
+	}
+	t.field(tr(lang, "pdf.mc.t0"), pdfTime(inc.T0))
+	t.field(tr(lang, "pdf.mc.opened"), tr(lang, "pdf.mc.by_on", inc.OpenedBy.String(), pdfTime(inc.OpenedAt)))
+	t.field(tr(lang, "pdf.mc.status"), mdStatus(inc.Status))
+	if !inc.ClosedAt.IsZero() {
+		t.field(tr(lang, "pdf.mc.closed"), tr(lang, "pdf.mc.by_on", inc.ClosedBy.String(), pdfTime(inc.ClosedAt)))
+	}
+	t.field(tr(lang, "pdf.mc.exported"), pdfTime(d.ExportedAt))
+	t.field(tr(lang, "pdf.mc.head"), d.Head.Short())
+
+	t.heading(2, tr(lang, "pdf.mc.answers"))
+	n := 0
+	for _, e := range d.Entries {
+		if e.Kind != KindAnswer {
+			continue
+		}
+		n++
+		t.para(tr(lang, "pdf.mc.answer", e.Seq, pdfTime(e.Time), e.Actor, e.Text), false)
+	}
+	if n == 0 {
+		t.para(tr(lang, "pdf.mc.none"), false)
+	}
+
+	t.heading(2, tr(lang, "pdf.mc.notifications"))
+	n = 0
+	for _, e := range d.Entries {
+		switch e.Kind {
+		case KindDone:
+			n++
+			t.doc.gap()
+			t.doc.keep(35)
+			t.para(e.Text, true)
+			t.field(tr(lang, "pdf.mc.step"), e.Data["step"])
+			t.field(tr(lang, "pdf.mc.means"), meansLabel(e.Data["means"], lang))
+			if ref := e.Data["ref"]; ref != "" {
+				t.field(tr(lang, "pdf.mc.ref"), ref)
+			}
+			if at := e.Data["declared_at"]; at != "" {
+				t.field(tr(lang, "pdf.mc.declared_at"), pdfRFC3339(at))
+			}
+			t.field(tr(lang, "pdf.mc.recorded"), tr(lang, "pdf.mc.by_on", e.Actor, pdfTime(e.Time)))
+			if note := e.Data["note"]; note != "" {
+				t.field(tr(lang, "pdf.mc.note"), note)
+			}
+			t.small(tr(lang, "pdf.mc.proof", e.Seq, e.Hash))
+		case KindNA:
+			n++
+			t.doc.gap()
+			t.doc.keep(20)
+			t.para(e.Text, true)
+			if s := e.Data["step"]; s != "" {
+				t.field(tr(lang, "pdf.mc.step"), s)
+			}
+			t.field(tr(lang, "pdf.mc.recorded"), tr(lang, "pdf.mc.by_on", e.Actor, pdfTime(e.Time)))
+			t.small(tr(lang, "pdf.mc.proof", e.Seq, e.Hash))
+		}
+	}
+	if n == 0 {
+		t.para(tr(lang, "pdf.mc.none"), false)
+	}
+
+	t.heading(2, tr(lang, "pdf.mc.timeline", len(d.Entries)))
+	for i, e := range d.Entries {
+		if i > 0 {
+			t.doc.rule()
+		}
+		t.doc.keep(20)
+		kind := kindLabels[e.Kind]
+		if kind == "" {
+			kind = e.Kind
+		}
+		t.para(tr(lang, "pdf.mc.entry", e.Seq, e.Time.In(Paris).Format(parisLayout), formatTime(e.Time), e.Actor, kind), true)
+		t.para(e.Text, false)
+		if len(e.Data) > 0 {
+			keys := make([]string, 0, len(e.Data))
+			for k := range e.Data {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			parts := make([]string, len(keys))
+			for i, k := range keys {
+				parts[i] = k + " : " + e.Data[k]
+			}
+			t.small(strings.Join(parts, " · "))
+		}
+		t.small(tr(lang, "pdf.mc.hash", e.Hash))
+	}
+
+	t.doc.keep(60)
+	t.heading(2, tr(lang, "pdf.mc.signature"))
+	t.field(tr(lang, "pdf.mc.last"), fmt.Sprint(d.Head.Seq))
+	t.field(tr(lang, "pdf.mc.head_hash"), d.Head.Hash)
+	t.field(tr(lang, "pdf.mc.sig", d.Signature.Alg), d.Signature.Value)
+	t.field(tr(lang, "pdf.mc.pubkey"), d.Signature.PublicKey)
+	t.field(tr(lang, "pdf.mc.fingerprint"), d.Signature.Fingerprint)
+	t.doc.gap()
+	t.para(tr(lang, "pdf.mc.explain"), false)
+	t.para(tr(lang, "pdf.mc.verify"), false)
+	return t.lines, doc.output(w)
+}
+
+// transcript writes to a pdfDoc and keeps every line of text it set.
+type transcript struct {
+	doc   *pdfDoc
+	lang  Lang
+	lines []string
+}
+
+func (t *transcript) heading(level int, s string) {
+	t.doc.heading(level, s)
+	t.lines = append(t.lines, pdfText(s))
+}
+
+func (t *transcript) para(s string, bold bool) {
+	t.doc.para(s, bold)
+	t.lines = append(t.lines, pdfText(s))
+}
+
+func (t *transcript) small(s string) {
+	t.doc.small(s)
+	t.lines = append(t.lines, pdfText(s))
+}
+
+func (t *transcript) field(label, value string) {
+	t.doc.field(label, value, t.lang)
+	sep := " : "
+	if t.lang == flows.EN {
+		sep = ": "
+	}
+	t.lines = append(t.lines, pdfText(label+sep+value))
+}
+
+// pdfTime writes an instant in Paris time with its zone, then in UTC.
+func pdfTime(t time.Time) string { return mdTime(t) }
+
+// pdfRFC3339 writes a time stored as RFC 3339 text as pdfTime does; text
+// that is not a time is shown as it is.
+func pdfRFC3339(s string) string {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return s
+	}
+	return mdTime(t)
+}
+
+// meansLabel names a means of notification; an unknown one is shown as
+// stored.
+func meansLabel(m string, lang Lang) string {
+	if _, ok := catalogue["means."+m]; ok {
+		return tr(lang, "means."+m)
+	}
+	return m
+}

@@ -1,0 +1,107 @@
+package bot_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/bottest"
+)
+
+// pdfFixture is the export fixture with entries that carry every French
+// character a printed report must render (é è à ç œ « ») and an emoji the
+// font lacks.
+func pdfFixture() (*bot.Incident, []bot.Entry) {
+	inc, entries := fixture()
+	more := []bot.Entry{
+		{Time: at("2026-03-29T07:50:00Z"), Actor: "@dpo", Kind: bot.KindNote,
+			Text: "Œuvre « à cœur » : l'équipe a déjà reçu ça, très précisément ; ÇA VA"},
+		{Time: at("2026-03-29T07:55:00Z"), Actor: "@rssi", Kind: bot.KindNote,
+			Text: "📌 @dg : bascule papier validée ✅", Data: map[string]string{"message": "m1"}},
+		{Time: at("2026-03-29T07:58:00Z"), Actor: "@rssi", Kind: bot.KindDone,
+			Text: "Fait : Alerter l'ARS Nouvelle-Aquitaine, par e-mail, réf. ARS-77, à 29/03/2026 09:57",
+			Data: map[string]string{"step": "ars", "means": "email", "ref": "ARS-77", "declared_at": "2026-03-29T07:57:00Z", "note": "accusé reçu"}},
+	}
+	inc.Head = bot.Seal(inc.Head, inc.ID, more)
+	return inc, append(entries, more...)
+}
+
+// footer matches the page footers pdftotext reads between the lines.
+var footer = regexp.MustCompile(`Main courante de l'incident \S+, tête #\d+ [0-9a-f]{12} — page \d+/\d+`)
+
+func TestExportPDF(t *testing.T) {
+	inc, entries := pdfFixture()
+	lines, pdf, err := bot.PDFLines(inc, entries, testKey, exportNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Fatalf("not a PDF: %q", pdf[:min(20, len(pdf))])
+	}
+
+	// The text set, as a golden file: what the report says, whatever the
+	// PDF reader.
+	got := strings.Join(lines, "\n") + "\n"
+	path := filepath.Join("testdata", "export.pdf.txt.golden")
+	if updating() {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("PDF text differs from %s (run go test -update and review the diff):\n%s", path, got)
+	}
+
+	// Export writes the same file, and the same input the same bytes.
+	var buf bytes.Buffer
+	if err := bot.Export(&buf, "pdf", inc, entries, testKey, exportNow); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(buf.Bytes(), pdf) {
+		t.Error("Export pdf differs from a second rendering of the same main courante")
+	}
+
+	head := entries[len(entries)-1].Hash
+	for _, w := range []string{
+		"Main courante — incident 2026-0001",
+		"Rançongiciel sur le PACS",
+		"Œuvre « à cœur » : l'équipe a déjà reçu ça, très précisément ; ÇA VA",
+		"Référence : CS-1234", "Référence : ARS-77", "Note : accusé reçu",
+		"Empreinte (SHA-256) : " + head,
+		"\uFFFD @dg : bascule papier validée \uFFFD",
+	} {
+		if !strings.Contains(got, w) {
+			t.Errorf("PDF text lacks %q", w)
+		}
+	}
+
+	// Read back: every line is in the PDF, in order, accents included.
+	text := bottest.PDFText(t, pdf)
+	stripped := footer.ReplaceAllString(text, "")
+	if m := bottest.MissingInOrder(stripped, lines); m != "" {
+		t.Errorf("pdftotext does not find %q (in order) in:\n%s", m, text)
+	}
+	for _, w := range []string{"é", "è", "à", "ç", "œ", "Œ", "«", "»", "Ç", head, "page 1/"} {
+		if !strings.Contains(text, w) {
+			t.Errorf("pdftotext output lacks %q", w)
+		}
+	}
+}
+
+// TestExportPDFBroken: a PDF export is refused like the others when the
+// chain does not verify.
+func TestExportPDFBroken(t *testing.T) {
+	inc, entries := pdfFixture()
+	entries[2].Text = "réécrit"
+	if err := bot.Export(&bytes.Buffer{}, "pdf", inc, entries, testKey, exportNow); err == nil || !strings.Contains(err.Error(), "hash does not match") {
+		t.Fatalf("Export pdf of a broken chain: %v", err)
+	}
+}

@@ -1,0 +1,47 @@
+package bot
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"time"
+
+	"github.com/vigie-sante/vigie/flows"
+)
+
+// Hooks for the external tests of the regulator outputs (package
+// bot_test): the lines of text a PDF sets, which the tests find again in
+// what pdftotext reads back.
+
+// PDFLines returns the PDF export of a main courante and the lines of text
+// it sets, in order.
+func PDFLines(inc *Incident, entries []Entry, key ed25519.PrivateKey, now time.Time) ([]string, []byte, error) {
+	d, err := newExportDoc(inc, entries, key, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	var buf bytes.Buffer
+	lines, err := renderPDF(&buf, d)
+	return lines, buf.Bytes(), err
+}
+
+// SheetLines returns the PDF reflex sheet of chains and the lines of text
+// it sets, in order.
+func SheetLines(cat *flows.Catalog, chains []*flows.Chain, opt SheetOptions) ([]string, []byte, error) {
+	var buf bytes.Buffer
+	lines, err := sheetPDF(&buf, sheetItems(cat, chains, opt), opt)
+	return lines, buf.Bytes(), err
+}
+
+// FindNIRs returns the NIRs findNIRs finds in s, as text.
+func FindNIRs(s string) []string {
+	var out []string
+	for _, sp := range findNIRs(s) {
+		out = append(out, s[sp.start:sp.end])
+	}
+	return out
+}
+
+// MaskIdentifiers masks s as the guard does, with ipp as the IPP pattern.
+func MaskIdentifiers(s string, lang Lang) string {
+	return maskIdentifiers(s, DefaultIPP, tr(lang, "guard.nir_mask"), tr(lang, "guard.ipp_mask"))
+}

@@ -1,0 +1,287 @@
+package bot
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vigie-sante/vigie/flows"
+)
+
+// This file computes the yearly statistics that CSP art. D1111-16-3 asks
+// the GIP (ANS, CERT Santé) to publish, from a deployment's incidents:
+// counts by structure profile, by month of T0 (Europe/Paris), malicious or
+// not, personal-data breach, impact on capacity, and the delay from T0 to
+// each declaration. They are anonymised by construction: only counts,
+// durations and fixed category names (chain profiles, answer values, step
+// ids) are written, never an incident's id, title, people, notes, facts or
+// any other text typed in the chat.
+
+// StatsFormats are the formats of the statistics.
+var StatsFormats = []string{"csv", "md"}
+
+// StatsQuestions are the chain questions counted, in order.
+var StatsQuestions = []string{"malicious", "personal_data_breach", "capacity_impact"}
+
+// StatsSteps are the declarations whose delay from T0 is measured: their
+// done time is the time declared in the proof.
+var StatsSteps = []string{"cert-sante", "ars", "cnil", "anssi"}
+
+// ProfileUnknown is the profile of an incident whose chain was never
+// chosen.
+const ProfileUnknown = "unknown"
+
+// YearStats are the statistics of the incidents whose T0 falls in Year,
+// Paris time.
+type YearStats struct {
+	Year      int
+	Incidents int
+	Closed    int
+	ByProfile map[string]int
+	ByMonth   [12]int
+	Answers   map[string]*Tally // by question of StatsQuestions
+	Delays    []DelayStat       // one per StatsSteps, in order
+}
+
+// Tally counts the answers to a question. Unknown is "not known yet" or
+// not answered; NotAsked, an incident whose chain does not ask it (the
+// private practitioners' chain has no capacity question).
+type Tally struct {
+	Yes, No, Unknown, NotAsked int
+}
+
+// DelayStat sums up the delays from T0 to a declaration, each rounded to
+// the minute: the median (the mean of the two middle ones for an even
+// count) and the 90th percentile by the nearest-rank method (the smallest
+// delay at least 90 % of the declarations did not exceed).
+type DelayStat struct {
+	Step   string
+	Count  int
+	Median time.Duration
+	P90    time.Duration
+	Max    time.Duration
+}
+
+// ComputeStats computes the statistics of year over incs. chainOf returns
+// the chain an incident follows (nil when it has none or it is unknown).
+func ComputeStats(incs []*Incident, year int, chainOf func(*Incident) *flows.Chain) *YearStats {
+	st := &YearStats{Year: year, ByProfile: map[string]int{}, Answers: map[string]*Tally{}}
+	for _, q := range StatsQuestions {
+		st.Answers[q] = &Tally{}
+	}
+	delays := map[string][]time.Duration{}
+	for _, inc := range incs {
+		t0 := inc.T0.In(Paris)
+		if t0.Year() != year {
+			continue
+		}
+		st.Incidents++
+		if inc.Status == StatusClosed {
+			st.Closed++
+		}
+		st.ByMonth[t0.Month()-1]++
+		c := chainOf(inc)
+		st.ByProfile[profileOf(inc, c)]++
+		for _, q := range StatsQuestions {
+			t := st.Answers[q]
+			a, answered := inc.Answer(q)
+			switch {
+			case c != nil && c.Question(q) == nil:
+				t.NotAsked++
+			case answered && a.Value == flows.Yes:
+				t.Yes++
+			case answered && a.Value == flows.No:
+				t.No++
+			default:
+				t.Unknown++
+			}
+		}
+		for _, s := range StatsSteps {
+			ss := inc.Steps[s]
+			if ss == nil || ss.Status != StepDone || ss.Proof == nil {
+				continue
+			}
+			d := ss.Proof.DeclaredAt.Sub(inc.T0).Round(time.Minute)
+			if d < 0 {
+				d = 0
+			}
+			delays[s] = append(delays[s], d)
+		}
+	}
+	for _, s := range StatsSteps {
+		st.Delays = append(st.Delays, delayStat(s, delays[s]))
+	}
+	return st
+}
+
+func profileOf(inc *Incident, c *flows.Chain) string {
+	switch {
+	case c != nil && c.Profile != "":
+		return c.Profile
+	case inc.Chain != "":
+		_, p, _ := strings.Cut(inc.Chain, "/")
+		if p != "" {
+			return p
+		}
+		return inc.Chain
+	}
+	return ProfileUnknown
+}
+
+func delayStat(step string, ds []time.Duration) DelayStat {
+	s := DelayStat{Step: step, Count: len(ds)}
+	if len(ds) == 0 {
+		return s
+	}
+	ds = slices.Clone(ds)
+	slices.Sort(ds)
+	n := len(ds)
+	if n%2 == 1 {
+		s.Median = ds[n/2]
+	} else {
+		s.Median = (ds[n/2-1] + ds[n/2]) / 2
+	}
+	rank := (90*n + 99) / 100 // ceil(0.9 n), 1-based
+	s.P90 = ds[rank-1]
+	s.Max = ds[n-1]
+	return s
+}
+
+// profiles returns the profiles counted, sorted, unknown last.
+func (st *YearStats) profiles() []string {
+	var out []string
+	for p := range st.ByProfile {
+		if p != ProfileUnknown {
+			out = append(out, p)
+		}
+	}
+	sort.Strings(out)
+	if st.ByProfile[ProfileUnknown] > 0 {
+		out = append(out, ProfileUnknown)
+	}
+	return out
+}
+
+// WriteStats writes st in format: csv (one table, stable English column
+// and category names, for tools) or md (a report, in lang).
+func WriteStats(w io.Writer, format string, st *YearStats, lang Lang) error {
+	switch format {
+	case "csv":
+		return writeStatsCSV(w, st)
+	case "md":
+		return writeStatsMarkdown(w, st, lang)
+	}
+	return fmt.Errorf("unknown statistics format %q (accepted: %s)", format, strings.Join(StatsFormats, ", "))
+}
+
+// minutes writes a duration in minutes, with a decimal only when needed
+// (a median of two delays).
+func minutes(d time.Duration) string {
+	return strconv.FormatFloat(d.Minutes(), 'f', -1, 64)
+}
+
+// writeStatsCSV writes rows of section,key,count,median_minutes,
+// p90_minutes,max_minutes; the last three only for delays.
+func writeStatsCSV(w io.Writer, st *YearStats) error {
+	cw := csv.NewWriter(w)
+	row := func(cells ...string) { _ = cw.Write(cells) }
+	row("section", "key", "count", "median_minutes", "p90_minutes", "max_minutes")
+	row("year", strconv.Itoa(st.Year), strconv.Itoa(st.Incidents), "", "", "")
+	row("incidents", "closed", strconv.Itoa(st.Closed), "", "", "")
+	for _, p := range st.profiles() {
+		row("profile", p, strconv.Itoa(st.ByProfile[p]), "", "", "")
+	}
+	for m, n := range st.ByMonth {
+		row("month", fmt.Sprintf("%04d-%02d", st.Year, m+1), strconv.Itoa(n), "", "", "")
+	}
+	for _, q := range StatsQuestions {
+		t := st.Answers[q]
+		for _, kv := range []struct {
+			k string
+			n int
+		}{{"yes", t.Yes}, {"no", t.No}, {"unknown", t.Unknown}, {"not_asked", t.NotAsked}} {
+			row(q, kv.k, strconv.Itoa(kv.n), "", "", "")
+		}
+	}
+	for _, d := range st.Delays {
+		if d.Count == 0 {
+			row("delay", d.Step, "0", "", "", "")
+			continue
+		}
+		row("delay", d.Step, strconv.Itoa(d.Count), minutes(d.Median), minutes(d.P90), minutes(d.Max))
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func writeStatsMarkdown(w io.Writer, st *YearStats, lang Lang) error {
+	bw := bufio.NewWriter(w)
+	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
+	p("# %s\n\n", tr(lang, "stats.title", st.Year))
+	p("%s\n\n", tr(lang, "stats.intro"))
+	p("| %s | %s |\n|---|---:|\n", tr(lang, "stats.what"), tr(lang, "stats.count"))
+	p("| %s | %d |\n", tr(lang, "stats.incidents"), st.Incidents)
+	p("| %s | %d |\n\n", tr(lang, "stats.closed"), st.Closed)
+
+	p("## %s\n\n| %s | %s |\n|---|---:|\n", tr(lang, "stats.by_profile"), tr(lang, "stats.profile"), tr(lang, "stats.count"))
+	for _, pr := range st.profiles() {
+		name := pr
+		if pr == ProfileUnknown {
+			name = tr(lang, "stats.profile_unknown")
+		}
+		p("| %s | %d |\n", name, st.ByProfile[pr])
+	}
+	p("\n## %s\n\n| %s | %s |\n|---|---:|\n", tr(lang, "stats.by_month"), tr(lang, "stats.month"), tr(lang, "stats.count"))
+	for m, n := range st.ByMonth {
+		p("| %04d-%02d | %d |\n", st.Year, m+1, n)
+	}
+	p("\n## %s\n\n| %s | %s | %s | %s | %s |\n|---|---:|---:|---:|---:|\n", tr(lang, "stats.answers"),
+		tr(lang, "stats.question"), tr(lang, "value.yes"), tr(lang, "value.no"), tr(lang, "stats.unknown"), tr(lang, "stats.not_asked"))
+	for _, q := range StatsQuestions {
+		t := st.Answers[q]
+		p("| %s | %d | %d | %d | %d |\n", tr(lang, "stats.q."+q), t.Yes, t.No, t.Unknown, t.NotAsked)
+	}
+	p("\n## %s\n\n| %s | %s | %s | %s | %s |\n|---|---:|---:|---:|---:|\n", tr(lang, "stats.delays"),
+		tr(lang, "stats.declaration"), tr(lang, "stats.count"), tr(lang, "stats.median"), tr(lang, "stats.p90"), tr(lang, "stats.max"))
+	for _, d := range st.Delays {
+		if d.Count == 0 {
+			p("| %s | 0 | — | — | — |\n", d.Step)
+			continue
+		}
+		p("| %s | %d | %s | %s | %s |\n", d.Step, d.Count, statSpan(d.Median, lang), statSpan(d.P90, lang), statSpan(d.Max, lang))
+	}
+	p("\n%s\n", tr(lang, "stats.method"))
+	return bw.Flush()
+}
+
+// statSpan writes a delay to the minute, with the half minute a median of
+// two may have: "1 h 05", "2 j 3 h 10", "35 min", "30,5 min".
+func statSpan(d time.Duration, lang Lang) string {
+	if d%time.Minute != 0 {
+		s := strconv.FormatFloat(d.Minutes(), 'f', 1, 64)
+		if lang != flows.EN {
+			s = strings.Replace(s, ".", ",", 1)
+		}
+		return s + " min"
+	}
+	days := int(d / (24 * time.Hour))
+	h := int(d % (24 * time.Hour) / time.Hour)
+	m := int(d % time.Hour / time.Minute)
+	dayUnit := "j"
+	if lang == flows.EN {
+		dayUnit = "d"
+	}
+	switch {
+	case days > 0:
+		return fmt.Sprintf("%d %s %d h %02d", days, dayUnit, h, m)
+	case h > 0:
+		return fmt.Sprintf("%d h %02d", h, m)
+	}
+	return fmt.Sprintf("%d min", m)
+}

@@ -1,0 +1,136 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/vigie-sante/vigie/bot/bottest"
+	"github.com/vigie-sante/vigie/flows"
+)
+
+func TestFicheGolden(t *testing.T) {
+	useTestClock(t)
+	cat := mustCatalog(t)
+	for _, id := range cat.IDs() {
+		out := mustRun(t, "fiche", "--flow", id)
+		checkGolden(t, "fiche-"+strings.ReplaceAll(id, "/", "_")+".md", out)
+
+		// Every phone number and address the chain's region and the nation
+		// know is on the sheet.
+		c, err := cat.Current(id, flowsTestNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scopes := []string{flows.ScopeNational}
+		if c.Region != "" {
+			scopes = append(scopes, c.Region)
+		}
+		for _, scope := range scopes {
+			for _, ct := range cat.Contacts(scope) {
+				if c.Region != "" && scope == flows.ScopeNational && cat.Contact(c.Region, ct.ID) != ct {
+					continue // overridden by the region
+				}
+				for _, m := range ct.Means {
+					if m.Kind == "other" || m.Kind == "post" {
+						continue // a channel in words, not a number or an address
+					}
+					if !strings.Contains(out, m.Value) {
+						t.Errorf("%s: the sheet lacks %s's %s %q", id, ct.ID, m.Kind, m.Value)
+					}
+				}
+			}
+		}
+	}
+
+	// The structure from the environment, in English, NIS2 on.
+	var out strings.Builder
+	env := Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: os.Stderr, Getenv: func(k string) string {
+		return map[string]string{"VIGIE_ORG_NAME": "CH Exemple", "VIGIE_ORG_FINESS": "330000000", "VIGIE_MATTERMOST_URL": "not read"}[k]
+	}}
+	if code := Run(t.Context(), env, []string{"--lang", "en", "fiche", "--flow", "nouvelle-aquitaine/ose", "--nis2"}); code != ExitOK {
+		t.Fatalf("fiche --lang en: exit %d", code)
+	}
+	checkGolden(t, "fiche-en-nouvelle-aquitaine_ose-nis2.md", out.String())
+	if !strings.Contains(out.String(), "Structure: CH Exemple — FINESS 330000000") || !strings.Contains(out.String(), "NIS2") {
+		t.Errorf("English sheet:\n%s", out.String())
+	}
+
+	// Every chain, one after the other.
+	all := mustRun(t, "fiche")
+	if n := strings.Count(all, "\n---\n"); n != len(cat.IDs())-1 {
+		t.Errorf("%d separators for %d chains", n, len(cat.IDs()))
+	}
+	for _, c := range cat.Chains(flowsTestNow) {
+		if !strings.Contains(all, "## "+c.Title.FR) {
+			t.Errorf("the full sheet lacks %s", c.ID)
+		}
+	}
+}
+
+// mdLines turns a Markdown sheet into the lines its PDF must show.
+func mdLines(md string) []string {
+	var out []string
+	for _, l := range strings.Split(md, "\n") {
+		l = strings.TrimSpace(l)
+		switch {
+		case l == "" || l == "---":
+			continue
+		case strings.HasPrefix(l, "- "):
+			l = "• " + l[2:]
+		case strings.HasPrefix(l, "**") && strings.HasSuffix(l, "**"):
+			l = l[2 : len(l)-2]
+		case strings.HasPrefix(l, "_") && strings.HasSuffix(l, "_"):
+			l = l[1 : len(l)-1]
+		default:
+			l = strings.TrimLeft(l, "# ")
+		}
+		out = append(out, strings.NewReplacer("&lt;", "<", "&gt;", ">").Replace(l))
+	}
+	return out
+}
+
+var ficheFooter = regexp.MustCompile(`Fiche réflexe Vigie, édition du \d\d/\d\d/\d{4} — page \d+/\d+`)
+
+func TestFichePDF(t *testing.T) {
+	useTestClock(t)
+	file := filepath.Join(t.TempDir(), "fiche.pdf")
+	if out := mustRun(t, "fiche", "--flow", "nouvelle-aquitaine/es-esms", "-o", file); !strings.Contains(out, "fiche: 1 chain(s), pdf →") {
+		t.Errorf("stdout %q", out)
+	}
+	pdf, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(pdf), "%PDF-") {
+		t.Fatal("not a PDF")
+	}
+	md := mustRun(t, "fiche", "--flow", "nouvelle-aquitaine/es-esms")
+	text := bottest.PDFText(t, pdf)
+	if m := bottest.MissingInOrder(ficheFooter.ReplaceAllString(text, ""), mdLines(md)); m != "" {
+		t.Errorf("the PDF lacks %q (in the order of the Markdown sheet):\n%s", m, text)
+	}
+	for _, w := range []string{"09 72 43 91 25", "ars33-alerte@ars.sante.fr", "Fiche réflexe", "é", "è", "à", "«", "»", "page 1/"} {
+		if !strings.Contains(text, w) {
+			t.Errorf("pdftotext output lacks %q", w)
+		}
+	}
+}
+
+func TestFicheUsage(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"fiche", "--format", "docx"}, `unknown --format "docx" (accepted: md, pdf)`},
+		{[]string{"fiche", "--flow", "nulle/part"}, `unknown chain "nulle/part"`},
+		{[]string{"fiche", "x"}, `unexpected argument "x"`},
+	} {
+		code, _, errs := runCLI(t, tt.args...)
+		if code != ExitUsage || !strings.Contains(errs, tt.want) {
+			t.Errorf("vigie %s: exit %d, %q; want %q", strings.Join(tt.args, " "), code, errs, tt.want)
+		}
+	}
+}

@@ -1,0 +1,51 @@
+package cli
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/internal/config"
+)
+
+// This file reads the organisation's identity for the commands that write
+// regulator outputs without a full configuration: the console (drafts and
+// the identifier guard) and the reflex sheet.
+
+// organisation reads the structure's identity and IPP pattern: from
+// --config when given, else from the VIGIE_ORG_* variables alone, so that
+// the terminal never trips on platform settings it does not use.
+func organisation(env Env, g *Globals) (bot.Organisation, *regexp.Regexp, error) {
+	cfg, err := localConfig(env, g)
+	if err != nil {
+		return bot.Organisation{}, nil, err
+	}
+	org, ipp := orgOf(cfg)
+	return org, ipp, nil
+}
+
+// localConfig is the configuration of the commands that run without a chat
+// platform: --config when given, else the VIGIE_ORG_* variables alone.
+func localConfig(env Env, g *Globals) (*config.Config, error) {
+	getenv := env.Getenv
+	if g.Config == "" {
+		getenv = func(k string) string {
+			if strings.HasPrefix(k, "VIGIE_ORG_") && env.Getenv != nil {
+				return env.Getenv(k)
+			}
+			return ""
+		}
+	}
+	return config.Load(g.Config, getenv)
+}
+
+// orgOf is the configured organisation as the bot sees it. The IPP
+// pattern was compiled once by config.Validate.
+func orgOf(cfg *config.Config) (bot.Organisation, *regexp.Regexp) {
+	o := cfg.Organisation
+	var ipp *regexp.Regexp
+	if o.IPP != "" {
+		ipp = regexp.MustCompile(o.IPP)
+	}
+	return bot.Organisation{Name: o.Name, FINESS: o.FINESS, SIREN: o.SIREN, DPO: o.DPO}, ipp
+}

@@ -1,0 +1,107 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/flows"
+	"github.com/vigie-sante/vigie/internal/boltstore"
+)
+
+// This file holds `vigie stats`: the anonymised yearly statistics of the
+// incidents in the database (bot/stats.go), read without changing it.
+
+const statsUsage = "vigie stats --year YYYY [--format csv|md] [-o FILE]"
+
+func init() {
+	commands["stats"] = command{
+		summary: "anonymised yearly statistics of the incidents (csv or md), as CSP art. D1111-16-3 has them published",
+		run:     runStats,
+	}
+}
+
+func runStats(ctx context.Context, env Env, g *Globals, args []string) error {
+	fs := flag.NewFlagSet("stats", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	year := fs.String("year", "", "the year of the incidents' T0, Paris time (required)")
+	format := fs.String("format", "", "csv or md (default: from -o's extension, else md)")
+	out := fs.String("o", "", "write to FILE, atomically, instead of stdout")
+	if err := fs.Parse(args); err != nil {
+		return usagef("%v (usage: %s)", err, statsUsage)
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q (usage: %s)", fs.Arg(0), statsUsage)
+	}
+	y, err := strconv.Atoi(*year)
+	if *year == "" {
+		return usagef("missing --year, such as --year 2026 (usage: %s)", statsUsage)
+	}
+	if err != nil || y < 2000 || y > 9999 {
+		return usagef("bad --year %q (accepted: a year such as 2026)", *year)
+	}
+	if *format == "" {
+		*format = strings.TrimPrefix(strings.ToLower(filepath.Ext(*out)), ".")
+		if !slices.Contains(bot.StatsFormats, *format) {
+			*format = "md"
+		}
+	}
+	if !slices.Contains(bot.StatsFormats, *format) {
+		return usagef("unknown --format %q (accepted: %s)", *format, strings.Join(bot.StatsFormats, ", "))
+	}
+	db, _, err := g.dbPath(env)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(db); err != nil {
+		return fmt.Errorf("no database to count from (set --db): %w", err)
+	}
+	s, err := boltstore.Open(db, boltstore.Options{ReadOnly: true})
+	if errors.Is(err, boltstore.ErrInUse) {
+		return fmt.Errorf("%w (stop that Vigie, or count from a copy made with vigie backup)", err)
+	}
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	incs, err := s.All(ctx)
+	if err != nil {
+		return err
+	}
+	cat, err := flowsCatalog()
+	if err != nil {
+		return err
+	}
+	chainOf := func(inc *bot.Incident) *flows.Chain {
+		if inc.Chain == "" {
+			return nil
+		}
+		if c, err := cat.Version(inc.Chain, inc.Version); err == nil {
+			return c
+		}
+		c, _ := cat.Current(inc.Chain, inc.T0)
+		return c
+	}
+	var buf bytes.Buffer
+	if err := bot.WriteStats(&buf, *format, bot.ComputeStats(incs, y, chainOf), g.lang()); err != nil {
+		return err
+	}
+	if *out == "" {
+		_, err := env.Stdout.Write(buf.Bytes())
+		return err
+	}
+	if err := writeExportFile(*out, buf.Bytes()); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "stats: %d → %s\n", y, *out)
+	return nil
+}
