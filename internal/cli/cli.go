@@ -10,8 +10,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"sort"
 	"strings"
+	"syscall"
 )
 
 // Exit statuses.
@@ -37,9 +39,17 @@ func OSEnv() Env {
 		StdinIsTTY: isTTY(os.Stdin), StdoutIsTTY: isTTY(os.Stdout)}
 }
 
+// isTTY reports whether f is a terminal: a character device other than
+// /dev/null (which is one too, and is what a service gets as stdin).
 func isTTY(f *os.File) bool {
 	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	if null, err := os.Stat(os.DevNull); err == nil && os.SameFile(fi, null) {
+		return false
+	}
+	return true
 }
 
 // usageError is bad usage: exit status 2, message on stderr.
@@ -68,6 +78,14 @@ type Globals struct {
 	Lang   string // fr or en
 }
 
+// Main is the program: it runs args with the process's streams, stopping
+// cleanly on SIGINT or SIGTERM, and returns the exit status.
+func Main(args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return Run(ctx, OSEnv(), args)
+}
+
 // Run runs the command line args (without the program name) and returns the
 // exit status.
 func Run(ctx context.Context, env Env, args []string) int {
@@ -75,7 +93,7 @@ func Run(ctx context.Context, env Env, args []string) int {
 	fs := flag.NewFlagSet("vigie", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&g.DB, "db", "", "bbolt database file (default: vigie.db under the user's state directory)")
-	fs.StringVar(&g.Config, "config", "", "YAML configuration file")
+	fs.StringVar(&g.Config, "config", "", "YAML configuration file (default: $VIGIE_CONFIG)")
 	fs.StringVar(&g.Lang, "lang", "", "language of the bot: fr (default) or en")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -85,6 +103,11 @@ func Run(ctx context.Context, env Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "vigie: %v\n", err)
 		usage(env.Stderr)
 		return ExitUsage
+	}
+	if g.Config == "" && env.Getenv != nil {
+		// In a container the file is given by the environment, so that
+		// every subcommand (serve, healthcheck, config check) finds it.
+		g.Config = env.Getenv("VIGIE_CONFIG")
 	}
 	if g.Lang != "" && g.Lang != "fr" && g.Lang != "en" {
 		fmt.Fprintf(env.Stderr, "vigie: bad --lang %q (accepted: fr, en)\n", g.Lang)

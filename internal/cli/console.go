@@ -75,7 +75,26 @@ func runConsole(ctx context.Context, env Env, g *Globals, args []string) error {
 	if *nis2 {
 		features["nis2"] = true
 	}
-	b := bot.New(bot.Config{Lang: g.lang(), Chain: *chain, Features: features, Now: now}, app.store, con, cat, app.key, app.log)
+	cfg, err := localConfig(env, g) // the organisation, reminders and escalation (org.go)
+	if err != nil {
+		return err
+	}
+	org, ipp := orgOf(cfg)
+	rc, err := remindConfig(cfg.Reminders, cat)
+	if err != nil {
+		return err
+	}
+	if *chain == "" && cfg.Organisation.Chain != "" {
+		if _, err := cat.Current(cfg.Organisation.Chain, now()); err != nil {
+			return fmt.Errorf("config: organisation.chain: %v", err)
+		}
+		*chain = cfg.Organisation.Chain
+	}
+	for _, f := range cfg.Features {
+		features[f] = true
+	}
+	b := bot.New(bot.Config{Lang: g.lang(), Chain: *chain, Features: features, Now: now, Organisation: org, IPP: ipp,
+		Remind: rc, EscalateTo: cfg.EscalateTo}, app.store, con, cat, app.key, app.log)
 	if interval > 0 {
 		// Nags are printed as they fall due, between commands.
 		sched, err := remind.New(b, remind.Options{Interval: interval, Log: app.log, Now: now})

@@ -9,11 +9,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/flows"
 	"github.com/vigie-sante/vigie/flows/builtin"
 	"github.com/vigie-sante/vigie/internal/config"
+	"github.com/vigie-sante/vigie/internal/metrics"
 	"github.com/vigie-sante/vigie/internal/remind"
 )
 
@@ -92,7 +95,7 @@ func runServe(ctx context.Context, env Env, g *Globals, args []string) error {
 		return err
 	}
 	defer a.Close()
-	log := slog.New(slog.NewJSONHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	log := serveLogger(env)
 	p, err := build(cfg, a.dir, log)
 	if err != nil {
 		return err
@@ -111,12 +114,29 @@ func runServe(ctx context.Context, env Env, g *Globals, args []string) error {
 	for _, f := range cfg.Features {
 		features[f] = true
 	}
-	b := bot.New(bot.Config{Lang: g.lang(), Trigger: cfg.Trigger, Chain: cfg.Organisation.Chain, Features: features,
-		Now: now, EscalateTo: cfg.EscalateTo}, a.store, p, cat, a.key, log)
+	chainOf := func(inc *bot.Incident) *flows.Chain {
+		c, err := cat.Version(inc.Chain, inc.Version)
+		if err != nil {
+			return nil
+		}
+		return c
+	}
+	m := metrics.New(a.store, chainOf, now, log)
+	org, ipp := orgOf(cfg) // for drafts and the identifier guard (org.go)
+	rc, err := remindConfig(cfg.Reminders, cat)
+	if err != nil {
+		return err
+	}
+	b := bot.New(bot.Config{Lang: g.lang(), Trigger: cfg.Trigger, Chain: cfg.Organisation.Chain, Features: features, Remind: rc,
+		Now: now, EscalateTo: cfg.EscalateTo, Observer: m, Organisation: org, IPP: ipp}, a.store, p, cat, a.key, log)
 
 	mux := http.NewServeMux()
+	platformMux := http.NewServeMux()
+	p.Mount(platformMux, b)
+	mux.Handle("/", m.Acks(platformMux))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
-	p.Mount(mux, b)
+	mux.Handle("GET /readyz", readiness(a.store, p, log))
+	mux.Handle("GET /metrics", m.Handler())
 	listen := cfg.Listen
 	if listen == "" {
 		listen = ":8080"
@@ -158,4 +178,47 @@ func runServe(ctx context.Context, env Env, g *Globals, args []string) error {
 	}
 	log.Info("vigie stopped")
 	return nil
+}
+
+// serveLogger logs JSON for machines, text on a terminal.
+func serveLogger(env Env) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+	if env.StdoutIsTTY {
+		return slog.New(slog.NewTextHandler(env.Stderr, opts))
+	}
+	return slog.New(slog.NewJSONHandler(env.Stderr, opts))
+}
+
+// readiness answers /readyz: the store answers and the platform accepts
+// our credentials. The platform check is cached for a while, so that a
+// prober does not hammer the chat server.
+func readiness(st bot.Store, p Platform, log *slog.Logger) http.Handler {
+	var (
+		mu      sync.Mutex
+		checked time.Time
+		lastErr error
+	)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := st.Open(r.Context(), ""); err != nil {
+			http.Error(w, "store: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		mu.Lock()
+		if time.Since(checked) > 30*time.Second {
+			ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+			lastErr = p.Check(ctx)
+			cancel()
+			checked = time.Now()
+			if lastErr != nil {
+				log.Warn("readyz: platform", "err", lastErr)
+			}
+		}
+		err := lastErr
+		mu.Unlock()
+		if err != nil {
+			http.Error(w, "platform unreachable", http.StatusServiceUnavailable)
+			return
+		}
+		io.WriteString(w, "ready\n")
+	})
 }

@@ -1,0 +1,125 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/internal/boltstore"
+)
+
+// These benchmarks measure design.md §7's process targets on the real
+// binary: start ≤ 300 ms with 10 000 incidents, idle RSS ≤ 40 MB with
+// 1 000. They report figures; they assert nothing about time.
+//
+//	go test -run '^$' -bench 'Start|RSS' -benchtime 5x ./internal/cli/
+
+// buildVigie builds the binary once per benchmark run.
+func buildVigie(b *testing.B) string {
+	b.Helper()
+	bin := filepath.Join(b.TempDir(), "vigie")
+	cmd := exec.Command("go", "build", "-o", bin, "../../bot/cmd/vigie")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// seed creates n incidents, all but open of them closed, as a hospital's
+// history would hold them.
+func seed(b *testing.B, db string, n, open int) {
+	b.Helper()
+	st, err := boltstore.Open(db, boltstore.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var wg sync.WaitGroup
+	work := make(chan int)
+	for range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				at := t0.Add(time.Duration(i) * time.Hour)
+				inc := &bot.Incident{Title: "Incident " + strconv.Itoa(i), Chain: "nouvelle-aquitaine/es-esms", Version: "2025-03.1",
+					T0: at, OpenedAt: at, OpenedBy: bot.User{ID: "u", Name: "rssi"}, Channel: "c" + strconv.Itoa(i), Status: bot.StatusOpen}
+				if i >= open {
+					inc.Status, inc.ClosedAt = bot.StatusClosed, at.Add(48*time.Hour)
+				}
+				entries := []bot.Entry{{Time: at, Actor: "@rssi", Kind: bot.KindOpened, Text: "ouverture"}}
+				if _, err := st.Create(ctx, inc, entries); err != nil {
+					b.Error(err)
+				}
+			}
+		}()
+	}
+	for i := range n {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+}
+
+func BenchmarkStart10k(b *testing.B) {
+	bin := buildVigie(b)
+	db := filepath.Join(b.TempDir(), "vigie.db")
+	seed(b, db, 10_000, 10)
+	var total time.Duration
+	b.ResetTimer()
+	for range b.N {
+		start := time.Now()
+		cmd := exec.Command(bin, "--db", db, "console", "--flow", "nouvelle-aquitaine/es-esms", "--sweep", "0")
+		cmd.Stdin = strings.NewReader("")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("%v\n%s", err, out)
+		}
+		total += time.Since(start)
+	}
+	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "ms/start")
+}
+
+func BenchmarkIdleRSS1k(b *testing.B) {
+	bin := buildVigie(b)
+	db := filepath.Join(b.TempDir(), "vigie.db")
+	seed(b, db, 1_000, 1_000)
+	var rss float64
+	for range b.N {
+		cmd := exec.Command(bin, "--db", db, "console", "--flow", "nouvelle-aquitaine/es-esms")
+		in, _ := cmd.StdinPipe()
+		out, _ := cmd.StdoutPipe()
+		if err := cmd.Start(); err != nil {
+			b.Fatal(err)
+		}
+		// One command and its answer: the process has started, swept and
+		// gone idle.
+		fmt.Fprintln(in, "aide")
+		sc := bufio.NewScanner(out)
+		for sc.Scan() && !strings.Contains(sc.Text(), "#ID") {
+		}
+		status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid))
+		if err != nil {
+			b.Skip("no /proc: ", err)
+		}
+		for _, line := range strings.Split(string(status), "\n") {
+			if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+				kb, _ := strconv.ParseFloat(f[1], 64)
+				rss += kb / 1024
+			}
+		}
+		in.Close()
+		cmd.Wait()
+	}
+	b.ReportMetric(rss/float64(b.N), "MB_rss")
+}

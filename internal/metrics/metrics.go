@@ -1,0 +1,194 @@
+// Package metrics exposes Vigie's Prometheus metrics: commands and clicks,
+// reminders sent, late and failed, platform errors, acknowledgement
+// latency, open incidents and overdue steps. prometheus/client_golang is
+// the reference client; writing the exposition format by hand would be
+// code of ours doing a well-kept library's job.
+package metrics
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/flows"
+)
+
+// Metrics is a bot.Observer feeding a Prometheus registry.
+type Metrics struct {
+	reg      *prometheus.Registry
+	commands *prometheus.CounterVec
+	nags     *prometheus.CounterVec
+	platform *prometheus.CounterVec
+	ack      *prometheus.HistogramVec
+}
+
+var _ bot.Observer = (*Metrics)(nil)
+
+// Source is what the gauges read at scrape time.
+type Source interface {
+	Open(ctx context.Context, channel string) ([]*bot.Incident, error)
+}
+
+// ChainOf finds the pinned chain of an incident (nil when none).
+type ChainOf func(inc *bot.Incident) *flows.Chain
+
+// New returns the metrics, with gauges of open incidents and overdue
+// steps computed from src when Prometheus scrapes.
+func New(src Source, chainOf ChainOf, now func() time.Time, log *slog.Logger) *Metrics {
+	m := &Metrics{
+		reg: prometheus.NewRegistry(),
+		commands: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "vigie_commands_total", Help: "Commands and clicks handled, by verb, source (typed or click) and outcome (ok, refused, error).",
+		}, []string{"verb", "source", "outcome"}),
+		nags: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "vigie_reminders_total", Help: "Reminders by result: sent, late (sent after their scheduled time), failed (incidents whose post failed).",
+		}, []string{"result"}),
+		platform: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "vigie_platform_errors_total", Help: "Failed calls to the chat platform, by operation.",
+		}, []string{"op"}),
+		ack: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "vigie_ack_seconds", Help: "Time to acknowledge a platform request (slash command, click, dialog), by endpoint.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+		}, []string{"endpoint"}),
+	}
+	m.reg.MustRegister(m.commands, m.nags, m.platform, m.ack,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		&stateCollector{src: src, chainOf: chainOf, now: now, log: log})
+	return m
+}
+
+// Command implements bot.Observer.
+func (m *Metrics) Command(verb string, click bool, outcome string, d time.Duration) {
+	source := "typed"
+	if click {
+		source = "click"
+	}
+	m.commands.WithLabelValues(verb, source, outcome).Inc()
+}
+
+// Swept implements bot.Observer.
+func (m *Metrics) Swept(st bot.SweepStats) {
+	m.nags.WithLabelValues("sent").Add(float64(st.Sent))
+	m.nags.WithLabelValues("late").Add(float64(st.Late))
+	m.nags.WithLabelValues("failed").Add(float64(st.Failed))
+}
+
+// PlatformError implements bot.Observer.
+func (m *Metrics) PlatformError(op string) { m.platform.WithLabelValues(op).Inc() }
+
+// Handler serves /metrics.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+}
+
+// Acks wraps the platform endpoints to time their acknowledgement: the
+// time to the response's first byte, which is what Slack's 3-second rule
+// and Mattermost's timeout measure.
+func (m *Metrics) Acks(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		tw := &timedWriter{ResponseWriter: w}
+		next.ServeHTTP(tw, r)
+		if tw.first.IsZero() {
+			tw.first = time.Now()
+		}
+		m.ack.WithLabelValues(endpoint(r.URL.Path)).Observe(tw.first.Sub(start).Seconds())
+	})
+}
+
+// endpoint keeps metric labels to the known routes.
+func endpoint(path string) string {
+	for _, p := range []string{"/mattermost/", "/slack/"} {
+		if strings.HasPrefix(path, p) && len(path) < 40 {
+			return path
+		}
+	}
+	return "other"
+}
+
+type timedWriter struct {
+	http.ResponseWriter
+	first time.Time
+}
+
+func (w *timedWriter) WriteHeader(code int) {
+	if w.first.IsZero() {
+		w.first = time.Now()
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *timedWriter) Write(b []byte) (int, error) {
+	if w.first.IsZero() {
+		w.first = time.Now()
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// stateCollector computes the gauges from the store at scrape time, so
+// they are right after a restart.
+type stateCollector struct {
+	src     Source
+	chainOf ChainOf
+	now     func() time.Time
+	log     *slog.Logger
+}
+
+var (
+	openDesc    = prometheus.NewDesc("vigie_open_incidents", "Incidents open.", nil, nil)
+	overdueDesc = prometheus.NewDesc("vigie_overdue_steps", "Mandatory steps past their deadline and not done, over open incidents.", nil, nil)
+)
+
+func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) { ch <- openDesc; ch <- overdueDesc }
+
+func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	open, err := c.src.Open(ctx, "")
+	if err != nil {
+		c.log.Warn("metrics: open incidents", "err", err)
+		return
+	}
+	now := c.now()
+	overdue := 0
+	for _, inc := range open {
+		chain := c.chainOf(inc)
+		if chain == nil {
+			continue
+		}
+		for _, p := range flows.Evaluate(chain, inc.Inputs()).Steps {
+			if st := inc.Steps[p.Step.ID]; st == nil || st.Status == bot.StepPending {
+				if Overdue(p, now) {
+					overdue++
+				}
+			}
+		}
+	}
+	ch <- prometheus.MustNewConstMetric(openDesc, prometheus.GaugeValue, float64(len(open)))
+	ch <- prometheus.MustNewConstMetric(overdueDesc, prometheus.GaugeValue, float64(overdue))
+}
+
+// Overdue reports whether a pending step is late: past its deadline when
+// it has one in hours, past its escalation delay (1 h by default) when it
+// is due "sans délai", never when it has no fixed instant.
+func Overdue(p flows.Planned, now time.Time) bool {
+	if p.Due.IsZero() {
+		return false
+	}
+	due := p.Due
+	if p.Step.Deadline.Kind == flows.Immediate {
+		grace := p.Step.Remind.EscalateAfter
+		if grace <= 0 {
+			grace = time.Hour
+		}
+		due = due.Add(grace)
+	}
+	return now.After(due)
+}
