@@ -155,12 +155,16 @@ func runServe(ctx context.Context, env Env, g *Globals, args []string) error {
 	}
 	defer sched.Stop()
 	runCtx, stopRun := context.WithCancel(ctx)
-	defer stopRun()
+	runDone := make(chan struct{})
 	go func() {
+		defer close(runDone)
 		if err := p.Run(runCtx, b); err != nil && !errors.Is(err, context.Canceled) {
 			log.Error("platform loop", "platform", name, "err", err)
 		}
 	}()
+	// Runs before the scheduler stops and the store closes (defers are
+	// LIFO): the platform loop may still be flushing edits or logging a pin.
+	defer func() { stopRun(); <-runDone }()
 	log.Info("vigie serving", "platform", name, "listen", ln.Addr().String())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -1,0 +1,163 @@
+package mattermost
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/vigie-sante/vigie/bot"
+)
+
+// decodeAction reads a click as Mattermost posts it.
+func decodeAction(body []byte) (*model.PostActionIntegrationRequest, error) {
+	var req model.PostActionIntegrationRequest
+	if err := json.Unmarshal(body, &req); err != nil {
+		return nil, fmt.Errorf("not a post action: %w", err)
+	}
+	if req.UserId == "" || req.ChannelId == "" || req.PostId == "" {
+		return nil, errors.New("user_id, channel_id or post_id missing")
+	}
+	return &req, nil
+}
+
+// ActionHandler serves the buttons. A click is refused, with a message to
+// the person and a line in the log, when its context is not one Vigie
+// signed for that channel or has expired, or when the post is not the
+// bot's; then the bot refuses whoever is not a member of the incident's
+// channel. The answer is shown to the person only; the cards are updated
+// in place by the bot.
+func (a *Adapter) ActionHandler(h Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := readBody(w, r)
+		if err != nil {
+			http.Error(w, "bad request: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		req, err := decodeAction(body)
+		if err != nil {
+			http.Error(w, "bad request: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		ctx, cancel := a.eventContext(r)
+		defer cancel()
+		writeJSON(w, a.click(ctx, h, req))
+	})
+}
+
+func (a *Adapter) click(ctx context.Context, h Handler, req *model.PostActionIntegrationRequest) *model.PostActionIntegrationResponse {
+	refuse := func(reason, key string, args ...any) *model.PostActionIntegrationResponse {
+		a.log.Warn("mattermost: refused click", "reason", reason, "user", req.UserId, "post", req.PostId, "channel", req.ChannelId)
+		return &model.PostActionIntegrationResponse{EphemeralText: a.msg(key, args...), SkipSlackParsing: true}
+	}
+	action, err := a.sign.checkButton(req.Context, req.ChannelId, a.now())
+	switch {
+	case errors.Is(err, errExpired):
+		return refuse("expired context", "expired", a.opt.Trigger)
+	case err != nil:
+		return refuse("forged or altered context", "forged", a.opt.Trigger)
+	}
+	// A context is signed for a channel, not for a post: one copied into
+	// somebody else's post in the same channel is refused here.
+	botID, err := a.botUser(ctx)
+	if err != nil {
+		a.log.Error("mattermost: bot user", "err", err)
+		return &model.PostActionIntegrationResponse{EphemeralText: a.msg("internal"), SkipSlackParsing: true}
+	}
+	var post *model.Post
+	err = a.do(ctx, "get post", func() (*model.Response, error) {
+		var resp *model.Response
+		var err error
+		post, resp, err = a.api.GetPost(ctx, req.PostId, "")
+		return resp, err
+	})
+	var ae *apiError
+	switch {
+	case errors.As(err, &ae) && (ae.status == http.StatusNotFound || ae.status == http.StatusForbidden):
+		return refuse("post not found", "not_bot")
+	case err != nil:
+		a.log.Error("mattermost: get clicked post", "post", req.PostId, "err", err)
+		return &model.PostActionIntegrationResponse{EphemeralText: a.msg("internal"), SkipSlackParsing: true}
+	case post.UserId != botID || post.ChannelId != req.ChannelId:
+		return refuse("post not by the bot", "not_bot")
+	}
+	// A double click: the second waits for the first and gets its answer,
+	// instead of running the action again.
+	key := req.UserId + "\x00" + req.PostId + "\x00" + action
+	return a.once(key, func() *model.PostActionIntegrationResponse {
+		reply := h.Handle(ctx, bot.Event{
+			Channel: req.ChannelId, User: bot.User{ID: req.UserId, Name: req.UserName},
+			Text: action, Dialogs: req.TriggerId != "",
+		})
+		return a.clickResponse(ctx, req, reply)
+	})
+}
+
+// clickResponse shows the bot's answer to the person who clicked, or
+// opens the dialog it asks for.
+func (a *Adapter) clickResponse(ctx context.Context, req *model.PostActionIntegrationRequest, reply bot.Reply) *model.PostActionIntegrationResponse {
+	resp := &model.PostActionIntegrationResponse{SkipSlackParsing: true}
+	if reply.Dialog != nil {
+		if err := a.openDialog(ctx, req.TriggerId, req.ChannelId, req.UserId, req.UserName, reply.Dialog); err != nil {
+			a.log.Warn("mattermost: open dialog", "user", req.UserId, "err", err)
+			resp.EphemeralText = a.msg("dialog_failed", a.opt.Trigger, reply.Dialog.Action)
+		}
+		return resp
+	}
+	rd := a.renderer(ctx, req.ChannelId)
+	text := rd.text(reply.Text)
+	if reply.Message != nil {
+		if text != "" {
+			text += "\n\n"
+		}
+		text += rd.markdown(*reply.Message)
+	}
+	resp.EphemeralText = fit(text, maxRunes)
+	return resp
+}
+
+// call is a click being handled; others like it wait for its answer.
+type call struct {
+	done chan struct{}
+	resp *model.PostActionIntegrationResponse
+}
+
+// once runs fn for key unless a run for key is under way, in which case
+// it waits for that run and returns its answer.
+func (a *Adapter) once(key string, fn func() *model.PostActionIntegrationResponse) *model.PostActionIntegrationResponse {
+	a.mu.Lock()
+	if c, ok := a.inflight[key]; ok {
+		a.mu.Unlock()
+		<-c.done
+		if c.resp == nil {
+			return &model.PostActionIntegrationResponse{EphemeralText: a.msg("internal")}
+		}
+		return c.resp
+	}
+	c := &call{done: make(chan struct{})}
+	a.inflight[key] = c
+	a.mu.Unlock()
+	defer func() {
+		a.mu.Lock()
+		delete(a.inflight, key)
+		a.mu.Unlock()
+		close(c.done)
+	}()
+	c.resp = fn()
+	return c.resp
+}
+
+// botUser returns the bot account's id, asking the server the first time
+// (serve calls Check at start, so this is for tests and odd orders).
+func (a *Adapter) botUser(ctx context.Context) (string, error) {
+	if id := a.BotUserID(); id != "" {
+		return id, nil
+	}
+	if err := a.Check(ctx); err != nil {
+		return "", err
+	}
+	return a.BotUserID(), nil
+}

@@ -1,0 +1,227 @@
+package mattermost
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/vigie-sante/vigie/bot"
+)
+
+var proofDialog = bot.Dialog{
+	Title: "Preuve : Déclarer l'incident au CERT Santé", Submit: "Enregistrer", Action: "#2026-0001 fait cert-sante",
+	Fields: []bot.DialogField{
+		{Name: "via", Label: "Moyen utilisé", Kind: "select", Options: []bot.Option{{Label: "portail", Value: "portail"}, {Label: "e-mail", Value: "email"}}},
+		{Name: "ref", Label: "Référence (n° de ticket, d'accusé…)", Kind: "text", Optional: true, Help: "Par exemple le n° donné par le portail."},
+		{Name: "at", Label: "Fait à (heure de Paris)", Kind: "text", Optional: true},
+		{Name: "note", Label: "Note libre, détaillée, pour la main courante", Kind: "textarea", Optional: true},
+	},
+}
+
+// click posts a button click as Mattermost does and returns the answer.
+func click(t *testing.T, a *Adapter, h Handler, req model.PostActionIntegrationRequest) (int, model.PostActionIntegrationResponse) {
+	t.Helper()
+	w := serve(a.ActionHandler(h), "POST", PathAction, http.Header{"Content-Type": {"application/json"}}, mustJSON(t, req))
+	var resp model.PostActionIntegrationResponse
+	if w.Code == http.StatusOK {
+		if err := json.Unmarshal(w.Body.Bytes(), &resp); err != nil {
+			t.Fatalf("%s: %v", w.Body, err)
+		}
+	}
+	return w.Code, resp
+}
+
+// postedCard posts the test card as the bot and returns its id and the
+// context of its button.
+func postedCard(t *testing.T, a *Adapter, f *fakeMM) (string, map[string]any) {
+	t.Helper()
+	ref, err := a.Post(t.Context(), "chan1", card)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := f.post(ref).Attachments()
+	return ref, at[0].Actions[0].Integration.Context
+}
+
+func TestClick(t *testing.T) {
+	f := newFakeMM(t)
+	a := newTestAdapter(t, f, nil)
+	ref, ctx := postedCard(t, a, f)
+	h := &recorder{}
+	code, resp := click(t, a, h, model.PostActionIntegrationRequest{UserId: "alice", UserName: "alice", ChannelId: "chan1", PostId: ref, TriggerId: "trig", Context: ctx})
+	if code != 200 || resp.EphemeralText != "ok: #2026-0001 repondre malicious yes" || resp.Update != nil {
+		t.Fatalf("%d %+v", code, resp)
+	}
+	evs := h.handled()
+	if len(evs) != 1 || evs[0].User != (bot.User{ID: "alice", Name: "alice"}) || evs[0].Channel != "chan1" || !evs[0].Dialogs {
+		t.Fatalf("events %+v", evs)
+	}
+}
+
+func TestClickRefused(t *testing.T) {
+	f := newFakeMM(t)
+	var logs bytes.Buffer
+	a := newTestAdapter(t, f, &logs)
+	ref, good := postedCard(t, a, f)
+	with := func(k string, v any) map[string]any {
+		c := map[string]any{}
+		for k, v := range good {
+			c[k] = v
+		}
+		if v == nil {
+			delete(c, k)
+		} else {
+			c[k] = v
+		}
+		return c
+	}
+	// Alice's own post, carrying a context Vigie signed (copied from a card).
+	alicePost := f.addPost(&model.Post{UserId: "alice", ChannelId: "chan1", Message: "cliquez ici"})
+	// A context Vigie signed for another channel, replayed here.
+	other := a.sign.button("#2026-0001 repondre malicious no", "chan2", testNow.Add(time.Hour))
+	expired := a.sign.button("#2026-0001 repondre malicious no", "chan1", testNow.Add(-time.Second))
+	for name, tc := range map[string]struct {
+		post string
+		ctx  map[string]any
+		want string
+	}{
+		"no context":     {ref, nil, "Bouton refusé"},
+		"forged":         {ref, map[string]any{"a": "#2026-0001 clore confirmer", "exp": "9999999999", "sig": strings.Repeat("0", 64)}, "Bouton refusé"},
+		"altered action": {ref, with("a", "#2026-0001 clore confirmer"), "Bouton refusé"},
+		"altered expiry": {ref, with("exp", "9999999999"), "Bouton refusé"},
+		"number expiry":  {ref, with("exp", 9999999999), "Bouton refusé"},
+		"no signature":   {ref, with("sig", nil), "Bouton refusé"},
+		"other channel":  {ref, other, "Bouton refusé"},
+		"expired":        {ref, expired, "expiré"},
+		"not by the bot": {alicePost, good, "pas été posté par Vigie"},
+		"no such post":   {"nosuchpost00000000000000000", good, "pas été posté par Vigie"},
+	} {
+		h := &recorder{}
+		code, resp := click(t, a, h, model.PostActionIntegrationRequest{UserId: "alice", UserName: "alice", ChannelId: "chan1", PostId: tc.post, Context: tc.ctx})
+		if code != 200 || !strings.Contains(resp.EphemeralText, tc.want) {
+			t.Errorf("%s: %d %q", name, code, resp.EphemeralText)
+		}
+		if n := len(h.handled()); n != 0 {
+			t.Errorf("%s: reached the bot", name)
+		}
+	}
+	if n := strings.Count(logs.String(), "refused click"); n != 10 {
+		t.Errorf("%d refusals logged, want 10:\n%s", n, logs.String())
+	}
+	if strings.Contains(logs.String(), string(testSecret)) {
+		t.Error("the secret is in the logs")
+	}
+}
+
+func TestClickBadJSON(t *testing.T) {
+	a := newTestAdapter(t, newFakeMM(t), nil)
+	for _, body := range []string{"", "{", `{"user_id":"a"}`, `[]`} {
+		if w := serve(a.ActionHandler(&recorder{}), "POST", PathAction, nil, body); w.Code != http.StatusBadRequest {
+			t.Errorf("%q: %d", body, w.Code)
+		}
+	}
+}
+
+// A double click runs the action once: the second click waits for the
+// first and gets its answer.
+func TestDoubleClick(t *testing.T) {
+	f := newFakeMM(t)
+	a := newTestAdapter(t, f, nil)
+	ref, ctx := postedCard(t, a, f)
+	release := make(chan struct{})
+	var mu sync.Mutex
+	runs := 0
+	h := &recorder{reply: func(ev bot.Event) bot.Reply {
+		mu.Lock()
+		runs++
+		mu.Unlock()
+		<-release
+		return bot.Reply{Text: "Réponse enregistrée."}
+	}}
+	req := model.PostActionIntegrationRequest{UserId: "alice", UserName: "alice", ChannelId: "chan1", PostId: ref, Context: ctx}
+	var wg sync.WaitGroup
+	answers := make([]string, 2)
+	for i := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, resp := click(t, a, h, req)
+			answers[i] = resp.EphemeralText
+		}()
+	}
+	// Let both clicks arrive before the first finishes.
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		a.mu.Lock()
+		c := a.inflight[req.UserId+"\x00"+req.PostId+"\x00"+"#2026-0001 repondre malicious yes"]
+		a.mu.Unlock()
+		if c != nil && f.called("GET /api/v4/posts/{id}") == 2 {
+			break
+		}
+	}
+	time.Sleep(20 * time.Millisecond)
+	close(release)
+	wg.Wait()
+	if runs != 1 || answers[0] != "Réponse enregistrée." || answers[1] != answers[0] {
+		t.Fatalf("%d runs, answers %q", runs, answers)
+	}
+}
+
+// A click the bot answers with a dialog opens it, signed for that user in
+// that channel, with the labels fitted to Mattermost's limits.
+func TestClickOpensDialog(t *testing.T) {
+	f := newFakeMM(t)
+	a := newTestAdapter(t, f, nil)
+	ref, ctx := postedCard(t, a, f)
+	h := &recorder{reply: func(ev bot.Event) bot.Reply { return bot.Reply{Dialog: &proofDialog} }}
+	code, resp := click(t, a, h, model.PostActionIntegrationRequest{UserId: "alice", UserName: "alice", ChannelId: "chan1", PostId: ref, TriggerId: "trig-7", Context: ctx})
+	if code != 200 || resp.EphemeralText != "" || len(f.dialogs) != 1 {
+		t.Fatalf("%d %+v, %d dialogs", code, resp, len(f.dialogs))
+	}
+	d := f.dialogs[0]
+	if d.TriggerId != "trig-7" {
+		t.Errorf("trigger %q", d.TriggerId)
+	}
+	if err := d.Dialog.IsValid(); err != nil {
+		t.Errorf("Mattermost would find the dialog invalid: %v\n%+v", err, d.Dialog)
+	}
+	if d.Dialog.IntroductionText != "**Preuve : Déclarer l'incident au CERT Santé**" {
+		t.Errorf("introduction %q", d.Dialog.IntroductionText)
+	}
+	ref2 := d.Dialog.Elements[1]
+	if ref2.DisplayName != "Référence" || ref2.Placeholder != "n° de ticket, d'accusé…" || ref2.Type != "text" {
+		t.Errorf("ref element %+v", ref2)
+	}
+	if note := d.Dialog.Elements[3]; !strings.HasPrefix(note.HelpText, "Note libre, détaillée") || note.MaxLength != 3000 {
+		t.Errorf("note element %+v", note)
+	}
+	if sel := d.Dialog.Elements[0]; sel.Type != "select" || len(sel.Options) != 2 || sel.Options[1].Value != "email" {
+		t.Errorf("via element %+v", sel)
+	}
+	// Without a trigger id no dialog can open: the person is told to type.
+	f.dialogs = nil
+	_, resp = click(t, a, h, model.PostActionIntegrationRequest{UserId: "alice", ChannelId: "chan1", PostId: ref, Context: ctx})
+	if !strings.Contains(resp.EphemeralText, "/incident #2026-0001 fait cert-sante") {
+		t.Errorf("no hint to type: %q", resp.EphemeralText)
+	}
+}
+
+func TestIsMember(t *testing.T) {
+	f := newFakeMM(t)
+	a := newTestAdapter(t, f, nil)
+	for user, want := range map[string]bool{"alice": true, "bob": false} {
+		got, err := a.IsMember(t.Context(), "chan1", user)
+		if err != nil || got != want {
+			t.Errorf("%s: %v %v", user, got, err)
+		}
+	}
+	f.fail("GET /api/v4/channels/{id}/members/{user}", failure{status: 500}, failure{status: 500}, failure{status: 500})
+	if _, err := a.IsMember(t.Context(), "chan1", "alice"); err == nil {
+		t.Error("a server error reads as an answer")
+	}
+}
