@@ -47,15 +47,7 @@ func runBackup(_ context.Context, env Env, g *Globals, args []string) error {
 		return usagef("%s exists (use --force to overwrite it)", file)
 	}
 
-	db, _, err := g.dbPath(env)
-	if err != nil {
-		return err
-	}
-	if _, err := os.Stat(db); err != nil {
-		return fmt.Errorf("no database to back up: %w", err)
-	}
-	// Read-only: a backup must not initialise or change the file it copies.
-	s, err := boltstore.Open(db, boltstore.Options{ReadOnly: true})
+	s, _, err := openReadOnly(env, g, "a running Vigie holds the file: stop it for the copy")
 	if err != nil {
 		return err
 	}

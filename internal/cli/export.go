@@ -11,12 +11,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/vigie-sante/vigie/bot"
-	"github.com/vigie-sante/vigie/internal/boltstore"
 	"github.com/vigie-sante/vigie/internal/keyfile"
 )
 
@@ -51,35 +49,19 @@ func runExport(ctx context.Context, env Env, g *Globals, args []string) error {
 	if fset.NArg() > 0 {
 		return usagef("one ID only, got also %q (usage: %s)", fset.Arg(0), exportUsage)
 	}
-	if *format == "" {
-		*format = strings.TrimPrefix(strings.ToLower(filepath.Ext(*out)), ".")
-		if !slices.Contains(bot.ExportFormats, *format) {
-			*format = "md"
-		}
-	}
-	if !slices.Contains(bot.ExportFormats, *format) {
-		return usagef("unknown --format %q (accepted: %s)", *format, strings.Join(bot.ExportFormats, ", "))
-	}
-
-	db, dir, err := g.dbPath(env)
+	f, err := outputFormat(*format, *out, bot.ExportFormats)
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(db); err != nil {
-		return fmt.Errorf("no database to export from (set --db): %w", err)
-	}
-	// Read-only: an export must not initialise or change the database.
-	s, err := boltstore.Open(db, boltstore.Options{ReadOnly: true})
-	if errors.Is(err, boltstore.ErrInUse) {
-		return fmt.Errorf("%w (export from the chat with /incident exporter, or stop that Vigie)", err)
-	}
+	*format = f
+	s, dir, err := openReadOnly(env, g, "export from the chat with /incident exporter, or stop that Vigie")
 	if err != nil {
 		return err
 	}
 	defer s.Close() // read-only: nothing to lose on close
 	inc, err := s.Incident(ctx, id)
 	if errors.Is(err, bot.ErrNotFound) {
-		return fmt.Errorf("no incident %q in %s", id, db)
+		return fmt.Errorf("no incident %q in %s", id, s.Path())
 	}
 	if err != nil {
 		return err

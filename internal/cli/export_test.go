@@ -149,7 +149,7 @@ func TestExportErrors(t *testing.T) {
 		{"unknown format", []string{"export", "2026-0001", "--format", "xls"}, cli.ExitUsage, `unknown --format "xls" (accepted: md, csv, json, pdf)`},
 		{"unknown flag", []string{"export", "2026-0001", "--sign"}, cli.ExitUsage, "usage: vigie export ID"},
 		{"unknown incident", []string{"export", "2026-0099"}, cli.ExitFailure, `no incident "2026-0099"`},
-		{"no database", []string{"--db", filepath.Join(t.TempDir(), "none.db"), "export", "2026-0001"}, cli.ExitFailure, "no database to export from"},
+		{"no database", []string{"--db", filepath.Join(t.TempDir(), "none.db"), "export", "2026-0001"}, cli.ExitFailure, "no database at"},
 		{"no such directory", []string{"export", "2026-0001", "-o", filepath.Join(t.TempDir(), "no", "x.json")}, cli.ExitFailure, "export to "},
 	}
 	for _, tt := range tests {

@@ -6,9 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
-	"slices"
-	"strings"
 
 	"github.com/vigie-sante/vigie/bot"
 	"github.com/vigie-sante/vigie/flows"
@@ -39,15 +36,11 @@ func runFiche(ctx context.Context, env Env, g *Globals, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q (usage: %s)", fs.Arg(0), ficheUsage)
 	}
-	if *format == "" {
-		*format = strings.TrimPrefix(strings.ToLower(filepath.Ext(*out)), ".")
-		if !slices.Contains(bot.SheetFormats, *format) {
-			*format = "md"
-		}
+	f, err := outputFormat(*format, *out, bot.SheetFormats)
+	if err != nil {
+		return err
 	}
-	if !slices.Contains(bot.SheetFormats, *format) {
-		return usagef("unknown --format %q (accepted: %s)", *format, strings.Join(bot.SheetFormats, ", "))
-	}
+	*format = f
 	cat, err := flowsCatalog()
 	if err != nil {
 		return err

@@ -1,10 +1,15 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
+
+	"github.com/vigie-sante/vigie/internal/boltstore"
 )
 
 // stateDir is where Vigie keeps its database and signing key when --db is
@@ -45,4 +50,40 @@ func (g *Globals) dbPath(env Env) (db, dir string, err error) {
 		return "", "", fmt.Errorf("data directory: %w", err)
 	}
 	return db, dir, nil
+}
+
+// openReadOnly opens the database for a tool that only reads it (export,
+// stats, backup): it must not initialise a missing file nor change one. A
+// Vigie holding the file is named, with what to do instead (hint).
+func openReadOnly(env Env, g *Globals, hint string) (*boltstore.Store, string, error) {
+	db, dir, err := g.dbPath(env)
+	if err != nil {
+		return nil, "", err
+	}
+	if _, err := os.Stat(db); err != nil {
+		return nil, "", fmt.Errorf("no database at %s (set --db): %w", db, err)
+	}
+	s, err := boltstore.Open(db, boltstore.Options{ReadOnly: true})
+	if errors.Is(err, boltstore.ErrInUse) {
+		return nil, "", fmt.Errorf("%w (%s)", err, hint)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	return s, dir, nil
+}
+
+// outputFormat settles a --format flag: given, it must be accepted; absent,
+// it comes from the -o file's extension, else md.
+func outputFormat(format, out string, accepted []string) (string, error) {
+	if format == "" {
+		format = strings.TrimPrefix(strings.ToLower(filepath.Ext(out)), ".")
+		if !slices.Contains(accepted, format) {
+			format = "md"
+		}
+	}
+	if !slices.Contains(accepted, format) {
+		return "", usagef("unknown --format %q (accepted: %s)", format, strings.Join(accepted, ", "))
+	}
+	return format, nil
 }

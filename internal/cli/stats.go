@@ -3,19 +3,13 @@ package cli
 import (
 	"bytes"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/vigie-sante/vigie/bot"
 	"github.com/vigie-sante/vigie/flows"
-	"github.com/vigie-sante/vigie/internal/boltstore"
 )
 
 // This file holds `vigie stats`: the anonymised yearly statistics of the
@@ -49,26 +43,12 @@ func runStats(ctx context.Context, env Env, g *Globals, args []string) error {
 	if err != nil || y < 2000 || y > 9999 {
 		return usagef("bad --year %q (accepted: a year such as 2026)", *year)
 	}
-	if *format == "" {
-		*format = strings.TrimPrefix(strings.ToLower(filepath.Ext(*out)), ".")
-		if !slices.Contains(bot.StatsFormats, *format) {
-			*format = "md"
-		}
-	}
-	if !slices.Contains(bot.StatsFormats, *format) {
-		return usagef("unknown --format %q (accepted: %s)", *format, strings.Join(bot.StatsFormats, ", "))
-	}
-	db, _, err := g.dbPath(env)
+	f, err := outputFormat(*format, *out, bot.StatsFormats)
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(db); err != nil {
-		return fmt.Errorf("no database to count from (set --db): %w", err)
-	}
-	s, err := boltstore.Open(db, boltstore.Options{ReadOnly: true})
-	if errors.Is(err, boltstore.ErrInUse) {
-		return fmt.Errorf("%w (stop that Vigie, or count from a copy made with vigie backup)", err)
-	}
+	*format = f
+	s, _, err := openReadOnly(env, g, "stop that Vigie, or count from a copy made with vigie backup")
 	if err != nil {
 		return err
 	}

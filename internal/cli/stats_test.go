@@ -227,7 +227,7 @@ func TestStatsUsage(t *testing.T) {
 		{[]string{"stats", "--year", "deux"}, ExitUsage, `bad --year "deux"`},
 		{[]string{"stats", "--year", "2026", "--format", "pdf"}, ExitUsage, `unknown --format "pdf" (accepted: csv, md)`},
 		{[]string{"stats", "--year", "2026", "x"}, ExitUsage, `unexpected argument "x"`},
-		{[]string{"--db", db, "stats", "--year", "2026"}, ExitFailure, "no database to count from"},
+		{[]string{"--db", db, "stats", "--year", "2026"}, ExitFailure, "no database at"},
 	} {
 		code, _, errs := runCLI(t, tt.args...)
 		if code != tt.code || !strings.Contains(errs, tt.want) {
