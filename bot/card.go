@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -98,10 +99,16 @@ func (b *Bot) Card(inc *Incident, c *flows.Chain, now time.Time, lang Lang) Mess
 	open := inc.Status == StatusOpen
 	if c == nil {
 		blk := Block{Title: tr(lang, "card.ask_chain")}
-		for _, ch := range b.cat.Chains(now) {
+		// The structures' chains first, the authorities' (national/…) after;
+		// buttons carry the short id, the text the full title.
+		chains := b.cat.Chains(now)
+		sort.SliceStable(chains, func(i, j int) bool {
+			return !strings.HasPrefix(chains[i].ID, "national/") && strings.HasPrefix(chains[j].ID, "national/")
+		})
+		for _, ch := range chains {
 			blk.Text += fmt.Sprintf("• %s — `%s`\n", ch.Title.In(lang), ch.ID)
 			if open {
-				blk.Buttons = append(blk.Buttons, Button{Label: ch.Title.In(lang), Action: fmt.Sprintf("#%s chaine %s", inc.ID, ch.ID)})
+				blk.Buttons = append(blk.Buttons, Button{Label: ch.ID, Action: fmt.Sprintf("#%s chaine %s", inc.ID, ch.ID)})
 			}
 		}
 		blk.Text = strings.TrimSuffix(blk.Text, "\n")
