@@ -1,0 +1,172 @@
+package slack
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+
+	"github.com/vigie-sante/vigie/bot"
+)
+
+// Kinds of inbound requests.
+const (
+	kindCommand = "command" // a slash command
+	kindAction  = "action"  // a button clicked
+	kindSubmit  = "submit"  // a modal submitted
+	kindPin     = "pin"     // a :pushpin: reaction
+)
+
+// inbound is one thing a person did in Slack, as the inbox keeps it until
+// it is handled: the bot's event and how to answer the person.
+type inbound struct {
+	// Key identifies the request across Slack's retries: "tr:" trigger_id,
+	// "ev:" event_id, else the envelope or the signature.
+	Key         string    `json:"key"`
+	Kind        string    `json:"kind"`
+	Event       bot.Event `json:"event"`
+	ResponseURL string    `json:"response_url,omitempty"`
+	TriggerID   string    `json:"trigger_id,omitempty"`
+	Received    time.Time `json:"received"`
+	Pin         *pinRef   `json:"pin,omitempty"`
+	// FirstField is a submitted modal's first input, where a refusal
+	// shows when it names no field.
+	FirstField string `json:"first_field,omitempty"`
+
+	seq uint64 // the inbox key
+}
+
+// pinRef is the message a :pushpin: reaction points at.
+type pinRef struct {
+	Channel string `json:"channel"`
+	TS      string `json:"ts"`
+	By      string `json:"by"`
+}
+
+// errIgnored is a valid request Vigie has nothing to do with (another
+// reaction, a modal closed); it is acknowledged and dropped.
+var errIgnored = errors.New("nothing to do")
+
+// decodeCommand reads a slash command's form body, as slack.SlashCommandParse
+// does but from the raw bytes that were verified.
+func decodeCommand(body []byte) (slack.SlashCommand, error) {
+	f, err := url.ParseQuery(string(body))
+	if err != nil {
+		return slack.SlashCommand{}, fmt.Errorf("slash command form: %w", err)
+	}
+	return slack.SlashCommand{
+		Token: f.Get("token"), TeamID: f.Get("team_id"), TeamDomain: f.Get("team_domain"),
+		EnterpriseID: f.Get("enterprise_id"), ChannelID: f.Get("channel_id"), ChannelName: f.Get("channel_name"),
+		UserID: f.Get("user_id"), UserName: f.Get("user_name"), Command: f.Get("command"), Text: f.Get("text"),
+		ResponseURL: f.Get("response_url"), TriggerID: f.Get("trigger_id"), APIAppID: f.Get("api_app_id"),
+	}, nil
+}
+
+// decodeInteraction reads an interactivity body: a form whose payload
+// field is the JSON of the interaction.
+func decodeInteraction(body []byte) (slack.InteractionCallback, error) {
+	f, err := url.ParseQuery(string(body))
+	if err != nil {
+		return slack.InteractionCallback{}, fmt.Errorf("interaction form: %w", err)
+	}
+	payload := f.Get("payload")
+	if payload == "" {
+		return slack.InteractionCallback{}, errors.New("interaction without payload")
+	}
+	var cb slack.InteractionCallback
+	if err := json.Unmarshal([]byte(payload), &cb); err != nil {
+		return slack.InteractionCallback{}, fmt.Errorf("interaction payload: %w", err)
+	}
+	return cb, nil
+}
+
+// decodeEvent reads an Events API body. The signature is checked before,
+// so the deprecated verification token is not.
+func decodeEvent(body []byte) (slackevents.EventsAPIEvent, error) {
+	return slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
+}
+
+// fromCommand makes the inbound of a slash command.
+func fromCommand(cmd slack.SlashCommand) (*inbound, error) {
+	if cmd.UserID == "" || cmd.ChannelID == "" {
+		return nil, errors.New("slash command without user_id or channel_id")
+	}
+	in := &inbound{Kind: kindCommand, ResponseURL: cmd.ResponseURL, TriggerID: cmd.TriggerID,
+		Event: bot.Event{Channel: cmd.ChannelID, User: bot.User{ID: cmd.UserID, Name: cmd.UserName}, Text: cmd.Text}}
+	if cmd.TriggerID != "" {
+		in.Key = "tr:" + cmd.TriggerID
+	}
+	return in, nil
+}
+
+// fromInteraction makes the inbound of a click or a modal submitted.
+func fromInteraction(cb slack.InteractionCallback) (*inbound, error) {
+	user := bot.User{ID: cb.User.ID, Name: cb.User.Username}
+	if user.Name == "" {
+		user.Name = cb.User.Name
+	}
+	if user.ID == "" {
+		return nil, errors.New("interaction without user")
+	}
+	in := &inbound{ResponseURL: cb.ResponseURL, TriggerID: cb.TriggerID}
+	switch cb.Type {
+	case slack.InteractionTypeBlockActions:
+		if len(cb.ActionCallback.BlockActions) == 0 {
+			return nil, errors.New("block_actions without action")
+		}
+		act := cb.ActionCallback.BlockActions[0]
+		if act.Value == "" || act.Type != "button" {
+			return nil, errIgnored // not one of Vigie's buttons
+		}
+		ch := cb.Channel.ID
+		if ch == "" {
+			ch = cb.Container.ChannelID
+		}
+		if ch == "" {
+			return nil, errors.New("block_actions without channel")
+		}
+		in.Kind = kindAction
+		in.Event = bot.Event{Channel: ch, User: user, Text: act.Value, Click: true}
+		in.Key = "act:" + ch + ":" + act.ActionTs + ":" + user.ID
+	case slack.InteractionTypeViewSubmission:
+		meta, fields, err := submission(cb.View)
+		if err != nil {
+			return nil, err
+		}
+		in.Kind = kindSubmit
+		in.Event = bot.Event{Channel: meta.Channel, User: user, Text: meta.Action, Fields: fields}
+		in.FirstField = firstInput(cb.View)
+		in.Key = "view:" + cb.View.ID + ":" + cb.View.Hash
+	default:
+		return nil, errIgnored
+	}
+	if cb.TriggerID != "" {
+		in.Key = "tr:" + cb.TriggerID
+	}
+	return in, nil
+}
+
+// fromEvent makes the inbound of an Events API event: a :pushpin: on a
+// message; anything else is ignored.
+func fromEvent(ev slackevents.EventsAPIEvent) (*inbound, error) {
+	cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
+	if !ok || ev.Type != slackevents.CallbackEvent {
+		return nil, errIgnored
+	}
+	ra, ok := ev.InnerEvent.Data.(*slackevents.ReactionAddedEvent)
+	if !ok || ra.Reaction != "pushpin" || ra.Item.Type != "message" || ra.Item.Channel == "" || ra.Item.Timestamp == "" || ra.User == "" {
+		return nil, errIgnored
+	}
+	in := &inbound{Kind: kindPin, Pin: &pinRef{Channel: ra.Item.Channel, TS: ra.Item.Timestamp, By: ra.User},
+		Event: bot.Event{Channel: ra.Item.Channel, User: bot.User{ID: ra.User}}}
+	if cb.EventID != "" {
+		in.Key = "ev:" + cb.EventID
+	} else {
+		in.Key = "pin:" + ra.Item.Channel + ":" + ra.Item.Timestamp + ":" + ra.User
+	}
+	return in, nil
+}

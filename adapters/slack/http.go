@@ -1,0 +1,162 @@
+package slack
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+)
+
+// maxBody bounds a request's body; Slack's are a few kilobytes.
+const maxBody = 1 << 20
+
+// Mount registers the HTTP endpoints in HTTP mode: POST /slack/commands,
+// /slack/interactions and /slack/events. Socket Mode needs none.
+func (a *Adapter) Mount(mux *http.ServeMux, h Handler) {
+	if a.opt.Mode != ModeHTTP {
+		return
+	}
+	a.start(h)
+	mux.HandleFunc("POST /slack/commands", a.serveCommand)
+	mux.HandleFunc("POST /slack/interactions", a.serveInteraction)
+	mux.HandleFunc("POST /slack/events", a.serveEvent)
+}
+
+// body reads the raw body and checks Slack's signature over it before
+// anything else reads it; it answers the refusal itself.
+func (a *Adapter) body(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		http.Error(w, "cannot read the body", http.StatusBadRequest)
+		return nil, false
+	}
+	if len(body) > maxBody {
+		http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+		return nil, false
+	}
+	err = verify(a.opt.SigningSecret, r.Header.Get("X-Slack-Request-Timestamp"), string(body), r.Header.Get("X-Slack-Signature"), a.now())
+	if err != nil {
+		a.log.Warn("slack: request refused", "path", r.URL.Path, "reason", err.Error(), "remote", r.RemoteAddr)
+		http.Error(w, "not signed by Slack: "+err.Error(), http.StatusUnauthorized)
+		return nil, false
+	}
+	return body, true
+}
+
+func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
+	body, ok := a.body(w, r)
+	if !ok {
+		return
+	}
+	cmd, err := decodeCommand(body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	in, err := fromCommand(cmd)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	a.serve(w, r, in)
+}
+
+func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
+	body, ok := a.body(w, r)
+	if !ok {
+		return
+	}
+	cb, err := decodeInteraction(body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	in, err := fromInteraction(cb)
+	if errors.Is(err, errIgnored) {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	a.serve(w, r, in)
+}
+
+func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request) {
+	body, ok := a.body(w, r)
+	if !ok {
+		return
+	}
+	var probe struct {
+		Type      string `json:"type"`
+		Challenge string `json:"challenge"`
+	}
+	if json.Unmarshal(body, &probe) == nil && probe.Type == "url_verification" {
+		// Slack checks the Request URL with a signed challenge.
+		w.Header().Set("Content-Type", "text/plain")
+		io.WriteString(w, probe.Challenge)
+		return
+	}
+	if n := r.Header.Get("X-Slack-Retry-Num"); n != "" {
+		a.log.Info("slack: event retried", "retry", n, "reason", r.Header.Get("X-Slack-Retry-Reason"))
+	}
+	ev, err := decodeEvent(body)
+	if err != nil {
+		// Signed by Slack yet unreadable: retrying would not help.
+		a.log.Warn("slack: event not understood", "err", err)
+		w.Header().Set("X-Slack-No-Retry", "1")
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	in, err := fromEvent(ev)
+	if err != nil {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	a.serve(w, r, in)
+}
+
+// serve records in and acknowledges it. A request the inbox cannot record
+// gets a 503, so that Slack sends it again (events) or the person sees
+// the failure (commands); a retry already recorded gets X-Slack-No-Retry.
+func (a *Adapter) serve(w http.ResponseWriter, r *http.Request, in *inbound) {
+	if in.Key == "" {
+		// No id of Slack's: the signature is one, and refuses a replay.
+		in.Key = "sig:" + r.Header.Get("X-Slack-Signature")
+	}
+	if !a.begin() {
+		http.Error(w, "Vigie is stopping", http.StatusServiceUnavailable)
+		return
+	}
+	defer a.end()
+	payload, dup, err := a.acknowledge(in)
+	if err != nil {
+		a.log.Error("slack: cannot record a request", "kind", in.Kind, "err", err)
+		if payload != nil {
+			writeJSON(w, payload)
+			return
+		}
+		http.Error(w, "cannot record the request", http.StatusServiceUnavailable)
+		return
+	}
+	if dup {
+		a.log.Info("slack: duplicate dropped", "kind", in.Kind, "key", in.Key)
+		w.Header().Set("X-Slack-No-Retry", "1")
+	}
+	if payload == nil {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	writeJSON(w, payload)
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(b)
+}

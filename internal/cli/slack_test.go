@@ -1,0 +1,193 @@
+package cli
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// slackWeb is the little of Slack's Web API that serve needs in HTTP mode.
+type slackWeb struct {
+	mu      sync.Mutex // guards the fields below
+	badAuth bool
+	posts   []url.Values
+	got     chan struct{} // a message was posted
+}
+
+func (s *slackWeb) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	reply := map[string]any{"ok": true}
+	switch strings.TrimPrefix(r.URL.Path, "/") {
+	case "auth.test":
+		if s.badAuth {
+			reply = map[string]any{"ok": false, "error": "invalid_auth"}
+		} else {
+			reply["team"], reply["user"], reply["user_id"] = "CH Test", "vigie", "UBOT"
+		}
+	case "chat.postMessage":
+		s.posts = append(s.posts, r.Form)
+		reply["channel"], reply["ts"] = r.Form.Get("channel"), fmt.Sprintf("1700000000.%06d", len(s.posts))
+		select {
+		case s.got <- struct{}{}:
+		default:
+		}
+	case "conversations.members":
+		reply["members"] = []string{"W111"}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(reply)
+}
+
+func useSlackWeb(t *testing.T, s *slackWeb) {
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	saved := slackAPIURL
+	slackAPIURL = srv.URL + "/"
+	t.Cleanup(func() { slackAPIURL = saved })
+}
+
+const slackConfig = `
+listen: 127.0.0.1:0
+organisation: {chain: nouvelle-aquitaine/es-esms}
+slack:
+  mode: http
+  bot_token: xoxb-SECRET-1
+  signing_secret: signing-SECRET-2
+`
+
+// slackServing waits for serve's "vigie serving" line and returns its
+// address.
+func slackServing(t *testing.T, logs *slackLogs, done <-chan int) string {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		for _, line := range strings.Split(logs.String(), "\n") {
+			var rec struct{ Msg, Listen string }
+			if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "vigie serving" {
+				return rec.Listen
+			}
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("serve ended with %d:\n%s", code, logs.String())
+		case <-deadline:
+			t.Fatalf("serve did not start:\n%s", logs.String())
+		case <-time.After(5 * time.Millisecond): // polling a log
+		}
+	}
+}
+
+type slackLogs struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *slackLogs) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *slackLogs) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// vigie serve on Slack in HTTP mode: a signed /incident opens the incident
+// and its card is posted; SIGTERM stops it cleanly; no secret is logged.
+func TestServeSlackHTTP(t *testing.T) {
+	web := &slackWeb{got: make(chan struct{}, 1)}
+	useSlackWeb(t, web)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "vigie.yaml")
+	os.WriteFile(cfg, []byte(slackConfig), 0o600)
+	logs := &slackLogs{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	env := Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: logs, Getenv: func(string) string { return "" }}
+	go func() {
+		done <- Run(ctx, env, []string{"--config", cfg, "--db", filepath.Join(dir, "vigie.db"), "serve"})
+	}()
+	base := "http://" + slackServing(t, logs, done)
+
+	body := url.Values{"team_id": {"T111"}, "channel_id": {"C111"}, "user_id": {"W111"}, "user_name": {"rssi"},
+		"command": {"/incident"}, "text": {"ouvrir Rançongiciel sur le PACS"}, "trigger_id": {"1.2.3"}}.Encode()
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	mac := hmac.New(sha256.New, []byte("signing-SECRET-2"))
+	mac.Write([]byte("v0:" + ts + ":" + body))
+	req, _ := http.NewRequest(http.MethodPost, base+"/slack/commands", strings.NewReader(body))
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("/slack/commands: %d", resp.StatusCode)
+	}
+	select {
+	case <-web.got:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no card posted:\n%s", logs.String())
+	}
+	web.mu.Lock()
+	card := web.posts[0]
+	web.mu.Unlock()
+	if card.Get("channel") != "C111" || !strings.Contains(card.Get("blocks"), "Rançongiciel sur le PACS") {
+		t.Fatalf("card %v", card)
+	}
+	// Unsigned, the same endpoint refuses.
+	if resp, err := http.Post(base+"/slack/commands", "application/x-www-form-urlencoded", strings.NewReader(body)); err != nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("unsigned: %v %v", resp, err)
+	}
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != ExitOK {
+			t.Fatalf("exit %d:\n%s", code, logs.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "slack-inbox.db")); err != nil {
+		t.Fatalf("no inbox in the data directory: %v", err)
+	}
+	for _, secret := range []string{"xoxb-SECRET-1", "signing-SECRET-2"} {
+		if strings.Contains(logs.String(), secret) {
+			t.Fatalf("secret %q in the logs", secret)
+		}
+	}
+}
+
+// A bot token Slack refuses stops serve at start, naming the key.
+func TestServeSlackBadToken(t *testing.T) {
+	useSlackWeb(t, &slackWeb{badAuth: true})
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "vigie.yaml")
+	os.WriteFile(cfg, []byte(slackConfig), 0o600)
+	var stderr strings.Builder
+	env := Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr, Getenv: func(string) string { return "" }}
+	code := Run(context.Background(), env, []string{"--config", cfg, "--db", filepath.Join(dir, "vigie.db"), "serve"})
+	if code != ExitFailure || !strings.Contains(stderr.String(), "slack.bot_token") || strings.Contains(stderr.String(), "xoxb-SECRET-1") {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+}
