@@ -99,9 +99,12 @@ type Bot struct {
 	log   *slog.Logger
 	now   func() time.Time
 
-	// refreshMu serializes card refreshes so that an older rendering never
-	// overwrites a newer one.
-	refreshMu sync.Mutex
+	// refreshMu serializes the card refreshes of each incident, so that an
+	// older rendering never overwrites a newer one. Incidents are spread
+	// over the stripes by id (refreshLock): one lock for all made the
+	// refreshes of 200 busy incidents wait in line (the Mattermost load
+	// benchmark's main contention).
+	refreshMu [64]sync.Mutex
 	// sweepMu serializes reminder sweeps: two at once would nag twice.
 	sweepMu sync.Mutex
 	// openMu serializes openings, so that one channel never gets two.

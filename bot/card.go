@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vigie-sante/vigie/flows"
@@ -21,8 +22,9 @@ const (
 // place, posting them the first time. Chat trouble is logged, not returned:
 // the action it follows is already stored, and the next refresh catches up.
 func (b *Bot) refresh(ctx context.Context, id string) {
-	b.refreshMu.Lock()
-	defer b.refreshMu.Unlock()
+	mu := b.refreshLock(id)
+	mu.Lock()
+	defer mu.Unlock()
 	inc, err := b.store.Incident(ctx, id)
 	if err != nil {
 		b.log.Error("refresh: read incident", "incident", id, "err", err)
@@ -75,6 +77,16 @@ func (b *Bot) refresh(ctx context.Context, id string) {
 	if err != nil {
 		b.log.Error("refresh: save message refs", "incident", id, "err", err)
 	}
+}
+
+// refreshLock is the lock of incident id's refreshes: a stripe of
+// refreshMu, by FNV-1a hash of the id.
+func (b *Bot) refreshLock(id string) *sync.Mutex {
+	h := uint32(2166136261)
+	for i := 0; i < len(id); i++ {
+		h = (h ^ uint32(id[i])) * 16777619
+	}
+	return &b.refreshMu[h%uint32(len(b.refreshMu))]
 }
 
 // Card renders the incident card: who, when, which chain, the questions

@@ -49,40 +49,31 @@ func (a *Adapter) ActionHandler(h Handler) http.Handler {
 }
 
 func (a *Adapter) click(ctx context.Context, h Handler, req *model.PostActionIntegrationRequest) *model.PostActionIntegrationResponse {
+	var lang bot.Lang // the person's, once the context is known to be ours
+	answer := func(key string, args ...any) *model.PostActionIntegrationResponse {
+		return &model.PostActionIntegrationResponse{EphemeralText: a.msg(lang, key, args...), SkipSlackParsing: true}
+	}
 	refuse := func(reason, key string, args ...any) *model.PostActionIntegrationResponse {
 		a.log.Warn("mattermost: refused click", "reason", reason, "user", req.UserId, "post", req.PostId, "channel", req.ChannelId)
-		return &model.PostActionIntegrationResponse{EphemeralText: a.msg(key, args...), SkipSlackParsing: true}
+		return answer(key, args...)
 	}
 	action, err := a.sign.checkButton(req.Context, req.ChannelId, a.now())
-	switch {
-	case errors.Is(err, errExpired):
-		return refuse("expired context", "expired", a.opt.Trigger)
-	case err != nil:
+	if err != nil && !errors.Is(err, errExpired) {
+		// Not a context Vigie signed: no call to the server on its behalf.
 		return refuse("forged or altered context", "forged", a.opt.Trigger)
+	}
+	lang = a.userLang(ctx, req.UserId)
+	if err != nil {
+		return refuse("expired context", "expired", a.opt.Trigger)
 	}
 	// A context is signed for a channel, not for a post: one copied into
 	// somebody else's post in the same channel is refused here.
-	botID, err := a.botUser(ctx)
-	if err != nil {
-		a.log.Error("mattermost: bot user", "err", err)
-		return &model.PostActionIntegrationResponse{EphemeralText: a.msg("internal"), SkipSlackParsing: true}
-	}
-	var post *model.Post
-	err = a.do(ctx, "get post", func() (*model.Response, error) {
-		var resp *model.Response
-		var err error
-		post, resp, err = a.api.GetPost(ctx, req.PostId, "")
-		return resp, err
-	})
-	var ae *apiError
-	switch {
-	case errors.As(err, &ae) && (ae.status == http.StatusNotFound || ae.status == http.StatusForbidden):
-		return refuse("post not found", "not_bot")
+	switch why, err := a.botPost(ctx, req.PostId, req.ChannelId); {
 	case err != nil:
-		a.log.Error("mattermost: get clicked post", "post", req.PostId, "err", err)
-		return &model.PostActionIntegrationResponse{EphemeralText: a.msg("internal"), SkipSlackParsing: true}
-	case post.UserId != botID || post.ChannelId != req.ChannelId:
-		return refuse("post not by the bot", "not_bot")
+		a.log.Error("mattermost: clicked post", "post", req.PostId, "err", err)
+		return answer("internal")
+	case why != "":
+		return refuse(why, "not_bot")
 	}
 	// A double click: the second waits for the first and gets its answer,
 	// instead of running the action again.
@@ -90,20 +81,20 @@ func (a *Adapter) click(ctx context.Context, h Handler, req *model.PostActionInt
 	return a.once(key, func() *model.PostActionIntegrationResponse {
 		reply := h.Handle(ctx, bot.Event{
 			Channel: req.ChannelId, User: bot.User{ID: req.UserId, Name: req.UserName},
-			Text: action, Dialogs: req.TriggerId != "",
+			Text: action, Dialogs: req.TriggerId != "", Lang: lang, Click: true,
 		})
-		return a.clickResponse(ctx, req, reply)
+		return a.clickResponse(ctx, req, reply, lang)
 	})
 }
 
 // clickResponse shows the bot's answer to the person who clicked, or
 // opens the dialog it asks for.
-func (a *Adapter) clickResponse(ctx context.Context, req *model.PostActionIntegrationRequest, reply bot.Reply) *model.PostActionIntegrationResponse {
+func (a *Adapter) clickResponse(ctx context.Context, req *model.PostActionIntegrationRequest, reply bot.Reply, lang bot.Lang) *model.PostActionIntegrationResponse {
 	resp := &model.PostActionIntegrationResponse{SkipSlackParsing: true}
 	if reply.Dialog != nil {
 		if err := a.openDialog(ctx, req.TriggerId, req.ChannelId, req.UserId, req.UserName, reply.Dialog); err != nil {
 			a.log.Warn("mattermost: open dialog", "user", req.UserId, "err", err)
-			resp.EphemeralText = a.msg("dialog_failed", a.opt.Trigger, reply.Dialog.Action)
+			resp.EphemeralText = a.msg(lang, "dialog_failed", a.opt.Trigger, reply.Dialog.Action)
 		}
 		return resp
 	}
@@ -117,6 +108,65 @@ func (a *Adapter) clickResponse(ctx context.Context, req *model.PostActionIntegr
 	}
 	resp.EphemeralText = fit(text, maxRunes)
 	return resp
+}
+
+// maxBotPosts bounds the posts the adapter remembers as the bot's.
+const maxBotPosts = 8192
+
+// botPost says why post may not carry Vigie's buttons in channel, or ""
+// when it is the bot's post in that channel. A post's author and channel
+// never change, so the bot's posts are remembered, from their creation
+// (createPost) or their first click: a click on a card costs no GetPost.
+func (a *Adapter) botPost(ctx context.Context, postID, channel string) (string, error) {
+	a.mu.Lock()
+	ch, known := a.botPosts[postID]
+	a.mu.Unlock()
+	if known {
+		if ch != channel {
+			return "post not by the bot", nil
+		}
+		return "", nil
+	}
+	botID, err := a.botUser(ctx)
+	if err != nil {
+		return "", fmt.Errorf("bot user: %w", err)
+	}
+	var post *model.Post
+	err = a.do(ctx, "get post", func() (*model.Response, error) {
+		var resp *model.Response
+		var err error
+		post, resp, err = a.api.GetPost(ctx, postID, "")
+		return resp, err
+	})
+	var ae *apiError
+	switch {
+	case errors.As(err, &ae) && (ae.status == http.StatusNotFound || ae.status == http.StatusForbidden):
+		return "post not found", nil
+	case err != nil:
+		return "", err
+	case post.UserId != botID:
+		return "post not by the bot", nil
+	}
+	a.rememberPost(post.Id, post.ChannelId)
+	if post.ChannelId != channel {
+		return "post not by the bot", nil
+	}
+	return "", nil
+}
+
+// rememberPost records a post of the bot's in channel.
+func (a *Adapter) rememberPost(postID, channel string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(a.botPosts) >= maxBotPosts {
+		for k := range a.botPosts { // drop a quarter, at random
+			if len(a.botPosts) < maxBotPosts*3/4 {
+				break
+			}
+			delete(a.botPosts, k)
+		}
+	}
+	a.botPosts[postID] = channel
 }
 
 // call is a click being handled; others like it wait for its answer.
@@ -133,7 +183,7 @@ func (a *Adapter) once(key string, fn func() *model.PostActionIntegrationRespons
 		a.mu.Unlock()
 		<-c.done
 		if c.resp == nil {
-			return &model.PostActionIntegrationResponse{EphemeralText: a.msg("internal")}
+			return &model.PostActionIntegrationResponse{EphemeralText: a.msg("", "internal")}
 		}
 		return c.resp
 	}

@@ -225,3 +225,31 @@ func TestIsMember(t *testing.T) {
 		t.Error("a server error reads as an answer")
 	}
 }
+
+// A click on a post the bot made costs no GetPost: the adapter remembers
+// its posts. After a restart, the first click on a card asks once.
+func TestClickKnowsBotPosts(t *testing.T) {
+	f := newFakeMM(t)
+	a := newTestAdapter(t, f, nil)
+	ref, ctx := postedCard(t, a, f)
+	elsewhere := f.addPost(&model.Post{UserId: f.botID, ChannelId: "chan2", Message: "carte"})
+	req := model.PostActionIntegrationRequest{UserId: "alice", UserName: "alice", ChannelId: "chan1", PostId: ref, Context: ctx}
+	for _, a := range []*Adapter{a, newTestAdapter(t, f, nil)} { // then restarted
+		for range 2 {
+			if code, resp := click(t, a, &recorder{}, req); code != 200 || !strings.HasPrefix(resp.EphemeralText, "ok:") {
+				t.Fatalf("%d %q", code, resp.EphemeralText)
+			}
+		}
+		// The bot's post in another channel is refused, asked or not.
+		for range 2 {
+			other := req
+			other.PostId = elsewhere
+			if _, resp := click(t, a, &recorder{}, other); !strings.Contains(resp.EphemeralText, "pas été posté par Vigie") {
+				t.Fatalf("post of another channel: %q", resp.EphemeralText)
+			}
+		}
+	}
+	if n := f.called("GET /api/v4/posts/{id}"); n != 3 {
+		t.Errorf("%d GetPost, want 3 (the other channel's post once, the card once after the restart)", n)
+	}
+}

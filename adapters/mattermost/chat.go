@@ -49,6 +49,9 @@ func (a *Adapter) createPost(ctx context.Context, p *model.Post) (*model.Post, e
 	if err != nil {
 		return nil, err
 	}
+	if out != nil {
+		a.rememberPost(out.Id, out.ChannelId)
+	}
 	return out, nil
 }
 

@@ -96,23 +96,24 @@ func (a *Adapter) CommandHandler(h Handler) http.Handler {
 		}
 		ctx, cancel := a.eventContext(r)
 		defer cancel()
+		lang := a.userLang(ctx, c.UserID)
 		reply := h.Handle(ctx, bot.Event{
 			Channel: c.ChannelID, User: bot.User{ID: c.UserID, Name: c.UserName},
-			Text: c.Text, Dialogs: c.TriggerID != "",
+			Text: c.Text, Dialogs: c.TriggerID != "", Lang: lang,
 		})
-		writeJSON(w, a.commandResponse(ctx, c, reply))
+		writeJSON(w, a.commandResponse(ctx, c, reply, lang))
 	})
 }
 
 // commandResponse is the answer to a slash command: shown to the person
 // only. A dialog is opened instead of answering; a long answer is split
 // into several messages.
-func (a *Adapter) commandResponse(ctx context.Context, c commandForm, reply bot.Reply) *model.CommandResponse {
+func (a *Adapter) commandResponse(ctx context.Context, c commandForm, reply bot.Reply, lang bot.Lang) *model.CommandResponse {
 	resp := &model.CommandResponse{ResponseType: model.CommandResponseTypeEphemeral, SkipSlackParsing: true}
 	if reply.Dialog != nil {
 		if err := a.openDialog(ctx, c.TriggerID, c.ChannelID, c.UserID, c.UserName, reply.Dialog); err != nil {
 			a.log.Warn("mattermost: open dialog", "user", c.UserID, "err", err)
-			resp.Text = a.msg("dialog_failed", a.opt.Trigger, reply.Dialog.Action)
+			resp.Text = a.msg(lang, "dialog_failed", a.opt.Trigger, reply.Dialog.Action)
 		}
 		return resp
 	}

@@ -118,21 +118,21 @@ func (a *Adapter) DialogHandler(h Handler) http.Handler {
 			writeJSON(w, &model.SubmitDialogResponse{})
 			return
 		}
-		st, err := a.sign.checkDialog(req.State, req.ChannelId, req.UserId, a.now())
-		if err != nil {
-			key := "dialog_forged"
-			if errors.Is(err, errExpired) {
-				key = "dialog_expired"
-			}
-			a.log.Warn("mattermost: refused dialog", "reason", err.Error(), "user", req.UserId, "channel", req.ChannelId)
-			writeJSON(w, &model.SubmitDialogResponse{Error: a.msg(key)})
-			return
-		}
 		ctx, cancel := a.eventContext(r)
 		defer cancel()
+		st, err := a.sign.checkDialog(req.State, req.ChannelId, req.UserId, a.now())
+		if err != nil {
+			key, lang := "dialog_forged", bot.Lang("")
+			if errors.Is(err, errExpired) { // ours: the person's language
+				key, lang = "dialog_expired", a.userLang(ctx, req.UserId)
+			}
+			a.log.Warn("mattermost: refused dialog", "reason", err.Error(), "user", req.UserId, "channel", req.ChannelId)
+			writeJSON(w, &model.SubmitDialogResponse{Error: a.msg(lang, key)})
+			return
+		}
 		reply := h.Handle(ctx, bot.Event{
 			Channel: req.ChannelId, User: bot.User{ID: req.UserId, Name: st.Name},
-			Text: st.Action, Fields: fields(req.Submission),
+			Text: st.Action, Fields: fields(req.Submission), Lang: a.userLang(ctx, req.UserId),
 		})
 		if reply.Error || reply.Dialog != nil {
 			writeJSON(w, &model.SubmitDialogResponse{Error: strings.TrimSpace(strings.TrimPrefix(reply.Text, "⚠️"))})

@@ -112,7 +112,13 @@ func TestRealServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := run(bob, town.Id, "#"+id1+" repondre malicious non"); !strings.Contains(r.Text, "seuls les membres du canal") {
+	// He is answered in the language of his Mattermost (the server's
+	// default, English, unless he chose another).
+	refusal := "seuls les membres du canal"
+	if me, _, err := bob.GetMe(ctx, ""); err == nil && strings.HasPrefix(me.Locale, "en") {
+		refusal = "only members of the incident's channel"
+	}
+	if r := run(bob, town.Id, "#"+id1+" repondre malicious non"); !strings.Contains(r.Text, refusal) {
 		t.Errorf("bob's command: %q", r.Text)
 	}
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/flows"
 )
 
 // messages are the adapter's own words to people: refusals of what did
@@ -40,11 +41,15 @@ var messages = map[string]struct{ fr, en string }{
 	},
 }
 
-// msg returns the message key in the adapter's language.
-func (a *Adapter) msg(key string, args ...any) string {
+// msg returns the message key in lang, the person's language (see
+// people.go), or the adapter's when lang is empty.
+func (a *Adapter) msg(lang bot.Lang, key string, args ...any) string {
+	if lang == "" {
+		lang = a.opt.Lang
+	}
 	m := messages[key]
 	s := m.fr
-	if a.opt.Lang == bot.Lang("en") {
+	if lang == flows.EN {
 		s = m.en
 	}
 	if len(args) > 0 {

@@ -157,28 +157,3 @@ func (a *Adapter) pin(ctx context.Context, h Handler, re model.Reaction) error {
 	a.log.Info("mattermost: pin", "post", post.Id, "channel", post.ChannelId, "logged", logged)
 	return nil
 }
-
-// userName returns a user's username, empty when the server does not say.
-func (a *Adapter) userName(ctx context.Context, id string) string {
-	a.mu.Lock()
-	name, ok := a.users[id]
-	a.mu.Unlock()
-	if ok {
-		return name
-	}
-	var u *model.User
-	err := a.do(ctx, "get user", func() (*model.Response, error) {
-		var resp *model.Response
-		var err error
-		u, resp, err = a.api.GetUser(ctx, id, "")
-		return resp, err
-	})
-	if err != nil {
-		a.log.Warn("mattermost: user name", "user", id, "err", err)
-		return ""
-	}
-	a.mu.Lock()
-	a.users[id] = u.Username
-	a.mu.Unlock()
-	return u.Username
-}
