@@ -33,10 +33,16 @@ func stateDir(env Env) (string, error) {
 	return filepath.Join(home, ".local", "state", "vigie"), nil
 }
 
-// dbPath returns the database file and the data directory beside it, which
+// dbPath returns the database file (--db, else $VIGIE_DB, else vigie.db in
+// the state directory) and the data directory beside it, which
 // also holds the signing key and console exports. The directory is created
 // with mode 0700.
 func (g *Globals) dbPath(env Env) (db, dir string, err error) {
+	if g.DB == "" && env.Getenv != nil {
+		// In a container the database is given by the environment, so
+		// that serve, export and backup all find it.
+		g.DB = env.Getenv("VIGIE_DB")
+	}
 	if g.DB != "" {
 		db = g.DB
 		dir = filepath.Dir(db)
