@@ -86,8 +86,12 @@ func runExport(ctx context.Context, env Env, g *Globals, args []string) error {
 		return err
 	}
 	last := entries[len(entries)-1]
-	fmt.Fprintf(env.Stdout, "export: incident %s, %d entries, head %s, signed by %s → %s\n",
-		id, len(entries), bot.Head{Seq: last.Seq, Hash: last.Hash}.Short(), keyfile.Fingerprint(key.Public().(ed25519.PublicKey)), *out)
+	noun := "entries"
+	if len(entries) == 1 {
+		noun = "entry"
+	}
+	fmt.Fprintf(env.Stdout, "export: incident %s, %d %s, head %s, signed by %s → %s\n",
+		id, len(entries), noun, bot.Head{Seq: last.Seq, Hash: last.Hash}.Short(), keyfile.Fingerprint(key.Public().(ed25519.PublicKey)), *out)
 	return nil
 }
 
