@@ -41,9 +41,11 @@ type fakeSlack struct {
 	limited   map[string]int           // method → 429s still to answer
 	calls     map[string]int
 	badAuth   bool
-	badApp    bool           // apps.connections.open refuses the app-level token
-	seen      []string       // what the app wrote on the WebSocket (acks)
-	handled   map[string]int // requests the adapter handled, by key
+	badApp    bool              // apps.connections.open refuses the app-level token
+	seen      []string          // what the app wrote on the WebSocket (acks)
+	handled   map[string]int    // requests the adapter handled, by key
+	locales   map[string]string // user id → users.info's locale (include_locale)
+	badUsers  bool              // users.info fails
 }
 
 // sent is one message the app sent.
@@ -55,7 +57,8 @@ type sent struct {
 
 func newFakeSlack(t testing.TB) *fakeSlack {
 	f := &fakeSlack{t: t, changed: make(chan struct{}), uploads: map[string][]byte{}, members: map[string][]string{},
-		messages: map[string]slack.Message{}, limited: map[string]int{}, calls: map[string]int{}, handled: map[string]int{}}
+		messages: map[string]slack.Message{}, limited: map[string]int{}, calls: map[string]int{}, handled: map[string]int{},
+		locales: map[string]string{}}
 	routes := map[string]http.HandlerFunc{
 		"/auth.test":                    f.authTest,
 		"/chat.postMessage":             f.postMessage,
@@ -307,9 +310,23 @@ func (f *fakeSlack) permalink(w http.ResponseWriter, r *http.Request) {
 	f.ok(w, map[string]any{"channel": v.Get("channel"), "permalink": "https://vigie-test.slack.com/archives/" + v.Get("channel") + "/p" + strings.ReplaceAll(v.Get("message_ts"), ".", "")})
 }
 
+// userInfo is users.info: the locale only when include_locale is true, as
+// Slack does.
 func (f *fakeSlack) userInfo(w http.ResponseWriter, r *http.Request) {
-	id := form(r).Get("user")
-	f.ok(w, map[string]any{"user": map[string]any{"id": id, "name": "name-" + strings.ToLower(id)}})
+	v := form(r)
+	id := v.Get("user")
+	f.mu.Lock()
+	locale, bad := f.locales[id], f.badUsers
+	f.mu.Unlock()
+	if bad {
+		f.fail(w, "fatal_error")
+		return
+	}
+	u := map[string]any{"id": id, "name": "name-" + strings.ToLower(id)}
+	if locale != "" && v.Get("include_locale") == "true" {
+		u["locale"] = locale
+	}
+	f.ok(w, map[string]any{"user": u})
 }
 
 func (f *fakeSlack) responseURL(w http.ResponseWriter, r *http.Request) {

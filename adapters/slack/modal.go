@@ -103,9 +103,13 @@ func renderModal(d bot.Dialog, channel string, lang bot.Lang) (slack.ModalViewRe
 }
 
 // openDialog opens d as a modal with the trigger of the person's click or
-// command.
-func (a *Adapter) openDialog(ctx context.Context, trigger, channel string, d bot.Dialog) error {
-	v, err := renderModal(d, channel, a.opt.Lang)
+// command, its own words in the person's language lang (empty: the
+// deployment's).
+func (a *Adapter) openDialog(ctx context.Context, trigger, channel string, d bot.Dialog, lang bot.Lang) error {
+	if lang == "" {
+		lang = a.opt.Lang
+	}
+	v, err := renderModal(d, channel, lang)
 	if err != nil {
 		return err
 	}

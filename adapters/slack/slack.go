@@ -17,6 +17,10 @@
 // seen (event_id, trigger_id, envelope), so that Slack's retries and
 // Socket Mode redeliveries change nothing twice; double clicks are the
 // bot's own idempotency.
+//
+// Each person is answered in the language of their Slack when Vigie speaks
+// it, else in the deployment's; the cards and the main courante stay in
+// the deployment's (people.go).
 package slack
 
 import (
@@ -124,6 +128,7 @@ type Adapter struct {
 
 	members *memberCache
 	names   *nameCache
+	people  persons // users' languages (people.go)
 
 	idle      atomic.Int32   // workers waiting for a request
 	acking    atomic.Int32   // requests between begin and end

@@ -198,12 +198,13 @@ func (a *Adapter) process(ctx context.Context, in *inbound) (bot.Reply, error) {
 		return bot.Reply{}, a.pin(ctx, in)
 	}
 	ev := in.Event
+	ev.Lang = a.userLang(ctx, ev.User.ID) // the person's, looked up at handling (people.go)
 	ev.Dialogs = in.TriggerID != "" && in.Kind != kindSubmit && a.now().Sub(in.Received) < triggerLife
 	r := a.h.Handle(ctx, ev)
 	if r.Dialog == nil {
 		return r, nil
 	}
-	err := a.openDialog(ctx, in.TriggerID, ev.Channel, *r.Dialog)
+	err := a.openDialog(ctx, in.TriggerID, ev.Channel, *r.Dialog, ev.Lang)
 	if err == nil {
 		return bot.Reply{}, nil
 	}
