@@ -3,7 +3,6 @@ package mattermost
 import (
 	"crypto/ed25519"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -135,27 +134,4 @@ func forgedClick(t *testing.T, mux http.Handler, f *fakeMM, user string) string 
 		t.Fatal(err)
 	}
 	return resp.EphemeralText
-}
-
-// TestPersonsBounded: the cache of persons never holds more than
-// maxPersons, dropping the stale ones first.
-func TestPersonsBounded(t *testing.T) {
-	var c persons
-	now := testNow
-	for i := range maxPersons {
-		c.put(fmt.Sprint("stale", i), person{until: now.Add(-time.Second)}, now)
-	}
-	c.put("fresh", person{name: "fresh", until: now.Add(time.Minute)}, now)
-	if len(c.m) != 1 {
-		t.Fatalf("%d entries after a put on a full cache of stale ones, want 1", len(c.m))
-	}
-	for i := range 2 * maxPersons {
-		c.put(fmt.Sprint("u", i), person{until: now.Add(time.Minute)}, now)
-		if len(c.m) > maxPersons {
-			t.Fatalf("%d entries", len(c.m))
-		}
-	}
-	if _, ok := c.get("u0", now.Add(2*time.Minute)); ok {
-		t.Error("an expired entry is returned")
-	}
 }

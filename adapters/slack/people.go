@@ -2,11 +2,11 @@ package slack
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"github.com/vigie-sante/vigie/bot"
 	"github.com/vigie-sante/vigie/flows"
+	"github.com/vigie-sante/vigie/internal/expiring"
 )
 
 // Vigie answers each person in the language of their Slack (Preferences,
@@ -17,56 +17,18 @@ import (
 // and kept a while, so that an event costs no extra call; a failed look-up
 // is not tried again for a minute, and never fails the event.
 const (
-	personTTL   = 10 * time.Minute   // a changed language shows within this
-	personMiss  = time.Minute        // how long a failed look-up is remembered
-	personWait  = 1 * time.Second    // the longest an event waits for users.info (Slack's 3 s)
-	maxPersons  = 4096               // the cache's bound
-	personsKeep = maxPersons * 3 / 4 // what a full cache of fresh entries is cut to
+	personTTL  = 10 * time.Minute // a changed language shows within this
+	personMiss = time.Minute      // how long a failed look-up is remembered
+	personWait = 1 * time.Second  // the longest an event waits for users.info (Slack's 3 s)
 )
 
 // person is what the adapter knows of a user's language.
 type person struct {
-	lang  bot.Lang // empty: a locale Vigie does not speak, or unknown
-	until time.Time
+	lang bot.Lang // empty: a locale Vigie does not speak, or unknown
 }
 
 // persons caches persons by user id, for a bounded time and number.
-type persons struct {
-	mu sync.Mutex // guards m
-	m  map[string]person
-}
-
-func (c *persons) get(id string, now time.Time) (person, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	p, ok := c.m[id]
-	if !ok || now.After(p.until) {
-		return person{}, false
-	}
-	return p, true
-}
-
-func (c *persons) put(id string, p person, now time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil {
-		c.m = map[string]person{}
-	}
-	if len(c.m) >= maxPersons {
-		for k, q := range c.m {
-			if now.After(q.until) {
-				delete(c.m, k)
-			}
-		}
-		for k := range c.m { // still full: drop some at random
-			if len(c.m) < personsKeep {
-				break
-			}
-			delete(c.m, k)
-		}
-	}
-	c.m[id] = p
-}
+type persons = expiring.Map[string, person]
 
 // userLang returns the language to answer user id in: theirs when Vigie
 // speaks it, else empty (the deployment's). The locale comes from
@@ -77,7 +39,7 @@ func (a *Adapter) userLang(ctx context.Context, id string) bot.Lang {
 		return ""
 	}
 	now := a.now()
-	if p, ok := a.people.get(id, now); ok {
+	if p, ok := a.people.Get(id, now); ok {
 		return p.lang
 	}
 	ctx, cancel := context.WithTimeout(ctx, personWait)
@@ -85,13 +47,13 @@ func (a *Adapter) userLang(ctx context.Context, id string) bot.Lang {
 	u, err := a.api.GetUserInfoContext(ctx, id)
 	if err != nil || u == nil {
 		a.log.Warn("slack: users.info", "user", id, "err", err)
-		a.people.put(id, person{until: now.Add(personMiss)}, now)
+		a.people.Put(id, person{}, now.Add(personMiss), now)
 		return ""
 	}
-	p := person{until: now.Add(personTTL)}
+	var p person
 	if l, ok := flows.ParseLang(u.Locale); ok {
 		p.lang = l
 	}
-	a.people.put(id, p, now)
+	a.people.Put(id, p, now.Add(personTTL), now)
 	return p.lang
 }

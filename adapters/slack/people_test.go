@@ -154,26 +154,3 @@ func TestSocketModeUserLanguage(t *testing.T) {
 		t.Errorf("%d users.info calls, want 1", n)
 	}
 }
-
-// TestPersonsBounded: the cache of persons never holds more than
-// maxPersons, dropping the stale ones first.
-func TestPersonsBounded(t *testing.T) {
-	var c persons
-	now := t0
-	for i := range maxPersons {
-		c.put(fmt.Sprint("stale", i), person{until: now.Add(-time.Second)}, now)
-	}
-	c.put("fresh", person{lang: "en", until: now.Add(time.Minute)}, now)
-	if len(c.m) != 1 {
-		t.Fatalf("%d entries after a put on a full cache of stale ones, want 1", len(c.m))
-	}
-	for i := range 2 * maxPersons {
-		c.put(fmt.Sprint("p", i), person{until: now.Add(time.Minute)}, now)
-		if len(c.m) > maxPersons {
-			t.Fatalf("%d entries, over %d", len(c.m), maxPersons)
-		}
-	}
-	if _, ok := c.get("nobody", now); ok {
-		t.Error("a person never put is found")
-	}
-}
