@@ -145,3 +145,29 @@ func mustCatalog(t *testing.T) *flows.Catalog {
 	}
 	return cat
 }
+
+// TestRemindersStepOverride: a cadence set in the configuration replaces
+// the chain's for that step.
+func TestRemindersStepOverride(t *testing.T) {
+	h := newHarness(t, bot.Config{Chain: "nouvelle-aquitaine/es-esms"})
+	h.ok("ouvrir x")
+	h.ok("repondre personal_data_breach oui")
+	inc := h.incident("2026-0001")
+	inc.Steps = map[string]*bot.StepState{}
+	doneDeclarations(inc)
+	c, _ := mustCatalog(t).Version(inc.Chain, inc.Version)
+	cfg := bot.RemindConfig{OverdueEvery: time.Hour, Steps: map[string]flows.Remind{"cnil": {At: []time.Duration{12 * time.Hour}}}}
+	nags, next := bot.Reminders(inc, c, t0.Add(13*time.Hour), cfg)
+	var cnil []string
+	for _, n := range nagKeys(nags) {
+		if strings.HasPrefix(n, "step:cnil") {
+			cnil = append(cnil, n)
+		}
+	}
+	if len(cnil) != 1 || cnil[0] != "step:cnil@12h0m0s" {
+		t.Fatalf("cnil nags at T0+13h with at=[12h]: %v", cnil)
+	}
+	if want := t0.Add(72 * time.Hour); next.After(want) {
+		t.Fatalf("next %v after the deadline", next.Sub(t0))
+	}
+}
