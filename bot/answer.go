@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
 
@@ -19,7 +20,7 @@ func (b *Bot) answer(ctx context.Context, r *request) (Reply, error) {
 		q   *flows.Question
 		val flows.Value
 	)
-	inc, err := b.change(ctx, r, func(inc *Incident, c *flows.Chain) ([]Entry, error) {
+	inc, err := b.change(ctx, r, func(inc *incident.Incident, c *flows.Chain) ([]incident.Entry, error) {
 		if c == nil {
 			return nil, uerr(EConflict, r.lang, "err.no_chain", inc.ID, strings.Join(b.cat.IDs(), ", "))
 		}
@@ -35,17 +36,17 @@ func (b *Bot) answer(ctx context.Context, r *request) (Reply, error) {
 			return nil, uerr(EConflict, r.lang, "err.same_answer", q.Text.In(r.lang), valueText(v, r.lang), prev.By.String(), b.when(prev.At, r.lang))
 		}
 		if inc.Answers == nil {
-			inc.Answers = map[string][]AnswerRecord{}
+			inc.Answers = map[string][]incident.AnswerRecord{}
 		}
 		prev, revised := inc.Answer(key)
-		inc.Answers[key] = append(inc.Answers[key], AnswerRecord{Value: v, By: r.ev.User, At: r.now})
+		inc.Answers[key] = append(inc.Answers[key], incident.AnswerRecord{Value: v, By: r.ev.User, At: r.now})
 		data := map[string]string{"key": key, "value": string(v)}
 		text := tr(b.cfg.Lang, "log.answer", q.Text.In(b.cfg.Lang), valueText(v, b.cfg.Lang))
 		if revised {
 			data["previous"] = string(prev.Value)
 			text = tr(b.cfg.Lang, "log.answer_revised", q.Text.In(b.cfg.Lang), valueText(prev.Value, b.cfg.Lang), valueText(v, b.cfg.Lang))
 		}
-		return []Entry{r.entry(KindAnswer, text, data)}, nil
+		return []incident.Entry{r.entry(incident.KindAnswer, text, data)}, nil
 	})
 	if err != nil {
 		return Reply{}, err
@@ -56,7 +57,7 @@ func (b *Bot) answer(ctx context.Context, r *request) (Reply, error) {
 // asked reports whether q is asked given the incident's answers: a question
 // whose own condition fails is not. Its answer may still be revised while
 // its condition holds.
-func (b *Bot) asked(c *flows.Chain, inc *Incident, q *flows.Question) bool {
+func (b *Bot) asked(c *flows.Chain, inc *incident.Incident, q *flows.Question) bool {
 	if q.Feature != "" && !inc.Features[q.Feature] {
 		return false
 	}

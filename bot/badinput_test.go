@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 // TestBadInput: every refused command says what was wrong and what is
@@ -95,12 +96,12 @@ func TestClosedIncidentRefusesChanges(t *testing.T) {
 	h.now = t0.Add(time.Hour)
 	h.ok("#2026-0001 clore confirmer")
 	inc := h.incident("2026-0001")
-	if inc.Status != bot.StatusClosed || !inc.ClosedAt.Equal(h.now) {
+	if inc.Status != incident.StatusClosed || !inc.ClosedAt.Equal(h.now) {
 		t.Fatalf("incident %+v", inc)
 	}
 	es := h.entries("2026-0001")
 	last := es[len(es)-1]
-	if last.Kind != bot.KindClosed || !strings.Contains(last.Data["left"], "ARS") {
+	if last.Kind != incident.KindClosed || !strings.Contains(last.Data["left"], "ARS") {
 		t.Fatalf("closing entry %+v does not list what was left", last)
 	}
 	before := h.snapshot("2026-0001")
@@ -218,7 +219,7 @@ func TestSnoozeAndNA(t *testing.T) {
 	}
 	h.ok("sans-objet ars déjà prévenue par le portail")
 	st := h.incident("2026-0001").Steps["ars"]
-	if st.Status != bot.StepNA || st.Reason != "déjà prévenue par le portail" {
+	if st.Status != incident.StepNA || st.Reason != "déjà prévenue par le portail" {
 		t.Fatalf("na %+v", st)
 	}
 	if r := h.do("fait ars via=email"); !r.Error || !strings.Contains(r.Text, "sans objet") {
@@ -226,7 +227,7 @@ func TestSnoozeAndNA(t *testing.T) {
 	}
 	h.ok(`point conditions="PACS arrêté" actions="bascule papier" besoins="renfort"`)
 	es := h.entries("2026-0001")
-	if p := es[len(es)-1]; p.Kind != bot.KindPoint || p.Data["besoins"] != "renfort" {
+	if p := es[len(es)-1]; p.Kind != incident.KindPoint || p.Data["besoins"] != "renfort" {
 		t.Fatalf("point entry %+v", p)
 	}
 	h.ok("exporter json")

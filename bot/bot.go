@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
 
@@ -36,7 +37,7 @@ type Uploader interface {
 // a button (whose action is a command), or a dialog submitted.
 type Event struct {
 	Channel string
-	User    User
+	User    incident.User
 	// Text is the command: what was typed after the trigger, or a button's
 	// action, or the action of the dialog submitted.
 	Text string
@@ -220,10 +221,10 @@ func (b *Bot) fail(ev Event, lang Lang, err error) Reply {
 
 // target finds the incident a command is about: the one named with #ID, or
 // the open incident of the channel.
-func (b *Bot) target(ctx context.Context, r *request) (*Incident, error) {
+func (b *Bot) target(ctx context.Context, r *request) (*incident.Incident, error) {
 	if id := r.cmd.incident; id != "" {
 		inc, err := b.store.Incident(ctx, id)
-		if errors.Is(err, ErrNotFound) {
+		if errors.Is(err, incident.ErrNotFound) {
 			return nil, uerr(ENotFound, r.lang, "err.no_incident", id)
 		}
 		if err != nil {
@@ -234,7 +235,7 @@ func (b *Bot) target(ctx context.Context, r *request) (*Incident, error) {
 		}
 		return inc, nil
 	}
-	if err := b.authorize(ctx, r, &Incident{Channel: r.ev.Channel}); err != nil {
+	if err := b.authorize(ctx, r, &incident.Incident{Channel: r.ev.Channel}); err != nil {
 		return nil, err
 	}
 	open, err := b.store.Open(ctx, r.ev.Channel)
@@ -267,7 +268,7 @@ type MemberChecker interface {
 }
 
 // authorize refuses a person who is not a member of the incident's channel.
-func (b *Bot) authorize(ctx context.Context, r *request, inc *Incident) error {
+func (b *Bot) authorize(ctx context.Context, r *request, inc *incident.Incident) error {
 	mc, ok := b.chat.(MemberChecker)
 	if !ok {
 		return nil
@@ -285,7 +286,7 @@ func (b *Bot) authorize(ctx context.Context, r *request, inc *Incident) error {
 
 // chainOf returns the pinned chain of an incident, or nil when the
 // structure's type has not been chosen yet.
-func (b *Bot) chainOf(inc *Incident) (*flows.Chain, error) {
+func (b *Bot) chainOf(inc *incident.Incident) (*flows.Chain, error) {
 	if inc.Chain == "" {
 		return nil, nil
 	}
@@ -298,13 +299,13 @@ func (b *Bot) chainOf(inc *Incident) (*flows.Chain, error) {
 
 // change runs fn on the target incident in one store transaction, refusing
 // closed incidents, then refreshes its cards.
-func (b *Bot) change(ctx context.Context, r *request, fn func(inc *Incident, c *flows.Chain) ([]Entry, error)) (*Incident, error) {
+func (b *Bot) change(ctx context.Context, r *request, fn func(inc *incident.Incident, c *flows.Chain) ([]incident.Entry, error)) (*incident.Incident, error) {
 	target, err := b.target(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	inc, err := b.store.Update(ctx, target.ID, func(inc *Incident) ([]Entry, error) {
-		if inc.Status == StatusClosed {
+	inc, err := b.store.Update(ctx, target.ID, func(inc *incident.Incident) ([]incident.Entry, error) {
+		if inc.Status == incident.StatusClosed {
 			return nil, uerr(EConflict, r.lang, "err.closed", inc.ID)
 		}
 		c, err := b.chainOf(inc)
@@ -326,6 +327,6 @@ func (b *Bot) change(ctx context.Context, r *request, fn func(inc *Incident, c *
 }
 
 // entry makes a main-courante entry by the person acting now.
-func (r *request) entry(kind, text string, data map[string]string) Entry {
-	return Entry{Time: r.now, Actor: r.ev.User.String(), Kind: kind, Text: text, Data: data}
+func (r *request) entry(kind, text string, data map[string]string) incident.Entry {
+	return incident.Entry{Time: r.now, Actor: r.ev.User.String(), Kind: kind, Text: text, Data: data}
 }

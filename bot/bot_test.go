@@ -10,6 +10,7 @@ import (
 
 	"github.com/vigie-sante/vigie/bot"
 	"github.com/vigie-sante/vigie/bot/bottest"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 	"github.com/vigie-sante/vigie/flows/builtin"
 )
@@ -23,7 +24,7 @@ type harness struct {
 	store *bottest.Store
 	chat  *bottest.Chat
 	now   time.Time
-	user  bot.User
+	user  incident.User
 }
 
 func newHarness(t *testing.T, cfg bot.Config) *harness {
@@ -32,7 +33,7 @@ func newHarness(t *testing.T, cfg bot.Config) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, store: bottest.NewStore(), chat: bottest.NewChat(), now: t0, user: bot.User{ID: "u1", Name: "rssi"}}
+	h := &harness{t: t, store: bottest.NewStore(), chat: bottest.NewChat(), now: t0, user: incident.User{ID: "u1", Name: "rssi"}}
 	cfg.Now = func() time.Time { return h.now }
 	key := ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))
 	h.bot = bot.New(cfg, h.store, h.chat, cat, key, nil)
@@ -53,7 +54,7 @@ func (h *harness) ok(text string) bot.Reply {
 	return r
 }
 
-func (h *harness) incident(id string) *bot.Incident {
+func (h *harness) incident(id string) *incident.Incident {
 	h.t.Helper()
 	inc, err := h.store.Incident(context.Background(), id)
 	if err != nil {
@@ -62,7 +63,7 @@ func (h *harness) incident(id string) *bot.Incident {
 	return inc
 }
 
-func (h *harness) entries(id string) []bot.Entry {
+func (h *harness) entries(id string) []incident.Entry {
 	h.t.Helper()
 	es, err := h.store.Entries(context.Background(), id, 0, 0)
 	if err != nil {
@@ -76,8 +77,8 @@ func (h *harness) entries(id string) []bot.Entry {
 func (h *harness) snapshot(id string) string {
 	h.t.Helper()
 	b, _ := json.Marshal(struct {
-		I *bot.Incident
-		E []bot.Entry
+		I *incident.Incident
+		E []incident.Entry
 	}{h.incident(id), h.entries(id)})
 	return string(b)
 }
@@ -110,7 +111,7 @@ func TestScenarioNight(t *testing.T) {
 	h.ok("fait cert-sante via=portail ref=CS-1234 at=02:25 ticket reçu")
 	inc = h.incident("2026-0001")
 	st := inc.Steps["cert-sante"]
-	if st == nil || st.Status != bot.StepDone || st.Proof.Ref != "CS-1234" || st.Proof.Means != "portail" || st.Proof.Note != "ticket reçu" {
+	if st == nil || st.Status != incident.StepDone || st.Proof.Ref != "CS-1234" || st.Proof.Means != "portail" || st.Proof.Note != "ticket reçu" {
 		t.Fatalf("proof = %+v", st)
 	}
 	if want := time.Date(2026, 11, 23, 1, 25, 0, 0, time.UTC); !st.Proof.DeclaredAt.Equal(want) || !st.Proof.ServerAt.Equal(h.now) {

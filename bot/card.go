@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
 
@@ -65,7 +66,7 @@ func (b *Bot) refresh(ctx context.Context, id string) {
 	if len(posted) == 0 {
 		return
 	}
-	_, err = b.store.Update(ctx, id, func(inc *Incident) ([]Entry, error) {
+	_, err = b.store.Update(ctx, id, func(inc *incident.Incident) ([]incident.Entry, error) {
 		if inc.Messages == nil {
 			inc.Messages = map[string]string{}
 		}
@@ -91,14 +92,14 @@ func (b *Bot) refreshLock(id string) *sync.Mutex {
 
 // Card renders the incident card: who, when, which chain, the questions
 // still open with their buttons, and the short head of the main courante.
-func (b *Bot) Card(inc *Incident, c *flows.Chain, now time.Time, lang Lang) Message {
+func (b *Bot) Card(inc *incident.Incident, c *flows.Chain, now time.Time, lang Lang) Message {
 	m := Message{Title: tr(lang, "card.title", inc.ID, inc.Title)}
 	chain := tr(lang, "card.no_chain")
 	if c != nil {
 		chain = fmt.Sprintf("%s (%s v%s)", c.Title.In(lang), c.ID, c.Version)
 	}
 	status := tr(lang, "status.open")
-	if inc.Status == StatusClosed {
+	if inc.Status == incident.StatusClosed {
 		status = tr(lang, "status.closed", b.when(inc.ClosedAt, lang), inc.ClosedBy.String())
 	}
 	m.Blocks = append(m.Blocks, Block{Fields: []Field{
@@ -108,7 +109,7 @@ func (b *Bot) Card(inc *Incident, c *flows.Chain, now time.Time, lang Lang) Mess
 		{tr(lang, "card.status"), status},
 		{tr(lang, "card.head"), inc.Head.Short()},
 	}})
-	open := inc.Status == StatusOpen
+	open := inc.Status == incident.StatusOpen
 	if c == nil {
 		blk := Block{Title: tr(lang, "card.ask_chain")}
 		// The structures' chains first, the authorities' (national/…) after;

@@ -5,15 +5,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
 
 // Checklist renders the notifications the chain requires: for each, to
 // whom, how, by when, why, and what was done, with its buttons.
-func (b *Bot) Checklist(inc *Incident, c *flows.Chain, now time.Time, lang Lang) Message {
+func (b *Bot) Checklist(inc *incident.Incident, c *flows.Chain, now time.Time, lang Lang) Message {
 	m := Message{Title: tr(lang, "checklist.title", inc.ID)}
 	plan := flows.Evaluate(c, inc.Inputs())
-	open := inc.Status == StatusOpen
+	open := inc.Status == incident.StatusOpen
 	for _, p := range plan.Steps {
 		m.Blocks = append(m.Blocks, b.stepBlock(inc, c, p, now, lang, open))
 	}
@@ -27,7 +28,7 @@ func (b *Bot) Checklist(inc *Incident, c *flows.Chain, now time.Time, lang Lang)
 	if plan.Ended {
 		all := true
 		for _, p := range plan.Steps {
-			if st := inc.Steps[p.Step.ID]; st == nil || st.Status == StepPending {
+			if st := inc.Steps[p.Step.ID]; st == nil || st.Status == incident.StepPending {
 				all = false
 			}
 		}
@@ -38,14 +39,14 @@ func (b *Bot) Checklist(inc *Incident, c *flows.Chain, now time.Time, lang Lang)
 	return m
 }
 
-func (b *Bot) stepBlock(inc *Incident, c *flows.Chain, p flows.Planned, now time.Time, lang Lang, open bool) Block {
+func (b *Bot) stepBlock(inc *incident.Incident, c *flows.Chain, p flows.Planned, now time.Time, lang Lang, open bool) Block {
 	s := p.Step
 	st := inc.Steps[s.ID]
 	icon := "⬜"
 	switch {
-	case st != nil && st.Status == StepDone:
+	case st != nil && st.Status == incident.StepDone:
 		icon = "✅"
-	case st != nil && st.Status == StepNA:
+	case st != nil && st.Status == incident.StepNA:
 		icon = "➖"
 	case !p.Due.IsZero() && now.After(p.Due):
 		icon = "🔴"
@@ -56,25 +57,25 @@ func (b *Bot) stepBlock(inc *Incident, c *flows.Chain, p flows.Planned, now time
 		lines = append(lines, s.Action.In(lang))
 	}
 	lines = append(lines, recipientLines(s, lang)...)
-	lines = append(lines, tr(lang, "step.deadline", b.deadlineText(p, inc, c, now, lang, st == nil || st.Status == StepPending)))
+	lines = append(lines, tr(lang, "step.deadline", b.deadlineText(p, inc, c, now, lang, st == nil || st.Status == incident.StepPending)))
 	lines = append(lines, tr(lang, "step.why", b.whyText(p, c, lang)))
 	if !s.FromChart() {
 		lines = append(lines, tr(lang, "step.source", s.Source))
 	}
 	switch {
-	case st != nil && st.Status == StepDone:
+	case st != nil && st.Status == incident.StepDone:
 		pr := st.Proof
 		lines = append(lines, tr(lang, "step.done", b.when(pr.DeclaredAt, lang), pr.By.String(), meansText(pr.Means, lang), refText(pr.Ref, lang)))
 		if pr.Note != "" {
 			lines = append(lines, "  "+pr.Note)
 		}
-	case st != nil && st.Status == StepNA:
+	case st != nil && st.Status == incident.StepNA:
 		lines = append(lines, tr(lang, "step.na", st.Reason, st.By.String(), b.when(st.At, lang)))
 	case st != nil && st.SnoozedUntil.After(now):
 		lines = append(lines, tr(lang, "step.snoozed", b.when(st.SnoozedUntil, lang)))
 	}
 	blk.Text = strings.Join(lines, "\n")
-	if open && (st == nil || st.Status == StepPending) {
+	if open && (st == nil || st.Status == incident.StepPending) {
 		blk.Buttons = []Button{
 			{Label: tr(lang, "button.done"), Action: fmt.Sprintf("#%s fait %s", inc.ID, s.ID), Style: StylePrimary},
 			{Label: tr(lang, "button.na"), Action: fmt.Sprintf("#%s sans-objet %s", inc.ID, s.ID)},
@@ -119,7 +120,7 @@ func recipientLines(s *flows.Step, lang Lang) []string {
 	return lines
 }
 
-func (b *Bot) deadlineText(p flows.Planned, inc *Incident, c *flows.Chain, now time.Time, lang Lang, pending bool) string {
+func (b *Bot) deadlineText(p flows.Planned, inc *incident.Incident, c *flows.Chain, now time.Time, lang Lang, pending bool) string {
 	d := p.Step.Deadline
 	var s string
 	switch {

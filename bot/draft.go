@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
 
@@ -39,12 +40,6 @@ import (
 //     and effects in other member states. The ANSSI form itself
 //     (club.ssi.gouv.fr) is not reproduced: these are its subjects as the
 //     texts give them [PROP].
-
-// Kinds of main-courante entries written by drafts.
-const (
-	KindFacts = "facts" // facts given for the declarations
-	KindDraft = "draft" // a draft produced, with its hash
-)
 
 // Organisation is the structure Vigie serves, as declarations name it.
 // Facts given on an incident (structure=, finess=, siren=, dpo=) take
@@ -246,7 +241,7 @@ func (b *Bot) draft(ctx context.Context, r *request) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	if target.Status == StatusClosed {
+	if target.Status == incident.StatusClosed {
 		return Reply{}, uerr(EConflict, r.lang, "err.closed", target.ID)
 	}
 	missing := b.missingFacts(tg, target, given, r.now)
@@ -254,13 +249,13 @@ func (b *Bot) draft(ctx context.Context, r *request) (Reply, error) {
 		// Keep what was given, then ask the rest.
 		var stored []string
 		if len(given) > 0 {
-			inc, err := b.change(ctx, r, func(inc *Incident, c *flows.Chain) ([]Entry, error) {
+			inc, err := b.change(ctx, r, func(inc *incident.Incident, c *flows.Chain) ([]incident.Entry, error) {
 				e, changed := b.storeFacts(r, inc, given)
 				stored = changed
 				if e == nil {
 					return nil, nil
 				}
-				return []Entry{*e}, nil
+				return []incident.Entry{*e}, nil
 			})
 			if err != nil {
 				return Reply{}, err
@@ -284,8 +279,8 @@ func (b *Bot) writeDraft(ctx context.Context, r *request, tg *draftTarget, given
 		missing    []string
 		required   bool
 	)
-	inc, err := b.change(ctx, r, func(inc *Incident, c *flows.Chain) ([]Entry, error) {
-		var entries []Entry
+	inc, err := b.change(ctx, r, func(inc *incident.Incident, c *flows.Chain) ([]incident.Entry, error) {
+		var entries []incident.Entry
 		if e, _ := b.storeFacts(r, inc, given); e != nil {
 			entries = append(entries, *e)
 		}
@@ -298,7 +293,7 @@ func (b *Bot) writeDraft(ctx context.Context, r *request, tg *draftTarget, given
 		if len(missing) > 0 {
 			data["missing"] = strings.Join(missing, ",")
 		}
-		entries = append(entries, r.entry(KindDraft, tr(b.cfg.Lang, "log.draft", tr(b.cfg.Lang, "draft.target."+tg.id), hash[:12]), data))
+		entries = append(entries, r.entry(incident.KindDraft, tr(b.cfg.Lang, "log.draft", tr(b.cfg.Lang, "draft.target."+tg.id), hash[:12]), data))
 		return entries, nil
 	})
 	if err != nil {
@@ -327,7 +322,7 @@ func (b *Bot) writeDraft(ctx context.Context, r *request, tg *draftTarget, given
 // storeFacts records on inc the facts given that differ from what it has,
 // and returns the entry that logs them (nil when nothing changed) and
 // their keys.
-func (b *Bot) storeFacts(r *request, inc *Incident, given map[string]string) (*Entry, []string) {
+func (b *Bot) storeFacts(r *request, inc *incident.Incident, given map[string]string) (*incident.Entry, []string) {
 	var changed []string
 	for _, f := range facts {
 		if v, ok := given[f.key]; ok && inc.Facts[f.key] != v {
@@ -347,13 +342,13 @@ func (b *Bot) storeFacts(r *request, inc *Incident, given map[string]string) (*E
 		data[k] = given[k]
 		parts[i] = tr(b.cfg.Lang, "fact."+k) + " : " + given[k]
 	}
-	e := r.entry(KindFacts, tr(b.cfg.Lang, "log.facts", strings.Join(parts, " ; ")), data)
+	e := r.entry(incident.KindFacts, tr(b.cfg.Lang, "log.facts", strings.Join(parts, " ; ")), data)
 	return &e, changed
 }
 
 // factValue is what the incident knows of key: a fact given, else the
 // organisation's configuration.
-func (b *Bot) factValue(inc *Incident, key string, given map[string]string) string {
+func (b *Bot) factValue(inc *incident.Incident, key string, given map[string]string) string {
 	if v := given[key]; v != "" {
 		return v
 	}
@@ -366,7 +361,7 @@ func (b *Bot) factValue(inc *Incident, key string, given map[string]string) stri
 
 // missingFacts lists the required facts of tg the incident lacks, in the
 // order they are asked; the reasons for a delay are required past 72 hours.
-func (b *Bot) missingFacts(tg *draftTarget, inc *Incident, given map[string]string, now time.Time) []string {
+func (b *Bot) missingFacts(tg *draftTarget, inc *incident.Incident, given map[string]string, now time.Time) []string {
 	var out []string
 	for _, k := range tg.required {
 		if b.factValue(inc, k, given) == "" {
@@ -381,16 +376,16 @@ func (b *Bot) missingFacts(tg *draftTarget, inc *Incident, given map[string]stri
 
 // cnilLate reports whether the CNIL notification is (or was) made past
 // T0 + 72 h: the time it was recorded done, else now.
-func cnilLate(inc *Incident, now time.Time) bool {
+func cnilLate(inc *incident.Incident, now time.Time) bool {
 	at := now
-	if st := inc.Steps["cnil"]; st != nil && st.Status == StepDone && st.Proof != nil {
+	if st := inc.Steps["cnil"]; st != nil && st.Status == incident.StepDone && st.Proof != nil {
 		at = st.Proof.DeclaredAt
 	}
 	return at.After(inc.T0.Add(cnilDelay))
 }
 
 // factsUsed lists the facts of tg the incident has.
-func (b *Bot) factsUsed(tg *draftTarget, inc *Incident) []string {
+func (b *Bot) factsUsed(tg *draftTarget, inc *incident.Incident) []string {
 	var out []string
 	for _, k := range slices.Concat(tg.required, tg.optional, []string{"retard"}) {
 		if b.factValue(inc, k, nil) != "" && !slices.Contains(out, k) {
@@ -401,7 +396,7 @@ func (b *Bot) factsUsed(tg *draftTarget, inc *Incident) []string {
 }
 
 // factsDialog asks the first missing facts in a dialog.
-func (b *Bot) factsDialog(tg *draftTarget, inc *Incident, missing []string, r *request) *Dialog {
+func (b *Bot) factsDialog(tg *draftTarget, inc *incident.Incident, missing []string, r *request) *Dialog {
 	if len(missing) > maxDialogFields {
 		missing = missing[:maxDialogFields]
 	}
@@ -430,7 +425,7 @@ func (b *Bot) factsDialog(tg *draftTarget, inc *Incident, missing []string, r *r
 
 // askFacts says what is missing and how to give it, with buttons that open
 // the dialog (where there are dialogs) or write the draft with blanks.
-func (b *Bot) askFacts(tg *draftTarget, inc *Incident, missing, stored []string, r *request) Reply {
+func (b *Bot) askFacts(tg *draftTarget, inc *incident.Incident, missing, stored []string, r *request) Reply {
 	name := tr(r.lang, "draft.target."+tg.id)
 	var text strings.Builder
 	if len(stored) > 0 {
@@ -487,7 +482,7 @@ func isASCIIWord(s string) bool {
 
 // stepRequired reports whether the chain's evaluation of the incident
 // requires the step the draft is for (done or not).
-func stepRequired(c *flows.Chain, inc *Incident, step string) bool {
+func stepRequired(c *flows.Chain, inc *incident.Incident, step string) bool {
 	if c == nil || c.Step(step) == nil {
 		return false
 	}
@@ -501,7 +496,7 @@ func stepRequired(c *flows.Chain, inc *Incident, step string) bool {
 }
 
 // draftURL is the address of the regulator's portal or form.
-func (b *Bot) draftURL(tg *draftTarget, inc *Incident) string {
+func (b *Bot) draftURL(tg *draftTarget, inc *incident.Incident) string {
 	region := ""
 	if c, err := b.chainOf(inc); err == nil && c != nil {
 		region = c.Region
@@ -531,7 +526,7 @@ func yes(s string) bool {
 
 // renderDraft writes the draft in lang. It reads only the incident, its
 // chain and now, so that it can run inside a store transaction.
-func (b *Bot) renderDraft(tg *draftTarget, inc *Incident, c *flows.Chain, now time.Time, lang Lang) string {
+func (b *Bot) renderDraft(tg *draftTarget, inc *incident.Incident, c *flows.Chain, now time.Time, lang Lang) string {
 	var out strings.Builder
 	line := func(s string) { out.WriteString(s + "\n") }
 	sep := " : "
@@ -552,7 +547,7 @@ func (b *Bot) renderDraft(tg *draftTarget, inc *Incident, c *flows.Chain, now ti
 				body = append(body, tr(lang, "draft.t0")+sep+tr(lang, "draft.paris", formatWhen(inc.T0, lang)))
 			case "@status":
 				st := tr(lang, "draft.ongoing")
-				if inc.Status == StatusClosed {
+				if inc.Status == incident.StatusClosed {
 					st = tr(lang, "draft.closed", formatWhen(inc.ClosedAt, lang))
 				}
 				body = append(body, tr(lang, "draft.status")+sep+st)
@@ -600,7 +595,7 @@ func (b *Bot) renderDraft(tg *draftTarget, inc *Incident, c *flows.Chain, now ti
 
 // answerLines are the chain's questions answered, in chain order, with
 // their current answer.
-func (b *Bot) answerLines(inc *Incident, c *flows.Chain, lang Lang) []string {
+func (b *Bot) answerLines(inc *incident.Incident, c *flows.Chain, lang Lang) []string {
 	if c == nil {
 		return nil
 	}
@@ -617,7 +612,7 @@ func (b *Bot) answerLines(inc *Incident, c *flows.Chain, lang Lang) []string {
 
 // declarationLines are the chain's steps done or declared not applicable,
 // in chain order, with their proof.
-func (b *Bot) declarationLines(inc *Incident, c *flows.Chain, lang Lang) []string {
+func (b *Bot) declarationLines(inc *incident.Incident, c *flows.Chain, lang Lang) []string {
 	if c == nil {
 		return nil
 	}
@@ -628,13 +623,13 @@ func (b *Bot) declarationLines(inc *Incident, c *flows.Chain, lang Lang) []strin
 			continue
 		}
 		switch st.Status {
-		case StepDone:
+		case incident.StepDone:
 			if st.Proof == nil {
 				continue
 			}
 			out = append(out, "• "+tr(lang, "draft.done_line", s.Title.In(lang), formatWhen(st.Proof.DeclaredAt, lang),
 				meansText(st.Proof.Means, lang), refText(st.Proof.Ref, lang)))
-		case StepNA:
+		case incident.StepNA:
 			out = append(out, "• "+tr(lang, "draft.na_line", s.Title.In(lang), st.Reason))
 		}
 	}
@@ -646,7 +641,7 @@ func (b *Bot) declarationLines(inc *Incident, c *flows.Chain, lang Lang) []strin
 
 func init() {
 	// The Markdown and PDF reports name these kinds in French.
-	kindLabels[KindFacts] = "informations"
-	kindLabels[KindDraft] = "brouillon"
-	kindLabels[KindGuard] = "identifiant"
+	kindLabels[incident.KindFacts] = "informations"
+	kindLabels[incident.KindDraft] = "brouillon"
+	kindLabels[incident.KindGuard] = "identifiant"
 }

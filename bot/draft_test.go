@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 var org = bot.Organisation{Name: "CH Exemple", FINESS: "330000000", SIREN: "263300007", DPO: "Mme Dupont, dpo@ch-exemple.fr, 05 00 00 00 01"}
@@ -101,7 +102,7 @@ func TestDraftCNIL(t *testing.T) {
 		t.Fatalf("facts %v", inc.Facts)
 	}
 	es := h.entries("2026-0001")
-	if last := es[len(es)-1]; last.Kind != bot.KindFacts || last.Data["contact"] != "06 00 00 00 02, rssi@ch-exemple.fr" {
+	if last := es[len(es)-1]; last.Kind != incident.KindFacts || last.Data["contact"] != "06 00 00 00 02, rssi@ch-exemple.fr" {
 		t.Fatalf("facts entry %+v", last)
 	}
 
@@ -111,10 +112,10 @@ func TestDraftCNIL(t *testing.T) {
 	golden(t, "draft-cnil.golden", text+"\n")
 	es = h.entries("2026-0001")
 	last := es[len(es)-1]
-	if last.Kind != bot.KindDraft || last.Data["target"] != "cnil" || last.Data["sha256"] != hash || last.Data["missing"] != "" {
+	if last.Kind != incident.KindDraft || last.Data["target"] != "cnil" || last.Data["sha256"] != hash || last.Data["missing"] != "" {
 		t.Fatalf("draft entry %+v, want sha256 %s", last, hash)
 	}
-	if es[len(es)-2].Kind != bot.KindFacts {
+	if es[len(es)-2].Kind != incident.KindFacts {
 		t.Errorf("the new facts were not logged before the draft: %+v", es[len(es)-2])
 	}
 	// The first facts are not logged again.
@@ -134,7 +135,7 @@ func TestDraftCNIL(t *testing.T) {
 	if _, hash2 := draftText(t, r); hash2 == "" {
 		t.Fatal("no draft")
 	}
-	if es = h.entries("2026-0001"); len(es) != n+1 || es[n].Kind != bot.KindDraft {
+	if es = h.entries("2026-0001"); len(es) != n+1 || es[n].Kind != incident.KindDraft {
 		t.Fatalf("second draft logged %d entries", len(es)-n)
 	}
 
@@ -185,7 +186,7 @@ func TestDraftLateAndPartial(t *testing.T) {
 		t.Errorf("notes %q", notes)
 	}
 	es := h2.entries("2026-0001")
-	if last := es[len(es)-1]; last.Kind != bot.KindDraft || !strings.Contains(last.Data["missing"], "service") {
+	if last := es[len(es)-1]; last.Kind != incident.KindDraft || !strings.Contains(last.Data["missing"], "service") {
 		t.Errorf("partial draft entry %+v", last)
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 // ExportFormats are the formats Export writes, in the order they are offered
@@ -35,7 +37,7 @@ const (
 // incident's head: signing a broken chain would vouch for whatever damaged
 // it. Entries appended after inc was read are fine; fewer entries than the
 // head are not.
-func Export(w io.Writer, format string, inc *Incident, entries []Entry, key ed25519.PrivateKey, now time.Time) error {
+func Export(w io.Writer, format string, inc *incident.Incident, entries []incident.Entry, key ed25519.PrivateKey, now time.Time) error {
 	if !slices.Contains(ExportFormats, format) {
 		return fmt.Errorf("unknown export format %q (accepted: %s)", format, strings.Join(ExportFormats, ", "))
 	}
@@ -79,29 +81,29 @@ func Export(w io.Writer, format string, inc *Incident, entries []Entry, key ed25
 // exportDoc is one export in memory: what every format writes and what
 // Verify reads back.
 type exportDoc struct {
-	Format     string          `json:"format"`
-	Version    int             `json:"version"`
-	ExportedAt time.Time       `json:"exported_at"`
-	Incident   exportIncident  `json:"incident"`
-	Entries    []Entry         `json:"entries"`
-	Head       Head            `json:"head"`
-	Signature  exportSignature `json:"signature"`
+	Format     string           `json:"format"`
+	Version    int              `json:"version"`
+	ExportedAt time.Time        `json:"exported_at"`
+	Incident   exportIncident   `json:"incident"`
+	Entries    []incident.Entry `json:"entries"`
+	Head       incident.Head    `json:"head"`
+	Signature  exportSignature  `json:"signature"`
 }
 
 // exportIncident is the part of an incident an export shows. It is not
 // signed: the signed chain is what proves; this tells the reader what it is
 // about.
 type exportIncident struct {
-	ID       string    `json:"id"`
-	Title    string    `json:"title"`
-	Chain    string    `json:"chain"`
-	Version  string    `json:"version"`
-	T0       time.Time `json:"t0"`
-	OpenedBy User      `json:"opened_by"`
-	OpenedAt time.Time `json:"opened_at"`
-	Status   Status    `json:"status"`
-	ClosedBy User      `json:"closed_by,omitzero"`
-	ClosedAt time.Time `json:"closed_at,omitzero"`
+	ID       string          `json:"id"`
+	Title    string          `json:"title"`
+	Chain    string          `json:"chain"`
+	Version  string          `json:"version"`
+	T0       time.Time       `json:"t0"`
+	OpenedBy incident.User   `json:"opened_by"`
+	OpenedAt time.Time       `json:"opened_at"`
+	Status   incident.Status `json:"status"`
+	ClosedBy incident.User   `json:"closed_by,omitzero"`
+	ClosedAt time.Time       `json:"closed_at,omitzero"`
 }
 
 // exportSignature is the signature of the head, with the key that checks
@@ -114,12 +116,12 @@ type exportSignature struct {
 	Value       string `json:"value"`
 }
 
-func newExportDoc(inc *Incident, entries []Entry, key ed25519.PrivateKey, now time.Time) (*exportDoc, error) {
+func newExportDoc(inc *incident.Incident, entries []incident.Entry, key ed25519.PrivateKey, now time.Time) (*exportDoc, error) {
 	if len(entries) == 0 {
 		return nil, fmt.Errorf("export %s: the main courante has no entries", inc.ID)
 	}
 	// Copy, so that normalising times to UTC does not touch the caller's.
-	es := make([]Entry, len(entries))
+	es := make([]incident.Entry, len(entries))
 	for i, e := range entries {
 		e.Time = e.Time.UTC()
 		es[i] = e
@@ -127,7 +129,7 @@ func newExportDoc(inc *Incident, entries []Entry, key ed25519.PrivateKey, now ti
 	if err := checkUTF8(es); err != nil {
 		return nil, fmt.Errorf("export %s: %w", inc.ID, err)
 	}
-	head, err := checkChain(inc.ID, es)
+	head, err := incident.Check(inc.ID, es)
 	if err != nil {
 		return nil, fmt.Errorf("export %s: the stored main courante does not verify: %w", inc.ID, err)
 	}
@@ -152,8 +154,8 @@ func newExportDoc(inc *Incident, entries []Entry, key ed25519.PrivateKey, now ti
 		Signature: exportSignature{
 			Alg:         sigAlg,
 			PublicKey:   base64.StdEncoding.EncodeToString(pub),
-			Fingerprint: KeyFingerprint(pub),
-			Value:       base64.StdEncoding.EncodeToString(SignHead(key, inc.ID, head)),
+			Fingerprint: incident.KeyFingerprint(pub),
+			Value:       base64.StdEncoding.EncodeToString(incident.SignHead(key, inc.ID, head)),
 		},
 	}, nil
 }
@@ -161,7 +163,7 @@ func newExportDoc(inc *Incident, entries []Entry, key ed25519.PrivateKey, now ti
 // checkUTF8 refuses entries that are not UTF-8 text: JSON cannot carry
 // them, nor the JSON data cell of the CSV, and a reader would see
 // replacement characters where the hash covers the original bytes.
-func checkUTF8(es []Entry) error {
+func checkUTF8(es []incident.Entry) error {
 	for _, e := range es {
 		ok := utf8.ValidString(e.Actor) && utf8.ValidString(e.Kind) && utf8.ValidString(e.Text)
 		for k, v := range e.Data {

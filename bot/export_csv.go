@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 // The CSV export is one table for spreadsheets, framed by tagged rows that
@@ -227,12 +229,12 @@ func csvTag(d *exportDoc, section int, seen map[string]bool, rec []string) error
 	case "#t0":
 		inc.T0, err = parseTime(rec[1])
 	case "#opened":
-		inc.OpenedBy = User{ID: rec[1], Name: rec[2]}
+		inc.OpenedBy = incident.User{ID: rec[1], Name: rec[2]}
 		inc.OpenedAt, err = parseTime(rec[3])
 	case "#status":
-		inc.Status = Status(rec[1])
+		inc.Status = incident.Status(rec[1])
 	case "#closed":
-		inc.ClosedBy = User{ID: rec[1], Name: rec[2]}
+		inc.ClosedBy = incident.User{ID: rec[1], Name: rec[2]}
 		inc.ClosedAt, err = parseTime(rec[3])
 	case "#head":
 		d.Head.Hash = rec[2]
@@ -249,24 +251,24 @@ func csvTag(d *exportDoc, section int, seen map[string]bool, rec []string) error
 }
 
 // csvEntry reads one entry row; the incident comes from the #incident row.
-func csvEntry(rec []string, incident string) (Entry, error) {
+func csvEntry(rec []string, id string) (incident.Entry, error) {
 	if len(rec) != len(csvHeader) {
-		return Entry{}, fmt.Errorf("entry row has %d cells, want %d (truncated?)", len(rec), len(csvHeader))
+		return incident.Entry{}, fmt.Errorf("entry row has %d cells, want %d (truncated?)", len(rec), len(csvHeader))
 	}
-	e := Entry{Incident: incident, Actor: rec[2], Kind: rec[3], Text: rec[4], Prev: rec[6], Hash: rec[7]}
+	e := incident.Entry{Incident: id, Actor: rec[2], Kind: rec[3], Text: rec[4], Prev: rec[6], Hash: rec[7]}
 	var err error
 	if e.Seq, err = strconv.ParseUint(rec[0], 10, 64); err != nil {
-		return Entry{}, fmt.Errorf("seq %q is not a number", rec[0])
+		return incident.Entry{}, fmt.Errorf("seq %q is not a number", rec[0])
 	}
 	if e.Time, err = parseTime(rec[1]); err != nil || e.Time.IsZero() {
-		return Entry{}, fmt.Errorf("time %q is not an RFC 3339 instant", rec[1])
+		return incident.Entry{}, fmt.Errorf("time %q is not an RFC 3339 instant", rec[1])
 	}
 	if rec[5] != "" {
 		if problem, err := checkMembers([]byte(rec[5]), true); err != nil || problem != nil {
-			return Entry{}, errors.New("data is not a JSON object with each key once")
+			return incident.Entry{}, errors.New("data is not a JSON object with each key once")
 		}
 		if err := json.Unmarshal([]byte(rec[5]), &e.Data); err != nil || e.Data == nil {
-			return Entry{}, errors.New("data is not a JSON object of strings")
+			return incident.Entry{}, errors.New("data is not a JSON object of strings")
 		}
 	}
 	return e, nil

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 // writeMarkdown writes the main courante as a report for people: the
@@ -42,7 +44,7 @@ func writeMarkdown(w io.Writer, d *exportDoc) error {
 			kind = e.Kind
 		}
 		p("| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", e.Seq,
-			e.Time.In(Paris).Format(parisLayout), formatTime(e.Time),
+			e.Time.In(incident.Paris).Format(parisLayout), formatTime(e.Time),
 			mdCell(e.Actor), mdCell(kind), mdCell(e.Text), mdData(e.Data), mdCode(e.Prev), mdCode(e.Hash))
 	}
 
@@ -61,18 +63,18 @@ func writeMarkdown(w io.Writer, d *exportDoc) error {
 
 // kindLabels are the French names of entry kinds in the Markdown report.
 var kindLabels = map[string]string{
-	KindOpened:   "ouverture",
-	KindChain:    "chaîne",
-	KindAnswer:   "réponse",
-	KindDone:     "fait",
-	KindNA:       "sans objet",
-	KindSnooze:   "rappel reporté",
-	KindNote:     "note",
-	KindPoint:    "point de situation",
-	KindT0:       "T0",
-	KindExport:   "export",
-	KindClosed:   "clôture",
-	KindReminder: "rappel",
+	incident.KindOpened:   "ouverture",
+	incident.KindChain:    "chaîne",
+	incident.KindAnswer:   "réponse",
+	incident.KindDone:     "fait",
+	incident.KindNA:       "sans objet",
+	incident.KindSnooze:   "rappel reporté",
+	incident.KindNote:     "note",
+	incident.KindPoint:    "point de situation",
+	incident.KindT0:       "T0",
+	incident.KindExport:   "export",
+	incident.KindClosed:   "clôture",
+	incident.KindReminder: "rappel",
 }
 
 // parisLayout shows the zone abbreviation (CET or CEST), which tells apart
@@ -83,14 +85,14 @@ func mdTime(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.In(Paris).Format(parisLayout) + " (" + formatTime(t) + ")"
+	return t.In(incident.Paris).Format(parisLayout) + " (" + formatTime(t) + ")"
 }
 
-func mdStatus(s Status) string {
+func mdStatus(s incident.Status) string {
 	switch s {
-	case StatusOpen:
+	case incident.StatusOpen:
 		return "en cours"
-	case StatusClosed:
+	case incident.StatusClosed:
 		return "clos"
 	}
 	return mdCell(string(s))

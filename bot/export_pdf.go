@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
 
@@ -51,7 +52,7 @@ func renderPDF(w io.Writer, d *exportDoc) ([]string, error) {
 	t.heading(2, tr(lang, "pdf.mc.answers"))
 	n := 0
 	for _, e := range d.Entries {
-		if e.Kind != KindAnswer {
+		if e.Kind != incident.KindAnswer {
 			continue
 		}
 		n++
@@ -65,7 +66,7 @@ func renderPDF(w io.Writer, d *exportDoc) ([]string, error) {
 	n = 0
 	for _, e := range d.Entries {
 		switch e.Kind {
-		case KindDone:
+		case incident.KindDone:
 			n++
 			t.doc.gap()
 			t.doc.keep(35)
@@ -83,7 +84,7 @@ func renderPDF(w io.Writer, d *exportDoc) ([]string, error) {
 				t.field(tr(lang, "pdf.mc.note"), note)
 			}
 			t.small(tr(lang, "pdf.mc.proof", e.Seq, e.Hash))
-		case KindNA:
+		case incident.KindNA:
 			n++
 			t.doc.gap()
 			t.doc.keep(20)
@@ -109,7 +110,7 @@ func renderPDF(w io.Writer, d *exportDoc) ([]string, error) {
 		if kind == "" {
 			kind = e.Kind
 		}
-		t.para(tr(lang, "pdf.mc.entry", e.Seq, e.Time.In(Paris).Format(parisLayout), formatTime(e.Time), e.Actor, kind), true)
+		t.para(tr(lang, "pdf.mc.entry", e.Seq, e.Time.In(incident.Paris).Format(parisLayout), formatTime(e.Time), e.Actor, kind), true)
 		t.para(e.Text, false)
 		if len(e.Data) > 0 {
 			keys := make([]string, 0, len(e.Data))

@@ -10,23 +10,24 @@ import (
 
 	"github.com/vigie-sante/vigie/bot"
 	"github.com/vigie-sante/vigie/bot/bottest"
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 // pdfFixture is the export fixture with entries that carry every French
 // character a printed report must render (é è à ç œ « ») and an emoji the
 // font lacks.
-func pdfFixture() (*bot.Incident, []bot.Entry) {
+func pdfFixture() (*incident.Incident, []incident.Entry) {
 	inc, entries := fixture()
-	more := []bot.Entry{
-		{Time: at("2026-03-29T07:50:00Z"), Actor: "@dpo", Kind: bot.KindNote,
+	more := []incident.Entry{
+		{Time: at("2026-03-29T07:50:00Z"), Actor: "@dpo", Kind: incident.KindNote,
 			Text: "Œuvre « à cœur » : l'équipe a déjà reçu ça, très précisément ; ÇA VA"},
-		{Time: at("2026-03-29T07:55:00Z"), Actor: "@rssi", Kind: bot.KindNote,
+		{Time: at("2026-03-29T07:55:00Z"), Actor: "@rssi", Kind: incident.KindNote,
 			Text: "📌 @dg : bascule papier validée ✅", Data: map[string]string{"message": "m1"}},
-		{Time: at("2026-03-29T07:58:00Z"), Actor: "@rssi", Kind: bot.KindDone,
+		{Time: at("2026-03-29T07:58:00Z"), Actor: "@rssi", Kind: incident.KindDone,
 			Text: "Fait : Alerter l'ARS Nouvelle-Aquitaine, par e-mail, réf. ARS-77, à 29/03/2026 09:57",
 			Data: map[string]string{"step": "ars", "means": "email", "ref": "ARS-77", "declared_at": "2026-03-29T07:57:00Z", "note": "accusé reçu"}},
 	}
-	inc.Head = bot.Seal(inc.Head, inc.ID, more)
+	inc.Head = incident.Seal(inc.Head, inc.ID, more)
 	return inc, append(entries, more...)
 }
 

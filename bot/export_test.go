@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 // The -update flag rewrites golden files. Other test files of the package
@@ -46,36 +47,36 @@ func at(s string) time.Time {
 // as a store would, with text that tests every escaping: table pipes, line
 // breaks, quotes, commas, HTML, spreadsheet formulas and a time with
 // nanoseconds, on both sides of the switch to summer time (29 March 2026).
-func fixture() (*bot.Incident, []bot.Entry) {
-	rssi := bot.User{ID: "u1", Name: "rssi"}
-	inc := &bot.Incident{
+func fixture() (*incident.Incident, []incident.Entry) {
+	rssi := incident.User{ID: "u1", Name: "rssi"}
+	inc := &incident.Incident{
 		ID: "2026-0001", Title: "Rançongiciel sur le PACS",
 		Chain: "nouvelle-aquitaine/es-esms", Version: "2025-03",
 		T0: at("2026-03-28T01:10:00Z"), OpenedBy: rssi, OpenedAt: at("2026-03-28T01:12:00Z"),
-		Channel: "crise", Status: bot.StatusOpen,
+		Channel: "crise", Status: incident.StatusOpen,
 	}
-	entries := []bot.Entry{
-		{Time: at("2026-03-28T01:12:00Z"), Actor: "@rssi", Kind: bot.KindOpened, Text: "Incident ouvert : Rançongiciel sur le PACS",
+	entries := []incident.Entry{
+		{Time: at("2026-03-28T01:12:00Z"), Actor: "@rssi", Kind: incident.KindOpened, Text: "Incident ouvert : Rançongiciel sur le PACS",
 			Data: map[string]string{"title": "Rançongiciel sur le PACS", "t0": "2026-03-28T01:10:00Z"}},
-		{Time: at("2026-03-28T01:12:00Z"), Actor: "@rssi", Kind: bot.KindChain, Text: "Chaîne nouvelle-aquitaine/es-esms, version 2025-03",
+		{Time: at("2026-03-28T01:12:00Z"), Actor: "@rssi", Kind: incident.KindChain, Text: "Chaîne nouvelle-aquitaine/es-esms, version 2025-03",
 			Data: map[string]string{"chain": "nouvelle-aquitaine/es-esms", "version": "2025-03"}},
-		{Time: at("2026-03-28T01:14:10Z"), Actor: "@rssi", Kind: bot.KindAnswer, Text: "Impact sur la capacité d'accueil : oui",
+		{Time: at("2026-03-28T01:14:10Z"), Actor: "@rssi", Kind: incident.KindAnswer, Text: "Impact sur la capacité d'accueil : oui",
 			Data: map[string]string{"key": "capacity_impact", "value": "yes"}},
-		{Time: at("2026-03-28T01:15:00Z"), Actor: "@dpo", Kind: bot.KindAnswer, Text: "Violation de données : je ne sais pas encore",
+		{Time: at("2026-03-28T01:15:00Z"), Actor: "@dpo", Kind: incident.KindAnswer, Text: "Violation de données : je ne sais pas encore",
 			Data: map[string]string{"key": "personal_data_breach", "value": "unknown"}},
-		{Time: at("2026-03-28T01:25:00Z"), Actor: "@rssi", Kind: bot.KindDone, Text: "CERT Santé : fait via portail, réf. CS-1234",
+		{Time: at("2026-03-28T01:25:00Z"), Actor: "@rssi", Kind: incident.KindDone, Text: "CERT Santé : fait via portail, réf. CS-1234",
 			Data: map[string]string{"step": "cert-sante", "means": "portail", "ref": "CS-1234", "declared_at": "2026-03-28T01:24:00Z"}},
-		{Time: at("2026-03-28T02:03:04.123456789Z"), Actor: "@dg", Kind: bot.KindNote,
+		{Time: at("2026-03-28T02:03:04.123456789Z"), Actor: "@dg", Kind: incident.KindNote,
 			Text: "Appel de l'ARS | \"cellule\" activée,\nvirgules; <b>gras</b> & co"},
-		{Time: at("2026-03-28T02:10:00Z"), Actor: "@soc", Kind: bot.KindNote, Text: `=HYPERLINK("http://example.invalid","clic")`},
-		{Time: at("2026-03-28T03:00:00Z"), Actor: "@dg", Kind: bot.KindPoint,
+		{Time: at("2026-03-28T02:10:00Z"), Actor: "@soc", Kind: incident.KindNote, Text: `=HYPERLINK("http://example.invalid","clic")`},
+		{Time: at("2026-03-28T03:00:00Z"), Actor: "@dg", Kind: incident.KindPoint,
 			Text: "Conditions : PACS arrêté\r\nActions : isolement\nBesoins : renfort", Data: map[string]string{"n": "1"}},
-		{Time: at("2026-03-29T01:30:00Z"), Actor: "vigie", Kind: bot.KindReminder, Text: "Rappel : CNIL avant le 31/03 03:10",
+		{Time: at("2026-03-29T01:30:00Z"), Actor: "vigie", Kind: incident.KindReminder, Text: "Rappel : CNIL avant le 31/03 03:10",
 			Data: map[string]string{"step": "cnil", "note": "a|b <i>"}},
-		{Time: at("2026-03-29T07:45:00Z"), Actor: "@dpo", Kind: bot.KindNA, Text: "'Sans objet' : plainte, pas de vol",
+		{Time: at("2026-03-29T07:45:00Z"), Actor: "@dpo", Kind: incident.KindNA, Text: "'Sans objet' : plainte, pas de vol",
 			Data: map[string]string{"step": "plainte", "reason": "pas de vol"}},
 	}
-	inc.Head = bot.Seal(bot.Head{}, inc.ID, entries)
+	inc.Head = incident.Seal(incident.Head{}, inc.ID, entries)
 	return inc, entries
 }
 
@@ -121,7 +122,7 @@ func TestExportMarkdown(t *testing.T) {
 		"| 9 | 29/03/2026 03:30:00 CEST | 2026-03-29T01:30:00Z |",
 		"Conditions : PACS arrêté<br>Actions : isolement<br>Besoins : renfort",
 		"note : a\\|b &lt;i&gt;",
-		"- Empreinte de la clé : `" + bot.KeyFingerprint(testKey.Public().(ed25519.PublicKey)) + "`",
+		"- Empreinte de la clé : `" + incident.KeyFingerprint(testKey.Public().(ed25519.PublicKey)) + "`",
 		"Vérification : `vigie verify <fichier .json ou .csv>`",
 	} {
 		if !strings.Contains(md, want) {
@@ -141,8 +142,8 @@ func TestExportMarkdown(t *testing.T) {
 
 func TestExportClosed(t *testing.T) {
 	inc, entries := fixture()
-	inc.Status = bot.StatusClosed
-	inc.ClosedBy = bot.User{ID: "u2", Name: "dg"}
+	inc.Status = incident.StatusClosed
+	inc.ClosedBy = incident.User{ID: "u2", Name: "dg"}
 	inc.ClosedAt = at("2026-03-30T10:00:00Z")
 	for format, want := range map[string]string{
 		"md":   "| Clos par | @dg, le 30/03/2026 12:00:00 CEST (2026-03-30T10:00:00Z) |",
@@ -168,25 +169,25 @@ func TestExportRefuses(t *testing.T) {
 	tests := []struct {
 		name   string
 		format string
-		edit   func(inc *bot.Incident, es []bot.Entry) []bot.Entry
+		edit   func(inc *incident.Incident, es []incident.Entry) []incident.Entry
 		key    ed25519.PrivateKey
 		want   string
 	}{
 		{name: "unknown format", format: "xls", want: `unknown export format "xls" (accepted: md, csv, json, pdf)`},
-		{name: "no entries", edit: func(*bot.Incident, []bot.Entry) []bot.Entry { return nil }, want: "no entries"},
+		{name: "no entries", edit: func(*incident.Incident, []incident.Entry) []incident.Entry { return nil }, want: "no entries"},
 		{name: "bad key", key: ed25519.PrivateKey("short"), want: "signing key has 5 bytes"},
-		{name: "altered entry", edit: func(_ *bot.Incident, es []bot.Entry) []bot.Entry {
+		{name: "altered entry", edit: func(_ *incident.Incident, es []incident.Entry) []incident.Entry {
 			es[3].Text = "Violation de données : non"
 			return es
 		}, want: "does not verify: entry 4: hash does not match"},
-		{name: "entries missing at the end", edit: func(_ *bot.Incident, es []bot.Entry) []bot.Entry {
+		{name: "entries missing at the end", edit: func(_ *incident.Incident, es []incident.Entry) []incident.Entry {
 			return es[:8]
 		}, want: "entries end at #8 but the incident's head is #10"},
-		{name: "head of another chain", edit: func(inc *bot.Incident, es []bot.Entry) []bot.Entry {
+		{name: "head of another chain", edit: func(inc *incident.Incident, es []incident.Entry) []incident.Entry {
 			inc.Head.Hash = es[0].Hash
 			return es
 		}, want: "entry #10 does not match the incident's head"},
-		{name: "other incident", edit: func(inc *bot.Incident, es []bot.Entry) []bot.Entry {
+		{name: "other incident", edit: func(inc *incident.Incident, es []incident.Entry) []incident.Entry {
 			inc.ID = "2026-0002"
 			return es
 		}, want: `entry 1: belongs to incident "2026-0001", not "2026-0002"`},
@@ -217,16 +218,16 @@ func TestExportRefuses(t *testing.T) {
 // exported and signed; the export is not held to the older head.
 func TestExportNewerEntries(t *testing.T) {
 	inc, es := fixture()
-	more := []bot.Entry{{Time: at("2026-03-29T08:00:00Z"), Actor: "@rssi", Kind: bot.KindNote, Text: "encore"}}
-	bot.Seal(inc.Head, inc.ID, more)
+	more := []incident.Entry{{Time: at("2026-03-29T08:00:00Z"), Actor: "@rssi", Kind: incident.KindNote, Text: "encore"}}
+	incident.Seal(inc.Head, inc.ID, more)
 	es = append(es, more...)
-	local := es[0].Time.In(bot.Paris)
+	local := es[0].Time.In(incident.Paris)
 	es[0].Time = local
 	var buf bytes.Buffer
 	if err := bot.Export(&buf, "json", inc, es, testKey, exportNow); err != nil {
 		t.Fatal(err)
 	}
-	if es[0].Time.Location() != bot.Paris {
+	if es[0].Time.Location() != incident.Paris {
 		t.Error("Export changed the caller's entries")
 	}
 	rep, err := bot.Verify(&buf, bot.VerifyOptions{})
@@ -244,8 +245,8 @@ func FuzzExportRoundTrip(f *testing.F) {
 	f.Add("\xff\xfe", "\r", "a", "")
 	f.Fuzz(func(t *testing.T, text, actor, key, value string) {
 		inc, _ := fixture()
-		entries := []bot.Entry{{Time: exportNow, Actor: actor, Kind: bot.KindNote, Text: text, Data: map[string]string{key: value}}}
-		inc.Head = bot.Seal(bot.Head{}, inc.ID, entries)
+		entries := []incident.Entry{{Time: exportNow, Actor: actor, Kind: incident.KindNote, Text: text, Data: map[string]string{key: value}}}
+		inc.Head = incident.Seal(incident.Head{}, inc.ID, entries)
 		spaced := strings.Contains(key, " ")
 		for _, format := range []string{"csv", "json"} {
 			var buf bytes.Buffer

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
 
@@ -261,9 +262,9 @@ func sheetDeadline(c *flows.Chain, d flows.Deadline, lang Lang) string {
 
 func formatDay(t time.Time, lang Lang) string {
 	if lang == flows.EN {
-		return t.In(Paris).Format("2006-01-02")
+		return t.In(incident.Paris).Format("2006-01-02")
 	}
-	return t.In(Paris).Format("02/01/2006")
+	return t.In(incident.Paris).Format("02/01/2006")
 }
 
 func sheetMarkdown(w io.Writer, items []sheetItem) error {

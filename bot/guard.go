@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 // This file runs the patient-identifier guard of nir.go on the commands
@@ -15,10 +17,6 @@ import (
 // same command with the identifiers masked (a button, and the typed
 // option masquer=oui). forcer=oui records the text as typed; that choice is
 // itself written in the main courante and in the operators' log.
-
-// KindGuard is the main-courante entry recording that a text was kept with
-// what looked like a patient identifier, at the user's request.
-const KindGuard = "guard"
 
 // guardedVerbs are the commands whose free text is recorded: a title, a
 // note, a situation point, a proof (reference, note), a reason, the facts
@@ -156,8 +154,8 @@ func (b *Bot) logForced(ctx context.Context, r *request, nir, ipp bool) {
 	if ipp {
 		kinds = append(kinds, "ipp")
 	}
-	_, err := b.store.Update(ctx, id, func(inc *Incident) ([]Entry, error) {
-		return []Entry{r.entry(KindGuard, tr(b.cfg.Lang, "log.guard_forced", guardWhat(nir, ipp, b.cfg.Lang), r.cmd.word),
+	_, err := b.store.Update(ctx, id, func(inc *incident.Incident) ([]incident.Entry, error) {
+		return []incident.Entry{r.entry(incident.KindGuard, tr(b.cfg.Lang, "log.guard_forced", guardWhat(nir, ipp, b.cfg.Lang), r.cmd.word),
 			map[string]string{"identifier": strings.Join(kinds, ","), "command": r.cmd.verb})}, nil
 	})
 	if err != nil {

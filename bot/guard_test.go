@@ -7,6 +7,7 @@ import (
 
 	"github.com/vigie-sante/vigie/bot"
 	"github.com/vigie-sante/vigie/bot/bottest"
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 const nir = "1 85 05 78 006 084 91"
@@ -49,7 +50,7 @@ func TestGuardNote(t *testing.T) {
 	}
 	h.ok(action) // the click
 	es := h.entries("2026-0001")
-	if last := es[len(es)-1]; last.Kind != bot.KindNote || last.Text != "Patient [NIR masqué] transféré au CHU" {
+	if last := es[len(es)-1]; last.Kind != incident.KindNote || last.Text != "Patient [NIR masqué] transféré au CHU" {
 		t.Fatalf("masked note logged as %+v", last)
 	}
 
@@ -67,10 +68,10 @@ func TestGuardNote(t *testing.T) {
 	}
 	es = h.entries("2026-0001")
 	note, guard := es[len(es)-2], es[len(es)-1]
-	if note.Kind != bot.KindNote || note.Text != "NIR du patient "+nir {
+	if note.Kind != incident.KindNote || note.Text != "NIR du patient "+nir {
 		t.Errorf("forced note %+v", note)
 	}
-	if guard.Kind != bot.KindGuard || guard.Data["identifier"] != "nir" || strings.Contains(guard.Text, "185") {
+	if guard.Kind != incident.KindGuard || guard.Data["identifier"] != "nir" || strings.Contains(guard.Text, "185") {
 		t.Errorf("guard entry %+v", guard)
 	}
 
@@ -102,7 +103,7 @@ func TestGuardTitlePointProof(t *testing.T) {
 	h.ok(action)
 	es := h.entries("2026-0001")
 	last := es[len(es)-1]
-	if last.Kind != bot.KindPoint || last.Data["conditions"] != "Patient [NIR masqué] au bloc" || last.Data["actions"] != "bascule ‹ papier ›" {
+	if last.Kind != incident.KindPoint || last.Data["conditions"] != "Patient [NIR masqué] au bloc" || last.Data["actions"] != "bascule ‹ papier ›" {
 		t.Fatalf("point logged %+v", last)
 	}
 
@@ -167,7 +168,7 @@ func TestGuardLongNote(t *testing.T) {
 func TestGuardPin(t *testing.T) {
 	h := newHarness(t, bot.Config{Chain: "nouvelle-aquitaine/es-esms"})
 	h.ok("ouvrir x")
-	p := bot.Pin{Channel: "crise", MessageID: "m9", By: bot.User{Name: "dg"}, Author: bot.User{Name: "soc"},
+	p := bot.Pin{Channel: "crise", MessageID: "m9", By: incident.User{Name: "dg"}, Author: incident.User{Name: "soc"},
 		Text: "Le patient " + nir + " (IPP 00123456) est transféré"}
 	if ok, err := h.bot.LogPin(ctxb(), p); !ok || err != nil {
 		t.Fatalf("pin: %v %v", ok, err)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 // status shows the person the incident's card and checklist as they are
@@ -60,7 +62,7 @@ func (b *Bot) help(ctx context.Context, r *request) (Reply, error) {
 	}
 	m := Message{Title: tr(r.lang, "help.title"), Blocks: []Block{
 		{Text: strings.Join(lines, "\n")},
-		{Text: tr(r.lang, "help.footer", strings.Join(Means, ", "))},
+		{Text: tr(r.lang, "help.footer", strings.Join(incident.Means, ", "))},
 	}}
 	return Reply{Message: &m}, nil
 }

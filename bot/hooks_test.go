@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"time"
 
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
 
@@ -14,7 +15,7 @@ import (
 
 // PDFLines returns the PDF export of a main courante and the lines of text
 // it sets, in order.
-func PDFLines(inc *Incident, entries []Entry, key ed25519.PrivateKey, now time.Time) ([]string, []byte, error) {
+func PDFLines(inc *incident.Incident, entries []incident.Entry, key ed25519.PrivateKey, now time.Time) ([]string, []byte, error) {
 	d, err := newExportDoc(inc, entries, key, now)
 	if err != nil {
 		return nil, nil, err

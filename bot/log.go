@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
 
@@ -22,8 +23,8 @@ func (b *Bot) note(ctx context.Context, r *request) (Reply, error) {
 	if len([]rune(text)) > maxNote {
 		return Reply{}, uerr(EInvalid, r.lang, "err.note_long", maxNote)
 	}
-	inc, err := b.change(ctx, r, func(inc *Incident, c *flows.Chain) ([]Entry, error) {
-		return []Entry{r.entry(KindNote, text, nil)}, nil
+	inc, err := b.change(ctx, r, func(inc *incident.Incident, c *flows.Chain) ([]incident.Entry, error) {
+		return []incident.Entry{r.entry(incident.KindNote, text, nil)}, nil
 	})
 	if err != nil {
 		return Reply{}, err
@@ -59,7 +60,7 @@ func (b *Bot) point(ctx context.Context, r *request) (Reply, error) {
 	if extra := r.cmd.rest(0); extra != "" {
 		return Reply{}, uerr(EInvalid, r.lang, "err.point_extra", extra)
 	}
-	inc, err := b.change(ctx, r, func(inc *Incident, c *flows.Chain) ([]Entry, error) {
+	inc, err := b.change(ctx, r, func(inc *incident.Incident, c *flows.Chain) ([]incident.Entry, error) {
 		inc.Points++
 		inc.LastPointAt = r.now
 		var text strings.Builder
@@ -71,7 +72,7 @@ func (b *Bot) point(ctx context.Context, r *request) (Reply, error) {
 				data[k] = v
 			}
 		}
-		return []Entry{r.entry(KindPoint, text.String(), data)}, nil
+		return []incident.Entry{r.entry(incident.KindPoint, text.String(), data)}, nil
 	})
 	if err != nil {
 		return Reply{}, err
@@ -116,8 +117,8 @@ func (b *Bot) export(ctx context.Context, r *request) (Reply, error) {
 	if err != nil {
 		return Reply{}, fmt.Errorf("upload export: %w", err)
 	}
-	_, err = b.store.Update(ctx, inc.ID, func(i *Incident) ([]Entry, error) {
-		return []Entry{r.entry(KindExport, tr(b.cfg.Lang, "log.export", format, inc.Head.Short()),
+	_, err = b.store.Update(ctx, inc.ID, func(i *incident.Incident) ([]incident.Entry, error) {
+		return []incident.Entry{r.entry(incident.KindExport, tr(b.cfg.Lang, "log.export", format, inc.Head.Short()),
 			map[string]string{"format": format, "head_seq": fmt.Sprint(inc.Head.Seq), "head": inc.Head.Hash, "file": name})}, nil
 	})
 	if err != nil {
@@ -140,19 +141,19 @@ func (b *Bot) close(ctx context.Context, r *request) (Reply, error) {
 		}
 	}
 	var left []string
-	inc, err := b.change(ctx, r, func(inc *Incident, c *flows.Chain) ([]Entry, error) {
+	inc, err := b.change(ctx, r, func(inc *incident.Incident, c *flows.Chain) ([]incident.Entry, error) {
 		left = b.leftUndone(inc, c, r.lang)
 		if len(left) > 0 && !confirm {
 			return nil, &Error{Code: EConflict, Message: tr(r.lang, "err.close_pending", inc.ID, strings.Join(left, "\n• "), inc.ID)}
 		}
-		inc.Status, inc.ClosedBy, inc.ClosedAt = StatusClosed, r.ev.User, r.now
+		inc.Status, inc.ClosedBy, inc.ClosedAt = incident.StatusClosed, r.ev.User, r.now
 		data := map[string]string{}
 		text := tr(b.cfg.Lang, "log.closed")
 		if len(left) > 0 {
 			data["left"] = strings.Join(b.leftUndone(inc, c, b.cfg.Lang), "; ")
 			text = tr(b.cfg.Lang, "log.closed_left", data["left"])
 		}
-		return []Entry{r.entry(KindClosed, text, data)}, nil
+		return []incident.Entry{r.entry(incident.KindClosed, text, data)}, nil
 	})
 	var ue *Error
 	if errors.As(err, &ue) && ue.Code == EConflict && len(left) > 0 && !confirm {
@@ -174,14 +175,14 @@ func (b *Bot) close(ctx context.Context, r *request) (Reply, error) {
 
 // leftUndone lists the required steps not done nor declared without object,
 // and the questions still open.
-func (b *Bot) leftUndone(inc *Incident, c *flows.Chain, lang Lang) []string {
+func (b *Bot) leftUndone(inc *incident.Incident, c *flows.Chain, lang Lang) []string {
 	if c == nil {
 		return []string{tr(lang, "close.no_chain")}
 	}
 	var left []string
 	plan := flows.Evaluate(c, inc.Inputs())
 	for _, p := range plan.Steps {
-		if st := inc.Steps[p.Step.ID]; st == nil || st.Status == StepPending {
+		if st := inc.Steps[p.Step.ID]; st == nil || st.Status == incident.StepPending {
 			left = append(left, fmt.Sprintf("%d. %s", p.Step.Order, p.Step.Title.In(lang)))
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
 
@@ -77,16 +78,16 @@ func (b *Bot) open(ctx context.Context, r *request) (Reply, error) {
 		}
 		channel = id
 	}
-	inc := &Incident{
+	inc := &incident.Incident{
 		Title: title, T0: t0, OpenedBy: r.ev.User, OpenedAt: r.now, Channel: channel,
-		Status: StatusOpen, Features: copyFeatures(b.cfg.Features), Wake: r.now,
+		Status: incident.StatusOpen, Features: copyFeatures(b.cfg.Features), Wake: r.now,
 	}
 	data := map[string]string{"title": title, "t0": t0.Format(rfc3339)}
 	if chain != nil {
 		inc.Chain, inc.Version = chain.ID, chain.Version
 		data["chain"], data["version"] = chain.ID, chain.Version
 	}
-	entries := []Entry{r.entry(KindOpened, tr(b.cfg.Lang, "log.opened", title, b.when(t0, b.cfg.Lang)), data)}
+	entries := []incident.Entry{r.entry(incident.KindOpened, tr(b.cfg.Lang, "log.opened", title, b.when(t0, b.cfg.Lang)), data)}
 	inc, err := b.store.Create(ctx, inc, entries)
 	if err != nil {
 		return Reply{}, err
@@ -126,7 +127,7 @@ func (b *Bot) setChain(ctx context.Context, r *request) (Reply, error) {
 	if err != nil {
 		return Reply{}, uerr(EInvalid, r.lang, "err.unknown_chain", id, strings.Join(b.cat.IDs(), ", "))
 	}
-	inc, err := b.change(ctx, r, func(inc *Incident, c *flows.Chain) ([]Entry, error) {
+	inc, err := b.change(ctx, r, func(inc *incident.Incident, c *flows.Chain) ([]incident.Entry, error) {
 		if c != nil {
 			if c.ID == chain.ID {
 				return nil, uerr(EConflict, r.lang, "err.chain_same", inc.ID, c.ID)
@@ -134,7 +135,7 @@ func (b *Bot) setChain(ctx context.Context, r *request) (Reply, error) {
 			return nil, uerr(EConflict, r.lang, "err.chain_pinned", inc.ID, c.ID, c.Version)
 		}
 		inc.Chain, inc.Version = chain.ID, chain.Version
-		return []Entry{r.entry(KindChain, tr(b.cfg.Lang, "log.chain", chain.Title.In(b.cfg.Lang), chain.ID, chain.Version),
+		return []incident.Entry{r.entry(incident.KindChain, tr(b.cfg.Lang, "log.chain", chain.Title.In(b.cfg.Lang), chain.ID, chain.Version),
 			map[string]string{"chain": chain.ID, "version": chain.Version})}, nil
 	})
 	if err != nil {
@@ -153,13 +154,13 @@ func (b *Bot) setT0(ctx context.Context, r *request) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	inc, err := b.change(ctx, r, func(inc *Incident, c *flows.Chain) ([]Entry, error) {
+	inc, err := b.change(ctx, r, func(inc *incident.Incident, c *flows.Chain) ([]incident.Entry, error) {
 		if inc.T0.Equal(t0) {
 			return nil, uerr(EConflict, r.lang, "err.t0_same", b.when(t0, r.lang))
 		}
 		old := inc.T0
 		inc.T0 = t0
-		return []Entry{r.entry(KindT0, tr(b.cfg.Lang, "log.t0", b.when(old, b.cfg.Lang), b.when(t0, b.cfg.Lang)),
+		return []incident.Entry{r.entry(incident.KindT0, tr(b.cfg.Lang, "log.t0", b.when(old, b.cfg.Lang), b.when(t0, b.cfg.Lang)),
 			map[string]string{"old": old.Format(rfc3339), "new": t0.Format(rfc3339)})}, nil
 	})
 	if err != nil {
@@ -185,7 +186,7 @@ func ChannelMention(id string) string { return "<#" + id + ">" }
 // "crise-20261123-0210-rancongiciel-sur-le-pacs".
 func channelName(at time.Time, title string) string {
 	var b strings.Builder
-	b.WriteString("crise-" + at.In(Paris).Format("20060102-1504") + "-")
+	b.WriteString("crise-" + at.In(incident.Paris).Format("20060102-1504") + "-")
 	dash := false
 	for _, r := range strings.ToLower(foldAccents(title)) {
 		if b.Len() >= 60 {

@@ -5,15 +5,17 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 // Pin is a channel message someone marked for the main courante, with a
 // 📌 reaction (:pushpin:).
 type Pin struct {
 	Channel   string
-	MessageID string // the platform's id of the message, for dedup
-	By        User   // who reacted
-	Author    User   // who wrote the message
+	MessageID string        // the platform's id of the message, for dedup
+	By        incident.User // who reacted
+	Author    incident.User // who wrote the message
 	Text      string
 	Link      string // permalink, when the platform gives one
 }
@@ -34,7 +36,7 @@ func (b *Bot) LogPin(ctx context.Context, p Pin) (bool, error) {
 		text = string([]rune(text)[:maxNote]) + "…"
 	}
 	logged := false
-	_, err = b.store.Update(ctx, open[0].ID, func(inc *Incident) ([]Entry, error) {
+	_, err = b.store.Update(ctx, open[0].ID, func(inc *incident.Incident) ([]incident.Entry, error) {
 		if inc.Pinned[p.MessageID] {
 			return nil, nil
 		}
@@ -47,7 +49,7 @@ func (b *Bot) LogPin(ctx context.Context, p Pin) (bool, error) {
 		if p.Link != "" {
 			data["link"] = p.Link
 		}
-		return []Entry{{Time: b.now().UTC(), Actor: p.By.String(), Kind: KindNote,
+		return []incident.Entry{{Time: b.now().UTC(), Actor: p.By.String(), Kind: incident.KindNote,
 			Text: fmt.Sprintf("📌 %s : %s", p.Author.String(), text), Data: data}}, nil
 	})
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/vigie-sante/vigie/bot"
 	"github.com/vigie-sante/vigie/bot/bottest"
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 // platformChat is a recording chat with what the chat platforms add:
@@ -48,8 +49,8 @@ func TestOutsiderRefused(t *testing.T) {
 	// Bob clicks a button of the incident from another channel, or in the
 	// incident's public channel without being a member.
 	for _, ev := range []bot.Event{
-		{Channel: "ailleurs", User: bot.User{ID: "bob", Name: "bob"}, Text: "#2026-0001 repondre malicious oui"},
-		{Channel: "crise", User: bot.User{ID: "bob", Name: "bob"}, Text: "repondre malicious oui"},
+		{Channel: "ailleurs", User: incident.User{ID: "bob", Name: "bob"}, Text: "#2026-0001 repondre malicious oui"},
+		{Channel: "crise", User: incident.User{ID: "bob", Name: "bob"}, Text: "repondre malicious oui"},
 	} {
 		r := h.bot.Handle(context.Background(), ev)
 		if !r.Error || !strings.Contains(r.Text, "seuls les membres du canal") {
@@ -99,7 +100,7 @@ func TestPinLoggedOnce(t *testing.T) {
 		t.Fatalf("pin with no incident: %v %v", ok, err)
 	}
 	h.ok("ouvrir x")
-	p := bot.Pin{Channel: "crise", MessageID: "m1", By: bot.User{ID: "u2", Name: "dg"}, Author: bot.User{ID: "u3", Name: "soc"},
+	p := bot.Pin{Channel: "crise", MessageID: "m1", By: incident.User{ID: "u2", Name: "dg"}, Author: incident.User{ID: "u3", Name: "soc"},
 		Text: "Le prestataire confirme l'intrusion", Link: "https://chat/pl/m1"}
 	for i := range 2 {
 		ok, err := h.bot.LogPin(ctx, p)

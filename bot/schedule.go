@@ -3,6 +3,7 @@ package bot
 import (
 	"time"
 
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
 
@@ -91,8 +92,8 @@ func (s series) around(now time.Time) (last, next time.Time) {
 
 // Reminders returns the nags of inc due at now and the next instant a nag
 // falls due (zero: none while nothing changes).
-func Reminders(inc *Incident, c *flows.Chain, now time.Time, cfg RemindConfig) (due []Nag, next time.Time) {
-	if inc.Status != StatusOpen {
+func Reminders(inc *incident.Incident, c *flows.Chain, now time.Time, cfg RemindConfig) (due []Nag, next time.Time) {
+	if inc.Status != incident.StatusOpen {
 		return nil, time.Time{}
 	}
 	soonest := func(t time.Time) {
@@ -132,7 +133,7 @@ func Reminders(inc *Incident, c *flows.Chain, now time.Time, cfg RemindConfig) (
 	}
 	for _, p := range plan.Steps {
 		st := inc.Steps[p.Step.ID]
-		if st != nil && st.Status != StepPending {
+		if st != nil && st.Status != incident.StepPending {
 			continue
 		}
 		rm := p.Step.Remind
@@ -165,7 +166,7 @@ func Reminders(inc *Incident, c *flows.Chain, now time.Time, cfg RemindConfig) (
 
 // stepSeries is the reminder schedule of a pending step, and when its
 // reminders start to escalate.
-func stepSeries(p flows.Planned, rm flows.Remind, inc *Incident, cfg RemindConfig) (series, time.Time) {
+func stepSeries(p flows.Planned, rm flows.Remind, inc *incident.Incident, cfg RemindConfig) (series, time.Time) {
 	d := p.Step.Deadline
 	var escalate time.Time
 	switch {

@@ -7,12 +7,13 @@ import (
 	"time"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
 
 // scheduleAt opens an ES-ESMS incident at t0 with the given answers and
 // returns the nags due at t0+at and the next instant.
-func scheduleAt(t *testing.T, answers map[string]string, mutate func(*bot.Incident), at time.Duration) ([]bot.Nag, time.Time) {
+func scheduleAt(t *testing.T, answers map[string]string, mutate func(*incident.Incident), at time.Duration) ([]bot.Nag, time.Time) {
 	t.Helper()
 	h := newHarness(t, bot.Config{Chain: "nouvelle-aquitaine/es-esms"})
 	h.ok("ouvrir x")
@@ -69,7 +70,7 @@ func TestRemindersCadences(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		answers map[string]string
-		mutate  func(*bot.Incident)
+		mutate  func(*incident.Incident)
 		at      time.Duration
 		want    []string
 		next    time.Duration
@@ -92,20 +93,20 @@ func TestRemindersCadences(t *testing.T) {
 			[]string{"point@72h0m0s", "step:cnil@72h0m0s!overdue"}, 73 * time.Hour},
 		{"CNIL overdue repeats hourly", with(map[string]string{"personal_data_breach": "oui", "high_risk": "non"}), doneDeclarations, 74*time.Hour + 30*time.Minute,
 			[]string{"point@74h0m0s", "step:cnil@74h0m0s!overdue"}, 75 * time.Hour},
-		{"snoozed: nothing until the end", settled, func(inc *bot.Incident) {
+		{"snoozed: nothing until the end", settled, func(inc *incident.Incident) {
 			for _, id := range []string{"ars", "cert-sante"} {
-				inc.Steps[id] = &bot.StepState{SnoozedUntil: t0.Add(50 * time.Minute)}
+				inc.Steps[id] = &incident.StepState{SnoozedUntil: t0.Add(50 * time.Minute)}
 			}
 		}, 40 * time.Minute, nil, 50 * time.Minute},
-		{"snoozed: one reminder at its end", settled, func(inc *bot.Incident) {
-			inc.Steps["ars"] = &bot.StepState{SnoozedUntil: t0.Add(50 * time.Minute)}
-			inc.Steps["cert-sante"] = &bot.StepState{Status: bot.StepDone}
+		{"snoozed: one reminder at its end", settled, func(inc *incident.Incident) {
+			inc.Steps["ars"] = &incident.StepState{SnoozedUntil: t0.Add(50 * time.Minute)}
+			inc.Steps["cert-sante"] = &incident.StepState{Status: incident.StepDone}
 		}, 55 * time.Minute, []string{"step:ars@50m0s"}, time.Hour},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			mut := func(inc *bot.Incident) {
+			mut := func(inc *incident.Incident) {
 				if inc.Steps == nil {
-					inc.Steps = map[string]*bot.StepState{}
+					inc.Steps = map[string]*incident.StepState{}
 				}
 				if tc.mutate != nil {
 					tc.mutate(inc)
@@ -124,14 +125,14 @@ func TestRemindersCadences(t *testing.T) {
 
 // doneDeclarations marks the "sans délai" declarations done so that only
 // the reminders under test remain.
-func doneDeclarations(inc *bot.Incident) {
+func doneDeclarations(inc *incident.Incident) {
 	for _, id := range []string{"ars", "cert-sante", "resolution", "registre-violations"} {
-		inc.Steps[id] = &bot.StepState{Status: bot.StepDone}
+		inc.Steps[id] = &incident.StepState{Status: incident.StepDone}
 	}
 }
 
 func TestRemindersClosedIncident(t *testing.T) {
-	nags, next := scheduleAt(t, settled, func(inc *bot.Incident) { inc.Status = bot.StatusClosed }, time.Hour)
+	nags, next := scheduleAt(t, settled, func(inc *incident.Incident) { inc.Status = incident.StatusClosed }, time.Hour)
 	if len(nags) != 0 || !next.IsZero() {
 		t.Fatalf("closed incident: %v, next %v", nagKeys(nags), next)
 	}
@@ -153,7 +154,7 @@ func TestRemindersStepOverride(t *testing.T) {
 	h.ok("ouvrir x")
 	h.ok("repondre personal_data_breach oui")
 	inc := h.incident("2026-0001")
-	inc.Steps = map[string]*bot.StepState{}
+	inc.Steps = map[string]*incident.StepState{}
 	doneDeclarations(inc)
 	c, _ := mustCatalog(t).Version(inc.Chain, inc.Version)
 	cfg := bot.RemindConfig{OverdueEvery: time.Hour, Steps: map[string]flows.Remind{"cnil": {At: []time.Duration{12 * time.Hour}}}}

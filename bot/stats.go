@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
 
@@ -70,19 +71,19 @@ type DelayStat struct {
 
 // ComputeStats computes the statistics of year over incs. chainOf returns
 // the chain an incident follows (nil when it has none or it is unknown).
-func ComputeStats(incs []*Incident, year int, chainOf func(*Incident) *flows.Chain) *YearStats {
+func ComputeStats(incs []*incident.Incident, year int, chainOf func(*incident.Incident) *flows.Chain) *YearStats {
 	st := &YearStats{Year: year, ByProfile: map[string]int{}, Answers: map[string]*Tally{}}
 	for _, q := range StatsQuestions {
 		st.Answers[q] = &Tally{}
 	}
 	delays := map[string][]time.Duration{}
 	for _, inc := range incs {
-		t0 := inc.T0.In(Paris)
+		t0 := inc.T0.In(incident.Paris)
 		if t0.Year() != year {
 			continue
 		}
 		st.Incidents++
-		if inc.Status == StatusClosed {
+		if inc.Status == incident.StatusClosed {
 			st.Closed++
 		}
 		st.ByMonth[t0.Month()-1]++
@@ -104,7 +105,7 @@ func ComputeStats(incs []*Incident, year int, chainOf func(*Incident) *flows.Cha
 		}
 		for _, s := range StatsSteps {
 			ss := inc.Steps[s]
-			if ss == nil || ss.Status != StepDone || ss.Proof == nil {
+			if ss == nil || ss.Status != incident.StepDone || ss.Proof == nil {
 				continue
 			}
 			d := ss.Proof.DeclaredAt.Sub(inc.T0).Round(time.Minute)
@@ -120,7 +121,7 @@ func ComputeStats(incs []*Incident, year int, chainOf func(*Incident) *flows.Cha
 	return st
 }
 
-func profileOf(inc *Incident, c *flows.Chain) string {
+func profileOf(inc *incident.Incident, c *flows.Chain) string {
 	switch {
 	case c != nil && c.Profile != "":
 		return c.Profile

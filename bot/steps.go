@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
 
@@ -20,7 +21,7 @@ func stepIDs(c *flows.Chain) string {
 
 // stepInPlan finds step id in the incident's plan. A step left out by the
 // answers cannot be acted on: the chain does not require it.
-func (b *Bot) stepInPlan(r *request, inc *Incident, c *flows.Chain, id string) (*flows.Step, *flows.Planned, error) {
+func (b *Bot) stepInPlan(r *request, inc *incident.Incident, c *flows.Chain, id string) (*flows.Step, *flows.Planned, error) {
 	if c == nil {
 		return nil, nil, uerr(EConflict, r.lang, "err.no_chain", inc.ID, strings.Join(b.cat.IDs(), ", "))
 	}
@@ -42,13 +43,13 @@ func (b *Bot) stepInPlan(r *request, inc *Incident, c *flows.Chain, id string) (
 	return nil, nil, uerr(EConflict, r.lang, "err.step_left_out", id, s.When.String())
 }
 
-func (b *Bot) stepState(inc *Incident, id string) *StepState {
+func (b *Bot) stepState(inc *incident.Incident, id string) *incident.StepState {
 	if inc.Steps == nil {
-		inc.Steps = map[string]*StepState{}
+		inc.Steps = map[string]*incident.StepState{}
 	}
 	st := inc.Steps[id]
 	if st == nil {
-		st = &StepState{}
+		st = &incident.StepState{}
 		inc.Steps[id] = st
 	}
 	return st
@@ -57,7 +58,7 @@ func (b *Bot) stepState(inc *Incident, id string) *StepState {
 // done records the proof that a notification was made.
 func (b *Bot) done(ctx context.Context, r *request) (Reply, error) {
 	if len(r.cmd.args) == 0 {
-		return Reply{}, uerr(EInvalid, r.lang, "err.done_usage", strings.Join(Means, "|"))
+		return Reply{}, uerr(EInvalid, r.lang, "err.done_usage", strings.Join(incident.Means, "|"))
 	}
 	id := r.cmd.args[0]
 	note := strings.TrimSpace(strings.TrimSpace(r.cmd.opts["note"] + " " + r.cmd.rest(1)))
@@ -79,11 +80,11 @@ func (b *Bot) done(ctx context.Context, r *request) (Reply, error) {
 		return Reply{Dialog: b.proofDialog(target, s, r)}, nil
 	}
 	if via == "" {
-		return Reply{}, uerr(EInvalid, r.lang, "err.via_missing", strings.Join(Means, ", "))
+		return Reply{}, uerr(EInvalid, r.lang, "err.via_missing", strings.Join(incident.Means, ", "))
 	}
 	via = normalizeMeans(via)
-	if !slices.Contains(Means, via) {
-		return Reply{}, uerr(EInvalid, r.lang, "err.via_bad", r.cmd.opts["via"], strings.Join(Means, ", "))
+	if !slices.Contains(incident.Means, via) {
+		return Reply{}, uerr(EInvalid, r.lang, "err.via_bad", r.cmd.opts["via"], strings.Join(incident.Means, ", "))
 	}
 	declared := r.now
 	if s, ok := r.cmd.opts["at"]; ok && s != "" {
@@ -95,7 +96,7 @@ func (b *Bot) done(ctx context.Context, r *request) (Reply, error) {
 	}
 	ref := strings.TrimSpace(r.cmd.opts["ref"])
 	var step *flows.Step
-	inc, err := b.change(ctx, r, func(inc *Incident, c *flows.Chain) ([]Entry, error) {
+	inc, err := b.change(ctx, r, func(inc *incident.Incident, c *flows.Chain) ([]incident.Entry, error) {
 		s, _, err := b.stepInPlan(r, inc, c, id)
 		if err != nil {
 			return nil, err
@@ -106,13 +107,13 @@ func (b *Bot) done(ctx context.Context, r *request) (Reply, error) {
 		}
 		st := b.stepState(inc, id)
 		switch st.Status {
-		case StepDone:
+		case incident.StepDone:
 			return nil, uerr(EConflict, r.lang, "err.already_done", s.Title.In(r.lang), st.Proof.By.String(), b.when(st.Proof.DeclaredAt, r.lang))
-		case StepNA:
+		case incident.StepNA:
 			return nil, uerr(EConflict, r.lang, "err.already_na", s.Title.In(r.lang), st.Reason)
 		}
-		p := &Proof{By: r.ev.User, DeclaredAt: declared, ServerAt: r.now, Means: via, Ref: ref, Note: note}
-		*st = StepState{Status: StepDone, Proof: p, By: r.ev.User, At: r.now}
+		p := &incident.Proof{By: r.ev.User, DeclaredAt: declared, ServerAt: r.now, Means: via, Ref: ref, Note: note}
+		*st = incident.StepState{Status: incident.StepDone, Proof: p, By: r.ev.User, At: r.now}
 		data := map[string]string{"step": id, "means": via, "declared_at": declared.Format(rfc3339)}
 		if ref != "" {
 			data["ref"] = ref
@@ -120,7 +121,7 @@ func (b *Bot) done(ctx context.Context, r *request) (Reply, error) {
 		if note != "" {
 			data["note"] = note
 		}
-		return []Entry{r.entry(KindDone, tr(b.cfg.Lang, "log.done", s.Title.In(b.cfg.Lang), meansText(via, b.cfg.Lang), refText(ref, b.cfg.Lang), b.when(declared, b.cfg.Lang)), data)}, nil
+		return []incident.Entry{r.entry(incident.KindDone, tr(b.cfg.Lang, "log.done", s.Title.In(b.cfg.Lang), meansText(via, b.cfg.Lang), refText(ref, b.cfg.Lang), b.when(declared, b.cfg.Lang)), data)}, nil
 	})
 	if err != nil {
 		return Reply{}, err
@@ -155,9 +156,9 @@ func refText(ref string, lang Lang) string {
 func meansText(m string, lang Lang) string { return tr(lang, "means."+m) }
 
 // proofDialog asks for the proof of a notification.
-func (b *Bot) proofDialog(inc *Incident, s *flows.Step, r *request) *Dialog {
+func (b *Bot) proofDialog(inc *incident.Incident, s *flows.Step, r *request) *Dialog {
 	var opts []Option
-	for _, m := range Means {
+	for _, m := range incident.Means {
 		opts = append(opts, Option{Label: meansText(m, r.lang), Value: m})
 	}
 	return &Dialog{
@@ -199,7 +200,7 @@ func (b *Bot) notApplicable(ctx context.Context, r *request) (Reply, error) {
 		return Reply{}, uerr(EInvalid, r.lang, "err.na_usage")
 	}
 	var step *flows.Step
-	inc, err := b.change(ctx, r, func(inc *Incident, c *flows.Chain) ([]Entry, error) {
+	inc, err := b.change(ctx, r, func(inc *incident.Incident, c *flows.Chain) ([]incident.Entry, error) {
 		s, _, err := b.stepInPlan(r, inc, c, id)
 		if err != nil {
 			return nil, err
@@ -207,13 +208,13 @@ func (b *Bot) notApplicable(ctx context.Context, r *request) (Reply, error) {
 		step = s
 		st := b.stepState(inc, id)
 		switch st.Status {
-		case StepDone:
+		case incident.StepDone:
 			return nil, uerr(EConflict, r.lang, "err.already_done", s.Title.In(r.lang), st.Proof.By.String(), b.when(st.Proof.DeclaredAt, r.lang))
-		case StepNA:
+		case incident.StepNA:
 			return nil, uerr(EConflict, r.lang, "err.already_na", s.Title.In(r.lang), st.Reason)
 		}
-		*st = StepState{Status: StepNA, Reason: reason, By: r.ev.User, At: r.now}
-		return []Entry{r.entry(KindNA, tr(b.cfg.Lang, "log.na", s.Title.In(b.cfg.Lang), reason), map[string]string{"step": id, "reason": reason})}, nil
+		*st = incident.StepState{Status: incident.StepNA, Reason: reason, By: r.ev.User, At: r.now}
+		return []incident.Entry{r.entry(incident.KindNA, tr(b.cfg.Lang, "log.na", s.Title.In(b.cfg.Lang), reason), map[string]string{"step": id, "reason": reason})}, nil
 	})
 	if err != nil {
 		return Reply{}, err
@@ -234,21 +235,21 @@ func (b *Bot) snooze(ctx context.Context, r *request) (Reply, error) {
 	}
 	until := r.now.Add(d)
 	var step *flows.Step
-	inc, err := b.change(ctx, r, func(inc *Incident, c *flows.Chain) ([]Entry, error) {
+	inc, err := b.change(ctx, r, func(inc *incident.Incident, c *flows.Chain) ([]incident.Entry, error) {
 		s, planned, err := b.stepInPlan(r, inc, c, id)
 		if err != nil {
 			return nil, err
 		}
 		step = s
 		st := b.stepState(inc, id)
-		if st.Status != StepPending {
+		if st.Status != incident.StepPending {
 			return nil, uerr(EConflict, r.lang, "err.snooze_settled", s.Title.In(r.lang))
 		}
 		if planned != nil && !planned.Due.IsZero() && until.After(planned.Due) {
 			return nil, uerr(EInvalid, r.lang, "err.snooze_past_deadline", b.when(until, r.lang), b.when(planned.Due, r.lang), countdown(planned.Due, r.now, r.lang))
 		}
 		st.SnoozedUntil = until
-		return []Entry{r.entry(KindSnooze, tr(b.cfg.Lang, "log.snooze", s.Title.In(b.cfg.Lang), b.when(until, b.cfg.Lang)),
+		return []incident.Entry{r.entry(incident.KindSnooze, tr(b.cfg.Lang, "log.snooze", s.Title.In(b.cfg.Lang), b.when(until, b.cfg.Lang)),
 			map[string]string{"step": id, "until": until.Format(rfc3339)})}, nil
 	})
 	if err != nil {

@@ -2,12 +2,10 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"time"
-)
 
-// ErrNotFound is returned by a Store for an incident it does not hold.
-var ErrNotFound = errors.New("not found")
+	"github.com/vigie-sante/vigie/bot/incident"
+)
 
 // Store keeps incidents and their main courante. It is declared here, where
 // it is used; internal/boltstore implements it on bbolt and bottest in
@@ -20,22 +18,22 @@ type Store interface {
 	// number: 2026-0001, 2026-0002…), stores it and appends entries, sealed
 	// after an empty head, in one transaction. It returns the stored
 	// incident, ID and Head set.
-	Create(ctx context.Context, inc *Incident, entries []Entry) (*Incident, error)
+	Create(ctx context.Context, inc *incident.Incident, entries []incident.Entry) (*incident.Incident, error)
 	// Incident returns the incident with that ID, or ErrNotFound.
-	Incident(ctx context.Context, id string) (*Incident, error)
+	Incident(ctx context.Context, id string) (*incident.Incident, error)
 	// Update reads the incident, calls fn on it, and if fn returns no error
 	// stores the changed incident and appends the entries fn returned
 	// (sealed after the incident's head, which it then advances), all in
 	// one transaction. If fn returns an error nothing changes and Update
 	// returns it as is. fn may run more than once (batched transactions
 	// retry), each time on a fresh copy: it must have no other effect.
-	Update(ctx context.Context, id string, fn func(*Incident) ([]Entry, error)) (*Incident, error)
+	Update(ctx context.Context, id string, fn func(*incident.Incident) ([]incident.Entry, error)) (*incident.Incident, error)
 	// Entries returns up to limit entries of the incident's main courante
 	// with a sequence number above after, in order (limit ≤ 0: all).
-	Entries(ctx context.Context, id string, after uint64, limit int) ([]Entry, error)
+	Entries(ctx context.Context, id string, after uint64, limit int) ([]incident.Entry, error)
 	// Open returns the open incidents bound to channel, oldest first; with
 	// channel "", every open incident.
-	Open(ctx context.Context, channel string) ([]*Incident, error)
+	Open(ctx context.Context, channel string) ([]*incident.Incident, error)
 }
 
 // ReminderStore is what the reminder sweep needs beyond Store: the

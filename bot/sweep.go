@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
 
@@ -98,8 +99,8 @@ func (b *Bot) sweepOne(ctx context.Context, id string, now time.Time, st *SweepS
 		b.cfg.Observer.PlatformError("post_reminder")
 		b.log.Warn("reminder not posted; retrying", "incident", id, "err", failed)
 	}
-	_, err = b.store.Update(ctx, id, func(inc *Incident) ([]Entry, error) {
-		var entries []Entry
+	_, err = b.store.Update(ctx, id, func(inc *incident.Incident) ([]incident.Entry, error) {
+		var entries []incident.Entry
 		if inc.Reminded == nil && len(sent) > 0 {
 			inc.Reminded = map[string]time.Time{}
 		}
@@ -108,7 +109,7 @@ func (b *Bot) sweepOne(ctx context.Context, id string, now time.Time, st *SweepS
 				inc.Reminded[n.Key] = n.At
 			}
 			if n.Escalate {
-				entries = append(entries, Entry{Time: now, Actor: "vigie", Kind: KindReminder,
+				entries = append(entries, incident.Entry{Time: now, Actor: "vigie", Kind: incident.KindReminder,
 					Text: b.escalationText(n, now, b.cfg.Lang), Data: map[string]string{"item": n.Key, "scheduled": n.At.Format(rfc3339)}})
 			}
 		}
@@ -127,7 +128,7 @@ func (b *Bot) sweepOne(ctx context.Context, id string, now time.Time, st *SweepS
 // nextWake is when the sweep must look at inc again: now if a nag is due
 // and not sent (the state changed under the sweep), else the next
 // occurrence.
-func (b *Bot) nextWake(inc *Incident, now time.Time) time.Time {
+func (b *Bot) nextWake(inc *incident.Incident, now time.Time) time.Time {
 	c, err := b.chainOf(inc)
 	if err != nil {
 		return now.Add(time.Minute)
@@ -164,7 +165,7 @@ func (b *Bot) lateAfter() time.Duration {
 // for each, what is pending, its deadline as a time and as a countdown, how
 // to do it, and its buttons. The title says the most pressing: a deadline
 // passed, an escalation, or a reminder.
-func (b *Bot) NagMessage(inc *Incident, c *flows.Chain, nags []Nag, now time.Time, lang Lang) Message {
+func (b *Bot) NagMessage(inc *incident.Incident, c *flows.Chain, nags []Nag, now time.Time, lang Lang) Message {
 	head, escalate, late := "nag.title", false, time.Time{}
 	for _, n := range nags {
 		switch {

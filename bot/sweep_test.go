@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 // breachAt opens an ES-ESMS incident at T0 whose declarations are done and
@@ -107,7 +108,7 @@ func TestSweepCNILToOverdue(t *testing.T) {
 	}
 	es := h.entries("2026-0001")
 	last := es[len(es)-1]
-	if last.Kind != bot.KindReminder || !strings.Contains(last.Text, "Échéance dépassée") || last.Actor != "vigie" {
+	if last.Kind != incident.KindReminder || !strings.Contains(last.Text, "Échéance dépassée") || last.Actor != "vigie" {
 		t.Fatalf("overdue not in the main courante: %+v", last)
 	}
 }

@@ -7,8 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"unicode"
+
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 // VerifyOptions tune Verify.
@@ -23,23 +24,15 @@ type VerifyOptions struct {
 type VerifyReport struct {
 	Incident    string
 	Entries     int
-	Head        Head
+	Head        incident.Head
 	Fingerprint string // of the key that signed the head
 }
 
 // VerifyError is why an export does not verify: the first bad entry (Seq,
 // its expected position in the chain) or, with Seq 0, the head or the file.
-type VerifyError struct {
-	Seq    uint64
-	Reason string
-}
-
-func (e *VerifyError) Error() string {
-	if e.Seq == 0 {
-		return e.Reason
-	}
-	return "entry " + strconv.FormatUint(e.Seq, 10) + ": " + e.Reason
-}
+// It is the domain's ChainError, so that a chain broken inside the file and
+// a file broken around it read alike.
+type VerifyError = incident.ChainError
 
 // ErrNotExport is returned (wrapped) by Verify when its input is not a
 // Vigie export at all, as opposed to an export that was altered: callers
@@ -89,7 +82,7 @@ func verifyBytes(b []byte, opts VerifyOptions) (VerifyReport, error) {
 }
 
 func verifyDoc(d *exportDoc, opts VerifyOptions) (VerifyReport, error) {
-	last, err := checkChain(d.Incident.ID, d.Entries)
+	last, err := incident.Check(d.Incident.ID, d.Entries)
 	if err != nil {
 		return VerifyReport{}, err
 	}
@@ -107,13 +100,13 @@ func verifyDoc(d *exportDoc, opts VerifyOptions) (VerifyReport, error) {
 	if err != nil {
 		return VerifyReport{}, err
 	}
-	fp := KeyFingerprint(pub)
+	fp := incident.KeyFingerprint(pub)
 	if opts.PublicKey != nil && !pub.Equal(opts.PublicKey) {
 		return VerifyReport{}, &VerifyError{Reason: fmt.Sprintf(
-			"head: signed by %s, not by the expected key %s", fp, KeyFingerprint(opts.PublicKey))}
+			"head: signed by %s, not by the expected key %s", fp, incident.KeyFingerprint(opts.PublicKey))}
 	}
 	sig, err := base64.StdEncoding.DecodeString(d.Signature.Value)
-	if err != nil || !VerifyHead(pub, d.Incident.ID, d.Head, sig) {
+	if err != nil || !incident.VerifyHead(pub, d.Incident.ID, d.Head, sig) {
 		return VerifyReport{}, &VerifyError{Reason: "head: signature invalid"}
 	}
 	return VerifyReport{Incident: d.Incident.ID, Entries: len(d.Entries), Head: d.Head, Fingerprint: fp}, nil
@@ -131,38 +124,9 @@ func checkSignatureFields(s exportSignature) (ed25519.PublicKey, error) {
 		return nil, &VerifyError{Reason: "head: public key is not a base64 ed25519 key"}
 	}
 	pub := ed25519.PublicKey(raw)
-	if s.Fingerprint != "" && s.Fingerprint != KeyFingerprint(pub) {
+	if s.Fingerprint != "" && s.Fingerprint != incident.KeyFingerprint(pub) {
 		return nil, &VerifyError{Reason: fmt.Sprintf(
-			"head: fingerprint %s is not that of the public key (%s)", s.Fingerprint, KeyFingerprint(pub))}
+			"head: fingerprint %s is not that of the public key (%s)", s.Fingerprint, incident.KeyFingerprint(pub))}
 	}
 	return pub, nil
-}
-
-// checkChain checks entries form the main courante of incident from its
-// first entry, and returns its head. It names the first entry that breaks
-// the chain, by the position where it was expected.
-func checkChain(incident string, entries []Entry) (Head, error) {
-	var head Head
-	for i := range entries {
-		e := &entries[i]
-		want := uint64(i) + 1
-		bad := func(format string, args ...any) (Head, error) {
-			return Head{}, &VerifyError{Seq: want, Reason: fmt.Sprintf(format, args...)}
-		}
-		switch {
-		case e.Seq != want:
-			return bad("expected seq %d, found %d (removed or reordered?)", want, e.Seq)
-		case e.Incident != incident:
-			return bad("belongs to incident %q, not %q", e.Incident, incident)
-		case e.Prev != head.Hash && want == 1:
-			return bad("prev must be empty for the first entry (entries removed at the start?)")
-		case e.Prev != head.Hash:
-			return bad("prev does not match the hash of entry %d (entry %d altered?)", want-1, want-1)
-		}
-		if e.ComputeHash() != e.Hash {
-			return bad("hash does not match its content (altered?)")
-		}
-		head = Head{Seq: e.Seq, Hash: e.Hash}
-	}
-	return head, nil
 }

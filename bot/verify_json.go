@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 // readJSON decodes a JSON export strictly. encoding/json matches member
@@ -42,7 +44,7 @@ func readJSON(b []byte) (*exportDoc, error) {
 		return nil, &VerifyError{Reason: "not a valid export: " + err.Error()}
 	}
 	d := raw.exportDoc
-	d.Entries = make([]Entry, len(raw.Entries))
+	d.Entries = make([]incident.Entry, len(raw.Entries))
 	for i, r := range raw.Entries {
 		if err := strictUnmarshal(r, &d.Entries[i]); err != nil {
 			return nil, &VerifyError{Seq: uint64(i) + 1, Reason: "not a valid entry: " + err.Error()}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 func TestVerifyValid(t *testing.T) {
@@ -25,7 +26,7 @@ func TestVerifyValid(t *testing.T) {
 					t.Fatalf("Verify: %v", err)
 				}
 				inc, _ := fixture()
-				want := bot.VerifyReport{Incident: "2026-0001", Entries: 10, Head: inc.Head, Fingerprint: bot.KeyFingerprint(pub)}
+				want := bot.VerifyReport{Incident: "2026-0001", Entries: 10, Head: inc.Head, Fingerprint: incident.KeyFingerprint(pub)}
 				if rep != want {
 					t.Errorf("report = %+v, want %+v", rep, want)
 				}
@@ -39,8 +40,8 @@ func TestVerifyValid(t *testing.T) {
 // (not the package's writers: Export refuses to write a broken chain).
 type doc struct {
 	Incident string
-	Entries  []bot.Entry
-	Head     bot.Head
+	Entries  []incident.Entry
+	Head     incident.Head
 	Alg      string
 	Key      string
 	FP       string
@@ -50,8 +51,8 @@ type doc struct {
 func parsedFixture(t *testing.T) *doc {
 	var j struct {
 		Incident  struct{ ID string }
-		Entries   []bot.Entry
-		Head      bot.Head
+		Entries   []incident.Entry
+		Head      incident.Head
 		Signature struct {
 			Alg         string `json:"alg"`
 			PublicKey   string `json:"public_key"`
@@ -117,7 +118,7 @@ func (d *doc) rehash(i int) { d.Entries[i-1].Hash = d.Entries[i-1].ComputeHash()
 // remove drops entry i (1-based).
 func (d *doc) remove(i int) { d.Entries = append(d.Entries[:i-1], d.Entries[i:]...) }
 
-func (d *doc) last() bot.Entry { return d.Entries[len(d.Entries)-1] }
+func (d *doc) last() incident.Entry { return d.Entries[len(d.Entries)-1] }
 
 var forgerKey = ed25519.NewKeyFromSeed(bytes.Repeat([]byte{9}, ed25519.SeedSize))
 
@@ -165,13 +166,13 @@ func TestVerifyTampered(t *testing.T) {
 				d.Entries[i].Prev = d.Entries[i-1].Hash
 				d.rehash(i + 1)
 			}
-			d.Head = bot.Head{Seq: d.last().Seq, Hash: d.last().Hash}
+			d.Head = incident.Head{Seq: d.last().Seq, Hash: d.last().Hash}
 		}, reason: "head: signature invalid"},
 		{name: "last removed, head left", tamper: func(d *doc) { d.remove(10) },
 			reason: "head: last entry is #9 but the signed head is #10 (entries removed at the end?)"},
 		{name: "last removed, head rewritten", tamper: func(d *doc) {
 			d.remove(10)
-			d.Head = bot.Head{Seq: 9, Hash: d.last().Hash}
+			d.Head = incident.Head{Seq: 9, Hash: d.last().Hash}
 		}, reason: "head: signature invalid"},
 		{name: "all removed", tamper: func(d *doc) { d.Entries = nil },
 			reason: "no entries"},
@@ -185,22 +186,22 @@ func TestVerifyTampered(t *testing.T) {
 			reason: "head: signature invalid"},
 		{name: "signature not base64", tamper: func(d *doc) { d.Sig = "!!" },
 			reason: "head: signature invalid"},
-		{name: "fingerprint altered", tamper: func(d *doc) { d.FP = bot.KeyFingerprint(forgerKey.Public().(ed25519.PublicKey)) },
+		{name: "fingerprint altered", tamper: func(d *doc) { d.FP = incident.KeyFingerprint(forgerKey.Public().(ed25519.PublicKey)) },
 			reason: "head: fingerprint SHA256:"},
 		{name: "key of the wrong size", tamper: func(d *doc) { d.Key = "AAAA" },
 			reason: "head: public key is not a base64 ed25519 key"},
 		{name: "other algorithm", tamper: func(d *doc) { d.Alg = "rsa" },
 			reason: `head: signature algorithm "rsa" (accepted: ed25519)`},
 		{name: "wrong pinned key", pin: forgerKey.Public().(ed25519.PublicKey),
-			reason: "head: signed by " + bot.KeyFingerprint(testKey.Public().(ed25519.PublicKey)) + ", not by the expected key"},
+			reason: "head: signed by " + incident.KeyFingerprint(testKey.Public().(ed25519.PublicKey)) + ", not by the expected key"},
 		{name: "re-signed by a forger, pinned", pin: testKey.Public().(ed25519.PublicKey), tamper: func(d *doc) {
 			d.Entries[9].Text = "rien"
 			d.rehash(10)
 			d.Head.Hash = d.last().Hash
 			pub := forgerKey.Public().(ed25519.PublicKey)
-			d.Key, d.FP = base64.StdEncoding.EncodeToString(pub), bot.KeyFingerprint(pub)
-			d.Sig = base64.StdEncoding.EncodeToString(bot.SignHead(forgerKey, d.Incident, d.Head))
-		}, reason: "head: signed by " + bot.KeyFingerprint(forgerKey.Public().(ed25519.PublicKey)) + ", not by the expected key"},
+			d.Key, d.FP = base64.StdEncoding.EncodeToString(pub), incident.KeyFingerprint(pub)
+			d.Sig = base64.StdEncoding.EncodeToString(incident.SignHead(forgerKey, d.Incident, d.Head))
+		}, reason: "head: signed by " + incident.KeyFingerprint(forgerKey.Public().(ed25519.PublicKey)) + ", not by the expected key"},
 	}
 	for _, format := range []string{"json", "csv"} {
 		for _, tt := range tests {
@@ -244,10 +245,10 @@ func wantErr(t *testing.T, err error, seq uint64, reason string, in []byte) {
 func TestVerifyForgerKey(t *testing.T) {
 	d := parsedFixture(t)
 	pub := forgerKey.Public().(ed25519.PublicKey)
-	d.Key, d.FP = base64.StdEncoding.EncodeToString(pub), bot.KeyFingerprint(pub)
-	d.Sig = base64.StdEncoding.EncodeToString(bot.SignHead(forgerKey, d.Incident, d.Head))
+	d.Key, d.FP = base64.StdEncoding.EncodeToString(pub), incident.KeyFingerprint(pub)
+	d.Sig = base64.StdEncoding.EncodeToString(incident.SignHead(forgerKey, d.Incident, d.Head))
 	rep, err := bot.Verify(bytes.NewReader(d.json()), bot.VerifyOptions{})
-	if err != nil || rep.Fingerprint != bot.KeyFingerprint(pub) {
+	if err != nil || rep.Fingerprint != incident.KeyFingerprint(pub) {
 		t.Fatalf("Verify = %+v, %v; want success with the forger's fingerprint", rep, err)
 	}
 }
@@ -396,7 +397,7 @@ func FuzzVerify(f *testing.F) {
 	// Small exports too: mutations of a short file reach further.
 	inc, entries := fixture()
 	entries = entries[:1]
-	inc.Head = bot.Head{Seq: 1, Hash: entries[0].Hash}
+	inc.Head = incident.Head{Seq: 1, Hash: entries[0].Hash}
 	for _, format := range []string{"json", "csv"} {
 		var buf bytes.Buffer
 		if err := bot.Export(&buf, format, inc, entries, testKey, exportNow); err != nil {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
 
@@ -41,7 +42,7 @@ func parseWhen(s string, now time.Time, lang Lang) (time.Time, error) {
 
 func parseLocal(s string) (time.Time, error) {
 	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04", "02/01/2006 15:04", "02/01/2006 15h04"} {
-		if t, err := time.ParseInLocation(layout, s, Paris); err == nil {
+		if t, err := time.ParseInLocation(layout, s, incident.Paris); err == nil {
 			return t, nil
 		}
 	}
@@ -61,10 +62,10 @@ func parseClock(s string, now time.Time) (time.Time, error) {
 	if h < 0 || h > 23 || m < 0 || m > 59 {
 		return time.Time{}, fmt.Errorf("out of range")
 	}
-	local := now.In(Paris)
-	t := time.Date(local.Year(), local.Month(), local.Day(), h, m, 0, 0, Paris)
+	local := now.In(incident.Paris)
+	t := time.Date(local.Year(), local.Month(), local.Day(), h, m, 0, 0, incident.Paris)
 	if t.After(now.Add(skew)) {
-		t = time.Date(local.Year(), local.Month(), local.Day()-1, h, m, 0, 0, Paris)
+		t = time.Date(local.Year(), local.Month(), local.Day()-1, h, m, 0, 0, incident.Paris)
 	}
 	return t, nil
 }
@@ -76,9 +77,9 @@ func formatWhen(t time.Time, lang Lang) string {
 		return "—"
 	}
 	if lang == flows.EN {
-		return t.In(Paris).Format("2006-01-02 15:04")
+		return t.In(incident.Paris).Format("2006-01-02 15:04")
 	}
-	return t.In(Paris).Format("02/01/2006 15:04")
+	return t.In(incident.Paris).Format("02/01/2006 15:04")
 }
 
 func (b *Bot) when(t time.Time, lang Lang) string { return formatWhen(t, lang) }

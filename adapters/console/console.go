@@ -20,6 +20,7 @@ import (
 	"sync"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 // Channel is the one channel of the terminal.
@@ -36,7 +37,7 @@ type Options struct {
 	Out     io.Writer
 	TTY     bool   // a person at a terminal: prompt, colours, dialogs
 	Dir     string // where exported files are written
-	User    bot.User
+	User    incident.User
 	Trigger string // "/incident": accepted before commands, and stripped
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/vigie-sante/vigie/adapters/console"
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 // handler is a hand-written console.Handler: it records the events it is
@@ -46,7 +47,7 @@ func (h *handler) texts() []string {
 	return out
 }
 
-var rssi = bot.User{ID: "u1", Name: "rssi"}
+var rssi = incident.User{ID: "u1", Name: "rssi"}
 
 // card is a small incident card: a block of fields and a question with
 // buttons.

@@ -10,6 +10,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 // decodeAction reads a click as Mattermost posts it.
@@ -80,7 +81,7 @@ func (a *Adapter) click(ctx context.Context, h Handler, req *model.PostActionInt
 	key := req.UserId + "\x00" + req.PostId + "\x00" + action
 	return a.once(key, func() *model.PostActionIntegrationResponse {
 		reply := h.Handle(ctx, bot.Event{
-			Channel: req.ChannelId, User: bot.User{ID: req.UserId, Name: req.UserName},
+			Channel: req.ChannelId, User: incident.User{ID: req.UserId, Name: req.UserName},
 			Text: action, Dialogs: req.TriggerId != "", Lang: lang, Click: true,
 		})
 		return a.clickResponse(ctx, req, reply, lang)

@@ -12,6 +12,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 var proofDialog = bot.Dialog{
@@ -59,7 +60,7 @@ func TestClick(t *testing.T) {
 		t.Fatalf("%d %+v", code, resp)
 	}
 	evs := h.handled()
-	if len(evs) != 1 || evs[0].User != (bot.User{ID: "alice", Name: "alice"}) || evs[0].Channel != "chan1" || !evs[0].Dialogs {
+	if len(evs) != 1 || evs[0].User != (incident.User{ID: "alice", Name: "alice"}) || evs[0].Channel != "chan1" || !evs[0].Dialogs {
 		t.Fatalf("events %+v", evs)
 	}
 }

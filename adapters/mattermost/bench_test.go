@@ -16,13 +16,14 @@ import (
 
 	"github.com/vigie-sante/vigie/adapters/mattermost"
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 	"github.com/vigie-sante/vigie/flows/builtin"
 )
 
 // benchVigie starts Vigie with its slash command on the real server, opens
 // an incident and answers its questions (Oui), and returns the incident.
-func benchVigie(b *testing.B) (mmEnv, *vigie, string, *bot.Incident) {
+func benchVigie(b *testing.B) (mmEnv, *vigie, string, *incident.Incident) {
 	e := realServer(b)
 	ctx := context.Background()
 	logs := &logBuffer{}
@@ -164,7 +165,7 @@ func BenchmarkClickLatency(b *testing.B) {
 	all, _ := v.store.Entries(context.Background(), inc.ID, 0, 0)
 	n := 0
 	for _, en := range all {
-		if en.Kind == bot.KindSnooze {
+		if en.Kind == incident.KindSnooze {
 			n++
 		}
 	}
@@ -175,7 +176,7 @@ func BenchmarkClickLatency(b *testing.B) {
 
 // farStep is a pending step whose deadline is hours away: snoozing it an
 // hour is accepted again and again.
-func farStep(b *testing.B, inc *bot.Incident) string {
+func farStep(b *testing.B, inc *incident.Incident) string {
 	cat, err := builtin.Catalog()
 	if err != nil {
 		b.Fatal(err)

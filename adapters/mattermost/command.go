@@ -16,6 +16,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 // maxBody bounds what Vigie reads of a callback: a slash command or a
@@ -98,7 +99,7 @@ func (a *Adapter) CommandHandler(h Handler) http.Handler {
 		defer cancel()
 		lang := a.userLang(ctx, c.UserID)
 		reply := h.Handle(ctx, bot.Event{
-			Channel: c.ChannelID, User: bot.User{ID: c.UserID, Name: c.UserName},
+			Channel: c.ChannelID, User: incident.User{ID: c.UserID, Name: c.UserName},
 			Text: c.Text, Dialogs: c.TriggerID != "", Lang: lang,
 		})
 		writeJSON(w, a.commandResponse(ctx, c, reply, lang))

@@ -11,6 +11,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 func commandBody(token, text, trigger string) string {
@@ -82,8 +83,8 @@ func TestCommandAccepted(t *testing.T) {
 	}
 	evs := h.handled()
 	want := []bot.Event{
-		{Channel: "chan1", User: bot.User{ID: "alice", Name: "alice"}, Text: "statut", Dialogs: true},
-		{Channel: "chan1", User: bot.User{ID: "alice", Name: "alice"}, Text: "note PACS isolé"},
+		{Channel: "chan1", User: incident.User{ID: "alice", Name: "alice"}, Text: "statut", Dialogs: true},
+		{Channel: "chan1", User: incident.User{ID: "alice", Name: "alice"}, Text: "note PACS isolé"},
 	}
 	if len(evs) != 2 || evs[0].Text != want[0].Text || evs[0].User != want[0].User || !evs[0].Dialogs ||
 		evs[1].Text != want[1].Text || evs[1].Dialogs || evs[0].Channel != "chan1" {

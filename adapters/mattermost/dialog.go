@@ -12,6 +12,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 // openDialog opens d for the person who clicked or typed, with the
@@ -131,7 +132,7 @@ func (a *Adapter) DialogHandler(h Handler) http.Handler {
 			return
 		}
 		reply := h.Handle(ctx, bot.Event{
-			Channel: req.ChannelId, User: bot.User{ID: req.UserId, Name: st.Name},
+			Channel: req.ChannelId, User: incident.User{ID: req.UserId, Name: st.Name},
 			Text: st.Action, Fields: fields(req.Submission), Lang: a.userLang(ctx, req.UserId),
 		})
 		if reply.Error || reply.Dialog != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 func submit(t *testing.T, a *Adapter, h Handler, req model.SubmitDialogRequest) model.SubmitDialogResponse {
@@ -43,7 +44,7 @@ func TestDialogSubmit(t *testing.T) {
 		t.Fatalf("%d events", len(evs))
 	}
 	ev := evs[0]
-	if ev.Text != "#2026-0001 fait cert-sante" || ev.User != (bot.User{ID: "alice", Name: "alice"}) || ev.Dialogs ||
+	if ev.Text != "#2026-0001 fait cert-sante" || ev.User != (incident.User{ID: "alice", Name: "alice"}) || ev.Dialogs ||
 		ev.Fields["via"] != "portail" || ev.Fields["ref"] != "CS-1234" || ev.Fields["urgent"] != "true" {
 		t.Fatalf("event %+v", ev)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/vigie-sante/vigie/adapters/mattermost"
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 	"github.com/vigie-sante/vigie/flows/builtin"
 )
@@ -60,7 +61,7 @@ func TestRealServer(t *testing.T) {
 		return p
 	}
 	var id1 string // the incident's id: 2026-0001, the year being the clock's
-	incident := func() *bot.Incident {
+	current := func() *incident.Incident {
 		t.Helper()
 		inc, err := v.store.Incident(ctx, id1)
 		if err != nil {
@@ -68,13 +69,13 @@ func TestRealServer(t *testing.T) {
 		}
 		return inc
 	}
-	entries := func(kind string) []bot.Entry {
+	entries := func(kind string) []incident.Entry {
 		t.Helper()
 		all, err := v.store.Entries(ctx, id1, 0, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var out []bot.Entry
+		var out []incident.Entry
 		for _, en := range all {
 			if kind == "" || en.Kind == kind {
 				out = append(out, en)
@@ -94,7 +95,7 @@ func TestRealServer(t *testing.T) {
 	if !strings.Contains(resp.Text, "#"+id1) || resp.ResponseType != model.CommandResponseTypeEphemeral {
 		t.Fatalf("answer to ouvrir: %+v", resp)
 	}
-	inc := incident()
+	inc := current()
 	cardID, listID := inc.Messages[bot.RoleCard], inc.Messages[bot.RoleChecklist]
 	for _, id := range []string{cardID, listID} {
 		if p := getPost(id); p.UserId != e.BotUserID || p.ChannelId != e.ChannelID || len(p.Attachments()) == 0 {
@@ -148,7 +149,7 @@ func TestRealServer(t *testing.T) {
 	if _, id := button(getPost(cardID), "❓", "Oui"); id != "" {
 		t.Fatal("questions left after clicking through")
 	}
-	answers := entries(bot.KindAnswer)
+	answers := entries(incident.KindAnswer)
 	keys := map[string]int{}
 	for _, a := range answers {
 		keys[a.Data["key"]]++
@@ -171,7 +172,7 @@ func TestRealServer(t *testing.T) {
 	// 4. Forged buttons: alice posts an attachment aimed at Vigie, with a
 	// made-up context, then with a context Vigie signed (as if copied from a
 	// card). Both are refused; nothing changes.
-	headBefore := incident().Head
+	headBefore := current().Head
 	forge := func(ctxt map[string]any) string {
 		p, _, err := alice.CreatePost(ctx, &model.Post{ChannelId: e.ChannelID, Message: "Clôture rapide",
 			Props: model.StringInterface{"attachments": []*model.MessageAttachment{{Text: "clore", Actions: []*model.PostAction{{
@@ -187,7 +188,7 @@ func TestRealServer(t *testing.T) {
 	}
 	forge(map[string]any{"a": "#" + id1 + " clore confirmer", "exp": "9999999999", "sig": strings.Repeat("ab", 32)})
 	forge(mattermost.SignButtonForTest(secret, "#"+id1+" clore confirmer", e.ChannelID, time.Now().Add(time.Hour)))
-	if incident().Head != headBefore || incident().Status != bot.StatusOpen {
+	if current().Head != headBefore || current().Status != incident.StatusOpen {
 		t.Fatal("a forged button changed the incident")
 	}
 	if l := logs.String(); !strings.Contains(l, `reason="forged or altered context"`) || !strings.Contains(l, `reason="post not by the bot"`) {
@@ -222,7 +223,7 @@ func TestRealServer(t *testing.T) {
 		State: od.Dialog.State, ChannelId: town.Id, TeamId: e.TeamID, Submission: map[string]any{"via": "email"}}); err == nil && sub.Error == "" {
 		t.Error("bob's replay of alice's dialog accepted")
 	}
-	done := entries(bot.KindDone)
+	done := entries(incident.KindDone)
 	if len(done) != 1 || done[0].Data["ref"] != "CS-1234" || done[0].Data["means"] != "portail" || done[0].Actor != "@alice" {
 		t.Fatalf("done entries %+v", done)
 	}
@@ -233,7 +234,7 @@ func TestRealServer(t *testing.T) {
 	_ = att
 
 	// 7. Another step by typing, with its proof.
-	next := pendingStep(t, incident(), step)
+	next := pendingStep(t, current(), step)
 	if r := run(alice, e.ChannelID, "fait "+next+" via=email ref=ARS-77 note envoyé au point focal"); !strings.Contains(r.Text, "✅") {
 		t.Fatalf("typed fait: %q", r.Text)
 	}
@@ -251,7 +252,7 @@ func TestRealServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, "the pinned message is in the main courante", func() bool {
-		for _, en := range entries(bot.KindNote) {
+		for _, en := range entries(incident.KindNote) {
 			if en.Data["message"] == msg.Id && strings.Contains(en.Text, "PACS isolé du réseau") && en.Actor == "@alice" &&
 				en.Data["link"] == e.URL+"/crise/pl/"+msg.Id {
 				return true
@@ -310,16 +311,16 @@ func TestRealServer(t *testing.T) {
 	}
 	// (An escalation of the reminder sweep writes a reminder entry.)
 	got := strings.Replace(fmt.Sprint(compact(kinds)), " reminder", "", 1)
-	if want := fmt.Sprint([]string{bot.KindOpened, bot.KindAnswer, bot.KindDone, bot.KindNote, bot.KindExport}); got != want {
+	if want := fmt.Sprint([]string{incident.KindOpened, incident.KindAnswer, incident.KindDone, incident.KindNote, incident.KindExport}); got != want {
 		t.Errorf("main courante kinds %v, want %v", got, want)
 	}
-	if n := len(entries(bot.KindDone)); n != 2 {
+	if n := len(entries(incident.KindDone)); n != 2 {
 		t.Errorf("%d steps done, want 2", n)
 	}
 }
 
 // pendingStep returns a step of inc's plan still to do, other than skip.
-func pendingStep(t *testing.T, inc *bot.Incident, skip string) string {
+func pendingStep(t *testing.T, inc *incident.Incident, skip string) string {
 	t.Helper()
 	cat, err := builtin.Catalog()
 	if err != nil {
@@ -330,7 +331,7 @@ func pendingStep(t *testing.T, inc *bot.Incident, skip string) string {
 		t.Fatal(err)
 	}
 	for _, p := range flows.Evaluate(c, inc.Inputs()).Steps {
-		if st := inc.Steps[p.Step.ID]; p.Step.ID != skip && (st == nil || st.Status == bot.StepPending) {
+		if st := inc.Steps[p.Step.ID]; p.Step.ID != skip && (st == nil || st.Status == incident.StepPending) {
 			return p.Step.ID
 		}
 	}

@@ -42,6 +42,7 @@ import (
 
 	"github.com/vigie-sante/vigie/adapters/mattermost"
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 	"github.com/vigie-sante/vigie/flows/builtin"
 	"github.com/vigie-sante/vigie/internal/boltstore"
@@ -100,7 +101,7 @@ func BenchmarkLoad(b *testing.B) {
 			b.Fatal(err)
 		}
 		for _, en := range all {
-			if en.Kind == bot.KindNote || en.Kind == bot.KindSnooze {
+			if en.Kind == incident.KindNote || en.Kind == incident.KindSnooze {
 				logged++
 			}
 		}
@@ -272,7 +273,7 @@ func startLoadVigie(b *testing.B, le loadEnv) *loadVigie {
 	if err != nil {
 		b.Fatal(err)
 	}
-	chainOf := func(inc *bot.Incident) *flows.Chain {
+	chainOf := func(inc *incident.Incident) *flows.Chain {
 		c, err := cat.Version(inc.Chain, inc.Version)
 		if err != nil {
 			return nil
@@ -359,7 +360,7 @@ func (v *loadVigie) openIncidents(b *testing.B, le loadEnv) []*loadTarget {
 
 // snoozable is a pending step whose deadline is hours away, or that has
 // none: snoozing it an hour is accepted again and again.
-func snoozable(b *testing.B, inc *bot.Incident) string {
+func snoozable(b *testing.B, inc *incident.Incident) string {
 	cat, err := builtin.Catalog()
 	if err != nil {
 		b.Fatal(err)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/vigie-sante/vigie/bot"
 	"github.com/vigie-sante/vigie/bot/bottest"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows/builtin"
 )
 
@@ -58,7 +59,7 @@ func nightMessages(t *testing.T) (card, checklist, nag bot.Message) {
 	chat, store := bottest.NewChat(), bottest.NewStore()
 	b := bot.New(bot.Config{Chain: "nouvelle-aquitaine/es-esms", Now: func() time.Time { return now }},
 		store, chat, cat, ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize)), nil)
-	rssi := bot.User{ID: "u1", Name: "rssi"}
+	rssi := incident.User{ID: "u1", Name: "rssi"}
 	for _, cmd := range []string{
 		"ouvrir Rançongiciel sur le PACS t0=02:10",
 		"repondre capacity_impact non",

@@ -11,6 +11,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 // pinEmoji is the reaction that logs a message in the main courante.
@@ -146,8 +147,8 @@ func (a *Adapter) pin(ctx context.Context, h Handler, re model.Reaction) error {
 	}
 	p := bot.Pin{
 		Channel: post.ChannelId, MessageID: post.Id, Text: text,
-		By:     bot.User{ID: re.UserId, Name: a.userName(ctx, re.UserId)},
-		Author: bot.User{ID: post.UserId, Name: a.userName(ctx, post.UserId)},
+		By:     incident.User{ID: re.UserId, Name: a.userName(ctx, re.UserId)},
+		Author: incident.User{ID: post.UserId, Name: a.userName(ctx, post.UserId)},
 		Link:   a.permalink(ctx, post.ChannelId, post.Id),
 	}
 	logged, err := h.LogPin(ctx, p)

@@ -21,6 +21,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows/builtin"
 	"github.com/vigie-sante/vigie/internal/boltstore"
 )
@@ -80,7 +81,7 @@ func benchAck(b *testing.B, realBot bool) {
 		vb := bot.New(bot.Config{Chain: "nouvelle-aquitaine/es-esms", Now: func() time.Time { return t0 }}, st, a, cat,
 			ed25519.NewKeyFromSeed(make([]byte, 32)), nil)
 		for k := range benchIncidents {
-			r := vb.Handle(context.Background(), bot.Event{Channel: benchChannel(k), User: bot.User{ID: rssi}, Text: "ouvrir Bench"})
+			r := vb.Handle(context.Background(), bot.Event{Channel: benchChannel(k), User: incident.User{ID: rssi}, Text: "ouvrir Bench"})
 			if r.Error {
 				b.Fatal(r.Text)
 			}

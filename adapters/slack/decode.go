@@ -11,6 +11,7 @@ import (
 	"github.com/slack-go/slack/slackevents"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 // Kinds of inbound requests.
@@ -96,7 +97,7 @@ func fromCommand(cmd slack.SlashCommand) (*inbound, error) {
 		return nil, errors.New("slash command without user_id or channel_id")
 	}
 	in := &inbound{Kind: kindCommand, ResponseURL: cmd.ResponseURL, TriggerID: cmd.TriggerID,
-		Event: bot.Event{Channel: cmd.ChannelID, User: bot.User{ID: cmd.UserID, Name: cmd.UserName}, Text: cmd.Text}}
+		Event: bot.Event{Channel: cmd.ChannelID, User: incident.User{ID: cmd.UserID, Name: cmd.UserName}, Text: cmd.Text}}
 	if cmd.TriggerID != "" {
 		in.Key = "tr:" + cmd.TriggerID
 	}
@@ -105,7 +106,7 @@ func fromCommand(cmd slack.SlashCommand) (*inbound, error) {
 
 // fromInteraction makes the inbound of a click or a modal submitted.
 func fromInteraction(cb slack.InteractionCallback) (*inbound, error) {
-	user := bot.User{ID: cb.User.ID, Name: cb.User.Username}
+	user := incident.User{ID: cb.User.ID, Name: cb.User.Username}
 	if user.Name == "" {
 		user.Name = cb.User.Name
 	}
@@ -162,7 +163,7 @@ func fromEvent(ev slackevents.EventsAPIEvent) (*inbound, error) {
 		return nil, errIgnored
 	}
 	in := &inbound{Kind: kindPin, Pin: &pinRef{Channel: ra.Item.Channel, TS: ra.Item.Timestamp, By: ra.User},
-		Event: bot.Event{Channel: ra.Item.Channel, User: bot.User{ID: ra.User}}}
+		Event: bot.Event{Channel: ra.Item.Channel, User: incident.User{ID: ra.User}}}
 	if cb.EventID != "" {
 		in.Key = "ev:" + cb.EventID
 	} else {

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 // The night over HTTP: a slash command posts the card and the checklist, a
@@ -73,7 +73,7 @@ func TestHTTPCommandClickAndProof(t *testing.T) {
 		t.Fatalf("view_submission ack: %d %s", resp.StatusCode, body)
 	}
 	st := r.incident("2026-0001").Steps["cert-sante"]
-	if st == nil || st.Status != bot.StepDone || st.Proof.Ref != "CS-1234" || st.Proof.Means != "portail" || st.Proof.By.ID != rssi || st.Proof.Note != "ticket ouvert" {
+	if st == nil || st.Status != incident.StepDone || st.Proof.Ref != "CS-1234" || st.Proof.Means != "portail" || st.Proof.By.ID != rssi || st.Proof.Note != "ticket ouvert" {
 		t.Fatalf("proof not recorded: %+v", st)
 	}
 	r.fake.wait("the checklist updated with the proof", func() bool {
@@ -205,7 +205,7 @@ func TestHTTPExpiredTriggerFallsBack(t *testing.T) {
 		}
 		return false
 	})
-	if st := r.incident("2026-0001").Steps["ars"]; st != nil && st.Status == bot.StepDone {
+	if st := r.incident("2026-0001").Steps["ars"]; st != nil && st.Status == incident.StepDone {
 		t.Fatal("step done without proof")
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 // IsMember says whether user is a member of channel (conversations.members,
@@ -113,19 +114,19 @@ func newNameCache(api slackAPI) *nameCache { return &nameCache{api: api, names: 
 
 // user returns the user id with its name, the id alone if Slack does not
 // say.
-func (c *nameCache) user(ctx context.Context, id string) bot.User {
+func (c *nameCache) user(ctx context.Context, id string) incident.User {
 	if id == "" {
-		return bot.User{}
+		return incident.User{}
 	}
 	c.mu.Lock()
 	name, ok := c.names[id]
 	c.mu.Unlock()
 	if ok {
-		return bot.User{ID: id, Name: name}
+		return incident.User{ID: id, Name: name}
 	}
 	u, err := c.api.GetUserInfoContext(ctx, id)
 	if err != nil {
-		return bot.User{ID: id}
+		return incident.User{ID: id}
 	}
 	name = u.Name
 	c.mu.Lock()
@@ -134,5 +135,5 @@ func (c *nameCache) user(ctx context.Context, id string) bot.User {
 	}
 	c.names[id] = name
 	c.mu.Unlock()
-	return bot.User{ID: id, Name: name}
+	return incident.User{ID: id, Name: name}
 }

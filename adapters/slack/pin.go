@@ -8,6 +8,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 // errNoMessage is a pinned message Slack no longer has (deleted).
@@ -36,7 +37,7 @@ func (a *Adapter) pin(ctx context.Context, in *inbound) error {
 	}
 	author := a.names.user(ctx, msg.User)
 	if msg.User == "" {
-		author = bot.User{ID: msg.BotID, Name: msg.Username}
+		author = incident.User{ID: msg.BotID, Name: msg.Username}
 	}
 	link, err := a.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: p.Channel, Ts: p.TS})
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/vigie-sante/vigie/bot"
 	"github.com/vigie-sante/vigie/bot/bottest"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows/builtin"
 )
 
@@ -48,7 +49,7 @@ func TestHTTPRetriesDeduplicated(t *testing.T) {
 		t.Fatalf("replayed command: %d %d", resp1.StatusCode, resp2.StatusCode)
 	}
 	r.fake.wait("the pin and the note handled", func() bool { return r.fake.handled["ev:Ev1"] == 1 && len(r.fake.handled) >= 3 })
-	notes := entriesOf(t, r, bot.KindNote)
+	notes := entriesOf(t, r, incident.KindNote)
 	text := ""
 	for _, e := range notes {
 		text += e.Text + "\n"

@@ -17,6 +17,7 @@ import (
 
 	"github.com/vigie-sante/vigie/bot"
 	"github.com/vigie-sante/vigie/bot/bottest"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows/builtin"
 )
 
@@ -73,7 +74,7 @@ func night(t *testing.T) (card, checklist, nag bot.Message, dialog *bot.Dialog) 
 		cat, ed25519.NewKeyFromSeed(make([]byte, 32)), nil)
 	do := func(text string, dialogs bool) bot.Reply {
 		t.Helper()
-		r := b.Handle(context.Background(), bot.Event{Channel: crisis, User: bot.User{ID: rssi, Name: "rssi"}, Text: text, Dialogs: dialogs})
+		r := b.Handle(context.Background(), bot.Event{Channel: crisis, User: incident.User{ID: rssi, Name: "rssi"}, Text: text, Dialogs: dialogs})
 		if r.Error {
 			t.Fatalf("%s: %s", text, r.Text)
 		}

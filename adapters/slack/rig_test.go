@@ -25,6 +25,7 @@ import (
 
 	"github.com/vigie-sante/vigie/bot"
 	"github.com/vigie-sante/vigie/bot/bottest"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows/builtin"
 )
 
@@ -252,7 +253,7 @@ func (r *rig) openIncident() (card, checklist sent) {
 }
 
 // incident reads the incident from the bot's store.
-func (r *rig) incident(id string) *bot.Incident {
+func (r *rig) incident(id string) *incident.Incident {
 	r.t.Helper()
 	inc, err := r.store.Incident(context.Background(), id)
 	if err != nil {

@@ -8,8 +8,7 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
-
-	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 // envelope wraps a payload as Socket Mode sends it.
@@ -46,13 +45,13 @@ func (r *rig) slashPayload(user, text string) map[string]string {
 	return p
 }
 
-func entriesOf(t *testing.T, r *rig, kind string) []bot.Entry {
+func entriesOf(t *testing.T, r *rig, kind string) []incident.Entry {
 	t.Helper()
 	es, err := r.store.Entries(context.Background(), "2026-0001", 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []bot.Entry
+	var out []incident.Entry
 	for _, e := range es {
 		if e.Kind == kind {
 			out = append(out, e)
@@ -101,7 +100,7 @@ func TestSocketModeNight(t *testing.T) {
 	if p, _ := ack["payload"].(map[string]any); p["response_action"] != "clear" {
 		t.Fatalf("view_submission ack %v", ack)
 	}
-	if st := r.incident("2026-0001").Steps["ars"]; st == nil || st.Status != bot.StepDone || st.Proof.Ref != "courriel 02:31" || st.Proof.Means != "email" {
+	if st := r.incident("2026-0001").Steps["ars"]; st == nil || st.Status != incident.StepDone || st.Proof.Ref != "courriel 02:31" || st.Proof.Means != "email" {
 		t.Fatalf("proof not recorded: %+v", st)
 	}
 
@@ -142,11 +141,11 @@ func TestSocketModeNight(t *testing.T) {
 
 	// What was acknowledged is handled: wait for the inbox to empty.
 	r.fake.wait("every request handled", func() bool { return r.fake.handled["ev:Ev0PIN"] == 1 && r.fake.handled["tr:"+note["trigger_id"]] == 1 })
-	if n := len(entriesOf(t, r, bot.KindNote)); n != 2 {
-		t.Fatalf("%d note entries, want the note and the pin once each:\n%v", n, entriesOf(t, r, bot.KindNote))
+	if n := len(entriesOf(t, r, incident.KindNote)); n != 2 {
+		t.Fatalf("%d note entries, want the note and the pin once each:\n%v", n, entriesOf(t, r, incident.KindNote))
 	}
-	var pinned bot.Entry
-	for _, e := range entriesOf(t, r, bot.KindNote) {
+	var pinned incident.Entry
+	for _, e := range entriesOf(t, r, incident.KindNote) {
 		if e.Data["message"] != "" {
 			pinned = e
 		}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 var _ bot.ReminderStore = (*Store)(nil)
@@ -40,7 +41,7 @@ func NewStore() *Store {
 }
 
 // Create implements bot.Store.
-func (s *Store) Create(ctx context.Context, inc *bot.Incident, entries []bot.Entry) (*bot.Incident, error) {
+func (s *Store) Create(ctx context.Context, inc *incident.Incident, entries []incident.Entry) (*incident.Incident, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("bottest: create: %w", err)
 	}
@@ -62,10 +63,10 @@ func (s *Store) Create(ctx context.Context, inc *bot.Incident, entries []bot.Ent
 	year := fresh.OpenedAt.UTC().Year()
 	fresh.ID = fmt.Sprintf("%04d-%04d", year, s.seq[year]+1)
 	if fresh.Status == "" {
-		fresh.Status = bot.StatusOpen
+		fresh.Status = incident.StatusOpen
 	}
-	es := append([]bot.Entry(nil), entries...)
-	fresh.Head = bot.Seal(bot.Head{}, fresh.ID, es)
+	es := append([]incident.Entry(nil), entries...)
+	fresh.Head = incident.Seal(incident.Head{}, fresh.ID, es)
 	raw, log, err := encode(fresh, es)
 	if err != nil {
 		return nil, fmt.Errorf("bottest: create: %w", err)
@@ -77,7 +78,7 @@ func (s *Store) Create(ctx context.Context, inc *bot.Incident, entries []bot.Ent
 }
 
 // Incident implements bot.Store.
-func (s *Store) Incident(ctx context.Context, id string) (*bot.Incident, error) {
+func (s *Store) Incident(ctx context.Context, id string) (*incident.Incident, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("bottest: incident %s: %w", id, err)
 	}
@@ -92,7 +93,7 @@ func (s *Store) Incident(ctx context.Context, id string) (*bot.Incident, error) 
 
 // Update implements bot.Store. fn runs with the store locked: like bbolt's
 // write transaction, it must not call the store.
-func (s *Store) Update(ctx context.Context, id string, fn func(*bot.Incident) ([]bot.Entry, error)) (*bot.Incident, error) {
+func (s *Store) Update(ctx context.Context, id string, fn func(*incident.Incident) ([]incident.Entry, error)) (*incident.Incident, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("bottest: update %s: %w", id, err)
 	}
@@ -118,8 +119,8 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*bot.Incident) ([
 	if err := checkChannel(inc.Channel); err != nil {
 		return nil, fmt.Errorf("bottest: update %s: %w", id, err)
 	}
-	es := append([]bot.Entry(nil), entries...)
-	inc.Head = bot.Seal(head, id, es)
+	es := append([]incident.Entry(nil), entries...)
+	inc.Head = incident.Seal(head, id, es)
 	raw, log, err := encode(inc, es)
 	if err != nil {
 		return nil, fmt.Errorf("bottest: update %s: %w", id, err)
@@ -130,7 +131,7 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*bot.Incident) ([
 }
 
 // Entries implements bot.Store.
-func (s *Store) Entries(ctx context.Context, id string, after uint64, limit int) ([]bot.Entry, error) {
+func (s *Store) Entries(ctx context.Context, id string, after uint64, limit int) ([]incident.Entry, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("bottest: entries %s: %w", id, err)
 	}
@@ -138,14 +139,14 @@ func (s *Store) Entries(ctx context.Context, id string, after uint64, limit int)
 	defer s.mu.Unlock()
 	log, ok := s.logs[id]
 	if !ok {
-		return nil, fmt.Errorf("bottest: entries %s: %w", id, bot.ErrNotFound)
+		return nil, fmt.Errorf("bottest: entries %s: %w", id, incident.ErrNotFound)
 	}
-	var out []bot.Entry
+	var out []incident.Entry
 	for i := after; i < uint64(len(log)); i++ {
 		if limit > 0 && len(out) >= limit {
 			break
 		}
-		var e bot.Entry
+		var e incident.Entry
 		if err := json.Unmarshal(log[i], &e); err != nil {
 			return nil, fmt.Errorf("bottest: entries %s: %w", id, err)
 		}
@@ -156,14 +157,14 @@ func (s *Store) Entries(ctx context.Context, id string, after uint64, limit int)
 
 // Open implements bot.Store: open incidents of channel (all with ""),
 // oldest first by OpenedAt then ID.
-func (s *Store) Open(ctx context.Context, channel string) ([]*bot.Incident, error) {
+func (s *Store) Open(ctx context.Context, channel string) ([]*incident.Incident, error) {
 	all, err := s.All(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var out []*bot.Incident
+	var out []*incident.Incident
 	for _, inc := range all {
-		if inc.Status == bot.StatusOpen && (channel == "" || inc.Channel == channel) {
+		if inc.Status == incident.StatusOpen && (channel == "" || inc.Channel == channel) {
 			out = append(out, inc)
 		}
 	}
@@ -177,13 +178,13 @@ func (s *Store) Open(ctx context.Context, channel string) ([]*bot.Incident, erro
 }
 
 // All returns every incident in ID order, like boltstore's All.
-func (s *Store) All(ctx context.Context) ([]*bot.Incident, error) {
+func (s *Store) All(ctx context.Context) ([]*incident.Incident, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("bottest: all incidents: %w", err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]*bot.Incident, 0, len(s.incidents))
+	out := make([]*incident.Incident, 0, len(s.incidents))
 	for id := range s.incidents {
 		inc, err := s.get(id)
 		if err != nil {
@@ -196,12 +197,12 @@ func (s *Store) All(ctx context.Context) ([]*bot.Incident, error) {
 }
 
 // get decodes a fresh copy of the incident; s.mu must be held.
-func (s *Store) get(id string) (*bot.Incident, error) {
+func (s *Store) get(id string) (*incident.Incident, error) {
 	raw, ok := s.incidents[id]
 	if !ok {
-		return nil, bot.ErrNotFound
+		return nil, incident.ErrNotFound
 	}
-	inc := new(bot.Incident)
+	inc := new(incident.Incident)
 	if err := json.Unmarshal(raw, inc); err != nil {
 		return nil, err
 	}
@@ -210,7 +211,7 @@ func (s *Store) get(id string) (*bot.Incident, error) {
 
 // encode returns the JSON of the incident and of each entry, all before
 // anything is stored, so that a failure leaves the store as it was.
-func encode(inc *bot.Incident, es []bot.Entry) ([]byte, [][]byte, error) {
+func encode(inc *incident.Incident, es []incident.Entry) ([]byte, [][]byte, error) {
 	raw, err := json.Marshal(inc)
 	if err != nil {
 		return nil, nil, err
@@ -226,12 +227,12 @@ func encode(inc *bot.Incident, es []bot.Entry) ([]byte, [][]byte, error) {
 	return raw, out, nil
 }
 
-func clone(inc *bot.Incident) (*bot.Incident, error) {
+func clone(inc *incident.Incident) (*incident.Incident, error) {
 	raw, err := json.Marshal(inc)
 	if err != nil {
 		return nil, err
 	}
-	out := new(bot.Incident)
+	out := new(incident.Incident)
 	return out, json.Unmarshal(raw, out)
 }
 
@@ -264,9 +265,9 @@ func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]string, er
 	if err != nil {
 		return nil, err
 	}
-	var due []*bot.Incident
+	var due []*incident.Incident
 	for _, inc := range all {
-		if inc.Status == bot.StatusOpen && !inc.Wake.IsZero() && !inc.Wake.After(now) {
+		if inc.Status == incident.StatusOpen && !inc.Wake.IsZero() && !inc.Wake.After(now) {
 			due = append(due, inc)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/vigie-sante/vigie/bot"
 	"github.com/vigie-sante/vigie/bot/bottest"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/internal/storetest"
 )
 
@@ -31,10 +32,10 @@ func TestReplayRunsFnTwice(t *testing.T) {
 		t.Fatal(err)
 	}
 	calls := 0
-	got, err := s.Update(ctx, inc.ID, func(inc *bot.Incident) ([]bot.Entry, error) {
+	got, err := s.Update(ctx, inc.ID, func(inc *incident.Incident) ([]incident.Entry, error) {
 		calls++
 		inc.Points++
-		return []bot.Entry{{Kind: bot.KindNote, Text: "n"}}, nil
+		return []incident.Entry{{Kind: incident.KindNote, Text: "n"}}, nil
 	})
 	if err != nil {
 		t.Fatal(err)

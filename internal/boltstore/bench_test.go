@@ -13,7 +13,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/internal/boltstore"
 	"github.com/vigie-sante/vigie/internal/storetest"
 )
@@ -39,9 +39,9 @@ func seeded(b *testing.B, n int) (*boltstore.Store, string) {
 // appendOne is one durable action: an Update that appends one entry. It
 // may run on any goroutine, hence b.Error.
 func appendOne(b *testing.B, s *boltstore.Store, id string) {
-	_, err := s.Update(context.Background(), id, func(inc *bot.Incident) ([]bot.Entry, error) {
+	_, err := s.Update(context.Background(), id, func(inc *incident.Incident) ([]incident.Entry, error) {
 		inc.Points++
-		return []bot.Entry{{Time: t0, Actor: "@rssi", Kind: bot.KindNote, Text: "PACS isolé du réseau, sauvegardes vérifiées"}}, nil
+		return []incident.Entry{{Time: t0, Actor: "@rssi", Kind: incident.KindNote, Text: "PACS isolé du réseau, sauvegardes vérifiées"}}, nil
 	})
 	if err != nil {
 		b.Error(err)

@@ -8,9 +8,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/vigie-sante/vigie/bot/incident"
 	bolt "go.etcd.io/bbolt"
-
-	"github.com/vigie-sante/vigie/bot"
 )
 
 // This file holds the main courante: one entry per key of log/<id>/, keyed
@@ -22,20 +21,20 @@ const logFillPercent = 0.9
 
 // entryRecord is the stored form of an entry: {"v":1,"entry":{…}}.
 type entryRecord struct {
-	V     int        `json:"v"`
-	Entry *bot.Entry `json:"entry"`
+	V     int             `json:"v"`
+	Entry *incident.Entry `json:"entry"`
 }
 
 // Entries implements bot.Store. It seeks straight to seq after+1, so paging
 // through a long main courante reads only the page asked for.
-func (s *Store) Entries(ctx context.Context, id string, after uint64, limit int) ([]bot.Entry, error) {
+func (s *Store) Entries(ctx context.Context, id string, after uint64, limit int) ([]incident.Entry, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("boltstore: entries %s: %w", id, err)
 	}
-	var out []bot.Entry
+	var out []incident.Entry
 	err := s.db.View(func(tx *bolt.Tx) error {
 		if tx.Bucket(bucketIncidents).Get([]byte(id)) == nil {
-			return bot.ErrNotFound
+			return incident.ErrNotFound
 		}
 		lb := tx.Bucket(bucketLog).Bucket([]byte(id))
 		if lb == nil {
@@ -54,7 +53,7 @@ func (s *Store) Entries(ctx context.Context, id string, after uint64, limit int)
 					return err
 				}
 			}
-			var e bot.Entry // Unmarshal copies: nothing refers to mmap'd bytes
+			var e incident.Entry // Unmarshal copies: nothing refers to mmap'd bytes
 			if err := decodeEntry(v, &e); err != nil {
 				return fmt.Errorf("entry %x: %w", k, err)
 			}
@@ -68,7 +67,7 @@ func (s *Store) Entries(ctx context.Context, id string, after uint64, limit int)
 	return out, nil
 }
 
-func decodeEntry(v []byte, e *bot.Entry) error {
+func decodeEntry(v []byte, e *incident.Entry) error {
 	rec := entryRecord{Entry: e}
 	if err := json.Unmarshal(v, &rec); err != nil {
 		return err
@@ -80,7 +79,7 @@ func decodeEntry(v []byte, e *bot.Entry) error {
 }
 
 // putEntries writes sealed entries under their sequence numbers.
-func putEntries(lb *bolt.Bucket, es []bot.Entry) error {
+func putEntries(lb *bolt.Bucket, es []incident.Entry) error {
 	lb.FillPercent = logFillPercent
 	for i := range es {
 		v, err := json.Marshal(entryRecord{V: recordVersion, Entry: &es[i]})

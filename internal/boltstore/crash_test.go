@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/internal/boltstore"
 	"github.com/vigie-sante/vigie/internal/storetest"
 )
@@ -48,7 +48,7 @@ func TestKill9(t *testing.T) {
 		t.Fatal(err)
 	}
 	inc, err := s.Create(context.Background(), storetest.NewIncident("crash", t0),
-		[]bot.Entry{storetest.Entry(bot.KindOpened, "ouverture", t0)})
+		[]incident.Entry{storetest.Entry(incident.KindOpened, "ouverture", t0)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,9 +148,9 @@ func TestCrashChild(t *testing.T) {
 		wg.Go(func() {
 			for i := 0; time.Now().Before(deadline); i++ {
 				text := fmt.Sprintf("r%s-w%d-%d", round, w, i)
-				_, err := s.Update(context.Background(), id, func(inc *bot.Incident) ([]bot.Entry, error) {
+				_, err := s.Update(context.Background(), id, func(inc *incident.Incident) ([]incident.Entry, error) {
 					inc.Points++
-					return []bot.Entry{{Time: time.Now(), Actor: "@crash", Kind: bot.KindNote, Text: text}}, nil
+					return []incident.Entry{{Time: time.Now(), Actor: "@crash", Kind: incident.KindNote, Text: text}}, nil
 				})
 				if err != nil {
 					fmt.Fprintln(os.Stderr, err)

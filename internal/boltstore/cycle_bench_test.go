@@ -15,6 +15,7 @@ import (
 
 	"github.com/vigie-sante/vigie/bot"
 	"github.com/vigie-sante/vigie/bot/bottest"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows/builtin"
 )
 
@@ -43,7 +44,7 @@ func cycleBot(tb testing.TB, dir string) *bot.Bot {
 // cycleHandle runs one typed command and fails the benchmark if the bot
 // refused it.
 func cycleHandle(b *testing.B, v *bot.Bot, channel, text string) {
-	r := v.Handle(context.Background(), bot.Event{Channel: channel, User: bot.User{ID: "u1", Name: "rssi"}, Text: text})
+	r := v.Handle(context.Background(), bot.Event{Channel: channel, User: incident.User{ID: "u1", Name: "rssi"}, Text: text})
 	if r.Error {
 		b.Fatalf("%s in %s: %s", text, channel, r.Text)
 	}
@@ -143,7 +144,7 @@ func TestCycleOpenOnceUnderDoubleClick(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range replies {
 		wg.Go(func() {
-			replies[i] = v.Handle(context.Background(), bot.Event{Channel: "cellule", User: bot.User{ID: "u1", Name: "rssi"}, Text: "ouvrir Rançongiciel sur le PACS"})
+			replies[i] = v.Handle(context.Background(), bot.Event{Channel: "cellule", User: incident.User{ID: "u1", Name: "rssi"}, Text: "ouvrir Rançongiciel sur le PACS"})
 		})
 	}
 	wg.Wait()

@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/vigie-sante/vigie/bot/incident"
 	bolt "go.etcd.io/bbolt"
-
-	"github.com/vigie-sante/vigie/bot"
 )
 
 // Unexported pieces the external tests reach.
@@ -39,11 +38,11 @@ func (s *Store) SeedEntries(id string, n, per int, at time.Time) error {
 			if err != nil {
 				return err
 			}
-			es := make([]bot.Entry, k)
+			es := make([]incident.Entry, k)
 			for i := range es {
-				es[i] = bot.Entry{Time: at, Actor: "@seed", Kind: bot.KindNote, Text: fmt.Sprintf("seed %d", done+i+1)}
+				es[i] = incident.Entry{Time: at, Actor: "@seed", Kind: incident.KindNote, Text: fmt.Sprintf("seed %d", done+i+1)}
 			}
-			inc.Head = bot.Seal(inc.Head, id, es)
+			inc.Head = incident.Seal(inc.Head, id, es)
 			if err := putEntries(tx.Bucket(bucketLog).Bucket([]byte(id)), es); err != nil {
 				return err
 			}
@@ -61,7 +60,7 @@ func (s *Store) SeedEntries(id string, n, per int, at time.Time) error {
 // "seed-N", wake given by wake(i)) with the indexes Create keeps, in
 // transactions of per incidents: a 100 000-incident store for a benchmark
 // costs a few commits.
-func (s *Store) SeedIncidents(tmpl *bot.Incident, n, per int, wake func(i int) time.Time) ([]string, error) {
+func (s *Store) SeedIncidents(tmpl *incident.Incident, n, per int, wake func(i int) time.Time) ([]string, error) {
 	var ids []string
 	for done := 0; done < n; {
 		k := min(per, n-done)

@@ -10,9 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigie-sante/vigie/bot/incident"
 	bolt "go.etcd.io/bbolt"
-
-	"github.com/vigie-sante/vigie/bot"
 )
 
 // recordVersion is the version field of incident and entry values.
@@ -22,8 +21,8 @@ const recordVersion = 1
 // so that a later schema can change the incident's shape and still read
 // the old records.
 type incidentRecord struct {
-	V        int           `json:"v"`
-	Incident *bot.Incident `json:"incident"`
+	V        int                `json:"v"`
+	Incident *incident.Incident `json:"incident"`
 }
 
 // fnError carries the error of the caller's fn through bbolt, so that Update
@@ -35,7 +34,7 @@ func (e *fnError) Error() string { return e.err.Error() }
 // Create implements bot.Store: it allocates the ID from the year of
 // inc.OpenedAt in UTC, stores the incident (status open if unset) and its
 // first entries. The caller's inc and entries are not modified.
-func (s *Store) Create(ctx context.Context, inc *bot.Incident, entries []bot.Entry) (*bot.Incident, error) {
+func (s *Store) Create(ctx context.Context, inc *incident.Incident, entries []incident.Entry) (*incident.Incident, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("boltstore: create: %w", err)
 	}
@@ -46,9 +45,9 @@ func (s *Store) Create(ctx context.Context, inc *bot.Incident, entries []bot.Ent
 	if err != nil {
 		return nil, fmt.Errorf("boltstore: create: %w", err)
 	}
-	var out *bot.Incident
+	var out *incident.Incident
 	err = s.write(func(tx *bolt.Tx) error {
-		fresh := new(bot.Incident) // a new copy per attempt: a group may be retried
+		fresh := new(incident.Incident) // a new copy per attempt: a group may be retried
 		if err := json.Unmarshal(tmpl, fresh); err != nil {
 			return err
 		}
@@ -58,10 +57,10 @@ func (s *Store) Create(ctx context.Context, inc *bot.Incident, entries []bot.Ent
 		}
 		fresh.ID = id
 		if fresh.Status == "" {
-			fresh.Status = bot.StatusOpen
+			fresh.Status = incident.StatusOpen
 		}
-		es := append([]bot.Entry(nil), entries...)
-		fresh.Head = bot.Seal(bot.Head{}, id, es)
+		es := append([]incident.Entry(nil), entries...)
+		fresh.Head = incident.Seal(incident.Head{}, id, es)
 		lb, err := tx.Bucket(bucketLog).CreateBucket([]byte(id))
 		if err != nil {
 			return fmt.Errorf("main courante of %s: %w", id, err)
@@ -88,7 +87,7 @@ func (s *Store) Create(ctx context.Context, inc *bot.Incident, entries []bot.Ent
 }
 
 // checkNew rejects what would make an ID or the open index ambiguous.
-func checkNew(inc *bot.Incident) error {
+func checkNew(inc *incident.Incident) error {
 	if inc == nil {
 		return errors.New("nil incident")
 	}
@@ -108,7 +107,7 @@ func checkChannel(ch string) error {
 }
 
 // allocateID increments seq/<year> and formats the ID.
-func allocateID(tx *bolt.Tx, inc *bot.Incident) (string, error) {
+func allocateID(tx *bolt.Tx, inc *incident.Incident) (string, error) {
 	year := inc.OpenedAt.UTC().Year()
 	b := tx.Bucket(bucketSeq)
 	key := []byte(strconv.Itoa(year))
@@ -137,11 +136,11 @@ func formatID(year int, n uint64) string {
 }
 
 // Incident implements bot.Store.
-func (s *Store) Incident(ctx context.Context, id string) (*bot.Incident, error) {
+func (s *Store) Incident(ctx context.Context, id string) (*incident.Incident, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("boltstore: incident %s: %w", id, err)
 	}
-	var inc *bot.Incident
+	var inc *incident.Incident
 	err := s.db.View(func(tx *bolt.Tx) error {
 		var err error
 		inc, err = getIncident(tx, id)
@@ -156,11 +155,11 @@ func (s *Store) Incident(ctx context.Context, id string) (*bot.Incident, error) 
 // Update implements bot.Store. The incident fn sees is decoded afresh in
 // each attempt, so a retried group never sees a previous attempt's changes;
 // fn must not call the store (it runs inside the write transaction).
-func (s *Store) Update(ctx context.Context, id string, fn func(*bot.Incident) ([]bot.Entry, error)) (*bot.Incident, error) {
+func (s *Store) Update(ctx context.Context, id string, fn func(*incident.Incident) ([]incident.Entry, error)) (*incident.Incident, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("boltstore: update %s: %w", id, err)
 	}
-	var out *bot.Incident
+	var out *incident.Incident
 	err := s.write(func(tx *bolt.Tx) error {
 		out = nil
 		inc, err := getIncident(tx, id)
@@ -178,8 +177,8 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*bot.Incident) ([
 		if err := checkChannel(inc.Channel); err != nil {
 			return err
 		}
-		es := append([]bot.Entry(nil), entries...)
-		inc.Head = bot.Seal(head, id, es)
+		es := append([]incident.Entry(nil), entries...)
+		inc.Head = incident.Seal(head, id, es)
 		lb := tx.Bucket(bucketLog).Bucket([]byte(id))
 		if lb == nil {
 			return errors.New("main courante missing")
@@ -209,10 +208,10 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*bot.Incident) ([
 }
 
 // getIncident decodes incidents/<id>; bot.ErrNotFound if absent.
-func getIncident(tx *bolt.Tx, id string) (*bot.Incident, error) {
+func getIncident(tx *bolt.Tx, id string) (*incident.Incident, error) {
 	v := tx.Bucket(bucketIncidents).Get([]byte(id))
 	if v == nil {
-		return nil, bot.ErrNotFound
+		return nil, incident.ErrNotFound
 	}
 	inc, err := decodeIncident(v)
 	if err != nil {
@@ -221,8 +220,8 @@ func getIncident(tx *bolt.Tx, id string) (*bot.Incident, error) {
 	return inc, nil
 }
 
-func decodeIncident(v []byte) (*bot.Incident, error) {
-	rec := incidentRecord{Incident: new(bot.Incident)}
+func decodeIncident(v []byte) (*incident.Incident, error) {
+	rec := incidentRecord{Incident: new(incident.Incident)}
 	if err := json.Unmarshal(v, &rec); err != nil {
 		return nil, err
 	}
@@ -232,7 +231,7 @@ func decodeIncident(v []byte) (*bot.Incident, error) {
 	return rec.Incident, nil
 }
 
-func putIncident(tx *bolt.Tx, inc *bot.Incident) error {
+func putIncident(tx *bolt.Tx, inc *incident.Incident) error {
 	v, err := json.Marshal(incidentRecord{V: recordVersion, Incident: inc})
 	if err != nil {
 		return fmt.Errorf("encode incident %s: %w", inc.ID, err)

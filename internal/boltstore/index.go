@@ -9,9 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigie-sante/vigie/bot/incident"
 	bolt "go.etcd.io/bbolt"
-
-	"github.com/vigie-sante/vigie/bot"
 )
 
 // This file holds the listings: the open/ index of open incidents by
@@ -19,7 +18,7 @@ import (
 
 // Open implements bot.Store through the open/ index, so it reads only the
 // open incidents however many closed ones the file holds.
-func (s *Store) Open(ctx context.Context, channel string) ([]*bot.Incident, error) {
+func (s *Store) Open(ctx context.Context, channel string) ([]*incident.Incident, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("boltstore: open incidents: %w", err)
 	}
@@ -27,7 +26,7 @@ func (s *Store) Open(ctx context.Context, channel string) ([]*bot.Incident, erro
 	if channel != "" {
 		prefix = append([]byte(channel), 0)
 	}
-	var out []*bot.Incident
+	var out []*incident.Incident
 	err := s.db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketOpen).Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
@@ -57,11 +56,11 @@ func (s *Store) Open(ctx context.Context, channel string) ([]*bot.Incident, erro
 
 // All returns every incident, open or closed, in ID order (for statistics
 // and exports).
-func (s *Store) All(ctx context.Context) ([]*bot.Incident, error) {
+func (s *Store) All(ctx context.Context) ([]*incident.Incident, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("boltstore: all incidents: %w", err)
 	}
-	var out []*bot.Incident
+	var out []*incident.Incident
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketIncidents).ForEach(func(k, v []byte) error {
 			inc, err := decodeIncident(v)
@@ -98,14 +97,14 @@ func idLess(a, b string) bool {
 // reindex keeps open/<channel>\x00<id> in step with the incident's status
 // and channel; oldChannel and oldStatus are what was stored before ("" for
 // a new incident).
-func reindex(tx *bolt.Tx, oldChannel string, oldStatus bot.Status, inc *bot.Incident) error {
+func reindex(tx *bolt.Tx, oldChannel string, oldStatus incident.Status, inc *incident.Incident) error {
 	b := tx.Bucket(bucketOpen)
-	if oldStatus == bot.StatusOpen {
+	if oldStatus == incident.StatusOpen {
 		if err := b.Delete(openKey(oldChannel, inc.ID)); err != nil {
 			return fmt.Errorf("open index: %w", err)
 		}
 	}
-	if inc.Status == bot.StatusOpen {
+	if inc.Status == incident.StatusOpen {
 		if err := b.Put(openKey(inc.Channel, inc.ID), nil); err != nil {
 			return fmt.Errorf("open index: %w", err)
 		}
@@ -123,14 +122,14 @@ func openKey(channel, id string) []byte {
 // rewake keeps reminders/<wake BE><id> in step with the incident's Wake:
 // the reminder sweep seeks to the start and reads only what is due, however
 // many incidents wait further ahead. A closed incident has no wake.
-func rewake(tx *bolt.Tx, old time.Time, inc *bot.Incident) error {
+func rewake(tx *bolt.Tx, old time.Time, inc *incident.Incident) error {
 	b := tx.Bucket(bucketReminders)
 	if !old.IsZero() {
 		if err := b.Delete(wakeKey(old, inc.ID)); err != nil {
 			return fmt.Errorf("reminder index: %w", err)
 		}
 	}
-	if !inc.Wake.IsZero() && inc.Status == bot.StatusOpen {
+	if !inc.Wake.IsZero() && inc.Status == incident.StatusOpen {
 		if err := b.Put(wakeKey(inc.Wake, inc.ID), nil); err != nil {
 			return fmt.Errorf("reminder index: %w", err)
 		}

@@ -18,6 +18,7 @@ import (
 	berrors "go.etcd.io/bbolt/errors"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/internal/boltstore"
 	"github.com/vigie-sante/vigie/internal/storetest"
 )
@@ -67,29 +68,29 @@ func TestConformance(t *testing.T) {
 }
 
 // fill creates three incidents with a few entries, one closed.
-func fill(t *testing.T, s *boltstore.Store) []*bot.Incident {
+func fill(t *testing.T, s *boltstore.Store) []*incident.Incident {
 	t.Helper()
 	ctx := context.Background()
-	var out []*bot.Incident
+	var out []*incident.Incident
 	for i, ch := range []string{"A", "B", "A"} {
 		inc, err := s.Create(ctx, storetest.NewIncident(ch, t0.Add(time.Duration(i)*time.Minute)),
-			[]bot.Entry{storetest.Entry(bot.KindOpened, "ouverture "+ch, t0)})
+			[]incident.Entry{storetest.Entry(incident.KindOpened, "ouverture "+ch, t0)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for j := range 3 {
-			if _, err := s.Update(ctx, inc.ID, func(inc *bot.Incident) ([]bot.Entry, error) {
+			if _, err := s.Update(ctx, inc.ID, func(inc *incident.Incident) ([]incident.Entry, error) {
 				inc.Points++
-				return []bot.Entry{storetest.Entry(bot.KindNote, "note "+strconv.Itoa(j), t0)}, nil
+				return []incident.Entry{storetest.Entry(incident.KindNote, "note "+strconv.Itoa(j), t0)}, nil
 			}); err != nil {
 				t.Fatal(err)
 			}
 		}
 		out = append(out, inc)
 	}
-	if _, err := s.Update(ctx, out[0].ID, func(inc *bot.Incident) ([]bot.Entry, error) {
-		inc.Status = bot.StatusClosed
-		return []bot.Entry{storetest.Entry(bot.KindClosed, "clôture", t0)}, nil
+	if _, err := s.Update(ctx, out[0].ID, func(inc *incident.Incident) ([]incident.Entry, error) {
+		inc.Status = incident.StatusClosed
+		return []incident.Entry{storetest.Entry(incident.KindClosed, "clôture", t0)}, nil
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -179,8 +180,8 @@ func TestBackupIsAHotConsistentCopy(t *testing.T) {
 					return
 				default:
 				}
-				if _, err := s.Update(ctx, inc.ID, func(*bot.Incident) ([]bot.Entry, error) {
-					return []bot.Entry{storetest.Entry(bot.KindNote, "pendant "+strconv.Itoa(i), t0)}, nil
+				if _, err := s.Update(ctx, inc.ID, func(*incident.Incident) ([]incident.Entry, error) {
+					return []incident.Entry{storetest.Entry(incident.KindNote, "pendant "+strconv.Itoa(i), t0)}, nil
 				}); err != nil {
 					t.Error(err)
 					return

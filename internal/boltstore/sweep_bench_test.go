@@ -9,6 +9,7 @@ import (
 
 	"github.com/vigie-sante/vigie/bot"
 	"github.com/vigie-sante/vigie/bot/bottest"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows/builtin"
 	"github.com/vigie-sante/vigie/internal/boltstore"
 )
@@ -35,8 +36,8 @@ func newSweepFixture(b *testing.B, pending int) *sweepFixture {
 	}
 	t0 := time.Date(2026, 11, 23, 1, 10, 0, 0, time.UTC)
 	c, _ := cat.Current("nouvelle-aquitaine/es-esms", t0)
-	tmpl := &bot.Incident{Title: "x", Chain: c.ID, Version: c.Version, T0: t0, OpenedAt: t0,
-		OpenedBy: bot.User{ID: "u", Name: "u"}, Status: bot.StatusOpen}
+	tmpl := &incident.Incident{Title: "x", Chain: c.ID, Version: c.Version, T0: t0, OpenedAt: t0,
+		OpenedBy: incident.User{ID: "u", Name: "u"}, Status: incident.StatusOpen}
 	now := t0.Add(20 * time.Minute)
 	ids, err := st.SeedIncidents(tmpl, pending, 10_000, func(i int) time.Time {
 		if i%(pending/10) == 0 {
@@ -60,7 +61,7 @@ func newSweepFixture(b *testing.B, pending int) *sweepFixture {
 // rearm makes the 10 due again, as if their reminders had not been sent.
 func (f *sweepFixture) rearm(b *testing.B) {
 	for _, id := range f.due {
-		_, err := f.store.Update(context.Background(), id, func(inc *bot.Incident) ([]bot.Entry, error) {
+		_, err := f.store.Update(context.Background(), id, func(inc *incident.Incident) ([]incident.Entry, error) {
 			inc.Wake, inc.Reminded = f.now.Add(-time.Minute), nil
 			return nil, nil
 		})

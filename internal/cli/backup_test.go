@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/internal/boltstore"
 	"github.com/vigie-sante/vigie/internal/cli"
 	"github.com/vigie-sante/vigie/internal/storetest"
@@ -37,12 +37,12 @@ func seedDB(t *testing.T) string {
 	defer s.Close()
 	at := time.Date(2026, 3, 28, 1, 10, 0, 0, time.UTC)
 	for _, ch := range []string{"A", "B"} {
-		inc, err := s.Create(context.Background(), storetest.NewIncident(ch, at), []bot.Entry{storetest.Entry(bot.KindOpened, "ouverture", at)})
+		inc, err := s.Create(context.Background(), storetest.NewIncident(ch, at), []incident.Entry{storetest.Entry(incident.KindOpened, "ouverture", at)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Update(context.Background(), inc.ID, func(*bot.Incident) ([]bot.Entry, error) {
-			return []bot.Entry{storetest.Entry(bot.KindNote, "note "+ch, at)}, nil
+		if _, err := s.Update(context.Background(), inc.ID, func(*incident.Incident) ([]incident.Entry, error) {
+			return []incident.Entry{storetest.Entry(incident.KindNote, "note "+ch, at)}, nil
 		}); err != nil {
 			t.Fatal(err)
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/vigie-sante/vigie/adapters/console"
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 	"github.com/vigie-sante/vigie/flows/builtin"
 	"github.com/vigie-sante/vigie/internal/boltstore"
@@ -69,7 +70,7 @@ func runConsole(ctx context.Context, env Env, g *Globals, args []string) error {
 	defer app.Close()
 	con := console.New(console.Options{
 		In: env.Stdin, Out: env.Stdout, TTY: env.StdinIsTTY && env.StdoutIsTTY,
-		Dir: filepath.Join(app.dir, "exports"), User: bot.User{ID: name, Name: name},
+		Dir: filepath.Join(app.dir, "exports"), User: incident.User{ID: name, Name: name},
 	})
 	features := map[string]bool{}
 	if *nis2 {

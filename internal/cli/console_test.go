@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/internal/boltstore"
 )
 
@@ -92,7 +92,7 @@ func TestConsoleNightAndRestart(t *testing.T) {
 	if strings.Join(kinds, ",") != want {
 		t.Fatalf("main courante kinds\n got %s\nwant %s", strings.Join(kinds, ","), want)
 	}
-	if inc.Status != bot.StatusOpen {
+	if inc.Status != incident.StatusOpen {
 		t.Fatalf("status %s: the refused close closed it", inc.Status)
 	}
 }

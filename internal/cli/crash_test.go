@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 	"github.com/vigie-sante/vigie/internal/boltstore"
 	"github.com/vigie-sante/vigie/internal/storetest"
@@ -334,7 +334,7 @@ func crashVerify(t *testing.T, db, id string, cmds []crashCmd) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if inc.Title != "Crash test" || inc.Status != bot.StatusOpen {
+	if inc.Title != "Crash test" || inc.Status != incident.StatusOpen {
 		t.Errorf("incident %s: title %q, status %s", id, inc.Title, inc.Status)
 	}
 
@@ -344,9 +344,9 @@ func crashVerify(t *testing.T, db, id string, cmds []crashCmd) {
 	for _, e := range es {
 		kinds[e.Kind]++
 		switch e.Kind {
-		case bot.KindNote:
+		case incident.KindNote:
 			notes[e.Text] = append(notes[e.Text], e.Seq)
-		case bot.KindAnswer:
+		case incident.KindAnswer:
 			logged[e.Data["key"]] = append(logged[e.Data["key"]], flows.Value(e.Data["value"]))
 		}
 	}
@@ -376,7 +376,7 @@ func crashVerify(t *testing.T, db, id string, cmds []crashCmd) {
 				continue
 			}
 			s := inc.Steps[a.step]
-			if s == nil || s.Status != bot.StepDone || s.Proof == nil || s.Proof.Ref != a.ref || s.Proof.Means != a.means {
+			if s == nil || s.Status != incident.StepDone || s.Proof == nil || s.Proof.Ref != a.ref || s.Proof.Means != a.means {
 				t.Errorf("acknowledged %q: step state %+v", a.cmd, s)
 			}
 		}

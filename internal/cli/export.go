@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/internal/keyfile"
 )
 
@@ -60,7 +61,7 @@ func runExport(ctx context.Context, env Env, g *Globals, args []string) error {
 	}
 	defer s.Close() // read-only: nothing to lose on close
 	inc, err := s.Incident(ctx, id)
-	if errors.Is(err, bot.ErrNotFound) {
+	if errors.Is(err, incident.ErrNotFound) {
 		return fmt.Errorf("no incident %q in %s", id, s.Path())
 	}
 	if err != nil {
@@ -91,7 +92,7 @@ func runExport(ctx context.Context, env Env, g *Globals, args []string) error {
 		noun = "entry"
 	}
 	fmt.Fprintf(env.Stdout, "export: incident %s, %d %s, head %s, signed by %s → %s\n",
-		id, len(entries), noun, bot.Head{Seq: last.Seq, Hash: last.Hash}.Short(), keyfile.Fingerprint(key.Public().(ed25519.PublicKey)), *out)
+		id, len(entries), noun, incident.Head{Seq: last.Seq, Hash: last.Hash}.Short(), keyfile.Fingerprint(key.Public().(ed25519.PublicKey)), *out)
 	return nil
 }
 

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/internal/boltstore"
 	"github.com/vigie-sante/vigie/internal/cli"
 	"github.com/vigie-sante/vigie/internal/keyfile"
@@ -38,11 +38,11 @@ func exportDB(t *testing.T) string {
 	defer s.Close()
 	ctx := context.Background()
 	at := time.Date(2026, 3, 28, 1, 10, 0, 0, time.UTC)
-	rssi := bot.User{ID: "u1", Name: "rssi"}
-	inc, err := s.Create(ctx, &bot.Incident{Title: "Rançongiciel sur le PACS", T0: at, OpenedBy: rssi, OpenedAt: at, Channel: "crise"},
-		[]bot.Entry{
-			{Time: at, Actor: "@rssi", Kind: bot.KindOpened, Text: "Incident ouvert"},
-			{Time: at.Add(time.Minute), Actor: "@rssi", Kind: bot.KindAnswer, Text: "Malveillant : oui", Data: map[string]string{"key": "malicious", "value": "yes"}},
+	rssi := incident.User{ID: "u1", Name: "rssi"}
+	inc, err := s.Create(ctx, &incident.Incident{Title: "Rançongiciel sur le PACS", T0: at, OpenedBy: rssi, OpenedAt: at, Channel: "crise"},
+		[]incident.Entry{
+			{Time: at, Actor: "@rssi", Kind: incident.KindOpened, Text: "Incident ouvert"},
+			{Time: at.Add(time.Minute), Actor: "@rssi", Kind: incident.KindAnswer, Text: "Malveillant : oui", Data: map[string]string{"key": "malicious", "value": "yes"}},
 		})
 	if err != nil {
 		t.Fatal(err)
@@ -50,10 +50,10 @@ func exportDB(t *testing.T) string {
 	if inc.ID != "2026-0001" {
 		t.Fatalf("created %s, want 2026-0001", inc.ID)
 	}
-	_, err = s.Update(ctx, inc.ID, func(*bot.Incident) ([]bot.Entry, error) {
-		return []bot.Entry{
-			{Time: at.Add(2 * time.Minute), Actor: "@dg", Kind: bot.KindNote, Text: "a | b\r\nsuite, \"citée\""},
-			{Time: at.Add(3 * time.Minute), Actor: "@rssi", Kind: bot.KindDone, Text: "CERT Santé : fait", Data: map[string]string{"ref": "CS-1234"}},
+	_, err = s.Update(ctx, inc.ID, func(*incident.Incident) ([]incident.Entry, error) {
+		return []incident.Entry{
+			{Time: at.Add(2 * time.Minute), Actor: "@dg", Kind: incident.KindNote, Text: "a | b\r\nsuite, \"citée\""},
+			{Time: at.Add(3 * time.Minute), Actor: "@rssi", Kind: incident.KindDone, Text: "CERT Santé : fait", Data: map[string]string{"ref": "CS-1234"}},
 		}, nil
 	})
 	if err != nil {

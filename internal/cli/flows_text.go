@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
 
@@ -41,7 +41,7 @@ var parisWeekdays = map[flows.Lang][7]string{
 // the UTC instant that is stored: "samedi 24/10/2026 à 10:00, heure de
 // Paris (2026-10-24T08:00:00Z)".
 func parisInstant(t time.Time, lang flows.Lang) string {
-	p := t.In(bot.Paris)
+	p := t.In(incident.Paris)
 	utc := t.UTC().Format(time.RFC3339)
 	day := parisWeekdays[lang][p.Weekday()]
 	if lang == flows.EN {

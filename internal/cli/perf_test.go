@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/internal/boltstore"
 )
 
@@ -53,12 +53,12 @@ func seed(b *testing.B, db string, n, open int) {
 			defer wg.Done()
 			for i := range work {
 				at := t0.Add(time.Duration(i) * time.Hour)
-				inc := &bot.Incident{Title: "Incident " + strconv.Itoa(i), Chain: "nouvelle-aquitaine/es-esms", Version: "2025-03.1",
-					T0: at, OpenedAt: at, OpenedBy: bot.User{ID: "u", Name: "rssi"}, Channel: "c" + strconv.Itoa(i), Status: bot.StatusOpen}
+				inc := &incident.Incident{Title: "Incident " + strconv.Itoa(i), Chain: "nouvelle-aquitaine/es-esms", Version: "2025-03.1",
+					T0: at, OpenedAt: at, OpenedBy: incident.User{ID: "u", Name: "rssi"}, Channel: "c" + strconv.Itoa(i), Status: incident.StatusOpen}
 				if i >= open {
-					inc.Status, inc.ClosedAt = bot.StatusClosed, at.Add(48*time.Hour)
+					inc.Status, inc.ClosedAt = incident.StatusClosed, at.Add(48*time.Hour)
 				}
-				entries := []bot.Entry{{Time: at, Actor: "@rssi", Kind: bot.KindOpened, Text: "ouverture"}}
+				entries := []incident.Entry{{Time: at, Actor: "@rssi", Kind: incident.KindOpened, Text: "ouverture"}}
 				if _, err := st.Create(ctx, inc, entries); err != nil {
 					b.Error(err)
 				}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/vigie-sante/vigie/bot"
 	"github.com/vigie-sante/vigie/bot/bottest"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/internal/boltstore"
 )
 
@@ -102,8 +103,8 @@ func TestExportPDFCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 3, 28, 1, 10, 0, 0, time.UTC)
-	inc, err := s.Create(context.Background(), &bot.Incident{Title: "Fuite « cœur » à l'hôpital", T0: at, OpenedBy: bot.User{Name: "rssi"}, OpenedAt: at, Channel: "crise"},
-		[]bot.Entry{{Time: at, Actor: "@rssi", Kind: bot.KindOpened, Text: "Ouverture : ça commence, très tôt"}})
+	inc, err := s.Create(context.Background(), &incident.Incident{Title: "Fuite « cœur » à l'hôpital", T0: at, OpenedBy: incident.User{Name: "rssi"}, OpenedAt: at, Channel: "crise"},
+		[]incident.Entry{{Time: at, Actor: "@rssi", Kind: incident.KindOpened, Text: "Ouverture : ça commence, très tôt"}})
 	s.Close()
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 	"github.com/vigie-sante/vigie/flows/builtin"
 	"github.com/vigie-sante/vigie/internal/config"
@@ -114,7 +115,7 @@ func runServe(ctx context.Context, env Env, g *Globals, args []string) error {
 	for _, f := range cfg.Features {
 		features[f] = true
 	}
-	chainOf := func(inc *bot.Incident) *flows.Chain {
+	chainOf := func(inc *incident.Incident) *flows.Chain {
 		c, err := cat.Version(inc.Chain, inc.Version)
 		if err != nil {
 			return nil

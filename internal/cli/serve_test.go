@@ -21,6 +21,7 @@ import (
 
 	"github.com/vigie-sante/vigie/bot"
 	"github.com/vigie-sante/vigie/bot/bottest"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/internal/boltstore"
 	"github.com/vigie-sante/vigie/internal/config"
 )
@@ -38,7 +39,7 @@ func (f *fakePlatform) Mount(mux *http.ServeMux, h Handler) {
 	mux.HandleFunc("POST /mattermost/command", func(w http.ResponseWriter, r *http.Request) {
 		r.ParseForm()
 		f.log.Info("command received", "user", r.Form.Get("user_id"))
-		reply := h.Handle(r.Context(), bot.Event{Channel: "chan", User: bot.User{ID: "u1", Name: "rssi"}, Text: r.Form.Get("text")})
+		reply := h.Handle(r.Context(), bot.Event{Channel: "chan", User: incident.User{ID: "u1", Name: "rssi"}, Text: r.Form.Get("text")})
 		io.WriteString(w, reply.Text)
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
 
@@ -61,7 +62,7 @@ func runStats(ctx context.Context, env Env, g *Globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	chainOf := func(inc *bot.Incident) *flows.Chain {
+	chainOf := func(inc *incident.Incident) *flows.Chain {
 		if inc.Chain == "" {
 			return nil
 		}

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 	"github.com/vigie-sante/vigie/internal/boltstore"
 )
@@ -26,26 +26,26 @@ func statsYear(t *testing.T) string {
 	}
 	defer s.Close()
 	ctx := context.Background()
-	paris := bot.Paris
+	paris := incident.Paris
 	chains := []struct{ id, version string }{
 		{"nouvelle-aquitaine/ose", "2025-03.1"}, {"nouvelle-aquitaine/es-esms", "2025-03.1"}, {"nouvelle-aquitaine/ps-liberal", "2025-03.1"}, {"", ""},
 	}
-	who := bot.User{ID: "u-martin", Name: "Dr Martin"}
-	answer := func(inc *bot.Incident, key string, vs ...flows.Value) {
+	who := incident.User{ID: "u-martin", Name: "Dr Martin"}
+	answer := func(inc *incident.Incident, key string, vs ...flows.Value) {
 		for _, v := range vs {
-			inc.Answers[key] = append(inc.Answers[key], bot.AnswerRecord{Value: v, By: who, At: inc.T0})
+			inc.Answers[key] = append(inc.Answers[key], incident.AnswerRecord{Value: v, By: who, At: inc.T0})
 		}
 	}
-	done := func(inc *bot.Incident, step string, d time.Duration) {
-		inc.Steps[step] = &bot.StepState{Status: bot.StepDone, By: who, At: inc.T0.Add(d),
-			Proof: &bot.Proof{By: who, DeclaredAt: inc.T0.Add(d), ServerAt: inc.T0.Add(d + time.Minute), Means: "portail",
+	done := func(inc *incident.Incident, step string, d time.Duration) {
+		inc.Steps[step] = &incident.StepState{Status: incident.StepDone, By: who, At: inc.T0.Add(d),
+			Proof: &incident.Proof{By: who, DeclaredAt: inc.T0.Add(d), ServerAt: inc.T0.Add(d + time.Minute), Means: "portail",
 				Ref: "CS-SECRET-" + inc.T0.Format("0102"), Note: "appel au SAMU de Mme Dupont"}}
 	}
-	create := func(inc *bot.Incident) {
+	create := func(inc *incident.Incident) {
 		t.Helper()
 		inc.OpenedBy, inc.OpenedAt, inc.Channel = who, inc.T0, "crise-Dupont"
 		inc.Facts = map[string]string{"personnes": "Confidentiel : Jean Dupont", "declarant": "Dr Martin"}
-		if _, err := s.Create(ctx, inc, []bot.Entry{{Time: inc.T0, Actor: "@Dr Martin", Kind: bot.KindNote, Text: "note secrète sur Jean Dupont"}}); err != nil {
+		if _, err := s.Create(ctx, inc, []incident.Entry{{Time: inc.T0, Actor: "@Dr Martin", Kind: incident.KindNote, Text: "note secrète sur Jean Dupont"}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -58,10 +58,10 @@ func statsYear(t *testing.T) string {
 			t0 = time.Date(2026, 12, 31, 22, 30, 0, 0, time.UTC) // 31 December, 23:30 in Paris
 		}
 		c := chains[i%4]
-		inc := &bot.Incident{Title: "Patient Jean Dupont, NIR du dossier", T0: t0, Chain: c.id, Version: c.version,
-			Answers: map[string][]bot.AnswerRecord{}, Steps: map[string]*bot.StepState{}}
+		inc := &incident.Incident{Title: "Patient Jean Dupont, NIR du dossier", T0: t0, Chain: c.id, Version: c.version,
+			Answers: map[string][]incident.AnswerRecord{}, Steps: map[string]*incident.StepState{}}
 		if i%3 == 0 {
-			inc.Status, inc.ClosedBy, inc.ClosedAt = bot.StatusClosed, who, t0.Add(100*time.Hour)
+			inc.Status, inc.ClosedBy, inc.ClosedAt = incident.StatusClosed, who, t0.Add(100*time.Hour)
 		}
 		switch i % 3 {
 		case 0:
@@ -86,7 +86,7 @@ func statsYear(t *testing.T) string {
 		if i%2 == 0 {
 			done(inc, "cert-sante", time.Duration(10*((i/2)%6+1))*time.Minute+20*time.Second)
 		} else {
-			inc.Steps["cert-sante"] = &bot.StepState{Status: bot.StepNA, Reason: "Jean Dupont", By: who}
+			inc.Steps["cert-sante"] = &incident.StepState{Status: incident.StepNA, Reason: "Jean Dupont", By: who}
 		}
 		if i%4 == 1 {
 			done(inc, "ars", time.Duration(i)*time.Minute)
@@ -109,8 +109,8 @@ func statsYear(t *testing.T) string {
 		time.Date(2025, 6, 1, 8, 0, 0, 0, time.UTC),
 		time.Date(2027, 3, 1, 8, 0, 0, 0, time.UTC),
 	} {
-		inc := &bot.Incident{Title: "Hors année Jean Dupont", T0: t0, Chain: chains[0].id, Version: chains[0].version,
-			Answers: map[string][]bot.AnswerRecord{}, Steps: map[string]*bot.StepState{}}
+		inc := &incident.Incident{Title: "Hors année Jean Dupont", T0: t0, Chain: chains[0].id, Version: chains[0].version,
+			Answers: map[string][]incident.AnswerRecord{}, Steps: map[string]*incident.StepState{}}
 		answer(inc, "malicious", flows.Yes)
 		answer(inc, "capacity_impact", flows.Unknown)
 		done(inc, "cert-sante", 10000*time.Minute)

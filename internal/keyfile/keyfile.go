@@ -23,7 +23,7 @@ import (
 	"runtime"
 	"strings"
 
-	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 // Name is the key file's name in the data directory.
@@ -150,7 +150,7 @@ func syncDir(dir string) {
 
 // Fingerprint returns the short form people compare to recognise a key,
 // "SHA256:" and unpadded base64; see bot.KeyFingerprint, which it is.
-func Fingerprint(pub ed25519.PublicKey) string { return bot.KeyFingerprint(pub) }
+func Fingerprint(pub ed25519.PublicKey) string { return incident.KeyFingerprint(pub) }
 
 // ParsePublic reads the public key people give to check exports against:
 // base64 of the 32 raw bytes (as exports show it), a PEM "PUBLIC KEY"

@@ -17,7 +17,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/internal/keyfile"
 )
 
@@ -163,7 +163,7 @@ func TestFingerprint(t *testing.T) {
 	if !strings.HasPrefix(fp, "SHA256:") || len(fp) != len("SHA256:")+43 || strings.Contains(fp, "=") {
 		t.Errorf("Fingerprint = %q, want SHA256: and 43 unpadded base64 characters", fp)
 	}
-	if fp != bot.KeyFingerprint(pub) {
+	if fp != incident.KeyFingerprint(pub) {
 		t.Error("keyfile and bot disagree on fingerprints")
 	}
 	other := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{1}, ed25519.SeedSize)).Public().(ed25519.PublicKey)

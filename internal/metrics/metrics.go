@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
 
@@ -33,11 +34,11 @@ var _ bot.Observer = (*Metrics)(nil)
 
 // Source is what the gauges read at scrape time.
 type Source interface {
-	Open(ctx context.Context, channel string) ([]*bot.Incident, error)
+	Open(ctx context.Context, channel string) ([]*incident.Incident, error)
 }
 
 // ChainOf finds the pinned chain of an incident (nil when none).
-type ChainOf func(inc *bot.Incident) *flows.Chain
+type ChainOf func(inc *incident.Incident) *flows.Chain
 
 // New returns the metrics, with gauges of open incidents and overdue
 // steps computed from src when Prometheus scrapes.
@@ -164,7 +165,7 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 			continue
 		}
 		for _, p := range flows.Evaluate(chain, inc.Inputs()).Steps {
-			if st := inc.Steps[p.Step.ID]; st == nil || st.Status == bot.StepPending {
+			if st := inc.Steps[p.Step.ID]; st == nil || st.Status == incident.StepPending {
 				if Overdue(p, now) {
 					overdue++
 				}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 // The tests of Create: ID allocation and the first entries.
@@ -17,7 +18,7 @@ import (
 func testIDsPerYear(t *testing.T, s bot.Store) {
 	y2027 := time.Date(2027, 1, 2, 9, 0, 0, 0, time.UTC)
 	// 00:30 in Paris on New Year's Day is still 2026 in UTC.
-	newYearParis := time.Date(2027, 1, 1, 0, 30, 0, 0, bot.Paris)
+	newYearParis := time.Date(2027, 1, 1, 0, 30, 0, 0, incident.Paris)
 	steps := []struct {
 		at   time.Time
 		want string
@@ -42,9 +43,9 @@ func testIDsPerYear(t *testing.T, s bot.Store) {
 
 func testCreateSeals(t *testing.T, s bot.Store) {
 	ctx := context.Background()
-	e1 := Entry(bot.KindOpened, "ouverture", base)
+	e1 := Entry(incident.KindOpened, "ouverture", base)
 	e1.Data = map[string]string{"chain": "nouvelle-aquitaine/es-esms"}
-	in := []bot.Entry{e1, Entry(bot.KindChain, "chaîne", base), Entry(bot.KindNote, "PACS isolé", base.Add(time.Minute))}
+	in := []incident.Entry{e1, Entry(incident.KindChain, "chaîne", base), Entry(incident.KindNote, "PACS isolé", base.Add(time.Minute))}
 	got := mustCreate(t, s, NewIncident("C1", base), in...)
 	if in[0].Seq != 0 || in[0].Hash != "" {
 		t.Errorf("Create sealed the caller's entries: %+v", in[0])
@@ -66,7 +67,7 @@ func testCreateSeals(t *testing.T, s bot.Store) {
 	if a, b := mustJSON(t, stored), mustJSON(t, got); a != b {
 		t.Errorf("stored incident differs from Create's result:\n%s\n%s", a, b)
 	}
-	if stored.Status != bot.StatusOpen || stored.Title != "Rançongiciel sur le PACS" || !stored.OpenedAt.Equal(base) {
+	if stored.Status != incident.StatusOpen || stored.Title != "Rançongiciel sur le PACS" || !stored.OpenedAt.Equal(base) {
 		t.Errorf("stored incident: %+v", stored)
 	}
 }
@@ -75,7 +76,7 @@ func testCreateWithoutEntries(t *testing.T, s bot.Store) {
 	in := NewIncident("C1", base)
 	in.Status = "" // unset: the store opens it
 	got := mustCreate(t, s, in)
-	if got.Head != (bot.Head{}) || got.Status != bot.StatusOpen {
+	if got.Head != (incident.Head{}) || got.Status != incident.StatusOpen {
 		t.Errorf("Create without entries: head %+v status %q", got.Head, got.Status)
 	}
 	if es := VerifyChain(t, s, got.ID); len(es) != 0 {
@@ -106,7 +107,7 @@ func testConcurrentCreates(t *testing.T, s bot.Store) {
 	for i := range n {
 		wg.Go(func() {
 			inc, err := s.Create(context.Background(), NewIncident("C"+strconv.Itoa(i%3), base),
-				[]bot.Entry{Entry(bot.KindOpened, "ouverture "+strconv.Itoa(i), base)})
+				[]incident.Entry{Entry(incident.KindOpened, "ouverture "+strconv.Itoa(i), base)})
 			if err != nil {
 				t.Error(err)
 				return

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 // The tests of reading: paging, the open index, missing incidents, and
@@ -17,9 +18,9 @@ import (
 
 func testEntriesPaging(t *testing.T, s bot.Store) {
 	ctx := context.Background()
-	var in []bot.Entry
+	var in []incident.Entry
 	for i := 1; i <= 10; i++ {
-		in = append(in, Entry(bot.KindNote, strconv.Itoa(i), base))
+		in = append(in, Entry(incident.KindNote, strconv.Itoa(i), base))
 	}
 	inc := mustCreate(t, s, NewIncident("C1", base), in...)
 	for _, tc := range []struct {
@@ -51,14 +52,14 @@ func testEntriesPaging(t *testing.T, s bot.Store) {
 	}
 }
 
-func setStatus(t *testing.T, s bot.Store, id string, st bot.Status, channel string) {
+func setStatus(t *testing.T, s bot.Store, id string, st incident.Status, channel string) {
 	t.Helper()
-	_, err := s.Update(context.Background(), id, func(inc *bot.Incident) ([]bot.Entry, error) {
+	_, err := s.Update(context.Background(), id, func(inc *incident.Incident) ([]incident.Entry, error) {
 		inc.Status = st
 		if channel != "" {
 			inc.Channel = channel
 		}
-		return []bot.Entry{Entry(bot.KindNote, string(st), base)}, nil
+		return []incident.Entry{Entry(incident.KindNote, string(st), base)}, nil
 	})
 	if err != nil {
 		t.Fatalf("Update %s to %s: %v", id, st, err)
@@ -82,7 +83,7 @@ func testOpenIndex(t *testing.T, s bot.Store) {
 			t.Errorf("%s: Open(%q) = %v, want %v", when, channel, ids(got), want)
 		}
 		for _, inc := range got {
-			if inc.Status != bot.StatusOpen || channel != "" && inc.Channel != channel {
+			if inc.Status != incident.StatusOpen || channel != "" && inc.Channel != channel {
 				t.Errorf("%s: Open(%q) returned %s in %q, %s", when, channel, inc.ID, inc.Channel, inc.Status)
 			}
 		}
@@ -92,18 +93,18 @@ func testOpenIndex(t *testing.T, s bot.Store) {
 	check("created", "", a1.ID, b1.ID, a2.ID, ab.ID)
 	check("created", "nowhere")
 
-	setStatus(t, s, a1.ID, bot.StatusClosed, "")
+	setStatus(t, s, a1.ID, incident.StatusClosed, "")
 	check("a1 closed", "A", a2.ID)
 	check("a1 closed", "", b1.ID, a2.ID, ab.ID)
-	if inc, err := s.Incident(ctx, a1.ID); err != nil || inc.Status != bot.StatusClosed {
+	if inc, err := s.Incident(ctx, a1.ID); err != nil || inc.Status != incident.StatusClosed {
 		t.Errorf("closed incident: %v, %v", inc, err)
 	}
-	setStatus(t, s, a1.ID, bot.StatusOpen, "")
+	setStatus(t, s, a1.ID, incident.StatusOpen, "")
 	check("a1 reopened", "A", a1.ID, a2.ID)
-	setStatus(t, s, a2.ID, bot.StatusOpen, "B")
+	setStatus(t, s, a2.ID, incident.StatusOpen, "B")
 	check("a2 moved", "A", a1.ID)
 	check("a2 moved", "B", b1.ID, a2.ID)
-	setStatus(t, s, a2.ID, bot.StatusClosed, "A")
+	setStatus(t, s, a2.ID, incident.StatusClosed, "A")
 	check("a2 closed and moved back", "A", a1.ID)
 	check("a2 closed and moved back", "B", b1.ID)
 }
@@ -124,18 +125,18 @@ func testOpenOldestFirst(t *testing.T, s bot.Store) {
 func testNotFound(t *testing.T, s bot.Store) {
 	ctx := context.Background()
 	mustCreate(t, s, NewIncident("C1", base))
-	if _, err := s.Incident(ctx, "2026-0099"); !errors.Is(err, bot.ErrNotFound) {
+	if _, err := s.Incident(ctx, "2026-0099"); !errors.Is(err, incident.ErrNotFound) {
 		t.Errorf("Incident: %v, want ErrNotFound", err)
 	}
 	called := false
-	_, err := s.Update(ctx, "2026-0099", func(*bot.Incident) ([]bot.Entry, error) { called = true; return nil, nil })
-	if !errors.Is(err, bot.ErrNotFound) || called {
+	_, err := s.Update(ctx, "2026-0099", func(*incident.Incident) ([]incident.Entry, error) { called = true; return nil, nil })
+	if !errors.Is(err, incident.ErrNotFound) || called {
 		t.Errorf("Update: %v (fn called: %v), want ErrNotFound without calling fn", err, called)
 	}
-	if _, err := s.Entries(ctx, "2026-0099", 0, 0); !errors.Is(err, bot.ErrNotFound) {
+	if _, err := s.Entries(ctx, "2026-0099", 0, 0); !errors.Is(err, incident.ErrNotFound) {
 		t.Errorf("Entries: %v, want ErrNotFound", err)
 	}
-	if _, err := s.Incident(ctx, ""); !errors.Is(err, bot.ErrNotFound) {
+	if _, err := s.Incident(ctx, ""); !errors.Is(err, incident.ErrNotFound) {
 		t.Errorf("Incident(\"\"): %v, want ErrNotFound", err)
 	}
 }
@@ -144,14 +145,14 @@ func testIsolation(t *testing.T, s bot.Store) {
 	ctx := context.Background()
 	in := NewIncident("C1", base)
 	in.Features = map[string]bool{"nis2": true}
-	e := Entry(bot.KindOpened, "ouverture", base)
+	e := Entry(incident.KindOpened, "ouverture", base)
 	e.Data = map[string]string{"k": "v"}
 	created := mustCreate(t, s, in, e)
 	id := created.ID
-	var kept *bot.Incident
-	updated, err := s.Update(ctx, id, func(inc *bot.Incident) ([]bot.Entry, error) {
-		inc.Answers = map[string][]bot.AnswerRecord{"malicious": {{Value: "yes", At: base}}}
-		inc.Steps = map[string]*bot.StepState{"cert": {Status: bot.StepDone}}
+	var kept *incident.Incident
+	updated, err := s.Update(ctx, id, func(inc *incident.Incident) ([]incident.Entry, error) {
+		inc.Answers = map[string][]incident.AnswerRecord{"malicious": {{Value: "yes", At: base}}}
+		inc.Steps = map[string]*incident.StepState{"cert": {Status: incident.StepDone}}
 		kept = inc
 		return nil, nil
 	})
@@ -161,16 +162,16 @@ func testIsolation(t *testing.T, s bot.Store) {
 	want := mustJSON(t, updated)
 
 	// Mutate everything the caller ever held.
-	for _, inc := range []*bot.Incident{in, created, updated, kept} {
+	for _, inc := range []*incident.Incident{in, created, updated, kept} {
 		inc.Title = "mutated"
 		inc.Features["nis2"] = false
 		inc.Head.Seq = 99
 	}
 	updated.Answers["malicious"][0].Value = "no"
-	kept.Steps["cert"].Status = bot.StepNA
+	kept.Steps["cert"].Status = incident.StepNA
 	e.Data["k"] = "mutated"
 	read, _ := s.Incident(ctx, id)
-	read.Steps["cert"].Status = bot.StepNA
+	read.Steps["cert"].Status = incident.StepNA
 	read.Answers["malicious"] = nil
 	es, _ := s.Entries(ctx, id, 0, 0)
 	es[0].Data["k"] = "mutated"
@@ -192,7 +193,7 @@ func testAll(t *testing.T, s bot.Store) {
 	a := mustCreate(t, s, NewIncident("A", base))
 	b := mustCreate(t, s, NewIncident("B", base.Add(-time.Hour)))
 	c := mustCreate(t, s, NewIncident("A", time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)))
-	setStatus(t, s, a.ID, bot.StatusClosed, "")
+	setStatus(t, s, a.ID, incident.StatusClosed, "")
 	got, err := l.All(context.Background())
 	if err != nil {
 		t.Fatal(err)

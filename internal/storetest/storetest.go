@@ -13,15 +13,16 @@ import (
 	"time"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 // Lister is the optional listing of every incident (boltstore.Store.All).
 type Lister interface {
-	All(ctx context.Context) ([]*bot.Incident, error)
+	All(ctx context.Context) ([]*incident.Incident, error)
 }
 
 // base is 2026-03-28 02:10 in Paris, the night of design.md §1.
-var base = time.Date(2026, 3, 28, 2, 10, 0, 0, bot.Paris)
+var base = time.Date(2026, 3, 28, 2, 10, 0, 0, incident.Paris)
 
 // Run runs the suite; open returns a new, empty store for each subtest and
 // arranges its cleanup.
@@ -56,36 +57,36 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 
 // NewIncident returns an open incident of channel opened at openedAt, as
 // the bot would pass it to Create.
-func NewIncident(channel string, openedAt time.Time) *bot.Incident {
-	return &bot.Incident{
+func NewIncident(channel string, openedAt time.Time) *incident.Incident {
+	return &incident.Incident{
 		Title: "Rançongiciel sur le PACS", Chain: "nouvelle-aquitaine/es-esms", Version: "2025-03",
-		T0: openedAt.UTC(), OpenedBy: bot.User{ID: "u1", Name: "rssi"}, OpenedAt: openedAt,
-		Channel: channel, Status: bot.StatusOpen,
+		T0: openedAt.UTC(), OpenedBy: incident.User{ID: "u1", Name: "rssi"}, OpenedAt: openedAt,
+		Channel: channel, Status: incident.StatusOpen,
 	}
 }
 
 // Entry returns an unsealed entry.
-func Entry(kind, text string, at time.Time) bot.Entry {
-	return bot.Entry{Time: at, Actor: "@rssi", Kind: kind, Text: text}
+func Entry(kind, text string, at time.Time) incident.Entry {
+	return incident.Entry{Time: at, Actor: "@rssi", Kind: kind, Text: text}
 }
 
 // VerifyChain checks the whole main courante of id: sequence numbers from 1
 // without gaps, each entry linked to the previous one, each hash right, and
 // the incident's Head on the last entry. It returns the entries.
-func VerifyChain(t testing.TB, s bot.Store, id string) []bot.Entry {
+func VerifyChain(t testing.TB, s bot.Store, id string) []incident.Entry {
 	t.Helper()
 	ctx := context.Background()
 	es, err := s.Entries(ctx, id, 0, 0)
 	if err != nil {
 		t.Fatalf("Entries(%s): %v", id, err)
 	}
-	var head bot.Head
+	var head incident.Head
 	for i, e := range es {
 		if e.Incident != id || e.Seq != uint64(i+1) || e.Prev != head.Hash || e.Hash != e.ComputeHash() {
 			t.Fatalf("entry %d of %s breaks the chain: incident %q seq %d prev %.12s (want %.12s) hash ok %v",
 				i+1, id, e.Incident, e.Seq, e.Prev, head.Hash, e.Hash == e.ComputeHash())
 		}
-		head = bot.Head{Seq: e.Seq, Hash: e.Hash}
+		head = incident.Head{Seq: e.Seq, Hash: e.Hash}
 	}
 	inc, err := s.Incident(ctx, id)
 	if err != nil {
@@ -97,7 +98,7 @@ func VerifyChain(t testing.TB, s bot.Store, id string) []bot.Entry {
 	return es
 }
 
-func mustCreate(t *testing.T, s bot.Store, inc *bot.Incident, entries ...bot.Entry) *bot.Incident {
+func mustCreate(t *testing.T, s bot.Store, inc *incident.Incident, entries ...incident.Entry) *incident.Incident {
 	t.Helper()
 	got, err := s.Create(context.Background(), inc, entries)
 	if err != nil {
@@ -107,8 +108,8 @@ func mustCreate(t *testing.T, s bot.Store, inc *bot.Incident, entries ...bot.Ent
 }
 
 // appendFn returns an Update fn that appends entries and changes nothing else.
-func appendFn(entries ...bot.Entry) func(*bot.Incident) ([]bot.Entry, error) {
-	return func(*bot.Incident) ([]bot.Entry, error) { return slices.Clone(entries), nil }
+func appendFn(entries ...incident.Entry) func(*incident.Incident) ([]incident.Entry, error) {
+	return func(*incident.Incident) ([]incident.Entry, error) { return slices.Clone(entries), nil }
 }
 
 func mustJSON(t testing.TB, v any) string {
@@ -120,7 +121,7 @@ func mustJSON(t testing.TB, v any) string {
 	return string(b)
 }
 
-func ids(incs []*bot.Incident) []string {
+func ids(incs []*incident.Incident) []string {
 	out := make([]string, len(incs))
 	for i, inc := range incs {
 		out[i] = inc.ID
@@ -128,7 +129,7 @@ func ids(incs []*bot.Incident) []string {
 	return out
 }
 
-func texts(es []bot.Entry) []string {
+func texts(es []incident.Entry) []string {
 	out := make([]string, len(es))
 	for i, e := range es {
 		out[i] = e.Text

@@ -10,24 +10,25 @@ import (
 	"testing"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 // The tests of Update: appends, rollbacks and concurrent callers.
 
 func testUpdateAppends(t *testing.T, s bot.Store) {
 	ctx := context.Background()
-	inc := mustCreate(t, s, NewIncident("C1", base), Entry(bot.KindOpened, "ouverture", base))
-	got, err := s.Update(ctx, inc.ID, func(inc *bot.Incident) ([]bot.Entry, error) {
+	inc := mustCreate(t, s, NewIncident("C1", base), Entry(incident.KindOpened, "ouverture", base))
+	got, err := s.Update(ctx, inc.ID, func(inc *incident.Incident) ([]incident.Entry, error) {
 		inc.Title = "Rançongiciel"
 		inc.Points++
-		inc.Head = bot.Head{Seq: 99, Hash: "forged"} // the store keeps the head
-		return []bot.Entry{Entry(bot.KindNote, "n1", base), Entry(bot.KindNote, "n2", base)}, nil
+		inc.Head = incident.Head{Seq: 99, Hash: "forged"} // the store keeps the head
+		return []incident.Entry{Entry(incident.KindNote, "n1", base), Entry(incident.KindNote, "n2", base)}, nil
 	})
 	if err != nil {
 		t.Fatalf("Update: %v", err)
 	}
 	es := VerifyChain(t, s, inc.ID)
-	if len(es) != 3 || got.Head != (bot.Head{Seq: 3, Hash: es[2].Hash}) || es[1].Prev != inc.Head.Hash {
+	if len(es) != 3 || got.Head != (incident.Head{Seq: 3, Hash: es[2].Hash}) || es[1].Prev != inc.Head.Hash {
 		t.Fatalf("after Update: %d entries, head %+v", len(es), got.Head)
 	}
 	stored, _ := s.Incident(ctx, inc.ID)
@@ -35,7 +36,7 @@ func testUpdateAppends(t *testing.T, s bot.Store) {
 		t.Errorf("stored %s\nreturned %s", mustJSON(t, stored), mustJSON(t, got))
 	}
 	// An update without entries stores the change and keeps the head.
-	got, err = s.Update(ctx, inc.ID, func(inc *bot.Incident) ([]bot.Entry, error) { inc.Points++; return nil, nil })
+	got, err = s.Update(ctx, inc.ID, func(inc *incident.Incident) ([]incident.Entry, error) { inc.Points++; return nil, nil })
 	if err != nil || got.Points != 2 || got.Head.Seq != 3 {
 		t.Errorf("Update without entries: %v, points %d head %+v", err, got.Points, got.Head)
 	}
@@ -48,15 +49,15 @@ func (e *fnErr) Error() string { return "step " + e.step + " is not pending" }
 
 func testUpdateErrorChangesNothing(t *testing.T, s bot.Store) {
 	ctx := context.Background()
-	inc := mustCreate(t, s, NewIncident("C1", base), Entry(bot.KindOpened, "ouverture", base))
+	inc := mustCreate(t, s, NewIncident("C1", base), Entry(incident.KindOpened, "ouverture", base))
 	before := mustJSON(t, inc)
 	want := &fnErr{step: "cert"}
 	for _, ret := range []error{want, fmt.Errorf("done: %w", want)} {
-		_, err := s.Update(ctx, inc.ID, func(inc *bot.Incident) ([]bot.Entry, error) {
+		_, err := s.Update(ctx, inc.ID, func(inc *incident.Incident) ([]incident.Entry, error) {
 			inc.Title = "changed"
-			inc.Status = bot.StatusClosed
-			inc.Steps = map[string]*bot.StepState{"cert": {Status: bot.StepDone}}
-			return []bot.Entry{Entry(bot.KindDone, "fait", base)}, ret
+			inc.Status = incident.StatusClosed
+			inc.Steps = map[string]*incident.StepState{"cert": {Status: incident.StepDone}}
+			return []incident.Entry{Entry(incident.KindDone, "fait", base)}, ret
 		})
 		if err != ret { //nolint:errorlint // the contract is "as is"
 			t.Errorf("Update returned %v, want the fn's error as is", err)
@@ -83,9 +84,9 @@ func testUpdateErrorChangesNothing(t *testing.T, s bot.Store) {
 func testUpdateRejectsIDChange(t *testing.T, s bot.Store) {
 	ctx := context.Background()
 	inc := mustCreate(t, s, NewIncident("C1", base))
-	_, err := s.Update(ctx, inc.ID, func(inc *bot.Incident) ([]bot.Entry, error) {
+	_, err := s.Update(ctx, inc.ID, func(inc *incident.Incident) ([]incident.Entry, error) {
 		inc.ID = "2026-0042"
-		return []bot.Entry{Entry(bot.KindNote, "n", base)}, nil
+		return []incident.Entry{Entry(incident.KindNote, "n", base)}, nil
 	})
 	if err == nil {
 		t.Fatal("Update changing the ID: no error")
@@ -93,7 +94,7 @@ func testUpdateRejectsIDChange(t *testing.T, s bot.Store) {
 	if es := VerifyChain(t, s, inc.ID); len(es) != 0 {
 		t.Errorf("rejected Update appended %v", texts(es))
 	}
-	if _, err := s.Incident(ctx, "2026-0042"); !errors.Is(err, bot.ErrNotFound) {
+	if _, err := s.Incident(ctx, "2026-0042"); !errors.Is(err, incident.ErrNotFound) {
 		t.Errorf("Incident(2026-0042) = %v, want ErrNotFound", err)
 	}
 }
@@ -102,7 +103,7 @@ func testCanceledContext(t *testing.T, s bot.Store) {
 	inc := mustCreate(t, s, NewIncident("C1", base))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := s.Update(ctx, inc.ID, appendFn(Entry(bot.KindNote, "n", base))); !errors.Is(err, context.Canceled) {
+	if _, err := s.Update(ctx, inc.ID, appendFn(Entry(incident.KindNote, "n", base))); !errors.Is(err, context.Canceled) {
 		t.Errorf("Update with a canceled context: %v", err)
 	}
 	if _, err := s.Create(ctx, NewIncident("C1", base), nil); !errors.Is(err, context.Canceled) {
@@ -115,16 +116,16 @@ func testCanceledContext(t *testing.T, s bot.Store) {
 
 func testConcurrentUpdates(t *testing.T, s bot.Store) {
 	ctx := context.Background()
-	inc := mustCreate(t, s, NewIncident("C1", base), Entry(bot.KindOpened, "ouverture", base))
+	inc := mustCreate(t, s, NewIncident("C1", base), Entry(incident.KindOpened, "ouverture", base))
 	const n = 20
 	var wg sync.WaitGroup
-	heads := make([]bot.Head, n)
+	heads := make([]incident.Head, n)
 	errs := make([]error, n)
 	for i := range n {
 		wg.Go(func() {
-			got, err := s.Update(ctx, inc.ID, func(inc *bot.Incident) ([]bot.Entry, error) {
+			got, err := s.Update(ctx, inc.ID, func(inc *incident.Incident) ([]incident.Entry, error) {
 				inc.Points++
-				return []bot.Entry{Entry(bot.KindNote, "g"+strconv.Itoa(i), base)}, nil
+				return []incident.Entry{Entry(incident.KindNote, "g"+strconv.Itoa(i), base)}, nil
 			})
 			errs[i] = err
 			if err == nil {
@@ -172,9 +173,9 @@ func testConcurrentUpdatesSomeFail(t *testing.T, s bot.Store) {
 			want[i] = &fnErr{step: strconv.Itoa(i)}
 		}
 		wg.Go(func() {
-			_, got[i] = s.Update(ctx, inc.ID, func(inc *bot.Incident) ([]bot.Entry, error) {
+			_, got[i] = s.Update(ctx, inc.ID, func(inc *incident.Incident) ([]incident.Entry, error) {
 				inc.Points++
-				return []bot.Entry{Entry(bot.KindNote, "g"+strconv.Itoa(i), base)}, want[i]
+				return []incident.Entry{Entry(incident.KindNote, "g"+strconv.Itoa(i), base)}, want[i]
 			})
 		})
 	}

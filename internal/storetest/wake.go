@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 // testWakeIndex: Due lists the open incidents whose Wake has come, earliest
@@ -49,7 +50,7 @@ func testWakeIndex(t *testing.T, s bot.Store) {
 		t.Fatalf("Due with limit 2 = %v, want %v", got, want)
 	}
 	// Moving a wake moves it in the index; the old key is gone.
-	if _, err := s.Update(ctx, ids[1], func(inc *bot.Incident) ([]bot.Entry, error) {
+	if _, err := s.Update(ctx, ids[1], func(inc *incident.Incident) ([]incident.Entry, error) {
 		inc.Wake = base.Add(4 * time.Hour).UTC()
 		return nil, nil
 	}); err != nil {
@@ -59,14 +60,14 @@ func testWakeIndex(t *testing.T, s bot.Store) {
 		t.Fatalf("Due after moving a wake = %v, want %v", got, want)
 	}
 	// Clearing a wake, or closing, takes the incident out.
-	if _, err := s.Update(ctx, ids[3], func(inc *bot.Incident) ([]bot.Entry, error) {
+	if _, err := s.Update(ctx, ids[3], func(inc *incident.Incident) ([]incident.Entry, error) {
 		inc.Wake = time.Time{}
 		return nil, nil
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Update(ctx, ids[0], func(inc *bot.Incident) ([]bot.Entry, error) {
-		inc.Status = bot.StatusClosed
+	if _, err := s.Update(ctx, ids[0], func(inc *incident.Incident) ([]incident.Entry, error) {
+		inc.Status = incident.StatusClosed
 		return nil, nil
 	}); err != nil {
 		t.Fatal(err)
@@ -75,7 +76,7 @@ func testWakeIndex(t *testing.T, s bot.Store) {
 		t.Fatalf("Due after clearing and closing = %v, want %v", got, want)
 	}
 	// A failed update leaves the index as it was.
-	_, err := s.Update(ctx, ids[1], func(inc *bot.Incident) ([]bot.Entry, error) {
+	_, err := s.Update(ctx, ids[1], func(inc *incident.Incident) ([]incident.Entry, error) {
 		inc.Wake = base.UTC()
 		return nil, errRefused
 	})

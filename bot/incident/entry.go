@@ -1,9 +1,8 @@
-package bot
+package incident
 
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"sort"
 	"strconv"
 	"strings"
@@ -54,6 +53,11 @@ const (
 	KindExport   = "export"
 	KindClosed   = "closed"
 	KindReminder = "reminder"
+	// KindGuard records that a text was kept with what looked like a
+	// patient identifier, at the user's request.
+	KindGuard = "guard"
+	KindFacts = "facts" // facts given for the declaration drafts
+	KindDraft = "draft" // a declaration draft produced, with its hash
 )
 
 // ComputeHash returns the SHA-256 of the entry's content and the previous
@@ -107,10 +111,4 @@ func Seal(head Head, incident string, entries []Entry) Head {
 		head.Hash = e.Hash
 	}
 	return head
-}
-
-// MarshalData is a helper for entries whose data is a struct.
-func MarshalData(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
 }

@@ -1,6 +1,7 @@
-package bot
+package incident
 
 import (
+	"errors"
 	"time"
 
 	"github.com/vigie-sante/vigie/flows"
@@ -147,3 +148,6 @@ func (inc *Incident) Inputs() flows.Input {
 	}
 	return in
 }
+
+// ErrNotFound is returned by a store for an incident it does not hold.
+var ErrNotFound = errors.New("not found")
