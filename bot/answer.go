@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/vigie-sante/vigie/bot/i18n"
 	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
@@ -33,7 +34,7 @@ func (b *Bot) answer(ctx context.Context, r *request) (Reply, error) {
 			return nil, uerr(EConflict, r.lang, "err.not_asked", key, q.When.String())
 		}
 		if prev, ok := inc.Answer(key); ok && prev.Value == v {
-			return nil, uerr(EConflict, r.lang, "err.same_answer", q.Text.In(r.lang), valueText(v, r.lang), prev.By.String(), b.when(prev.At, r.lang))
+			return nil, uerr(EConflict, r.lang, "err.same_answer", q.Text.In(r.lang), i18n.Value(v, r.lang), prev.By.String(), b.when(prev.At, r.lang))
 		}
 		if inc.Answers == nil {
 			inc.Answers = map[string][]incident.AnswerRecord{}
@@ -41,17 +42,17 @@ func (b *Bot) answer(ctx context.Context, r *request) (Reply, error) {
 		prev, revised := inc.Answer(key)
 		inc.Answers[key] = append(inc.Answers[key], incident.AnswerRecord{Value: v, By: r.ev.User, At: r.now})
 		data := map[string]string{"key": key, "value": string(v)}
-		text := tr(b.cfg.Lang, "log.answer", q.Text.In(b.cfg.Lang), valueText(v, b.cfg.Lang))
+		text := tr(b.cfg.Lang, "log.answer", q.Text.In(b.cfg.Lang), i18n.Value(v, b.cfg.Lang))
 		if revised {
 			data["previous"] = string(prev.Value)
-			text = tr(b.cfg.Lang, "log.answer_revised", q.Text.In(b.cfg.Lang), valueText(prev.Value, b.cfg.Lang), valueText(v, b.cfg.Lang))
+			text = tr(b.cfg.Lang, "log.answer_revised", q.Text.In(b.cfg.Lang), i18n.Value(prev.Value, b.cfg.Lang), i18n.Value(v, b.cfg.Lang))
 		}
 		return []incident.Entry{r.entry(incident.KindAnswer, text, data)}, nil
 	})
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Text: tr(r.lang, "answer.ok", inc.ID, q.Text.In(r.lang), valueText(val, r.lang))}, nil
+	return Reply{Text: tr(r.lang, "answer.ok", inc.ID, q.Text.In(r.lang), i18n.Value(val, r.lang))}, nil
 }
 
 // asked reports whether q is asked given the incident's answers: a question
@@ -72,16 +73,4 @@ func (b *Bot) asked(c *flows.Chain, inc *incident.Incident, q *flows.Question) b
 		}
 	}
 	return true
-}
-
-func valueText(v flows.Value, lang Lang) string {
-	switch v {
-	case flows.Yes:
-		return tr(lang, "value.yes")
-	case flows.No:
-		return tr(lang, "value.no")
-	case flows.Unknown:
-		return tr(lang, "value.unknown")
-	}
-	return string(v)
 }

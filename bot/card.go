@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vigie-sante/vigie/bot/i18n"
 	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
@@ -152,7 +153,7 @@ func (b *Bot) Card(inc *incident.Incident, c *flows.Chain, now time.Time, lang L
 	var answered []string
 	for _, q := range c.Questions {
 		if a, ok := inc.Answer(q.ID); ok && a.Value != flows.Unknown && b.asked(c, inc, q) {
-			answered = append(answered, tr(lang, "card.answer", q.Text.In(lang), valueText(a.Value, lang), a.By.String(), b.when(a.At, lang)))
+			answered = append(answered, tr(lang, "card.answer", q.Text.In(lang), i18n.Value(a.Value, lang), a.By.String(), b.when(a.At, lang)))
 		}
 	}
 	if len(answered) > 0 {
@@ -165,5 +166,5 @@ func valueButton(v flows.Value, lang Lang) string {
 	if v == flows.Unknown {
 		return tr(lang, "button.unknown")
 	}
-	return valueText(v, lang)
+	return i18n.Value(v, lang)
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigie-sante/vigie/bot/i18n"
 	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
@@ -65,7 +66,7 @@ func (b *Bot) stepBlock(inc *incident.Incident, c *flows.Chain, p flows.Planned,
 	switch {
 	case st != nil && st.Status == incident.StepDone:
 		pr := st.Proof
-		lines = append(lines, tr(lang, "step.done", b.when(pr.DeclaredAt, lang), pr.By.String(), meansText(pr.Means, lang), refText(pr.Ref, lang)))
+		lines = append(lines, tr(lang, "step.done", b.when(pr.DeclaredAt, lang), pr.By.String(), i18n.Means(pr.Means, lang), i18n.Ref(pr.Ref, lang)))
 		if pr.Note != "" {
 			lines = append(lines, "  "+pr.Note)
 		}
@@ -137,7 +138,7 @@ func (b *Bot) deadlineText(p flows.Planned, inc *incident.Incident, c *flows.Cha
 		s = tr(lang, "deadline.after_done", b.when(p.Due, lang), flows.FormatDuration(d.Offset), c.Step(d.Anchor).Title.In(lang))
 	}
 	if pending {
-		s += " — " + countdown(p.Due, now, lang)
+		s += " — " + i18n.Countdown(p.Due, now, lang)
 	}
 	return s
 }
@@ -149,7 +150,7 @@ func (b *Bot) whyText(p flows.Planned, c *flows.Chain, lang Lang) string {
 	}
 	var parts []string
 	for _, r := range p.Because {
-		parts = append(parts, fmt.Sprintf("%s %s", c.Question(r.Key).Text.In(lang), valueText(r.Value, lang)))
+		parts = append(parts, fmt.Sprintf("%s %s", c.Question(r.Key).Text.In(lang), i18n.Value(r.Value, lang)))
 	}
 	return tr(lang, "why.answers", strings.Join(parts, " ; "), basis)
 }

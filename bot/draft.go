@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigie-sante/vigie/bot/i18n"
 	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
@@ -535,7 +536,7 @@ func (b *Bot) renderDraft(tg *draftTarget, inc *incident.Incident, c *flows.Chai
 	}
 	line(tr(lang, "draft.heading."+tg.id))
 	line(tr(lang, "draft.basis."+tg.id))
-	line(tr(lang, "draft.prepared", formatWhen(now, lang), inc.ID, inc.Title))
+	line(tr(lang, "draft.prepared", i18n.When(now, lang), inc.ID, inc.Title))
 	if url := b.draftURL(tg, inc); url != "" {
 		line(tr(lang, "draft.where", url))
 	}
@@ -544,15 +545,15 @@ func (b *Bot) renderDraft(tg *draftTarget, inc *incident.Incident, c *flows.Chai
 		for _, item := range s.items {
 			switch item {
 			case "@t0":
-				body = append(body, tr(lang, "draft.t0")+sep+tr(lang, "draft.paris", formatWhen(inc.T0, lang)))
+				body = append(body, tr(lang, "draft.t0")+sep+tr(lang, "draft.paris", i18n.When(inc.T0, lang)))
 			case "@status":
 				st := tr(lang, "draft.ongoing")
 				if inc.Status == incident.StatusClosed {
-					st = tr(lang, "draft.closed", formatWhen(inc.ClosedAt, lang))
+					st = tr(lang, "draft.closed", i18n.When(inc.ClosedAt, lang))
 				}
 				body = append(body, tr(lang, "draft.status")+sep+st)
 			case "@deadline72":
-				body = append(body, tr(lang, "draft.deadline72")+sep+tr(lang, "draft.paris", formatWhen(inc.T0.Add(cnilDelay), lang)))
+				body = append(body, tr(lang, "draft.deadline72")+sep+tr(lang, "draft.paris", i18n.When(inc.T0.Add(cnilDelay), lang)))
 			case "@late":
 				if cnilLate(inc, now) {
 					v := b.factValue(inc, "retard", nil)
@@ -605,7 +606,7 @@ func (b *Bot) answerLines(inc *incident.Incident, c *flows.Chain, lang Lang) []s
 		if !ok {
 			continue
 		}
-		out = append(out, fmt.Sprintf("%s %s", q.Text.In(lang), valueText(a.Value, lang)))
+		out = append(out, fmt.Sprintf("%s %s", q.Text.In(lang), i18n.Value(a.Value, lang)))
 	}
 	return out
 }
@@ -627,8 +628,8 @@ func (b *Bot) declarationLines(inc *incident.Incident, c *flows.Chain, lang Lang
 			if st.Proof == nil {
 				continue
 			}
-			out = append(out, "• "+tr(lang, "draft.done_line", s.Title.In(lang), formatWhen(st.Proof.DeclaredAt, lang),
-				meansText(st.Proof.Means, lang), refText(st.Proof.Ref, lang)))
+			out = append(out, "• "+tr(lang, "draft.done_line", s.Title.In(lang), i18n.When(st.Proof.DeclaredAt, lang),
+				i18n.Means(st.Proof.Means, lang), i18n.Ref(st.Proof.Ref, lang)))
 		case incident.StepNA:
 			out = append(out, "• "+tr(lang, "draft.na_line", s.Title.In(lang), st.Reason))
 		}

@@ -3,6 +3,8 @@ package bot
 import (
 	"errors"
 	"fmt"
+
+	"github.com/vigie-sante/vigie/bot/i18n"
 )
 
 // Error codes: what kind of trouble a user-facing error reports.
@@ -45,3 +47,6 @@ var ErrTemporary = errors.New("temporary")
 func uerr(code string, lang Lang, key string, args ...any) *Error {
 	return &Error{Code: code, Message: tr(lang, key, args...)}
 }
+
+// tr returns the catalogue message key in lang, formatted with args.
+func tr(lang Lang, key string, args ...any) string { return i18n.T(lang, key, args...) }

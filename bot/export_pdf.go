@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigie-sante/vigie/bot/i18n"
 	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
@@ -72,7 +73,7 @@ func renderPDF(w io.Writer, d *exportDoc) ([]string, error) {
 			t.doc.keep(35)
 			t.para(e.Text, true)
 			t.field(tr(lang, "pdf.mc.step"), e.Data["step"])
-			t.field(tr(lang, "pdf.mc.means"), meansLabel(e.Data["means"], lang))
+			t.field(tr(lang, "pdf.mc.means"), i18n.Means(e.Data["means"], lang))
 			if ref := e.Data["ref"]; ref != "" {
 				t.field(tr(lang, "pdf.mc.ref"), ref)
 			}
@@ -182,13 +183,4 @@ func pdfRFC3339(s string) string {
 		return s
 	}
 	return mdTime(t)
-}
-
-// meansLabel names a means of notification; an unknown one is shown as
-// stored.
-func meansLabel(m string, lang Lang) string {
-	if _, ok := catalogue["means."+m]; ok {
-		return tr(lang, "means."+m)
-	}
-	return m
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigie-sante/vigie/bot/i18n"
 	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
@@ -237,7 +238,7 @@ func sheetCondition(c *flows.Chain, cond flows.Condition, lang Lang) string {
 		if qq := c.Question(cl.Key); qq != nil {
 			q = qq.Text.In(lang)
 		}
-		parts[i] = tr(lang, "sheet.clause", q, valueText(cl.Value, lang))
+		parts[i] = tr(lang, "sheet.clause", q, i18n.Value(cl.Value, lang))
 	}
 	return tr(lang, "sheet.if", strings.Join(parts, tr(lang, "sheet.and")))
 }

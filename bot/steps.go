@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigie-sante/vigie/bot/i18n"
 	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
@@ -121,12 +122,12 @@ func (b *Bot) done(ctx context.Context, r *request) (Reply, error) {
 		if note != "" {
 			data["note"] = note
 		}
-		return []incident.Entry{r.entry(incident.KindDone, tr(b.cfg.Lang, "log.done", s.Title.In(b.cfg.Lang), meansText(via, b.cfg.Lang), refText(ref, b.cfg.Lang), b.when(declared, b.cfg.Lang)), data)}, nil
+		return []incident.Entry{r.entry(incident.KindDone, tr(b.cfg.Lang, "log.done", s.Title.In(b.cfg.Lang), i18n.Means(via, b.cfg.Lang), i18n.Ref(ref, b.cfg.Lang), b.when(declared, b.cfg.Lang)), data)}, nil
 	})
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Text: tr(r.lang, "done.ok", inc.ID, step.Title.In(r.lang), refText(ref, r.lang))}, nil
+	return Reply{Text: tr(r.lang, "done.ok", inc.ID, step.Title.In(r.lang), i18n.Ref(ref, r.lang))}, nil
 }
 
 // normalizeMeans accepts the usual spellings of the means of notification.
@@ -146,20 +147,11 @@ func normalizeMeans(s string) string {
 	return s
 }
 
-func refText(ref string, lang Lang) string {
-	if ref == "" {
-		return ""
-	}
-	return tr(lang, "ref", ref)
-}
-
-func meansText(m string, lang Lang) string { return tr(lang, "means."+m) }
-
 // proofDialog asks for the proof of a notification.
 func (b *Bot) proofDialog(inc *incident.Incident, s *flows.Step, r *request) *Dialog {
 	var opts []Option
 	for _, m := range incident.Means {
-		opts = append(opts, Option{Label: meansText(m, r.lang), Value: m})
+		opts = append(opts, Option{Label: i18n.Means(m, r.lang), Value: m})
 	}
 	return &Dialog{
 		Title:  tr(r.lang, "dialog.done.title", s.Title.In(r.lang)),
@@ -246,7 +238,7 @@ func (b *Bot) snooze(ctx context.Context, r *request) (Reply, error) {
 			return nil, uerr(EConflict, r.lang, "err.snooze_settled", s.Title.In(r.lang))
 		}
 		if planned != nil && !planned.Due.IsZero() && until.After(planned.Due) {
-			return nil, uerr(EInvalid, r.lang, "err.snooze_past_deadline", b.when(until, r.lang), b.when(planned.Due, r.lang), countdown(planned.Due, r.now, r.lang))
+			return nil, uerr(EInvalid, r.lang, "err.snooze_past_deadline", b.when(until, r.lang), b.when(planned.Due, r.lang), i18n.Countdown(planned.Due, r.now, r.lang))
 		}
 		st.SnoozedUntil = until
 		return []incident.Entry{r.entry(incident.KindSnooze, tr(b.cfg.Lang, "log.snooze", s.Title.In(b.cfg.Lang), b.when(until, b.cfg.Lang)),

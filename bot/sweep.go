@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigie-sante/vigie/bot/i18n"
 	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
@@ -209,7 +210,7 @@ func (b *Bot) NagMessage(inc *incident.Incident, c *flows.Chain, nags []Nag, now
 			if inc.LastPointAt.After(last) {
 				last = inc.LastPointAt
 			}
-			m.Blocks = append(m.Blocks, Block{Title: tr(lang, "nag.point", span(now.Sub(last), lang)),
+			m.Blocks = append(m.Blocks, Block{Title: tr(lang, "nag.point", i18n.Span(now.Sub(last), lang)),
 				Text:    tr(lang, "nag.point_how", b.cfg.Trigger),
 				Buttons: []Button{{Label: tr(lang, "button.point"), Action: fmt.Sprintf("#%s point", inc.ID), Style: StylePrimary}}})
 		}
@@ -232,7 +233,7 @@ func (b *Bot) escalationText(n Nag, now time.Time, lang Lang) string {
 		what = n.Step.Title.In(lang)
 	}
 	if n.Overdue {
-		return tr(lang, "log.overdue", what, span(now.Sub(n.Planned.Due), lang), b.mentions())
+		return tr(lang, "log.overdue", what, i18n.Span(now.Sub(n.Planned.Due), lang), b.mentions())
 	}
 	return tr(lang, "log.escalated", what, b.mentions())
 }

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigie-sante/vigie/bot/i18n"
 	"github.com/vigie-sante/vigie/bot/incident"
-	"github.com/vigie-sante/vigie/flows"
 )
 
 const rfc3339 = time.RFC3339
@@ -32,7 +32,7 @@ func parseWhen(s string, now time.Time, lang Lang) (time.Time, error) {
 		return time.Time{}, uerr(EInvalid, lang, "err.bad_time", s)
 	}
 	if t.After(now.Add(skew)) {
-		return time.Time{}, uerr(EInvalid, lang, "err.future_time", s, formatWhen(now, lang))
+		return time.Time{}, uerr(EInvalid, lang, "err.future_time", s, i18n.When(now, lang))
 	}
 	if t.Year() < 2000 {
 		return time.Time{}, uerr(EInvalid, lang, "err.bad_time", s)
@@ -70,49 +70,4 @@ func parseClock(s string, now time.Time) (time.Time, error) {
 	return t, nil
 }
 
-// formatWhen shows an instant in Paris time: "23/11/2026 02:10" in French,
-// "2026-11-23 02:10" in English.
-func formatWhen(t time.Time, lang Lang) string {
-	if t.IsZero() {
-		return "—"
-	}
-	if lang == flows.EN {
-		return t.In(incident.Paris).Format("2006-01-02 15:04")
-	}
-	return t.In(incident.Paris).Format("02/01/2006 15:04")
-}
-
-func (b *Bot) when(t time.Time, lang Lang) string { return formatWhen(t, lang) }
-
-// countdown says how long until due, or how late: "dans 2 h 05",
-// "en retard de 1 j 3 h".
-func countdown(due, now time.Time, lang Lang) string {
-	d := due.Sub(now)
-	if d > -30*time.Second && d < 30*time.Second {
-		return tr(lang, "time.now")
-	}
-	if d >= 0 {
-		return tr(lang, "time.in", span(d, lang))
-	}
-	return tr(lang, "time.late", span(-d, lang))
-}
-
-// span writes a duration the way people read it on a card, to the minute.
-func span(d time.Duration, lang Lang) string {
-	d = d.Round(time.Minute)
-	days := int(d / (24 * time.Hour))
-	h := int(d % (24 * time.Hour) / time.Hour)
-	m := int(d % time.Hour / time.Minute)
-	dayUnit := "j"
-	if lang == flows.EN {
-		dayUnit = "d"
-	}
-	switch {
-	case days > 0:
-		return fmt.Sprintf("%d %s %d h", days, dayUnit, h)
-	case h > 0:
-		return fmt.Sprintf("%d h %02d", h, m)
-	default:
-		return fmt.Sprintf("%d min", m)
-	}
-}
+func (b *Bot) when(t time.Time, lang Lang) string { return i18n.When(t, lang) }

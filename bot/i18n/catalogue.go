@@ -1,4 +1,4 @@
-package bot
+package i18n
 
 import (
 	"fmt"
@@ -6,10 +6,10 @@ import (
 	"github.com/vigie-sante/vigie/flows"
 )
 
-// tr returns the message key in lang, formatted with args. Every string a
+// T returns the message key in lang, formatted with args. Every string a
 // person reads comes from the catalogue below, in French and in English; a
 // test checks that both languages carry the same verbs.
-func tr(lang Lang, key string, args ...any) string {
+func T(lang flows.Lang, key string, args ...any) string {
 	t, ok := catalogue[key]
 	if !ok {
 		return key
@@ -18,6 +18,12 @@ func tr(lang Lang, key string, args ...any) string {
 		return t.In(lang)
 	}
 	return fmt.Sprintf(t.In(lang), args...)
+}
+
+// Has reports whether the catalogue holds key.
+func Has(key string) bool {
+	_, ok := catalogue[key]
+	return ok
 }
 
 type text = flows.Text

@@ -1,4 +1,4 @@
-package bot
+package i18n
 
 import (
 	"os"
@@ -21,8 +21,12 @@ func TestCatalogue(t *testing.T) {
 			t.Errorf("%s: verbs differ: fr %v, en %v", key, fr, en)
 		}
 	}
-	files, _ := filepath.Glob("*.go")
-	used := regexp.MustCompile(`(?:tr|uerr)\([^"]*"([a-z0-9_.]+)"`)
+	var files []string
+	for _, glob := range []string{"*.go", "../*.go", "../*/*.go"} {
+		more, _ := filepath.Glob(glob)
+		files = append(files, more...)
+	}
+	used := regexp.MustCompile(`(?:\btr|\buerr|\bT)\([^"]*"([a-z0-9_.]+)"`)
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
 			continue
