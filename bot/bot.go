@@ -86,7 +86,7 @@ type Config struct {
 	// Organisation names the structure in declaration drafts.
 	Organisation Organisation
 	// IPP matches the structure's patient identifiers, which the guard
-	// keeps out of the main courante with the NIR; nil: DefaultIPP.
+	// keeps out of the main courante with the NIR; nil: guard.DefaultIPP.
 	IPP *regexp.Regexp
 }
 

@@ -8,10 +8,11 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/vigie-sante/vigie/bot/guard"
 	"github.com/vigie-sante/vigie/bot/incident"
 )
 
-// This file runs the patient-identifier guard of nir.go on the commands
+// This file runs the patient-identifier guard (package guard) on the commands
 // whose text reaches the main courante. A command whose text looks like it
 // holds a NIR or an IPP is not recorded: the reply says so and offers the
 // same command with the identifiers masked (a button, and the typed
@@ -34,7 +35,7 @@ func (b *Bot) ipp() *regexp.Regexp {
 	if b.cfg.IPP != nil {
 		return b.cfg.IPP
 	}
-	return DefaultIPP
+	return guard.DefaultIPP
 }
 
 // guarded runs h on r unless r's text looks like it holds a patient
@@ -54,7 +55,7 @@ func (b *Bot) guarded(ctx context.Context, r *request, h handler) (Reply, error)
 	}
 	nir, ipp := false, false
 	for _, s := range guardedTexts(r.cmd) {
-		n, i := identifiers(s, b.ipp())
+		n, i := guard.Found(s, b.ipp())
 		nir, ipp = nir || n, ipp || i
 	}
 	if !nir && !ipp {
@@ -113,7 +114,6 @@ func guardedTexts(c *command) []string {
 // several words), then split again.
 func (b *Bot) maskCommand(c *command) {
 	lang := b.cfg.Lang
-	nirMask, ippMask := tr(lang, "guard.nir_mask"), tr(lang, "guard.ipp_mask")
 	if len(c.args) > 0 {
 		// The first word of done, na, draft is a step or a target, never
 		// text: keep it apart so that it stays the first word.
@@ -122,11 +122,11 @@ func (b *Bot) maskCommand(c *command) {
 			first = 1
 		}
 		head := c.args[:first]
-		joined := maskIdentifiers(strings.Join(c.args[first:], " "), b.ipp(), nirMask, ippMask)
+		joined := guard.Mask(strings.Join(c.args[first:], " "), b.ipp(), lang)
 		c.args = append(slices.Clone(head), strings.Fields(joined)...)
 	}
 	for k, v := range c.opts {
-		c.opts[k] = maskIdentifiers(v, b.ipp(), nirMask, ippMask)
+		c.opts[k] = guard.Mask(v, b.ipp(), lang)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/vigie-sante/vigie/bot"
 	"github.com/vigie-sante/vigie/bot/bottest"
+	"github.com/vigie-sante/vigie/bot/guard"
 	"github.com/vigie-sante/vigie/bot/incident"
 )
 
@@ -26,7 +27,7 @@ func refusedWithMask(t *testing.T, r bot.Reply, what string) string {
 	if len(buttons) != 1 {
 		t.Fatalf("buttons %v, want one", buttons)
 	}
-	if len(bot.FindNIRs(buttons[0])) > 0 || strings.Contains(buttons[0], "12345678") {
+	if len(guard.NIRs(buttons[0])) > 0 || strings.Contains(buttons[0], "12345678") {
 		t.Fatalf("the button carries the identifier: %q", buttons[0])
 	}
 	if !strings.Contains(r.Text, buttons[0]) {

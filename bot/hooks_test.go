@@ -32,17 +32,3 @@ func SheetLines(cat *flows.Catalog, chains []*flows.Chain, opt SheetOptions) ([]
 	lines, err := sheetPDF(&buf, sheetItems(cat, chains, opt), opt)
 	return lines, buf.Bytes(), err
 }
-
-// FindNIRs returns the NIRs findNIRs finds in s, as text.
-func FindNIRs(s string) []string {
-	var out []string
-	for _, sp := range findNIRs(s) {
-		out = append(out, s[sp.start:sp.end])
-	}
-	return out
-}
-
-// MaskIdentifiers masks s as the guard does, with ipp as the IPP pattern.
-func MaskIdentifiers(s string, lang Lang) string {
-	return maskIdentifiers(s, DefaultIPP, tr(lang, "guard.nir_mask"), tr(lang, "guard.ipp_mask"))
-}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/vigie-sante/vigie/bot/guard"
 	"github.com/vigie-sante/vigie/bot/incident"
 )
 
@@ -31,7 +32,7 @@ func (b *Bot) LogPin(ctx context.Context, p Pin) (bool, error) {
 	text := strings.ToValidUTF8(p.Text, "\uFFFD")
 	// Identifier guard (guard.go): nobody can be asked about a pin, so a
 	// patient identifier in it is masked.
-	text = maskIdentifiers(text, b.ipp(), tr(b.cfg.Lang, "guard.nir_mask"), tr(b.cfg.Lang, "guard.ipp_mask"))
+	text = guard.Mask(text, b.ipp(), b.cfg.Lang)
 	if utf8.RuneCountInString(text) > maxNote {
 		text = string([]rune(text)[:maxNote]) + "…"
 	}

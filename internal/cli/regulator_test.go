@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vigie-sante/vigie/bot"
 	"github.com/vigie-sante/vigie/bot/bottest"
+	"github.com/vigie-sante/vigie/bot/guard"
 	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/internal/boltstore"
 )
@@ -68,7 +68,7 @@ func TestConsoleDraftGuardAndPDF(t *testing.T) {
 	var kinds []string
 	for _, e := range es {
 		kinds = append(kinds, e.Kind)
-		if bot.MaskNIRs(e.Text, "fr") != e.Text {
+		if guard.MaskNIRs(e.Text, "fr") != e.Text {
 			t.Errorf("entry %d holds a NIR: %q", e.Seq, e.Text)
 		}
 	}

@@ -1,13 +1,16 @@
-package bot
+package guard
 
 import (
 	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/vigie-sante/vigie/bot/i18n"
+	"github.com/vigie-sante/vigie/flows"
 )
 
-// This file holds the patient-identifier guard: a note, a title, a
+// This file finds patient identifiers: a note, a title, a
 // situation point, a proof or a fact for a declaration that looks like it
 // holds a French NIR (numéro de sécurité sociale) or a hospital patient
 // identifier (IPP) is not recorded as is. The main courante is handed to
@@ -126,8 +129,9 @@ func boundaryAfter(s string, i int) bool {
 	return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 }
 
-// identifiers says what patient identifiers s seems to hold: "nir", "ipp".
-func identifiers(s string, ipp *regexp.Regexp) (nir, ippFound bool) {
+// Found says what patient identifiers s seems to hold: a NIR, a match of
+// the IPP pattern ipp (nil: none).
+func Found(s string, ipp *regexp.Regexp) (nir, ippFound bool) {
 	return len(findNIRs(s)) > 0, ipp != nil && ipp.MatchString(s)
 }
 
@@ -154,7 +158,22 @@ func maskIdentifiers(s string, ipp *regexp.Regexp, nirMask, ippMask string) stri
 	return b.String()
 }
 
+// Mask replaces the identifiers of s, matches of the IPP pattern ipp
+// (nil: none) and NIRs, by the words that say they were masked, in lang.
+func Mask(s string, ipp *regexp.Regexp, lang flows.Lang) string {
+	return maskIdentifiers(s, ipp, i18n.T(lang, "guard.nir_mask"), i18n.T(lang, "guard.ipp_mask"))
+}
+
 // MaskNIRs replaces every NIR of s by "[NIR masqué]" (or "[NIR masked]").
-func MaskNIRs(s string, lang Lang) string {
-	return maskIdentifiers(s, nil, tr(lang, "guard.nir_mask"), "")
+func MaskNIRs(s string, lang flows.Lang) string {
+	return maskIdentifiers(s, nil, i18n.T(lang, "guard.nir_mask"), "")
+}
+
+// NIRs returns the NIRs with a valid key in s, as written, in order.
+func NIRs(s string) []string {
+	var out []string
+	for _, sp := range findNIRs(s) {
+		out = append(out, s[sp.start:sp.end])
+	}
+	return out
 }

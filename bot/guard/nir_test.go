@@ -1,4 +1,4 @@
-package bot_test
+package guard_test
 
 import (
 	"strings"
@@ -6,7 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/guard"
 	"github.com/vigie-sante/vigie/flows"
 )
 
@@ -49,7 +49,7 @@ func TestValidNIR(t *testing.T) {
 		{"", false},
 	}
 	for _, tt := range tests {
-		if got := bot.ValidNIR(tt.nir); got != tt.want {
+		if got := guard.ValidNIR(tt.nir); got != tt.want {
 			t.Errorf("ValidNIR(%q) = %v, want %v", tt.nir, got, tt.want)
 		}
 	}
@@ -83,7 +83,7 @@ func TestFindNIRs(t *testing.T) {
 		{"CS185057800608491", nil},
 	}
 	for _, tt := range tests {
-		got := bot.FindNIRs(tt.text)
+		got := guard.NIRs(tt.text)
 		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
 			t.Errorf("FindNIRs(%q) = %q, want %q", tt.text, got, tt.want)
 		}
@@ -100,11 +100,11 @@ func TestMaskIdentifiers(t *testing.T) {
 		{"IPPO 12345", "IPPO 12345"},
 	}
 	for _, tt := range tests {
-		if got := bot.MaskIdentifiers(tt.in, flows.FR); got != tt.want {
+		if got := guard.Mask(tt.in, guard.DefaultIPP, flows.FR); got != tt.want {
 			t.Errorf("MaskIdentifiers(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
-	if got := bot.MaskNIRs("NIR 185057800608491", flows.EN); got != "NIR [NIR masked]" {
+	if got := guard.MaskNIRs("NIR 185057800608491", flows.EN); got != "NIR [NIR masked]" {
 		t.Errorf("MaskNIRs in English = %q", got)
 	}
 }
@@ -198,9 +198,9 @@ func FuzzNIR(f *testing.F) {
 		if len(s) > 400 {
 			return
 		}
-		got := bot.FindNIRs(s)
+		got := guard.NIRs(s)
 		for _, n := range got {
-			if !bot.ValidNIR(n) {
+			if !guard.ValidNIR(n) {
 				t.Fatalf("FindNIRs(%q) returned %q, which ValidNIR rejects", s, n)
 			}
 		}
@@ -209,8 +209,8 @@ func FuzzNIR(f *testing.F) {
 				t.Fatalf("FindNIRs(%q) = %q but the reference finds %q", s, got, ref)
 			}
 		}
-		masked := bot.MaskIdentifiers(s, flows.FR)
-		if left := bot.FindNIRs(masked); len(left) > 0 {
+		masked := guard.Mask(s, guard.DefaultIPP, flows.FR)
+		if left := guard.NIRs(masked); len(left) > 0 {
 			t.Fatalf("masked %q still holds %q", masked, left)
 		}
 		if utf8.ValidString(masked) {
