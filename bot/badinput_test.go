@@ -7,6 +7,7 @@ import (
 
 	"github.com/vigie-sante/vigie/bot"
 	"github.com/vigie-sante/vigie/bot/incident"
+	"github.com/vigie-sante/vigie/bot/report"
 )
 
 // TestBadInput: every refused command says what was wrong and what is
@@ -235,7 +236,7 @@ func TestSnoozeAndNA(t *testing.T) {
 		t.Fatalf("uploads %v", h.chat.Uploads)
 	}
 	for name, data := range h.chat.Uploads {
-		rep, err := bot.Verify(strings.NewReader(string(data)), bot.VerifyOptions{})
+		rep, err := report.Verify(strings.NewReader(string(data)), report.VerifyOptions{})
 		if err != nil {
 			t.Fatalf("exported %s does not verify: %v", name, err)
 		}

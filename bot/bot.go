@@ -84,7 +84,7 @@ type Config struct {
 
 	// Regulator outputs (issue 8; draft.go, guard.go).
 	// Organisation names the structure in declaration drafts.
-	Organisation Organisation
+	Organisation incident.Organisation
 	// IPP matches the structure's patient identifiers, which the guard
 	// keeps out of the main courante with the NIR; nil: guard.DefaultIPP.
 	IPP *regexp.Regexp

@@ -42,16 +42,6 @@ import (
 //     (club.ssi.gouv.fr) is not reproduced: these are its subjects as the
 //     texts give them [PROP].
 
-// Organisation is the structure Vigie serves, as declarations name it.
-// Facts given on an incident (structure=, finess=, siren=, dpo=) take
-// precedence, for a deployment that serves several structures.
-type Organisation struct {
-	Name   string // raison sociale
-	FINESS string // for health and medico-social establishments
-	SIREN  string // the CNIL's form asks it
-	DPO    string // the data protection officer: name and how to reach them
-}
-
 // fact is one piece of information a declaration needs.
 type fact struct {
 	key     string   // canonical (French) key: typed, stored, dialog field name
@@ -638,11 +628,4 @@ func (b *Bot) declarationLines(inc *incident.Incident, c *flows.Chain, lang Lang
 		out = append(out, tr(lang, "draft.none_yet"))
 	}
 	return out
-}
-
-func init() {
-	// The Markdown and PDF reports name these kinds in French.
-	kindLabels[incident.KindFacts] = "informations"
-	kindLabels[incident.KindDraft] = "brouillon"
-	kindLabels[incident.KindGuard] = "identifiant"
 }

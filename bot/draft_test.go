@@ -3,6 +3,7 @@ package bot_test
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,7 +14,7 @@ import (
 	"github.com/vigie-sante/vigie/bot/incident"
 )
 
-var org = bot.Organisation{Name: "CH Exemple", FINESS: "330000000", SIREN: "263300007", DPO: "Mme Dupont, dpo@ch-exemple.fr, 05 00 00 00 01"}
+var org = incident.Organisation{Name: "CH Exemple", FINESS: "330000000", SIREN: "263300007", DPO: "Mme Dupont, dpo@ch-exemple.fr, 05 00 00 00 01"}
 
 // draftNight opens the incident of the night, answers the chain's
 // questions and records the CERT Santé declaration.
@@ -43,10 +44,13 @@ func draftText(t *testing.T, r bot.Reply) (string, string) {
 	return text, hex.EncodeToString(sum[:])
 }
 
+// update rewrites the golden files under testdata.
+var update = flag.Bool("update", false, "rewrite the golden files under testdata")
+
 func golden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
-	if updating() {
+	if *update {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}

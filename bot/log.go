@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/vigie-sante/vigie/bot/incident"
+	"github.com/vigie-sante/vigie/bot/report"
 	"github.com/vigie-sante/vigie/flows"
 )
 
@@ -93,8 +94,8 @@ func (b *Bot) export(ctx context.Context, r *request) (Reply, error) {
 	if format == "" {
 		format = "md"
 	}
-	if !contains(ExportFormats, format) {
-		return Reply{}, uerr(EInvalid, r.lang, "err.export_format", format, strings.Join(ExportFormats, ", "))
+	if !contains(report.ExportFormats, format) {
+		return Reply{}, uerr(EInvalid, r.lang, "err.export_format", format, strings.Join(report.ExportFormats, ", "))
 	}
 	up, ok := b.chat.(Uploader)
 	if !ok {
@@ -109,7 +110,7 @@ func (b *Bot) export(ctx context.Context, r *request) (Reply, error) {
 		return Reply{}, err
 	}
 	var buf bytes.Buffer
-	if err := Export(&buf, format, inc, entries, b.key, r.now); err != nil {
+	if err := report.Export(&buf, format, inc, entries, b.key, r.now); err != nil {
 		return Reply{}, err
 	}
 	name := fmt.Sprintf("main-courante-%s-%d.%s", inc.ID, inc.Head.Seq, format)

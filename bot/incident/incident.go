@@ -151,3 +151,13 @@ func (inc *Incident) Inputs() flows.Input {
 
 // ErrNotFound is returned by a store for an incident it does not hold.
 var ErrNotFound = errors.New("not found")
+
+// Organisation is the structure Vigie serves, as declarations name it.
+// Facts given on an incident (structure=, finess=, siren=, dpo=) take
+// precedence, for a deployment that serves several structures.
+type Organisation struct {
+	Name   string // raison sociale
+	FINESS string // for health and medico-social establishments
+	SIREN  string // the CNIL's form asks it
+	DPO    string // the data protection officer: name and how to reach them
+}

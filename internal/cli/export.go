@@ -14,8 +14,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vigie-sante/vigie/bot"
 	"github.com/vigie-sante/vigie/bot/incident"
+	"github.com/vigie-sante/vigie/bot/report"
 	"github.com/vigie-sante/vigie/internal/keyfile"
 )
 
@@ -50,7 +50,7 @@ func runExport(ctx context.Context, env Env, g *Globals, args []string) error {
 	if fset.NArg() > 0 {
 		return usagef("one ID only, got also %q (usage: %s)", fset.Arg(0), exportUsage)
 	}
-	f, err := outputFormat(*format, *out, bot.ExportFormats)
+	f, err := outputFormat(*format, *out, report.ExportFormats)
 	if err != nil {
 		return err
 	}
@@ -76,7 +76,7 @@ func runExport(ctx context.Context, env Env, g *Globals, args []string) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := bot.Export(&buf, *format, inc, entries, key, time.Now()); err != nil {
+	if err := report.Export(&buf, *format, inc, entries, key, time.Now()); err != nil {
 		return err
 	}
 	if *out == "" {

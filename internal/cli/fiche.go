@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/report"
 	"github.com/vigie-sante/vigie/flows"
 )
 
@@ -36,7 +36,7 @@ func runFiche(ctx context.Context, env Env, g *Globals, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q (usage: %s)", fs.Arg(0), ficheUsage)
 	}
-	f, err := outputFormat(*format, *out, bot.SheetFormats)
+	f, err := outputFormat(*format, *out, report.SheetFormats)
 	if err != nil {
 		return err
 	}
@@ -60,12 +60,12 @@ func runFiche(ctx context.Context, env Env, g *Globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	opt := bot.SheetOptions{Lang: g.lang(), Organisation: org, Now: t}
+	opt := report.SheetOptions{Lang: g.lang(), Organisation: org, Now: t}
 	if *nis2 {
 		opt.Features = map[string]bool{"nis2": true}
 	}
 	var buf bytes.Buffer
-	if err := bot.ReflexSheet(&buf, *format, cat, chains, opt); err != nil {
+	if err := report.ReflexSheet(&buf, *format, cat, chains, opt); err != nil {
 		return err
 	}
 	if *out == "" {

@@ -4,7 +4,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/internal/config"
 )
 
@@ -15,10 +15,10 @@ import (
 // organisation reads the structure's identity and IPP pattern: from
 // --config when given, else from the VIGIE_ORG_* variables alone, so that
 // the terminal never trips on platform settings it does not use.
-func organisation(env Env, g *Globals) (bot.Organisation, *regexp.Regexp, error) {
+func organisation(env Env, g *Globals) (incident.Organisation, *regexp.Regexp, error) {
 	cfg, err := localConfig(env, g)
 	if err != nil {
-		return bot.Organisation{}, nil, err
+		return incident.Organisation{}, nil, err
 	}
 	org, ipp := orgOf(cfg)
 	return org, ipp, nil
@@ -41,11 +41,11 @@ func localConfig(env Env, g *Globals) (*config.Config, error) {
 
 // orgOf is the configured organisation as the bot sees it. The IPP
 // pattern was compiled once by config.Validate.
-func orgOf(cfg *config.Config) (bot.Organisation, *regexp.Regexp) {
+func orgOf(cfg *config.Config) (incident.Organisation, *regexp.Regexp) {
 	o := cfg.Organisation
 	var ipp *regexp.Regexp
 	if o.IPP != "" {
 		ipp = regexp.MustCompile(o.IPP)
 	}
-	return bot.Organisation{Name: o.Name, FINESS: o.FINESS, SIREN: o.SIREN, DPO: o.DPO}, ipp
+	return incident.Organisation{Name: o.Name, FINESS: o.FINESS, SIREN: o.SIREN, DPO: o.DPO}, ipp
 }

@@ -8,8 +8,8 @@ import (
 	"io"
 	"strconv"
 
-	"github.com/vigie-sante/vigie/bot"
 	"github.com/vigie-sante/vigie/bot/incident"
+	"github.com/vigie-sante/vigie/bot/report"
 	"github.com/vigie-sante/vigie/flows"
 )
 
@@ -44,7 +44,7 @@ func runStats(ctx context.Context, env Env, g *Globals, args []string) error {
 	if err != nil || y < 2000 || y > 9999 {
 		return usagef("bad --year %q (accepted: a year such as 2026)", *year)
 	}
-	f, err := outputFormat(*format, *out, bot.StatsFormats)
+	f, err := outputFormat(*format, *out, report.StatsFormats)
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func runStats(ctx context.Context, env Env, g *Globals, args []string) error {
 		return c
 	}
 	var buf bytes.Buffer
-	if err := bot.WriteStats(&buf, *format, bot.ComputeStats(incs, y, chainOf), g.lang()); err != nil {
+	if err := report.WriteStats(&buf, *format, report.ComputeStats(incs, y, chainOf), g.lang()); err != nil {
 		return err
 	}
 	if *out == "" {

@@ -11,7 +11,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/report"
 	"github.com/vigie-sante/vigie/internal/keyfile"
 )
 
@@ -49,7 +49,7 @@ func runVerify(_ context.Context, env Env, _ *Globals, args []string) error {
 	if fset.NArg() > 0 {
 		return usagef("one FILE only, got also %q (usage: %s)", fset.Arg(0), verifyUsage)
 	}
-	var opts bot.VerifyOptions
+	var opts report.VerifyOptions
 	var pinned string // a fingerprint to compare after verifying
 	switch k := *keyArg; {
 	case k == "":
@@ -73,8 +73,8 @@ func runVerify(_ context.Context, env Env, _ *Globals, args []string) error {
 	if err != nil {
 		return usagef("cannot read %s: %v (%s)", file, err, verifyAccepted)
 	}
-	rep, err := bot.Verify(bytes.NewReader(b), opts)
-	if errors.Is(err, bot.ErrNotExport) {
+	rep, err := report.Verify(bytes.NewReader(b), opts)
+	if errors.Is(err, report.ErrNotExport) {
 		return usagef("%s: %v", file, err)
 	}
 	if err != nil {

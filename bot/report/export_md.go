@@ -1,4 +1,4 @@
-package bot
+package report
 
 import (
 	"bufio"
@@ -75,6 +75,9 @@ var kindLabels = map[string]string{
 	incident.KindExport:   "export",
 	incident.KindClosed:   "clôture",
 	incident.KindReminder: "rappel",
+	incident.KindFacts:    "informations",
+	incident.KindDraft:    "brouillon",
+	incident.KindGuard:    "identifiant",
 }
 
 // parisLayout shows the zone abbreviation (CET or CEST), which tells apart

@@ -1,4 +1,4 @@
-package bot
+package report
 
 import (
 	"bufio"
@@ -171,7 +171,7 @@ func (st *YearStats) profiles() []string {
 
 // WriteStats writes st in format: csv (one table, stable English column
 // and category names, for tools) or md (a report, in lang).
-func WriteStats(w io.Writer, format string, st *YearStats, lang Lang) error {
+func WriteStats(w io.Writer, format string, st *YearStats, lang flows.Lang) error {
 	switch format {
 	case "csv":
 		return writeStatsCSV(w, st)
@@ -221,7 +221,7 @@ func writeStatsCSV(w io.Writer, st *YearStats) error {
 	return cw.Error()
 }
 
-func writeStatsMarkdown(w io.Writer, st *YearStats, lang Lang) error {
+func writeStatsMarkdown(w io.Writer, st *YearStats, lang flows.Lang) error {
 	bw := bufio.NewWriter(w)
 	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
 	p("# %s\n\n", tr(lang, "stats.title", st.Year))
@@ -263,7 +263,7 @@ func writeStatsMarkdown(w io.Writer, st *YearStats, lang Lang) error {
 
 // statSpan writes a delay to the minute, with the half minute a median of
 // two may have: "1 h 05", "2 j 3 h 10", "35 min", "30,5 min".
-func statSpan(d time.Duration, lang Lang) string {
+func statSpan(d time.Duration, lang flows.Lang) string {
 	if d%time.Minute != 0 {
 		s := strconv.FormatFloat(d.Minutes(), 'f', 1, 64)
 		if lang != flows.EN {

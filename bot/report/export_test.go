@@ -1,4 +1,4 @@
-package bot_test
+package report_test
 
 import (
 	"bytes"
@@ -11,8 +11,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/vigie-sante/vigie/bot"
 	"github.com/vigie-sante/vigie/bot/incident"
+	"github.com/vigie-sante/vigie/bot/report"
 )
 
 // The -update flag rewrites golden files. Other test files of the package
@@ -84,14 +84,14 @@ func export(t testing.TB, format string) []byte {
 	t.Helper()
 	inc, entries := fixture()
 	var buf bytes.Buffer
-	if err := bot.Export(&buf, format, inc, entries, testKey, exportNow); err != nil {
+	if err := report.Export(&buf, format, inc, entries, testKey, exportNow); err != nil {
 		t.Fatalf("Export %s: %v", format, err)
 	}
 	return buf.Bytes()
 }
 
 func TestExportGolden(t *testing.T) {
-	for _, format := range bot.ExportFormats {
+	for _, format := range report.ExportFormats {
 		if format == "pdf" {
 			continue // binary: TestExportPDF reads it back
 		}
@@ -151,14 +151,14 @@ func TestExportClosed(t *testing.T) {
 		"json": `"closed_at": "2026-03-30T10:00:00Z"`,
 	} {
 		var buf bytes.Buffer
-		if err := bot.Export(&buf, format, inc, entries, testKey, exportNow); err != nil {
+		if err := report.Export(&buf, format, inc, entries, testKey, exportNow); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("%s export lacks %q:\n%s", format, want, buf.String())
 		}
 		if format != "md" {
-			if _, err := bot.Verify(&buf, bot.VerifyOptions{}); err != nil {
+			if _, err := report.Verify(&buf, report.VerifyOptions{}); err != nil {
 				t.Errorf("closed %s export does not verify: %v", format, err)
 			}
 		}
@@ -206,7 +206,7 @@ func TestExportRefuses(t *testing.T) {
 				format = "json"
 			}
 			var buf bytes.Buffer
-			err := bot.Export(&buf, format, inc, es, key, exportNow)
+			err := report.Export(&buf, format, inc, es, key, exportNow)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("Export error = %v, want it to contain %q", err, tt.want)
 			}
@@ -224,13 +224,13 @@ func TestExportNewerEntries(t *testing.T) {
 	local := es[0].Time.In(incident.Paris)
 	es[0].Time = local
 	var buf bytes.Buffer
-	if err := bot.Export(&buf, "json", inc, es, testKey, exportNow); err != nil {
+	if err := report.Export(&buf, "json", inc, es, testKey, exportNow); err != nil {
 		t.Fatal(err)
 	}
 	if es[0].Time.Location() != incident.Paris {
 		t.Error("Export changed the caller's entries")
 	}
-	rep, err := bot.Verify(&buf, bot.VerifyOptions{})
+	rep, err := report.Verify(&buf, report.VerifyOptions{})
 	if err != nil || rep.Head.Seq != 11 {
 		t.Fatalf("Verify = %+v, %v; want head #11", rep, err)
 	}
@@ -250,7 +250,7 @@ func FuzzExportRoundTrip(f *testing.F) {
 		spaced := strings.Contains(key, " ")
 		for _, format := range []string{"csv", "json"} {
 			var buf bytes.Buffer
-			err := bot.Export(&buf, format, inc, entries, testKey, exportNow)
+			err := report.Export(&buf, format, inc, entries, testKey, exportNow)
 			valid := utf8.ValidString(text) && utf8.ValidString(actor) && utf8.ValidString(key) && utf8.ValidString(value)
 			switch {
 			case spaced && err != nil:
@@ -260,7 +260,7 @@ func FuzzExportRoundTrip(f *testing.F) {
 			case err != nil:
 				t.Fatalf("Export %s: %v", format, err)
 			default:
-				if _, err := bot.Verify(&buf, bot.VerifyOptions{}); err != nil {
+				if _, err := report.Verify(&buf, report.VerifyOptions{}); err != nil {
 					t.Fatalf("%s export does not verify: %v\n%q", format, err, buf.String())
 				}
 			}

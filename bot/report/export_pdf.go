@@ -1,4 +1,4 @@
-package bot
+package report
 
 import (
 	"fmt"
@@ -144,7 +144,7 @@ func renderPDF(w io.Writer, d *exportDoc) ([]string, error) {
 // transcript writes to a pdfDoc and keeps every line of text it set.
 type transcript struct {
 	doc   *pdfDoc
-	lang  Lang
+	lang  flows.Lang
 	lines []string
 }
 

@@ -1,4 +1,4 @@
-package bot
+package report
 
 import (
 	"bytes"
@@ -11,7 +11,8 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 	"golang.org/x/image/font/sfnt"
 
-	"github.com/vigie-sante/vigie/bot/pdffont"
+	"github.com/vigie-sante/vigie/bot/report/pdffont"
+	"github.com/vigie-sante/vigie/flows"
 )
 
 // This file holds what Vigie's PDF documents share: an A4 page with the
@@ -39,7 +40,7 @@ const (
 // newPDF starts a document. created is written as its creation date, so
 // that the same input gives the same file. footer is printed at the
 // bottom of every page, followed by the page number.
-func newPDF(title, footer string, created time.Time, lang Lang) *pdfDoc {
+func newPDF(title, footer string, created time.Time, lang flows.Lang) *pdfDoc {
 	f := fpdf.New("P", "mm", "A4", "")
 	f.SetMargins(pdfMargin, pdfMargin, pdfMargin)
 	f.SetAutoPageBreak(true, pdfMargin+5)
@@ -100,7 +101,7 @@ func (d *pdfDoc) small(s string) {
 
 // field writes "label : value", the label in bold, the value wrapped
 // under the full width.
-func (d *pdfDoc) field(label, value string, lang Lang) {
+func (d *pdfDoc) field(label, value string, lang flows.Lang) {
 	d.f.SetFont(pdffont.Family, "B", pdfBody)
 	sep := " : "
 	if lang == "en" {

@@ -1,4 +1,4 @@
-package bot_test
+package report_test
 
 import (
 	"bytes"
@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vigie-sante/vigie/bot"
 	"github.com/vigie-sante/vigie/bot/bottest"
 	"github.com/vigie-sante/vigie/bot/incident"
+	"github.com/vigie-sante/vigie/bot/report"
 )
 
 // pdfFixture is the export fixture with entries that carry every French
@@ -36,7 +36,7 @@ var footer = regexp.MustCompile(`Main courante de l'incident \S+, tête #\d+ [0-
 
 func TestExportPDF(t *testing.T) {
 	inc, entries := pdfFixture()
-	lines, pdf, err := bot.PDFLines(inc, entries, testKey, exportNow)
+	lines, pdf, err := report.PDFLines(inc, entries, testKey, exportNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestExportPDF(t *testing.T) {
 
 	// Export writes the same file, and the same input the same bytes.
 	var buf bytes.Buffer
-	if err := bot.Export(&buf, "pdf", inc, entries, testKey, exportNow); err != nil {
+	if err := report.Export(&buf, "pdf", inc, entries, testKey, exportNow); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(buf.Bytes(), pdf) {
@@ -102,7 +102,7 @@ func TestExportPDF(t *testing.T) {
 func TestExportPDFBroken(t *testing.T) {
 	inc, entries := pdfFixture()
 	entries[2].Text = "réécrit"
-	if err := bot.Export(&bytes.Buffer{}, "pdf", inc, entries, testKey, exportNow); err == nil || !strings.Contains(err.Error(), "hash does not match") {
+	if err := report.Export(&bytes.Buffer{}, "pdf", inc, entries, testKey, exportNow); err == nil || !strings.Contains(err.Error(), "hash does not match") {
 		t.Fatalf("Export pdf of a broken chain: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package bot_test
+package report_test
 
 import (
 	"bytes"
@@ -12,21 +12,21 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vigie-sante/vigie/bot"
 	"github.com/vigie-sante/vigie/bot/incident"
+	"github.com/vigie-sante/vigie/bot/report"
 )
 
 func TestVerifyValid(t *testing.T) {
 	pub := testKey.Public().(ed25519.PublicKey)
 	for _, format := range []string{"json", "csv"} {
 		t.Run(format, func(t *testing.T) {
-			for _, opts := range []bot.VerifyOptions{{}, {PublicKey: pub}} {
-				rep, err := bot.Verify(bytes.NewReader(export(t, format)), opts)
+			for _, opts := range []report.VerifyOptions{{}, {PublicKey: pub}} {
+				rep, err := report.Verify(bytes.NewReader(export(t, format)), opts)
 				if err != nil {
 					t.Fatalf("Verify: %v", err)
 				}
 				inc, _ := fixture()
-				want := bot.VerifyReport{Incident: "2026-0001", Entries: 10, Head: inc.Head, Fingerprint: incident.KeyFingerprint(pub)}
+				want := report.VerifyReport{Incident: "2026-0001", Entries: 10, Head: inc.Head, Fingerprint: incident.KeyFingerprint(pub)}
 				if rep != want {
 					t.Errorf("report = %+v, want %+v", rep, want)
 				}
@@ -214,7 +214,7 @@ func TestVerifyTampered(t *testing.T) {
 				if format == "csv" {
 					in = d.csv()
 				}
-				_, err := bot.Verify(bytes.NewReader(in), bot.VerifyOptions{PublicKey: tt.pin})
+				_, err := report.Verify(bytes.NewReader(in), report.VerifyOptions{PublicKey: tt.pin})
 				wantErr(t, err, tt.seq, tt.reason, in)
 			})
 		}
@@ -231,7 +231,7 @@ func wantErr(t *testing.T, err error, seq uint64, reason string, in []byte) {
 		}
 		return
 	}
-	var ve *bot.VerifyError
+	var ve *report.VerifyError
 	if !errors.As(err, &ve) {
 		t.Fatalf("Verify error = %v, want a *VerifyError", err)
 	}
@@ -247,7 +247,7 @@ func TestVerifyForgerKey(t *testing.T) {
 	pub := forgerKey.Public().(ed25519.PublicKey)
 	d.Key, d.FP = base64.StdEncoding.EncodeToString(pub), incident.KeyFingerprint(pub)
 	d.Sig = base64.StdEncoding.EncodeToString(incident.SignHead(forgerKey, d.Incident, d.Head))
-	rep, err := bot.Verify(bytes.NewReader(d.json()), bot.VerifyOptions{})
+	rep, err := report.Verify(bytes.NewReader(d.json()), report.VerifyOptions{})
 	if err != nil || rep.Fingerprint != incident.KeyFingerprint(pub) {
 		t.Fatalf("Verify = %+v, %v; want success with the forger's fingerprint", rep, err)
 	}
@@ -305,7 +305,7 @@ Actions`, 1), 8, "hash does not match"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := bot.Verify(strings.NewReader(tt.in), bot.VerifyOptions{})
+			_, err := report.Verify(strings.NewReader(tt.in), report.VerifyOptions{})
 			wantErr(t, err, tt.seq, tt.reason, []byte(tt.in))
 		})
 	}
@@ -325,8 +325,8 @@ func TestVerifyNotExport(t *testing.T) {
 		"format typed": strings.Replace(js, `"format": "vigie-main-courante"`, `"format": 1`, 1),
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := bot.Verify(strings.NewReader(in), bot.VerifyOptions{})
-			if !errors.Is(err, bot.ErrNotExport) {
+			_, err := report.Verify(strings.NewReader(in), report.VerifyOptions{})
+			if !errors.Is(err, report.ErrNotExport) {
 				t.Fatalf("Verify error = %v, want ErrNotExport", err)
 			}
 		})
@@ -347,7 +347,7 @@ func TestVerifyTolerates(t *testing.T) {
 		"csv no metadata": []byte(regexpDropMeta(string(cs))),
 	} {
 		t.Run(name, func(t *testing.T) {
-			if _, err := bot.Verify(bytes.NewReader(in), bot.VerifyOptions{}); err != nil {
+			if _, err := report.Verify(bytes.NewReader(in), report.VerifyOptions{}); err != nil {
 				t.Fatalf("Verify: %v", err)
 			}
 		})
@@ -400,7 +400,7 @@ func FuzzVerify(f *testing.F) {
 	inc.Head = incident.Head{Seq: 1, Hash: entries[0].Hash}
 	for _, format := range []string{"json", "csv"} {
 		var buf bytes.Buffer
-		if err := bot.Export(&buf, format, inc, entries, testKey, exportNow); err != nil {
+		if err := report.Export(&buf, format, inc, entries, testKey, exportNow); err != nil {
 			f.Fatal(err)
 		}
 		f.Add(buf.Bytes())
@@ -408,10 +408,10 @@ func FuzzVerify(f *testing.F) {
 	f.Add([]byte(`{"format":"vigie-main-courante","version":1,"entries":[{"seq":1,"data":{"a":"b"}}]}`))
 	f.Add([]byte("#format,vigie-main-courante,1\n#incident,x\nseq,time,actor,kind,text,data,prev,hash\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		rep, err := bot.Verify(bytes.NewReader(b), bot.VerifyOptions{})
+		rep, err := report.Verify(bytes.NewReader(b), report.VerifyOptions{})
 		if err != nil {
-			var ve *bot.VerifyError
-			if !errors.As(err, &ve) && !errors.Is(err, bot.ErrNotExport) {
+			var ve *report.VerifyError
+			if !errors.As(err, &ve) && !errors.Is(err, report.ErrNotExport) {
 				t.Fatalf("Verify error %T %v is neither a VerifyError nor ErrNotExport", err, err)
 			}
 			return

@@ -1,4 +1,4 @@
-package bot
+package report
 
 import (
 	"bufio"
@@ -26,8 +26,8 @@ var SheetFormats = []string{"md", "pdf"}
 
 // SheetOptions are the choices of a reflex sheet.
 type SheetOptions struct {
-	Lang         Lang
-	Organisation Organisation
+	Lang         flows.Lang
+	Organisation incident.Organisation
 	// Features are the chain switches on (nis2): steps and questions
 	// behind another switch are left out.
 	Features map[string]bool
@@ -218,7 +218,7 @@ func reachable(m flows.Means) bool {
 }
 
 // meansNote is what follows an address: its label, and the fallback mark.
-func meansNote(m flows.Means, lang Lang) string {
+func meansNote(m flows.Means, lang flows.Lang) string {
 	s := ""
 	if l := m.Label.In(lang); l != "" {
 		s = " (" + l + ")"
@@ -231,7 +231,7 @@ func meansNote(m flows.Means, lang Lang) string {
 
 // sheetCondition writes a condition in words: "si « L'incident est-il
 // d'origine malveillante ? » Oui et …".
-func sheetCondition(c *flows.Chain, cond flows.Condition, lang Lang) string {
+func sheetCondition(c *flows.Chain, cond flows.Condition, lang flows.Lang) string {
 	parts := make([]string, len(cond))
 	for i, cl := range cond {
 		q := cl.Key
@@ -244,7 +244,7 @@ func sheetCondition(c *flows.Chain, cond flows.Condition, lang Lang) string {
 }
 
 // sheetDeadline writes a deadline as a rule: "sans délai", "T0 + 72 h".
-func sheetDeadline(c *flows.Chain, d flows.Deadline, lang Lang) string {
+func sheetDeadline(c *flows.Chain, d flows.Deadline, lang flows.Lang) string {
 	switch d.Kind {
 	case flows.Immediate:
 		return tr(lang, "sheet.immediate")
@@ -261,7 +261,7 @@ func sheetDeadline(c *flows.Chain, d flows.Deadline, lang Lang) string {
 	return tr(lang, "sheet.after_step", flows.FormatDuration(d.Offset), title)
 }
 
-func formatDay(t time.Time, lang Lang) string {
+func formatDay(t time.Time, lang flows.Lang) string {
 	if lang == flows.EN {
 		return t.In(incident.Paris).Format("2006-01-02")
 	}
