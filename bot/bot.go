@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vigie-sante/vigie/bot/draft"
 	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
@@ -97,8 +98,10 @@ type Bot struct {
 	chat  Chat
 	cat   *flows.Catalog
 	key   ed25519.PrivateKey
-	log   *slog.Logger
-	now   func() time.Time
+	// drafts writes the declaration drafts (brouillon).
+	drafts *draft.Writer
+	log    *slog.Logger
+	now    func() time.Time
 
 	// refreshMu serializes the card refreshes of each incident, so that an
 	// older rendering never overwrites a newer one. Incidents are spread
@@ -136,7 +139,8 @@ func New(cfg Config, store Store, chat Chat, cat *flows.Catalog, key ed25519.Pri
 	if cfg.Remind.OverdueEvery <= 0 {
 		cfg.Remind.OverdueEvery = DefaultRemind.OverdueEvery
 	}
-	return &Bot{cfg: cfg, store: store, chat: chat, cat: cat, key: key, log: log, now: now}
+	drafts := &draft.Writer{Org: cfg.Organisation, Contacts: cat}
+	return &Bot{cfg: cfg, store: store, chat: chat, cat: cat, key: key, drafts: drafts, log: log, now: now}
 }
 
 // request is one event being handled.
@@ -295,6 +299,16 @@ func (b *Bot) chainOf(inc *incident.Incident) (*flows.Chain, error) {
 		return nil, fmt.Errorf("incident %s: pinned chain: %w", inc.ID, err)
 	}
 	return c, nil
+}
+
+// chainOrNil is the incident's chain, or nil when it has none or its
+// chain cannot be had.
+func (b *Bot) chainOrNil(inc *incident.Incident) *flows.Chain {
+	c, err := b.chainOf(inc)
+	if err != nil {
+		return nil
+	}
+	return c
 }
 
 // change runs fn on the target incident in one store transaction, refusing

@@ -3,6 +3,8 @@ package bot
 import (
 	"strings"
 	"unicode"
+
+	"github.com/vigie-sante/vigie/bot/draft"
 )
 
 // command is a parsed command line: "#2026-0001 fait cert-sante via=portail
@@ -49,7 +51,7 @@ var optionKeys = map[string][]string{
 	"done":   {"via", "ref", "at", "note"},
 	"point":  {"conditions", "actions", "besoins", "needs"},
 	"export": {"format"},
-	"draft":  draftOptions, // the facts of declarations (draft.go)
+	"draft":  draft.Options, // the facts of declarations (draft.go)
 }
 
 // tokenize splits a command line on white space, keeping "double quoted"

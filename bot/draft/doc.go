@@ -1,0 +1,26 @@
+// Package draft writes the declaration drafts of an incident, the text a
+// crisis cell pastes into a regulator's form: CERT Santé and the ARS, the
+// CNIL, the ANSSI. It knows the facts each declaration needs, which of
+// them an incident lacks, and where each draft goes.
+//
+// What each draft holds, and why:
+//   - CERT Santé / ARS: Code de la santé publique, art. D1111-16-3 II:
+//     identification of the structure and the declarant; description (date
+//     of discovery, scope, systems and data affected, state of the
+//     response); impact on data, people, systems and the structure; causes
+//     if known.
+//   - CNIL: GDPR art. 33(3) a) to d): nature of the breach with the
+//     categories and approximate numbers of people and records, the DPO or
+//     contact, likely consequences, measures taken or proposed; and, past
+//     72 hours, the reasons for the delay (art. 33(1)). The CNIL's online
+//     form also asks the SIREN.
+//   - ANSSI (OSE): loi 2018-133 art. 7 and décret 2018-384 art. 11: the
+//     operator, the essential service affected, the incident, its causes
+//     and consequences, with the impact criteria of directive (EU)
+//     2016/1148 art. 14(4): users affected, duration, geographical spread,
+//     and effects in other member states. The ANSSI's own form is not
+//     reproduced: these are its subjects as the texts give them.
+//
+// It is pure: it imports the domain (incident), the catalogue (i18n) and
+// flows, and must not import the conversation, the reports or any adapter.
+package draft
