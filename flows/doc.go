@@ -10,4 +10,6 @@
 // Chains are data. A chain pins an id and a version; an incident records
 // both at opening, so that editing a YAML file never rewrites history. The
 // file format is described in README.md beside this file.
+//
+// flows is the foundation of the house: it imports nothing of ours.
 package flows

@@ -5,6 +5,10 @@
 // field. Otherwise its output is plain and deterministic and it reads
 // commands from standard input until EOF, so that it can be scripted and
 // tested with golden transcripts.
+//
+// It implements the conversation's Chat (bot) and imports the domain
+// (incident); it must not import another adapter, a store or the command
+// line: internal/cli wires it to a store.
 package console
 
 import (

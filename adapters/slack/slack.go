@@ -21,6 +21,10 @@
 // Each person is answered in the language of their Slack when Vigie speaks
 // it, else in the deployment's; the cards and the main courante stay in
 // the deployment's (people.go).
+//
+// It implements the conversation's Chat and its optional abilities (bot)
+// on the domain types (incident); it must not import another adapter, a
+// store or the command line: internal/cli wires it to a store.
 package slack
 
 import (

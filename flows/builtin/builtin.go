@@ -1,5 +1,7 @@
 // Package builtin embeds the alert chains and contacts Vigie ships with, so
 // that the binary runs with no file beside it (the day the network is down).
+//
+// It imports flows only.
 package builtin
 
 import (

@@ -207,7 +207,7 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*incident.Inciden
 	return out, nil
 }
 
-// getIncident decodes incidents/<id>; bot.ErrNotFound if absent.
+// getIncident decodes incidents/<id>; incident.ErrNotFound if absent.
 func getIncident(tx *bolt.Tx, id string) (*incident.Incident, error) {
 	v := tx.Bucket(bucketIncidents).Get([]byte(id))
 	if v == nil {

@@ -1,4 +1,8 @@
-// Package boltstore implements bot.Store on a single bbolt file.
+// Package boltstore keeps incidents and their main courante in a single
+// bbolt file. It implements the store the conversation declares (bot.Store,
+// bot.ReminderStore) on the domain types of package incident alone: it must
+// not import the conversation, the reports or any adapter, so that the
+// store can be read (export, backup, stats) with no chat anywhere.
 //
 // # Layout
 //
@@ -6,7 +10,7 @@
 // that reads it. The top-level buckets are:
 //
 //	meta                     "schema" → decimal schema version (currently 1)
-//	incidents/<id>           {"v":1,"incident":{…}}, the bot.Incident with its Head
+//	incidents/<id>           {"v":1,"incident":{…}}, the incident.Incident with its Head
 //	log/<id>/<seq BE>        {"v":1,"entry":{…}}, one main-courante entry per key;
 //	                         a sub-bucket per incident, keys are 8-byte big-endian
 //	                         sequence numbers, so an append writes one path of its
@@ -14,7 +18,7 @@
 //	                         at entry 10 and entry 100 000
 //	open/<channel>\x00<id>   empty value: the index of open incidents by channel
 //	seq/<year>               8-byte big-endian counter behind IDs such as 2026-0001
-//	reminders/<wake BE><id>  empty value: the index of bot.Incident.Wake, the next
+//	reminders/<wake BE><id>  empty value: the index of incident.Incident.Wake, the next
 //	                         instant the reminder sweep must look at an incident
 //	                         (8-byte big-endian Unix nanoseconds), read from its
 //	                         start so that a sweep reads only what is due
@@ -25,7 +29,7 @@
 // # Writes
 //
 // Create and Update each run in one write transaction, which also seals the
-// new entries (bot.Seal) after the head read in that transaction: the
+// new entries (incident.Seal) after the head read in that transaction: the
 // incident, its entries and the open index change together or not at all,
 // and are on disk (fsync) when the call returns nil. Concurrent writes share
 // commits (group commit, see committer), so a caller's fn may run more than
@@ -44,13 +48,6 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
-
-	"github.com/vigie-sante/vigie/bot"
-)
-
-var (
-	_ bot.Store         = (*Store)(nil)
-	_ bot.ReminderStore = (*Store)(nil)
 )
 
 // SchemaVersion is the layout this package reads and writes. A file with a

@@ -23,6 +23,13 @@ import (
 	"github.com/vigie-sante/vigie/internal/storetest"
 )
 
+// The store is what the conversation asks for; the package itself does not
+// import the conversation, so the check lives here.
+var (
+	_ bot.Store         = (*boltstore.Store)(nil)
+	_ bot.ReminderStore = (*boltstore.Store)(nil)
+)
+
 var t0 = time.Date(2026, 3, 28, 1, 10, 0, 0, time.UTC)
 
 // MustOpen opens a store on a new file in t.TempDir() and, at cleanup,

@@ -1,6 +1,9 @@
 // Package cli implements the vigie command line: every subcommand, its flags
 // and its exit status. Main in bot/cmd/vigie only calls Run, so that the
 // whole command line is tested in-process.
+//
+// It is the one package that wires adapters, storage, the conversation and
+// the reports together; nothing else of ours may import it.
 package cli
 
 import (

@@ -1,6 +1,8 @@
 // Package expiring holds a bounded map whose entries expire: what the chat
 // adapters know of people (name, language) for a while, so that an event
 // costs no extra call to the platform, without growing without bound.
+//
+// It imports nothing of ours.
 package expiring
 
 import (

@@ -6,6 +6,9 @@
 // The file is PEM ("PRIVATE KEY", PKCS #8), the form openssl reads:
 //
 //	openssl pkey -in vigie-signing.key -pubout
+//
+// It imports the domain (incident, for the key's fingerprint) and nothing
+// else of ours.
 package keyfile
 
 import (

@@ -3,6 +3,9 @@
 // latency, open incidents and overdue steps. prometheus/client_golang is
 // the reference client; writing the exposition format by hand would be
 // code of ours doing a well-kept library's job.
+//
+// It implements the conversation's Observer (bot); it must not import an
+// adapter, a store or the command line.
 package metrics
 
 import (

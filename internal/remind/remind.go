@@ -5,6 +5,9 @@
 // live in the store, so a restart loses nothing. At start a sweep runs at
 // once, so that what fell due while Vigie was down is sent (once, marked
 // late) without waiting for the first tick.
+//
+// It imports the conversation (bot) for what a sweep reports, and must not
+// import an adapter, a store or the command line.
 package remind
 
 import (

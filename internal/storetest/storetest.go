@@ -3,6 +3,9 @@
 // rolls back failed updates exactly as the contract in bot/store.go says.
 // It runs against internal/boltstore and the in-memory bot/bottest store,
 // so that the bot's tests on the fake mean something for production.
+//
+// It imports the conversation (bot, whose Store it checks) and the domain;
+// it must not import a store: each store's tests call Run.
 package storetest
 
 import (

@@ -7,6 +7,8 @@
 // PDF readers would substitute a font of their own for text set in one of
 // the 14 standard PDF fonts, which know nothing of UTF-8; embedding the font
 // makes a printed main courante read the same on any machine.
+//
+// It imports nothing.
 package pdffont
 
 import _ "embed"
