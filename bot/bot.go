@@ -83,7 +83,7 @@ type Config struct {
 	// Observer hears commands, sweeps and platform errors (metrics).
 	Observer Observer
 
-	// Regulator outputs (issue 8; draft.go, guard.go).
+	// Regulator outputs (declaration.go, screen.go).
 	// Organisation names the structure in declaration drafts.
 	Organisation incident.Organisation
 	// IPP matches the structure's patient identifiers, which the guard
@@ -170,7 +170,7 @@ func init() {
 		"close":  (*Bot).close,
 		"help":   (*Bot).help,
 		"chain":  (*Bot).setChain,
-		"draft":  (*Bot).draft, // brouillon: declaration drafts (draft.go)
+		"draft":  (*Bot).draft, // brouillon: declaration drafts (declaration.go)
 	}
 }
 
@@ -201,7 +201,7 @@ func (b *Bot) Handle(ctx context.Context, ev Event) Reply {
 		cmd.opts[k] = v
 	}
 	r := &request{ev: ev, cmd: cmd, lang: lang, now: b.now().UTC()}
-	reply, err := b.guarded(ctx, r, handlers[cmd.verb]) // patient-identifier guard (guard.go)
+	reply, err := b.guarded(ctx, r, handlers[cmd.verb]) // patient-identifier screen (screen.go)
 	if err != nil {
 		outcome = "error"
 		if _, ok := ErrorMessage(err); ok {

@@ -51,7 +51,7 @@ var optionKeys = map[string][]string{
 	"done":   {"via", "ref", "at", "note"},
 	"point":  {"conditions", "actions", "besoins", "needs"},
 	"export": {"format"},
-	"draft":  draft.Options, // the facts of declarations (draft.go)
+	"draft":  draft.Options, // the facts of declarations (package draft)
 }
 
 // tokenize splits a command line on white space, keeping "double quoted"

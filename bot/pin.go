@@ -30,7 +30,7 @@ func (b *Bot) LogPin(ctx context.Context, p Pin) (bool, error) {
 		return false, err
 	}
 	text := strings.ToValidUTF8(p.Text, "\uFFFD")
-	// Identifier guard (guard.go): nobody can be asked about a pin, so a
+	// Identifier screen (screen.go): nobody can be asked about a pin, so a
 	// patient identifier in it is masked.
 	text = guard.Mask(text, b.ipp(), b.cfg.Lang)
 	if utf8.RuneCountInString(text) > maxNote {

@@ -14,7 +14,7 @@ import (
 )
 
 // This file holds `vigie stats`: the anonymised yearly statistics of the
-// incidents in the database (bot/stats.go), read without changing it.
+// incidents in the database (bot/report/stats.go), read without changing it.
 
 const statsUsage = "vigie stats --year YYYY [--format csv|md] [-o FILE]"
 

@@ -12,7 +12,7 @@ import (
 	"github.com/vigie-sante/vigie/bot/incident"
 )
 
-// This file runs the patient-identifier guard (package guard) on the commands
+// This file screens for patient identifiers (package guard) the commands
 // whose text reaches the main courante. A command whose text looks like it
 // holds a NIR or an IPP is not recorded: the reply says so and offers the
 // same command with the identifiers masked (a button, and the typed
