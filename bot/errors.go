@@ -3,8 +3,6 @@ package bot
 import (
 	"errors"
 	"fmt"
-
-	"github.com/vigie-sante/vigie/bot/i18n"
 )
 
 // Error codes: what kind of trouble a user-facing error reports.
@@ -47,6 +45,3 @@ var ErrTemporary = errors.New("temporary")
 func uerr(code string, lang Lang, key string, args ...any) *Error {
 	return &Error{Code: code, Message: tr(lang, key, args...)}
 }
-
-// tr returns the catalogue message key in lang, formatted with args.
-func tr(lang Lang, key string, args ...any) string { return i18n.T(lang, key, args...) }

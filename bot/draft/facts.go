@@ -4,7 +4,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/vigie-sante/vigie/bot/i18n"
 	"github.com/vigie-sante/vigie/flows"
 )
 
@@ -87,10 +86,10 @@ func factOf(key string) fact {
 func Long(key string) bool { return factOf(key).long }
 
 // Label is the fact key as a form names it, in lang.
-func Label(key string, lang flows.Lang) string { return i18n.T(lang, "fact."+key) }
+func Label(key string, lang flows.Lang) string { return tr(lang, "fact."+key) }
 
 // Help says what the fact key is and how to give it, in lang.
-func Help(key string, lang flows.Lang) string { return i18n.T(lang, "fact."+key+".help") }
+func Help(key string, lang flows.Lang) string { return tr(lang, "fact."+key+".help") }
 
 // Options are the key=value words "brouillon" understands: every spelling
 // of every fact, and incomplet=oui (partial=yes) to write a draft with

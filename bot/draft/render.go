@@ -111,7 +111,7 @@ func (w *Writer) URL(t *Target, c *flows.Chain) string {
 // Render writes the draft for t in lang. It reads only the incident, its
 // chain and now, so that it can run inside a store transaction.
 func (w *Writer) Render(t *Target, inc *incident.Incident, c *flows.Chain, now time.Time, lang flows.Lang) string {
-	tr := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
+	tr := func(key string, args ...any) string { return messages.T(lang, key, args...) }
 	var out strings.Builder
 	line := func(s string) { out.WriteString(s + "\n") }
 	sep := " : "
@@ -212,14 +212,14 @@ func declarationLines(inc *incident.Incident, c *flows.Chain, lang flows.Lang) [
 			if st.Proof == nil {
 				continue
 			}
-			out = append(out, "• "+i18n.T(lang, "draft.done_line", s.Title.In(lang), i18n.When(st.Proof.DeclaredAt, lang),
+			out = append(out, "• "+tr(lang, "draft.done_line", s.Title.In(lang), i18n.When(st.Proof.DeclaredAt, lang),
 				i18n.Means(st.Proof.Means, lang), i18n.Ref(st.Proof.Ref, lang)))
 		case incident.StepNA:
-			out = append(out, "• "+i18n.T(lang, "draft.na_line", s.Title.In(lang), st.Reason))
+			out = append(out, "• "+tr(lang, "draft.na_line", s.Title.In(lang), st.Reason))
 		}
 	}
 	if len(out) == 0 {
-		out = append(out, i18n.T(lang, "draft.none_yet"))
+		out = append(out, tr(lang, "draft.none_yet"))
 	}
 	return out
 }

@@ -3,7 +3,6 @@ package draft
 import (
 	"strings"
 
-	"github.com/vigie-sante/vigie/bot/i18n"
 	"github.com/vigie-sante/vigie/flows"
 )
 
@@ -88,7 +87,7 @@ func TargetOf(s string) *Target {
 }
 
 // Name is the regulator's full name, in lang.
-func (t *Target) Name(lang flows.Lang) string { return i18n.T(lang, "draft.target."+t.ID) }
+func (t *Target) Name(lang flows.Lang) string { return tr(lang, "draft.target."+t.ID) }
 
 // Short is the regulator's short name, for a dialog's title.
-func (t *Target) Short(lang flows.Lang) string { return i18n.T(lang, "draft.short."+t.ID) }
+func (t *Target) Short(lang flows.Lang) string { return tr(lang, "draft.short."+t.ID) }

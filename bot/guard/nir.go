@@ -6,7 +6,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/vigie-sante/vigie/bot/i18n"
 	"github.com/vigie-sante/vigie/flows"
 )
 
@@ -161,12 +160,12 @@ func maskIdentifiers(s string, ipp *regexp.Regexp, nirMask, ippMask string) stri
 // Mask replaces the identifiers of s, matches of the IPP pattern ipp
 // (nil: none) and NIRs, by the words that say they were masked, in lang.
 func Mask(s string, ipp *regexp.Regexp, lang flows.Lang) string {
-	return maskIdentifiers(s, ipp, i18n.T(lang, "guard.nir_mask"), i18n.T(lang, "guard.ipp_mask"))
+	return maskIdentifiers(s, ipp, tr(lang, "guard.nir_mask"), tr(lang, "guard.ipp_mask"))
 }
 
 // MaskNIRs replaces every NIR of s by "[NIR masqué]" (or "[NIR masked]").
 func MaskNIRs(s string, lang flows.Lang) string {
-	return maskIdentifiers(s, nil, i18n.T(lang, "guard.nir_mask"), "")
+	return maskIdentifiers(s, nil, tr(lang, "guard.nir_mask"), "")
 }
 
 // NIRs returns the NIRs with a valid key in s, as written, in order.

@@ -2,17 +2,28 @@ package i18n
 
 import (
 	"fmt"
+	"maps"
+	"regexp"
+	"slices"
 
 	"github.com/vigie-sante/vigie/flows"
 )
 
-// T returns the message key in lang, formatted with args. Every string a
-// person reads comes from the catalogue below, in French and in English; a
-// test checks that both languages carry the same verbs.
-func T(lang flows.Lang, key string, args ...any) string {
-	t, ok := catalogue[key]
+// Catalogue maps message keys to their text in French and in English.
+// Each room keeps its own (the conversation's replies, the reports' labels,
+// the drafts' headings…), so that a package owns the words it shows; the
+// words several rooms share are here, and every catalogue falls back on
+// them.
+type Catalogue map[string]flows.Text
+
+// T returns the message key in lang, formatted with args: from c, else from
+// the shared words, else the key itself (a test checks no key is missing).
+func (c Catalogue) T(lang flows.Lang, key string, args ...any) string {
+	t, ok := c[key]
 	if !ok {
-		return key
+		if t, ok = words[key]; !ok {
+			return key
+		}
 	}
 	if len(args) == 0 {
 		return t.In(lang)
@@ -20,150 +31,31 @@ func T(lang flows.Lang, key string, args ...any) string {
 	return fmt.Sprintf(t.In(lang), args...)
 }
 
-// Has reports whether the catalogue holds key.
-func Has(key string) bool {
-	_, ok := catalogue[key]
+// Has reports whether c, or the shared words, hold key.
+func (c Catalogue) Has(key string) bool {
+	_, ok := c[key]
+	if !ok {
+		_, ok = words[key]
+	}
 	return ok
 }
 
-type text = flows.Text
+// T returns one of the shared words in lang, formatted with args.
+func T(lang flows.Lang, key string, args ...any) string { return Catalogue(nil).T(lang, key, args...) }
 
-var catalogue = map[string]text{
-	// Errors: what was wrong, and what is accepted.
-	"err.internal":             {FR: "Erreur interne : rien n'a été enregistré. Réessayez ; si cela persiste, prévenez l'administrateur de Vigie.", EN: "Internal error: nothing was recorded. Try again; if it persists, tell Vigie's administrator."},
-	"err.too_long":             {FR: "Commande trop longue (%d Kio au plus).", EN: "Command too long (%d KiB at most)."},
-	"err.empty_id":             {FR: "« # » doit être suivi d'un numéro d'incident, par exemple #2026-0001.", EN: "\"#\" must be followed by an incident number, such as #2026-0001."},
-	"err.unknown_verb":         {FR: "Commande inconnue « %s ». Commandes : ouvrir, statut, repondre, fait, sans-objet, rappel, note, point, t0, exporter, brouillon, clore, chaine, aide.", EN: "Unknown command \"%s\". Commands: open, status, answer, done, na, snooze, note, point, t0, export, draft, close, chain, help."},
-	"err.dup_option":           {FR: "« %s= » est donné deux fois.", EN: "\"%s=\" is given twice."},
-	"err.no_incident":          {FR: "Aucun incident #%s.", EN: "No incident #%s."},
-	"err.none_open":            {FR: "Aucun incident ouvert dans ce canal. Pour en ouvrir un : %s ouvrir TITRE", EN: "No open incident in this channel. To open one: %s open TITLE"},
-	"err.several_open":         {FR: "Plusieurs incidents sont ouverts dans ce canal (%s) : précisez lequel avec #ID.", EN: "Several incidents are open in this channel (%s): say which with #ID."},
-	"err.closed":               {FR: "L'incident #%s est clos : rien n'a été modifié.", EN: "Incident #%s is closed: nothing was changed."},
-	"err.not_member":           {FR: "Refusé : seuls les membres du canal de l'incident peuvent agir sur lui.", EN: "Refused: only members of the incident's channel may act on it."},
-	"err.open_with_id":         {FR: "« ouvrir » crée un nouvel incident : retirez le #ID.", EN: "\"open\" creates a new incident: remove the #ID."},
-	"err.title_long":           {FR: "Titre trop long (%d caractères au plus).", EN: "Title too long (%d characters at most)."},
-	"err.unknown_chain":        {FR: "Chaîne d'alerte inconnue « %s ». Chaînes : %s.", EN: "Unknown alert chain \"%s\". Chains: %s."},
-	"err.no_new_channel":       {FR: "canal=%s : la création d'un canal dédié n'est pas possible ici ; ouvrez l'incident sans canal=.", EN: "channel=%s: creating a dedicated channel is not possible here; open the incident without channel=."},
-	"err.channel_value":        {FR: "canal=%s n'est pas compris (accepté : canal=nouveau, pour ouvrir l'incident dans un canal dédié).", EN: "channel=%s is not understood (accepted: channel=new, to open the incident in a dedicated channel)."},
-	"err.already_open":         {FR: "L'incident #%s est déjà ouvert dans ce canal. Closez-le (clore) ou ouvrez le nouvel incident dans un autre canal.", EN: "Incident #%s is already open in this channel. Close it (close) or open the new incident in another channel."},
-	"err.chain_usage":          {FR: "Usage : chaine ID. Chaînes : %s.", EN: "Usage: chain ID. Chains: %s."},
-	"err.chain_same":           {FR: "L'incident #%s suit déjà la chaîne %s.", EN: "Incident #%s already follows chain %s."},
-	"err.chain_pinned":         {FR: "L'incident #%s suit la chaîne %s v%s depuis son ouverture ; elle ne peut pas changer (l'historique perdrait son sens). Ouvrez un autre incident si besoin.", EN: "Incident #%s has followed chain %s v%s since it was opened; it cannot change (the history would lose its meaning). Open another incident if needed."},
-	"err.no_chain":             {FR: "L'incident #%s n'a pas encore de chaîne d'alerte : choisissez le type de structure (chaine ID). Chaînes : %s.", EN: "Incident #%s has no alert chain yet: choose the structure type (chain ID). Chains: %s."},
-	"err.answer_usage":         {FR: "Usage : repondre CLÉ VALEUR, par exemple « repondre malicious oui ». Valeurs : oui, non, inconnu.", EN: "Usage: answer KEY VALUE, for example \"answer malicious yes\". Values: yes, no, unknown."},
-	"err.bad_answer":           {FR: "Réponse refusée : %s.", EN: "Answer refused: %s."},
-	"err.not_asked":            {FR: "La question %s n'est pas posée pour l'instant : elle ne l'est que si %s.", EN: "Question %s is not asked for now: it is asked only when %s."},
-	"err.same_answer":          {FR: "« %s » a déjà la réponse %s (%s, %s) : rien n'a changé.", EN: "\"%s\" is already answered %s (%s, %s): nothing changed."},
-	"err.unknown_step":         {FR: "Étape inconnue « %s ». Étapes : %s.", EN: "Unknown step \"%s\". Steps: %s."},
-	"err.step_left_out":        {FR: "L'étape %s n'est pas requise par les réponses données (elle l'est si %s). Pour garder une trace, utilisez « note ».", EN: "Step %s is not required by the answers given (it is when %s). To keep a record, use \"note\"."},
-	"err.done_usage":           {FR: "Usage : fait ÉTAPE via=%s [ref=RÉF] [at=HEURE] [note…]", EN: "Usage: done STEP via=%s [ref=REF] [at=TIME] [note…]"},
-	"err.via_missing":          {FR: "Précisez le moyen utilisé : via=… (accepté : %s).", EN: "Say which means was used: via=… (accepted: %s)."},
-	"err.via_bad":              {FR: "Moyen inconnu « %s » (accepté : %s).", EN: "Unknown means \"%s\" (accepted: %s)."},
-	"err.before_t0":            {FR: "L'heure déclarée %s est antérieure au T0 (%s). Corrigez at= ou le T0 (t0 HEURE).", EN: "The declared time %s is before T0 (%s). Fix at= or T0 (t0 TIME)."},
-	"err.already_done":         {FR: "« %s » est déjà faite (%s, %s) : rien n'a changé.", EN: "\"%s\" is already done (%s, %s): nothing changed."},
-	"err.already_na":           {FR: "« %s » est déjà déclarée sans objet (%s) : rien n'a changé.", EN: "\"%s\" is already declared not applicable (%s): nothing changed."},
-	"err.na_usage":             {FR: "Usage : sans-objet ÉTAPE raison… (la raison est obligatoire).", EN: "Usage: na STEP reason… (the reason is required)."},
-	"err.snooze_usage":         {FR: "Usage : rappel ÉTAPE DURÉE, par exemple « rappel cnil 2h ».", EN: "Usage: snooze STEP DURATION, for example \"snooze cnil 2h\"."},
-	"err.snooze_duration":      {FR: "Durée refusée « %s » (accepté : 15m, 1h, 2h30m, 1d ; au plus 7 jours).", EN: "Duration refused \"%s\" (accepted: 15m, 1h, 2h30m, 1d; 7 days at most)."},
-	"err.snooze_settled":       {FR: "« %s » n'est plus en attente : pas de rappel à décaler.", EN: "\"%s\" is no longer pending: no reminder to postpone."},
-	"err.snooze_past_deadline": {FR: "Rappel refusé : %s dépasserait l'échéance légale du %s (%s). Choisissez une durée plus courte.", EN: "Snooze refused: %s would pass the legal deadline of %s (%s). Choose a shorter duration."},
-	"err.note_usage":           {FR: "Usage : note TEXTE", EN: "Usage: note TEXT"},
-	"err.note_long":            {FR: "Note trop longue (%d caractères au plus).", EN: "Note too long (%d characters at most)."},
-	"err.point_usage":          {FR: "Usage : point conditions=\"…\" actions=\"…\" besoins=\"…\" (au moins un des trois).", EN: "Usage: point conditions=\"…\" actions=\"…\" needs=\"…\" (at least one of the three)."},
-	"err.point_extra":          {FR: "Texte non rattaché « %s » : mettez-le entre guillemets après conditions=, actions= ou besoins=.", EN: "Stray text \"%s\": quote it after conditions=, actions= or needs=."},
-	"err.t0_usage":             {FR: "Usage : t0 HEURE, par exemple « t0 02:10 » ou « t0 2026-11-23T02:10:00+01:00 ».", EN: "Usage: t0 TIME, for example \"t0 02:10\" or \"t0 2026-11-23T02:10:00+01:00\"."},
-	"err.t0_same":              {FR: "Le T0 est déjà %s : rien n'a changé.", EN: "T0 is already %s: nothing changed."},
-	"err.bad_time":             {FR: "Heure illisible « %s ». Accepté : 02:10, 2h10 (heure de Paris), 2026-11-23T02:10 (heure de Paris) ou RFC 3339 comme 2026-11-23T02:10:00+01:00.", EN: "Unreadable time \"%s\". Accepted: 02:10, 2h10 (Paris time), 2026-11-23T02:10 (Paris time) or RFC 3339 such as 2026-11-23T02:10:00+01:00."},
-	"err.future_time":          {FR: "L'heure « %s » est dans le futur (il est %s) : on ne peut enregistrer que ce qui a eu lieu.", EN: "Time \"%s\" is in the future (it is %s): only what happened can be recorded."},
-	"err.export_usage":         {FR: "Usage : exporter [md|csv|json|pdf]", EN: "Usage: export [md|csv|json|pdf]"},
-	"err.export_format":        {FR: "Format d'export inconnu « %s » (accepté : %s).", EN: "Unknown export format \"%s\" (accepted: %s)."},
-	"err.no_upload":            {FR: "Ce canal ne peut pas recevoir de fichier ; utilisez « vigie export » sur le serveur.", EN: "This channel cannot receive files; use \"vigie export\" on the server."},
-	"err.close_usage":          {FR: "Usage : clore [confirmer] (« %s » n'est pas compris).", EN: "Usage: close [confirm] (\"%s\" is not understood)."},
-	"err.close_pending":        {FR: "L'incident #%s a encore des étapes obligatoires en attente :\n• %s\nPour clore malgré tout (ce qui restait sera consigné dans la main courante) : #%s clore confirmer", EN: "Incident #%s still has mandatory steps pending:\n• %s\nTo close anyway (what was left will be logged in the main courante): #%s close confirm"},
-
-	// Replies.
-	"open.default_title": {FR: "Incident cyber", EN: "Cyber incident"},
-	"open.ok":            {FR: "Incident #%s ouvert : %s.", EN: "Incident #%s opened: %s."},
-	"open.channel_title": {FR: "Crise cyber — %s", EN: "Cyber crisis — %s"},
-	"open.linked":        {FR: "🚨 Incident #%s ouvert : %s. La cellule de crise se tient dans %s.", EN: "🚨 Incident #%s opened: %s. The crisis cell meets in %s."},
-	"chain.ok":           {FR: "Incident #%s : chaîne « %s ».", EN: "Incident #%s: chain \"%s\"."},
-	"t0.ok":              {FR: "Incident #%s : T0 = %s. Les échéances ont été recalculées.", EN: "Incident #%s: T0 = %s. Deadlines were recomputed."},
-	"answer.ok":          {FR: "Incident #%s : « %s » → %s.", EN: "Incident #%s: \"%s\" → %s."},
-	"done.ok":            {FR: "Incident #%s : « %s » faite%s. ✅", EN: "Incident #%s: \"%s\" done%s. ✅"},
-	"na.ok":              {FR: "Incident #%s : « %s » déclarée sans objet.", EN: "Incident #%s: \"%s\" declared not applicable."},
-	"snooze.ok":          {FR: "Incident #%s : rappels de « %s » suspendus jusqu'au %s.", EN: "Incident #%s: reminders of \"%s\" postponed until %s."},
-	"note.ok":            {FR: "Incident #%s : note consignée (entrée %d).", EN: "Incident #%s: note logged (entry %d)."},
-	"point.ok":           {FR: "Incident #%s : point de situation n° %d consigné.", EN: "Incident #%s: situation point no. %d logged."},
-	"export.ok":          {FR: "Incident #%s : main courante exportée (%s) : %s", EN: "Incident #%s: main courante exported (%s): %s"},
-	"close.ok":           {FR: "Incident #%s clos.", EN: "Incident #%s closed."},
-	"close.no_chain":     {FR: "type de structure non choisi (aucune chaîne d'alerte suivie)", EN: "structure type not chosen (no alert chain followed)"},
-	"close.question":     {FR: "question sans réponse : %s", EN: "unanswered question: %s"},
-	"ref":                {FR: ", réf. %s", EN: ", ref. %s"},
-
-	// Main courante (written in the deployment's language).
-	"log.opened":         {FR: "Ouverture de l'incident « %s », T0 (prise de connaissance) %s", EN: "Incident \"%s\" opened, T0 (awareness) %s"},
-	"log.chain":          {FR: "Chaîne d'alerte : %s (%s v%s)", EN: "Alert chain: %s (%s v%s)"},
-	"log.t0":             {FR: "T0 corrigé : %s → %s", EN: "T0 corrected: %s → %s"},
-	"log.answer":         {FR: "%s → %s", EN: "%s → %s"},
-	"log.answer_revised": {FR: "%s : réponse révisée %s → %s", EN: "%s: answer revised %s → %s"},
-	"log.done":           {FR: "Fait : %s, par %s%s, à %s", EN: "Done: %s, by %s%s, at %s"},
-	"log.na":             {FR: "Sans objet : %s — %s", EN: "Not applicable: %s — %s"},
-	"log.snooze":         {FR: "Rappels de « %s » suspendus jusqu'au %s", EN: "Reminders of \"%s\" postponed until %s"},
-	"log.point":          {FR: "Point de situation n° %d", EN: "Situation point no. %d"},
-	"log.export":         {FR: "Export de la main courante (%s), tête %s", EN: "Main courante exported (%s), head %s"},
-	"log.closed":         {FR: "Clôture de l'incident", EN: "Incident closed"},
-	"log.closed_left":    {FR: "Clôture de l'incident malgré des étapes en attente : %s", EN: "Incident closed with steps still pending: %s"},
-
-	// Cards.
-	"card.title":         {FR: "🚨 Incident #%s — %s", EN: "🚨 Incident #%s — %s"},
-	"card.t0":            {FR: "T0 (prise de connaissance)", EN: "T0 (awareness)"},
-	"card.opened":        {FR: "Ouvert", EN: "Opened"},
-	"card.opened_by":     {FR: "par %s le %s", EN: "by %s on %s"},
-	"card.chain":         {FR: "Chaîne d'alerte", EN: "Alert chain"},
-	"card.no_chain":      {FR: "à choisir", EN: "to choose"},
-	"card.status":        {FR: "État", EN: "Status"},
-	"card.head":          {FR: "Main courante", EN: "Main courante"},
-	"card.ask_chain":     {FR: "❓ Quel type de structure est touché ?", EN: "❓ Which kind of structure is hit?"},
-	"card.unknown_since": {FR: "Pas encore su (%s, %s).", EN: "Not known yet (%s, %s)."},
-	"card.typed":         {FR: "\nAu clavier : %s repondre %s oui|non|inconnu", EN: "\nTyped: %s answer %s yes|no|unknown"},
-	"card.answer":        {FR: "• %s %s (%s, %s)", EN: "• %s %s (%s, %s)"},
-	"card.answers":       {FR: "Réponses", EN: "Answers"},
-	"status.open":        {FR: "ouvert", EN: "open"},
-	"status.closed":      {FR: "clos le %s par %s", EN: "closed on %s by %s"},
-
-	"checklist.title":      {FR: "📋 Notifications obligatoires — incident #%s", EN: "📋 Mandatory notifications — incident #%s"},
-	"checklist.pending":    {FR: "En attente d'une réponse", EN: "Waiting for an answer"},
-	"checklist.waiting_on": {FR: "• %d. %s — dépend de : %s", EN: "• %d. %s — depends on: %s"},
-	"step.to":              {FR: "Destinataire : %s", EN: "Recipient: %s"},
-	"step.to_one_of":       {FR: "Destinataire (l'un ou l'autre) : %s", EN: "Recipient (one or the other): %s"},
-	"step.fallback":        {FR: "[secours]", EN: "[fallback]"},
-	"step.deadline":        {FR: "Échéance : %s", EN: "Deadline: %s"},
-	"step.why":             {FR: "Pourquoi : %s", EN: "Why: %s"},
-	"step.source":          {FR: "Hors schéma régional — source : %s", EN: "Not on the regional chart — source: %s"},
-	"step.done":            {FR: "✅ Fait le %s par %s (%s%s)", EN: "✅ Done on %s by %s (%s%s)"},
-	"step.na":              {FR: "➖ Sans objet : %s (%s, %s)", EN: "➖ Not applicable: %s (%s, %s)"},
-	"step.snoozed":         {FR: "⏰ Rappels suspendus jusqu'au %s", EN: "⏰ Reminders postponed until %s"},
-	"deadline.none":        {FR: "dans les meilleurs délais", EN: "as soon as possible"},
-	"deadline.immediate":   {FR: "sans délai (depuis le %s)", EN: "without delay (since %s)"},
-	"deadline.after_t0":    {FR: "%s (T0 + %s)", EN: "%s (T0 + %s)"},
-	"deadline.after_step":  {FR: "%s après « %s » (pas encore faite)", EN: "%s after \"%s\" (not done yet)"},
-	"deadline.after_done":  {FR: "%s (%s après « %s »)", EN: "%s (%s after \"%s\")"},
-	"why.always":           {FR: "requis dans tous les cas — %s", EN: "always required — %s"},
-	"why.answers":          {FR: "%s — %s", EN: "%s — %s"},
-	"time.in":              {FR: "dans %s", EN: "in %s"},
-	"time.now":             {FR: "maintenant", EN: "now"},
-	"time.late":            {FR: "en retard de %s", EN: "overdue by %s"},
-	"word.or":              {FR: " ou ", EN: " or "},
+// words are the texts several rooms show alike: answers, means of
+// notification, kinds of contact, deadlines, countdowns.
+var words = Catalogue{
+	"ref":           {FR: ", réf. %s", EN: ", ref. %s"},
+	"step.fallback": {FR: "[secours]", EN: "[fallback]"},
+	"deadline.none": {FR: "dans les meilleurs délais", EN: "as soon as possible"},
+	"time.in":       {FR: "dans %s", EN: "in %s"},
+	"time.now":      {FR: "maintenant", EN: "now"},
+	"time.late":     {FR: "en retard de %s", EN: "overdue by %s"},
 
 	"value.yes":     {FR: "Oui", EN: "Yes"},
 	"value.no":      {FR: "Non", EN: "No"},
 	"value.unknown": {FR: "Je ne sais pas encore", EN: "Not known yet"},
-
-	"button.done":         {FR: "Fait", EN: "Done"},
-	"button.na":           {FR: "Sans objet", EN: "Not applicable"},
-	"button.snooze":       {FR: "Rappeler dans 1 h", EN: "Remind in 1 h"},
-	"button.unknown":      {FR: "Je ne sais pas encore", EN: "Not known yet"},
-	"button.close_anyway": {FR: "Clore quand même", EN: "Close anyway"},
 
 	"means.portail":   {FR: "portail", EN: "portal"},
 	"means.email":     {FR: "e-mail", EN: "e-mail"},
@@ -179,261 +71,38 @@ var catalogue = map[string]text{
 	"kind.post":   {FR: "Courrier :", EN: "Post:"},
 	"kind.chat":   {FR: "Tchat :", EN: "Chat:"},
 	"kind.other":  {FR: "Voie :", EN: "Channel:"},
+}
 
-	"dialog.done.title":    {FR: "Preuve : %s", EN: "Proof: %s"},
-	"dialog.done.submit":   {FR: "Enregistrer", EN: "Record"},
-	"dialog.done.via":      {FR: "Moyen utilisé", EN: "Means used"},
-	"dialog.done.ref":      {FR: "Référence (n° de ticket, d'accusé…)", EN: "Reference (ticket or receipt number…)"},
-	"dialog.done.ref_help": {FR: "Par exemple le n° donné par le portail.", EN: "For instance the number the portal gave."},
-	"dialog.done.at":       {FR: "Fait à (heure de Paris)", EN: "Done at (Paris time)"},
-	"dialog.done.at_help":  {FR: "Vide = maintenant. 02:25 ou 2026-11-23T02:25.", EN: "Empty = now. 02:25 or 2026-11-23T02:25."},
-	"dialog.note":          {FR: "Note", EN: "Note"},
-	"dialog.na.title":      {FR: "Sans objet", EN: "Not applicable"},
-	"dialog.na.submit":     {FR: "Enregistrer", EN: "Record"},
-	"dialog.na.reason":     {FR: "Raison", EN: "Reason"},
-	"dialog.point.title":   {FR: "Point de situation", EN: "Situation point"},
-	"dialog.point.submit":  {FR: "Enregistrer", EN: "Record"},
-	"point.conditions":     {FR: "Situation", EN: "Conditions"},
-	"point.actions":        {FR: "Actions", EN: "Actions"},
-	"point.needs":          {FR: "Besoins", EN: "Needs"},
+// verbs are the formatting verbs of a message, which both languages must
+// carry in the same order.
+var verbs = regexp.MustCompile(`%[-+# 0-9.]*[a-zA-Z]`)
 
-	"nag.title":          {FR: "⏰ Rappel — incident #%s", EN: "⏰ Reminder — incident #%s"},
-	"nag.escalate_title": {FR: "🚨 Escalade — incident #%s", EN: "🚨 Escalation — incident #%s"},
-	"nag.overdue_title":  {FR: "⛔ Échéance dépassée — incident #%s", EN: "⛔ Deadline passed — incident #%s"},
-	"nag.mention":        {FR: "%s : des étapes obligatoires sont toujours en attente.", EN: "%s: mandatory steps are still pending."},
-	"nag.late":           {FR: "(rappel prévu le %s, envoyé en retard)", EN: "(reminder due on %s, sent late)"},
-	"nag.question":       {FR: "Question toujours sans réponse : elle conditionne les notifications obligatoires.", EN: "Question still unanswered: the mandatory notifications depend on it."},
-	"nag.point":          {FR: "🗒 Point de situation attendu (dernier il y a %s)", EN: "🗒 Situation point due (last one %s ago)"},
-	"nag.point_how":      {FR: "Au clavier : %s point conditions=… actions=… besoins=…", EN: "Typed: %s point conditions=… actions=… needs=…"},
-	"button.point":       {FR: "Point de situation", EN: "Situation point"},
-	"log.escalated":      {FR: "Escalade : « %s » toujours en attente (%s)", EN: "Escalation: \"%s\" still pending (%s)"},
-	"log.overdue":        {FR: "Échéance dépassée : « %s », en retard de %s (%s)", EN: "Deadline passed: \"%s\", overdue by %s (%s)"},
+// Lint returns what is wrong with c, one line a problem: a message missing
+// a language, or whose languages carry different verbs (fmt would then
+// print garbage in one of them).
+func (c Catalogue) Lint() []string {
+	var out []string
+	for _, key := range slices.Sorted(maps.Keys(c)) {
+		m := c[key]
+		if m.FR == "" || m.EN == "" {
+			out = append(out, key+": missing a language")
+		}
+		fr, en := verbs.FindAllString(m.FR, -1), verbs.FindAllString(m.EN, -1)
+		if !slices.Equal(fr, en) {
+			out = append(out, fmt.Sprintf("%s: verbs differ: fr %v, en %v", key, fr, en))
+		}
+	}
+	return out
+}
 
-	"help.title":   {FR: "Commandes de Vigie", EN: "Vigie commands"},
-	"help.example": {FR: "ex. :", EN: "e.g.:"},
-	"help.footer":  {FR: "« #ID » devant une commande choisit un autre incident que celui du canal. Moyens (via=) : %s. Heures : 02:10 (heure de Paris) ou RFC 3339.", EN: "\"#ID\" before a command picks another incident than the channel's. Means (via=): %s. Times: 02:10 (Paris time) or RFC 3339."},
-
-	// ── Regulator outputs (issue 8): declaration drafts, PDF main courante,
-	// reflex sheet, yearly statistics, patient-identifier guard. ──────────
-	"err.draft_usage":  {FR: "Usage : brouillon cnil|cert-sante|anssi [clé=\"valeur\"…] [incomplet=oui]", EN: "Usage: draft cnil|cert-sante|anssi [key=\"value\"…] [partial=yes]"},
-	"err.draft_target": {FR: "Brouillon inconnu « %s » (accepté : cnil, cert-sante, anssi).", EN: "Unknown draft \"%s\" (accepted: cnil, cert-sante, anssi)."},
-	"err.draft_extra":  {FR: "Texte non rattaché « %s » : donnez chaque information sous la forme clé=\"valeur\", par exemple perimetre=\"urgences, imagerie\".", EN: "Stray text \"%s\": give each piece of information as key=\"value\", for example scope=\"emergency, imaging\"."},
-	"err.fact_long":    {FR: "« %s » est trop long (%d caractères au plus).", EN: "\"%s\" is too long (%d characters at most)."},
-	"err.guard_both":   {FR: "masquer=oui et forcer=oui s'excluent : choisissez l'un ou l'autre.", EN: "mask=yes and force=yes exclude each other: choose one."},
-
-	"draft.target.cert-sante": {FR: "CERT Santé / ARS", EN: "CERT Santé / ARS"},
-	"draft.target.cnil":       {FR: "CNIL", EN: "CNIL"},
-	"draft.target.anssi":      {FR: "ANSSI (OSE)", EN: "ANSSI (OSE)"},
-	"draft.short.cert-sante":  {FR: "CERT Santé", EN: "CERT Santé"},
-	"draft.short.cnil":        {FR: "CNIL", EN: "CNIL"},
-	"draft.short.anssi":       {FR: "ANSSI", EN: "ANSSI"},
-	"draft.ok":                {FR: "Brouillon %s de l'incident #%s prêt (empreinte %s).", EN: "%s draft of incident #%s ready (hash %s)."},
-	"draft.title":             {FR: "📝 Brouillon de déclaration — %s — incident #%s", EN: "📝 Declaration draft — %s — incident #%s"},
-	"draft.incomplete":        {FR: "⚠️ Brouillon incomplet : les blancs « [À COMPLÉTER] » restent à remplir :\n%s", EN: "⚠️ Incomplete draft: the \"[TO BE COMPLETED]\" blanks remain to fill in:\n%s"},
-	"draft.not_required":      {FR: "ℹ️ Les réponses consignées ne rendent pas (encore) obligatoire la déclaration %s ; relisez avant d'envoyer.", EN: "ℹ️ The answers recorded do not (yet) make the %s declaration mandatory; review before sending."},
-	"draft.logged":            {FR: "Empreinte SHA-256 %s… consignée dans la main courante (entrée %d). Relisez avant de coller : Vigie n'envoie rien.", EN: "SHA-256 %s… logged in the main courante (entry %d). Review before pasting: Vigie sends nothing."},
-	"draft.paste_into":        {FR: "À coller dans : %s", EN: "Paste into: %s"},
-	"draft.stored":            {FR: "Incident #%s : informations gardées pour les déclarations : %s.", EN: "Incident #%s: information kept for the declarations: %s."},
-	"draft.missing":           {FR: "Brouillon %s de l'incident #%s : il manque %d information(s) :", EN: "%s draft of incident #%s: %d piece(s) of information missing:"},
-	"draft.how":               {FR: "Donnez-les en une ou plusieurs fois, entre guillemets, par exemple :\n%s #%s brouillon %s %s\nElles sont gardées sur l'incident pour les brouillons suivants.", EN: "Give them at once or in turns, quoted, for example:\n%s #%s draft %s %s\nThey are kept on the incident for the next drafts."},
-	"draft.partial_how":       {FR: "Pour obtenir tout de suite le brouillon avec des blancs à compléter : %s #%s brouillon %s incomplet=oui", EN: "To get the draft now, with blanks to fill in: %s #%s draft %s partial=yes"},
-	"draft.dialog_title":      {FR: "Brouillon : %s", EN: "Draft: %s"},
-	"draft.dialog_submit":     {FR: "Continuer", EN: "Continue"},
-	"button.draft_complete":   {FR: "Compléter", EN: "Fill in"},
-	"button.draft_partial":    {FR: "Brouillon avec blancs", EN: "Draft with blanks"},
-	"log.draft":               {FR: "Brouillon de déclaration %s produit (SHA-256 %s…)", EN: "Declaration draft for %s produced (SHA-256 %s…)"},
-	"log.facts":               {FR: "Informations pour les déclarations — %s", EN: "Information for the declarations — %s"},
-
-	"draft.heading.cert-sante": {FR: "DÉCLARATION D'INCIDENT DE SÉCURITÉ DES SYSTÈMES D'INFORMATION — CERT Santé (ANS) / ARS", EN: "INFORMATION-SYSTEM SECURITY INCIDENT REPORT — CERT Santé (ANS) / ARS"},
-	"draft.heading.cnil":       {FR: "NOTIFICATION DE VIOLATION DE DONNÉES À CARACTÈRE PERSONNEL — CNIL", EN: "PERSONAL DATA BREACH NOTIFICATION — CNIL"},
-	"draft.heading.anssi":      {FR: "DÉCLARATION D'INCIDENT — ANSSI (opérateur de services essentiels)", EN: "INCIDENT DECLARATION — ANSSI (operator of essential services)"},
-	"draft.basis.cert-sante":   {FR: "Informations prévues par l'article D1111-16-3 II du code de la santé publique.", EN: "Information listed by article D1111-16-3 II of the French public health code."},
-	"draft.basis.cnil":         {FR: "Contenu prévu par l'article 33.3 du RGPD (notification à l'autorité de contrôle).", EN: "Content required by GDPR article 33(3) (notification to the supervisory authority)."},
-	"draft.basis.anssi":        {FR: "Loi n° 2018-133 du 26 février 2018, art. 7 ; décret n° 2018-384 du 23 mai 2018, art. 11 ; critères d'impact de la directive (UE) 2016/1148, art. 14.4.", EN: "Law no. 2018-133 of 26 February 2018, art. 7; decree no. 2018-384 of 23 May 2018, art. 11; impact criteria of directive (EU) 2016/1148, art. 14(4)."},
-	"draft.prepared":           {FR: "Brouillon préparé par Vigie le %s (heure de Paris) — incident #%s « %s ».", EN: "Draft prepared by Vigie on %s (Paris time) — incident #%s \"%s\"."},
-	"draft.where":              {FR: "À reporter sur : %s", EN: "To copy into: %s"},
-	"draft.t0":                 {FR: "Date du constat (prise de connaissance, T0)", EN: "Date of discovery (awareness, T0)"},
-	"draft.paris":              {FR: "%s (heure de Paris)", EN: "%s (Paris time)"},
-	"draft.status":             {FR: "État de l'incident", EN: "Incident status"},
-	"draft.ongoing":            {FR: "en cours", EN: "ongoing"},
-	"draft.closed":             {FR: "clos le %s", EN: "closed on %s"},
-	"draft.deadline72":         {FR: "Notification dans les 72 heures, au plus tard le", EN: "Notification within 72 hours, no later than"},
-	"draft.blank":              {FR: "[À COMPLÉTER]", EN: "[TO BE COMPLETED]"},
-	"draft.unknown_yet":        {FR: "non connues à ce stade", EN: "not known at this stage"},
-	"draft.done_line":          {FR: "%s : le %s, %s%s", EN: "%s: on %s, %s%s"},
-	"draft.na_line":            {FR: "%s : sans objet — %s", EN: "%s: not applicable — %s"},
-	"draft.none_yet":           {FR: "aucune à ce stade", EN: "none so far"},
-	"draft.footer.cert-sante":  {FR: "Le GIP (CERT Santé) peut demander des informations complémentaires ; l'informer sans délai de la résolution de l'incident.", EN: "The GIP (CERT Santé) may ask for more information; tell it without delay when the incident is resolved."},
-	"draft.footer.cnil":        {FR: "Les informations peuvent être communiquées de manière échelonnée (RGPD art. 33.4) : notification initiale, puis complémentaire. Toute violation est consignée dans le registre (art. 33.5).", EN: "Information may be provided in phases (GDPR art. 33(4)): an initial notification, then a complementary one. Every breach is documented in the register (art. 33(5))."},
-	"draft.footer.anssi":       {FR: "Communiquer à l'ANSSI les informations complémentaires sur les causes et les conséquences dès qu'elles sont connues, et répondre à ses demandes (décret 2018-384, art. 11). Cette déclaration ne remplace pas celle au CERT Santé.", EN: "Send ANSSI further information on causes and consequences as soon as it is known, and answer its requests (decree 2018-384, art. 11). This declaration does not replace the one to CERT Santé."},
-
-	"draft.s.identification":  {FR: "1. Identification de la structure et du déclarant", EN: "1. Identification of the structure and the reporter"},
-	"draft.s.description":     {FR: "2. Description de l'incident", EN: "2. Description of the incident"},
-	"draft.s.impacts":         {FR: "3. Impacts", EN: "3. Impacts"},
-	"draft.s.causes":          {FR: "4. Causes", EN: "4. Causes"},
-	"draft.s.answers":         {FR: "Réponses consignées dans la main courante", EN: "Answers recorded in the main courante"},
-	"draft.s.declarations":    {FR: "Déclarations déjà faites", EN: "Declarations already made"},
-	"draft.s.controller":      {FR: "Responsable du traitement", EN: "Controller"},
-	"draft.s.timing":          {FR: "Chronologie", EN: "Timeline"},
-	"draft.s.nature":          {FR: "a) Nature de la violation", EN: "a) Nature of the breach"},
-	"draft.s.consequences":    {FR: "c) Conséquences probables", EN: "c) Likely consequences"},
-	"draft.s.measures":        {FR: "d) Mesures prises ou envisagées", EN: "d) Measures taken or proposed"},
-	"draft.s.operator":        {FR: "1. Opérateur et déclarant", EN: "1. Operator and reporter"},
-	"draft.s.incident":        {FR: "2. Incident", EN: "2. Incident"},
-	"draft.s.service_impact":  {FR: "3. Impact sur le service essentiel", EN: "3. Impact on the essential service"},
-	"draft.s.causes_measures": {FR: "4. Causes et mesures", EN: "4. Causes and measures"},
-
-	"fact.structure":             {FR: "Structure (raison sociale)", EN: "Organisation (legal name)"},
-	"fact.structure.help":        {FR: "l'établissement ou l'entité juridique qui déclare", EN: "the establishment or legal entity reporting"},
-	"fact.finess":                {FR: "N° FINESS", EN: "FINESS number"},
-	"fact.finess.help":           {FR: "9 chiffres, ceux de l'établissement touché", EN: "9 digits, those of the establishment hit"},
-	"fact.siren":                 {FR: "N° SIREN", EN: "SIREN number"},
-	"fact.siren.help":            {FR: "9 chiffres ; le formulaire de la CNIL le demande", EN: "9 digits; the CNIL's form asks for it"},
-	"fact.declarant":             {FR: "Déclarant (nom, fonction)", EN: "Reporter (name, role)"},
-	"fact.declarant.help":        {FR: "la personne qui déclare, pour la direction ou par délégation", EN: "the person reporting, for the management or by delegation"},
-	"fact.contact":               {FR: "Coordonnées du déclarant", EN: "Reporter's contact details"},
-	"fact.contact.help":          {FR: "téléphone et e-mail joignables pendant la crise, hors messagerie compromise", EN: "phone and e-mail reachable during the crisis, outside any compromised mail system"},
-	"fact.dpo":                   {FR: "Délégué à la protection des données (DPO) ou autre point de contact", EN: "Data protection officer (DPO) or other contact point"},
-	"fact.dpo.help":              {FR: "nom et coordonnées", EN: "name and contact details"},
-	"fact.description":           {FR: "Description de l'incident", EN: "Description of the incident"},
-	"fact.description.help":      {FR: "ce qui s'est passé et comment cela a été constaté", EN: "what happened and how it was found"},
-	"fact.perimetre":             {FR: "Périmètre", EN: "Scope"},
-	"fact.perimetre.help":        {FR: "sites, services et activités touchés", EN: "sites, departments and activities affected"},
-	"fact.systemes":              {FR: "Systèmes touchés", EN: "Systems affected"},
-	"fact.systemes.help":         {FR: "applications, serveurs, postes, équipements biomédicaux…", EN: "applications, servers, workstations, biomedical devices…"},
-	"fact.donnees":               {FR: "Données touchées (catégories)", EN: "Data affected (categories)"},
-	"fact.donnees.help":          {FR: "par exemple dossiers patients, imagerie, données RH ; données de santé ou non", EN: "for example patient records, imaging, HR data; health data or not"},
-	"fact.service":               {FR: "Service essentiel touché", EN: "Essential service affected"},
-	"fact.service.help":          {FR: "celui que nomme l'arrêté de désignation OSE, par exemple la prise en charge aux urgences", EN: "the one the OSE designation names, for example emergency care"},
-	"fact.nature":                {FR: "Nature de la violation", EN: "Nature of the breach"},
-	"fact.nature.help":           {FR: "perte de confidentialité, d'intégrité ou de disponibilité, et comment (vol, chiffrement, envoi par erreur…)", EN: "loss of confidentiality, integrity or availability, and how (theft, encryption, sent in error…)"},
-	"fact.personnes":             {FR: "Catégories et nombre approximatif de personnes concernées", EN: "Categories and approximate number of data subjects concerned"},
-	"fact.personnes.help":        {FR: "par exemple patients, environ 12 000 ; agents, environ 800", EN: "for example patients, about 12,000; staff, about 800"},
-	"fact.enregistrements":       {FR: "Catégories et nombre approximatif d'enregistrements concernés", EN: "Categories and approximate number of personal data records concerned"},
-	"fact.enregistrements.help":  {FR: "par exemple comptes rendus, environ 40 000", EN: "for example reports, about 40,000"},
-	"fact.impact_donnees":        {FR: "Impact sur les données", EN: "Impact on data"},
-	"fact.impact_donnees.help":   {FR: "ce qui est perdu, altéré, divulgué ou indisponible", EN: "what is lost, altered, disclosed or unavailable"},
-	"fact.impact_personnes":      {FR: "Impact sur les personnes", EN: "Impact on people"},
-	"fact.impact_personnes.help": {FR: "patients, résidents, personnels : sécurité des soins, retards, déprogrammations", EN: "patients, residents, staff: safety of care, delays, cancelled procedures"},
-	"fact.impact_systemes":       {FR: "Impact sur les systèmes", EN: "Impact on systems"},
-	"fact.impact_systemes.help":  {FR: "ce qui est arrêté, isolé ou dégradé, et depuis quand", EN: "what is stopped, isolated or degraded, and since when"},
-	"fact.impact_structure":      {FR: "Impact sur le fonctionnement de la structure", EN: "Impact on the structure's operations"},
-	"fact.impact_structure.help": {FR: "activité, capacitaire, délestage, plan blanc, fonctionnement en mode dégradé", EN: "activity, capacity, patient diversion, plan blanc, degraded mode"},
-	"fact.utilisateurs":          {FR: "Nombre d'utilisateurs touchés", EN: "Number of users affected"},
-	"fact.utilisateurs.help":     {FR: "utilisateurs du service essentiel touchés par la perturbation (estimation)", EN: "users of the essential service affected by the disruption (estimate)"},
-	"fact.duree":                 {FR: "Durée de l'incident", EN: "Duration of the incident"},
-	"fact.duree.help":            {FR: "depuis quand, et durée prévue si elle est connue", EN: "since when, and the expected duration if known"},
-	"fact.portee":                {FR: "Portée géographique", EN: "Geographical spread"},
-	"fact.portee.help":           {FR: "sites, territoire, patients d'autres départements ou régions", EN: "sites, area, patients from other départements or regions"},
-	"fact.transfrontalier":       {FR: "Effets dans d'autres États membres de l'UE", EN: "Effects in other EU member states"},
-	"fact.transfrontalier.help":  {FR: "si le service est aussi fourni ailleurs dans l'Union", EN: "if the service is also provided elsewhere in the Union"},
-	"fact.consequences":          {FR: "Conséquences probables pour les personnes", EN: "Likely consequences for the data subjects"},
-	"fact.consequences.help":     {FR: "par exemple divulgation de données de santé, usurpation d'identité, hameçonnage ciblé", EN: "for example disclosure of health data, identity theft, targeted phishing"},
-	"fact.causes":                {FR: "Causes (si connues)", EN: "Causes (if known)"},
-	"fact.causes.help":           {FR: "origine supposée ou établie : hameçonnage, vulnérabilité, prestataire compromis…", EN: "suspected or established origin: phishing, vulnerability, compromised supplier…"},
-	"fact.mesures":               {FR: "Mesures prises ou envisagées (état de la prise en charge)", EN: "Measures taken or proposed (state of the response)"},
-	"fact.mesures.help":          {FR: "isolement, restauration, mots de passe réinitialisés, information des personnes…", EN: "isolation, restoration, passwords reset, people informed…"},
-	"fact.retard":                {FR: "Motifs du retard (notification au-delà de 72 heures)", EN: "Reasons for the delay (notification after 72 hours)"},
-	"fact.retard.help":           {FR: "RGPD art. 33.1 : une notification tardive en donne les raisons", EN: "GDPR art. 33(1): a late notification gives the reasons"},
-
-	"guard.nir_mask":       {FR: "[NIR masqué]", EN: "[NIR masked]"},
-	"guard.ipp_mask":       {FR: "[IPP masqué]", EN: "[IPP masked]"},
-	"guard.what_nir":       {FR: "un numéro de sécurité sociale (NIR)", EN: "a social security number (NIR)"},
-	"guard.what_ipp":       {FR: "un identifiant patient (IPP)", EN: "a patient identifier (IPP)"},
-	"guard.what_both":      {FR: "un numéro de sécurité sociale (NIR) et un identifiant patient (IPP)", EN: "a social security number (NIR) and a patient identifier (IPP)"},
-	"guard.refused":        {FR: "Rien n'a été enregistré : le texte semble contenir %s. La main courante est transmise aux autorités : elle ne doit contenir aucune donnée de patient.", EN: "Nothing was recorded: the text seems to hold %s. The main courante goes to the authorities: it must hold no patient data."},
-	"guard.how":            {FR: "Pour l'enregistrer masqué : %s %s\n(ou reprenez votre commande avec masquer=oui ; pour l'enregistrer tel quel, ce qui est déconseillé : forcer=oui)", EN: "To record it masked: %s %s\n(or repeat your command with mask=yes; to record it as typed, which is not advised: force=yes)"},
-	"guard.how_long":       {FR: "Reprenez votre commande avec masquer=oui pour l'enregistrer masqué (ou, ce qui est déconseillé, forcer=oui pour l'enregistrer tel quel).", EN: "Repeat your command with mask=yes to record it masked (or, which is not advised, force=yes to record it as typed)."},
-	"guard.forced":         {FR: "Enregistré tel quel malgré %s, à votre demande ; ce choix est consigné dans la main courante.", EN: "Recorded as typed despite %s, at your request; this choice is logged in the main courante."},
-	"button.record_masked": {FR: "Enregistrer masqué", EN: "Record masked"},
-	"log.guard_forced":     {FR: "Texte enregistré tel quel malgré %s (commande « %s », forcer=oui)", EN: "Text recorded as typed despite %s (command \"%s\", force=yes)"},
-
-	"pdf.page":              {FR: "page %d/{nb}", EN: "page %d/{nb}"},
-	"pdf.mc.title":          {FR: "Main courante — incident %s", EN: "Main courante — incident %s"},
-	"pdf.mc.footer":         {FR: "Main courante de l'incident %s, tête %s", EN: "Main courante of incident %s, head %s"},
-	"pdf.mc.incident":       {FR: "Incident", EN: "Incident"},
-	"pdf.mc.incident_title": {FR: "Titre", EN: "Title"},
-	"pdf.mc.chain":          {FR: "Chaîne d'alerte", EN: "Alert chain"},
-	"pdf.mc.chain_version":  {FR: "%s, version %s", EN: "%s, version %s"},
-	"pdf.mc.t0":             {FR: "T0 (prise de connaissance)", EN: "T0 (awareness)"},
-	"pdf.mc.opened":         {FR: "Ouvert", EN: "Opened"},
-	"pdf.mc.closed":         {FR: "Clos", EN: "Closed"},
-	"pdf.mc.by_on":          {FR: "par %s, le %s", EN: "by %s, on %s"},
-	"pdf.mc.status":         {FR: "Statut", EN: "Status"},
-	"pdf.mc.exported":       {FR: "Exporté le", EN: "Exported on"},
-	"pdf.mc.head":           {FR: "Tête de la main courante", EN: "Head of the main courante"},
-	"pdf.mc.answers":        {FR: "Réponses aux questions de la chaîne d'alerte", EN: "Answers to the alert chain's questions"},
-	"pdf.mc.answer":         {FR: "n° %d — %s — %s : %s", EN: "no. %d — %s — %s: %s"},
-	"pdf.mc.none":           {FR: "Aucune.", EN: "None."},
-	"pdf.mc.notifications":  {FR: "Notifications et preuves", EN: "Notifications and proofs"},
-	"pdf.mc.step":           {FR: "Étape", EN: "Step"},
-	"pdf.mc.means":          {FR: "Moyen", EN: "Means"},
-	"pdf.mc.ref":            {FR: "Référence", EN: "Reference"},
-	"pdf.mc.declared_at":    {FR: "Fait à (heure déclarée)", EN: "Done at (declared time)"},
-	"pdf.mc.recorded":       {FR: "Enregistré", EN: "Recorded"},
-	"pdf.mc.note":           {FR: "Note", EN: "Note"},
-	"pdf.mc.proof":          {FR: "Preuve : entrée n° %d de la main courante, empreinte %s", EN: "Proof: main courante entry no. %d, hash %s"},
-	"pdf.mc.timeline":       {FR: "Chronologie : les %d entrées de la main courante", EN: "Timeline: the %d entries of the main courante"},
-	"pdf.mc.entry":          {FR: "n° %d — %s (%s) — %s — %s", EN: "no. %d — %s (%s) — %s — %s"},
-	"pdf.mc.hash":           {FR: "empreinte : %s", EN: "hash: %s"},
-	"pdf.mc.signature":      {FR: "Tête de la chaîne et signature", EN: "Head of the chain and signature"},
-	"pdf.mc.last":           {FR: "Dernière entrée", EN: "Last entry"},
-	"pdf.mc.head_hash":      {FR: "Empreinte (SHA-256)", EN: "Hash (SHA-256)"},
-	"pdf.mc.sig":            {FR: "Signature (%s)", EN: "Signature (%s)"},
-	"pdf.mc.pubkey":         {FR: "Clé publique", EN: "Public key"},
-	"pdf.mc.fingerprint":    {FR: "Empreinte de la clé", EN: "Key fingerprint"},
-	"pdf.mc.explain":        {FR: "Chaque entrée contient l'empreinte de la précédente ; la signature porte sur le numéro de l'incident, le numéro et l'empreinte de la dernière entrée. Toute modification, suppression ou inversion d'une entrée se voit donc à la vérification de l'export JSON ou CSV, dont les empreintes doivent être celles de ce document.", EN: "Each entry holds the hash of the one before; the signature covers the incident number and the number and hash of the last entry. Any change, deletion or reordering of an entry therefore shows when the JSON or CSV export is verified, whose hashes must be those of this document."},
-	"pdf.mc.verify":         {FR: "Vérification : « vigie verify <export .json ou .csv> »", EN: "Verification: \"vigie verify <.json or .csv export>\""},
-
-	"sheet.title":          {FR: "Fiche réflexe — incident cyber", EN: "Reflex sheet — cyber incident"},
-	"sheet.structure":      {FR: "Structure", EN: "Structure"},
-	"sheet.chain":          {FR: "Chaîne %s, version %s en vigueur depuis le %s — source : %s", EN: "Chain %s, version %s in force since %s — source: %s"},
-	"sheet.edition":        {FR: "Édition du %s. À imprimer et afficher en salle de crise : sans réseau ni messagerie, cette fiche suffit pour déclarer.", EN: "Printed on %s. Print it and pin it in the crisis room: without network or messaging, this sheet is enough to report."},
-	"sheet.offline":        {FR: "1. Sans internet ni messagerie", EN: "1. Without internet or messaging"},
-	"sheet.phone_for":      {FR: "%s : %s — pour l'étape %d, « %s »", EN: "%s: %s — for step %d, \"%s\""},
-	"sheet.fallback":       {FR: "Recours — %s — %s %s", EN: "Fallback — %s — %s %s"},
-	"sheet.advice_note":    {FR: "Pour chaque appel, noter l'heure, le nom de l'interlocuteur et le numéro de référence donné : c'est la preuve de la déclaration.", EN: "For each call, write down the time, the name of the person spoken to and the reference number given: it is the proof of the declaration."},
-	"sheet.advice_paper":   {FR: "Tenir la main courante sur papier (heure, qui, quoi), puis la reporter dans Vigie dès qu'il répond : fait ÉTAPE via=telephone ref=RÉF at=HH:MM.", EN: "Keep the main courante on paper (time, who, what), then enter it in Vigie as soon as it answers: done STEP via=telephone ref=REF at=HH:MM."},
-	"sheet.advice_console": {FR: "Si la messagerie de la cellule de crise est tombée : lancer « vigie console » sur un poste sain ; les chaînes et les contacts sont dans le programme et n'ont pas besoin du réseau.", EN: "If the crisis cell's messaging is down: run \"vigie console\" on a clean computer; the chains and contacts are built in and need no network."},
-	"sheet.questions":      {FR: "2. T0 et questions à trancher", EN: "2. T0 and the questions to settle"},
-	"sheet.t0":             {FR: "Heure de prise de connaissance (T0) : ____/____ à ____ h ____ — les délais légaux partent de là.", EN: "Time of awareness (T0): ____/____ at ____:____ — the legal deadlines run from it."},
-	"sheet.answers_hint":   {FR: "Réponses : oui, non, ou « je ne sais pas encore » (la question reste ouverte jusqu'à ce qu'elle soit tranchée).", EN: "Answers: yes, no, or \"not known yet\" (the question stays open until it is settled)."},
-	"sheet.order":          {FR: "3. Appels et déclarations, dans l'ordre", EN: "3. Calls and declarations, in order"},
-	"sheet.always":         {FR: "dans tous les cas", EN: "in every case"},
-	"sheet.when":           {FR: "Quand", EN: "When"},
-	"sheet.any_of":         {FR: "L'un ou l'autre des destinataires suffit.", EN: "Either recipient is enough."},
-	"sheet.others":         {FR: "4. Autres contacts utiles", EN: "4. Other useful contacts"},
-	"sheet.footer":         {FR: "Fiche produite par « vigie fiche » à partir des chaînes d'alerte embarquées ; réimprimer après chaque mise à jour de Vigie.", EN: "Sheet produced by \"vigie fiche\" from the built-in alert chains; print it again after each update of Vigie."},
-	"sheet.pdf_footer":     {FR: "Fiche réflexe Vigie, édition du %s", EN: "Vigie reflex sheet, printed on %s"},
-	"sheet.clause":         {FR: "« %s » %s", EN: "\"%s\" %s"},
-	"sheet.if":             {FR: "si %s", EN: "if %s"},
-	"sheet.and":            {FR: " et ", EN: " and "},
-	"sheet.immediate":      {FR: "sans délai", EN: "without delay"},
-	"sheet.after_step":     {FR: "%s après « %s »", EN: "%s after \"%s\""},
-
-	"stats.title":                  {FR: "Incidents de sécurité des systèmes d'information — statistiques %d", EN: "Information-system security incidents — %d statistics"},
-	"stats.intro":                  {FR: "Statistiques anonymisées (CSP art. D1111-16-3) : seulement des nombres et des durées, jamais de nom, de titre, d'identifiant ni de texte libre. Mois et année : ceux du T0, heure de Paris.", EN: "Anonymised statistics (CSP art. D1111-16-3): only counts and durations, never a name, title, identifier or free text. Month and year: those of T0, Paris time."},
-	"stats.what":                   {FR: "Indicateur", EN: "Indicator"},
-	"stats.count":                  {FR: "Nombre", EN: "Count"},
-	"stats.incidents":              {FR: "Incidents", EN: "Incidents"},
-	"stats.closed":                 {FR: "dont clos", EN: "of which closed"},
-	"stats.by_profile":             {FR: "Par type de structure (profil de la chaîne d'alerte)", EN: "By type of structure (alert chain profile)"},
-	"stats.profile":                {FR: "Profil", EN: "Profile"},
-	"stats.profile_unknown":        {FR: "non choisi", EN: "not chosen"},
-	"stats.by_month":               {FR: "Par mois du T0", EN: "By month of T0"},
-	"stats.month":                  {FR: "Mois", EN: "Month"},
-	"stats.answers":                {FR: "Nature des incidents", EN: "Nature of the incidents"},
-	"stats.question":               {FR: "Question", EN: "Question"},
-	"stats.unknown":                {FR: "Inconnu", EN: "Unknown"},
-	"stats.not_asked":              {FR: "Non posée", EN: "Not asked"},
-	"stats.q.malicious":            {FR: "Origine malveillante", EN: "Malicious"},
-	"stats.q.personal_data_breach": {FR: "Violation de données personnelles", EN: "Personal-data breach"},
-	"stats.q.capacity_impact":      {FR: "Impact sur le capacitaire", EN: "Impact on capacity"},
-	"stats.delays":                 {FR: "Délai entre le T0 et chaque déclaration", EN: "Delay from T0 to each declaration"},
-	"stats.declaration":            {FR: "Déclaration (étape)", EN: "Declaration (step)"},
-	"stats.median":                 {FR: "Médiane", EN: "Median"},
-	"stats.p90":                    {FR: "90e centile", EN: "90th percentile"},
-	"stats.max":                    {FR: "Maximum", EN: "Maximum"},
-	"stats.method":                 {FR: "Délai : heure déclarée dans la preuve de l'étape moins T0, arrondi à la minute. Médiane : valeur du milieu (moyenne des deux du milieu pour un nombre pair). 90e centile : rang le plus proche, le plus petit délai que 9 déclarations sur 10 n'ont pas dépassé. « Inconnu » : réponse « je ne sais pas encore » ou pas de réponse ; « non posée » : la chaîne de la structure ne pose pas la question.", EN: "Delay: time declared in the step's proof minus T0, rounded to the minute. Median: the middle value (mean of the two middle ones for an even count). 90th percentile: nearest rank, the smallest delay that 9 declarations in 10 did not exceed. \"Unknown\": answered \"not known yet\" or not answered; \"not asked\": the structure's chain does not ask the question."},
-	// ── End of the regulator outputs block. ─────────────────────────────────
+// Shadowed lists the keys of c that are also shared words: a room that
+// redefines one would show it differently from the others.
+func (c Catalogue) Shadowed() []string {
+	var out []string
+	for _, key := range slices.Sorted(maps.Keys(c)) {
+		if _, ok := words[key]; ok {
+			out = append(out, key)
+		}
+	}
+	return out
 }

@@ -1,44 +1,31 @@
 package i18n
 
-import (
-	"os"
-	"path/filepath"
-	"regexp"
-	"strings"
-	"testing"
-)
+import "testing"
 
-// TestCatalogue: every message has both languages with the same verbs, and
-// every key the code asks for exists.
-func TestCatalogue(t *testing.T) {
-	verbs := regexp.MustCompile(`%[-+# 0-9.]*[a-zA-Z]`)
-	for key, m := range catalogue {
-		if m.FR == "" || m.EN == "" {
-			t.Errorf("%s: missing a language", key)
-		}
-		fr, en := verbs.FindAllString(m.FR, -1), verbs.FindAllString(m.EN, -1)
-		if strings.Join(fr, " ") != strings.Join(en, " ") {
-			t.Errorf("%s: verbs differ: fr %v, en %v", key, fr, en)
-		}
+// TestWords: the shared words have both languages with the same verbs.
+func TestWords(t *testing.T) {
+	for _, p := range words.Lint() {
+		t.Error(p)
 	}
-	var files []string
-	for _, glob := range []string{"*.go", "../*.go", "../*/*.go"} {
-		more, _ := filepath.Glob(glob)
-		files = append(files, more...)
+}
+
+// TestLint: a message missing a language or whose verbs differ is named.
+func TestLint(t *testing.T) {
+	c := Catalogue{
+		"ok":        {FR: "%d étapes", EN: "%d steps"},
+		"no_en":     {FR: "oui"},
+		"verbs":     {FR: "%s à %d", EN: "%d at %s"},
+		"value.yes": {FR: "oui", EN: "yes"},
 	}
-	used := regexp.MustCompile(`(?:\btr|\buerr|\bT)\([^"]*"([a-z0-9_.]+)"`)
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range used.FindAllStringSubmatch(string(src), -1) {
-			if _, ok := catalogue[m[1]]; !ok && !strings.HasSuffix(m[1], ".") {
-				t.Errorf("%s asks for %q, which the catalogue lacks", f, m[1])
-			}
-		}
+	got := c.Lint()
+	want := []string{"no_en: missing a language", "verbs: verbs differ: fr [%s %d], en [%d %s]"}
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("Lint = %q, want %q", got, want)
+	}
+	if sh := c.Shadowed(); len(sh) != 1 || sh[0] != "value.yes" {
+		t.Errorf("Shadowed = %q, want [value.yes]", sh)
+	}
+	if c.T("fr", "value.no") != "Non" || c.T("en", "missing.key") != "missing.key" {
+		t.Error("T must fall back on the shared words, then on the key")
 	}
 }
