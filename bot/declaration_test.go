@@ -4,13 +4,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/bottest"
 	"github.com/vigie-sante/vigie/bot/incident"
 )
 
@@ -44,24 +44,12 @@ func draftText(t *testing.T, r bot.Reply) (string, string) {
 	return text, hex.EncodeToString(sum[:])
 }
 
-// update rewrites the golden files under testdata.
-var update = flag.Bool("update", false, "rewrite the golden files under testdata")
+// update rewrites the golden files under testdata (bottest.Golden reads it).
+var _ = flag.Bool("update", false, "rewrite the golden files under testdata")
 
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (run go test -update and review the diff):\n%s", path, got)
-	}
+	bottest.Golden(t, filepath.Join("testdata", name), []byte(got))
 }
 
 const cnilFacts = `declarant="Jean Martin, RSSI" contact="06 00 00 00 02, rssi@ch-exemple.fr" ` +

@@ -2,6 +2,8 @@ package i18n
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/vigie-sante/vigie/bot/incident"
@@ -33,9 +35,29 @@ func Countdown(due, now time.Time, lang flows.Lang) string {
 	return T(lang, "time.late", Span(-d, lang))
 }
 
-// Span writes a duration the way people read it on a card, to the minute.
+// Span writes a duration the way people read it on a card, to the minute:
+// "2 j 3 h", "1 h 05", "35 min".
 func Span(d time.Duration, lang flows.Lang) string {
-	d = d.Round(time.Minute)
+	return span(d.Round(time.Minute), lang, false)
+}
+
+// Delay writes a measured delay exactly, to the minute even past a day,
+// with the half minute a median of two may have: "2 j 3 h 10", "1 h 05",
+// "30,5 min".
+func Delay(d time.Duration, lang flows.Lang) string {
+	if d%time.Minute != 0 {
+		s := strconv.FormatFloat(d.Minutes(), 'f', 1, 64)
+		if lang != flows.EN {
+			s = strings.Replace(s, ".", ",", 1)
+		}
+		return s + " min"
+	}
+	return span(d, lang, true)
+}
+
+// span writes whole minutes as days, hours and minutes; past a day the
+// minutes are shown only when exact is set.
+func span(d time.Duration, lang flows.Lang, exact bool) string {
 	days := int(d / (24 * time.Hour))
 	h := int(d % (24 * time.Hour) / time.Hour)
 	m := int(d % time.Hour / time.Minute)
@@ -44,11 +66,12 @@ func Span(d time.Duration, lang flows.Lang) string {
 		dayUnit = "d"
 	}
 	switch {
+	case days > 0 && exact:
+		return fmt.Sprintf("%d %s %d h %02d", days, dayUnit, h, m)
 	case days > 0:
 		return fmt.Sprintf("%d %s %d h", days, dayUnit, h)
 	case h > 0:
 		return fmt.Sprintf("%d h %02d", h, m)
-	default:
-		return fmt.Sprintf("%d min", m)
 	}
+	return fmt.Sprintf("%d min", m)
 }

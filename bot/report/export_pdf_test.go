@@ -2,7 +2,6 @@ package report_test
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -47,19 +46,7 @@ func TestExportPDF(t *testing.T) {
 	// The text set, as a golden file: what the report says, whatever the
 	// PDF reader.
 	got := strings.Join(lines, "\n") + "\n"
-	path := filepath.Join("testdata", "export.pdf.txt.golden")
-	if updating() {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("PDF text differs from %s (run go test -update and review the diff):\n%s", path, got)
-	}
+	bottest.Golden(t, filepath.Join("testdata", "export.pdf.txt.golden"), []byte(got))
 
 	// Export writes the same file, and the same input the same bytes.
 	var buf bytes.Buffer

@@ -4,30 +4,19 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
+	"github.com/vigie-sante/vigie/bot/bottest"
 	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/bot/report"
 )
 
-// The -update flag rewrites golden files. Other test files of the package
-// may define it too; whoever comes first defines it and everyone reads it
-// by name, so that the test binary never panics on a redefined flag.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files")
-	}
-}
-
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
+// update rewrites the golden files under testdata (bottest.Golden reads it).
+var _ = flag.Bool("update", false, "rewrite the golden files under testdata")
 
 // testKey is a fixed signing key, so that golden files are stable:
 // ed25519 signatures are deterministic.
@@ -97,19 +86,7 @@ func TestExportGolden(t *testing.T) {
 		}
 		t.Run(format, func(t *testing.T) {
 			got := export(t, format)
-			path := filepath.Join("testdata", "export."+format+".golden")
-			if updating() {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("export %s differs from %s (run go test -update and review the diff):\n%s", format, path, got)
-			}
+			bottest.Golden(t, filepath.Join("testdata", "export."+format+".golden"), got)
 		})
 	}
 }

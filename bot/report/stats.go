@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigie-sante/vigie/bot/i18n"
 	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
@@ -255,34 +256,8 @@ func writeStatsMarkdown(w io.Writer, st *YearStats, lang flows.Lang) error {
 			p("| %s | 0 | — | — | — |\n", d.Step)
 			continue
 		}
-		p("| %s | %d | %s | %s | %s |\n", d.Step, d.Count, statSpan(d.Median, lang), statSpan(d.P90, lang), statSpan(d.Max, lang))
+		p("| %s | %d | %s | %s | %s |\n", d.Step, d.Count, i18n.Delay(d.Median, lang), i18n.Delay(d.P90, lang), i18n.Delay(d.Max, lang))
 	}
 	p("\n%s\n", tr(lang, "stats.method"))
 	return bw.Flush()
-}
-
-// statSpan writes a delay to the minute, with the half minute a median of
-// two may have: "1 h 05", "2 j 3 h 10", "35 min", "30,5 min".
-func statSpan(d time.Duration, lang flows.Lang) string {
-	if d%time.Minute != 0 {
-		s := strconv.FormatFloat(d.Minutes(), 'f', 1, 64)
-		if lang != flows.EN {
-			s = strings.Replace(s, ".", ",", 1)
-		}
-		return s + " min"
-	}
-	days := int(d / (24 * time.Hour))
-	h := int(d % (24 * time.Hour) / time.Hour)
-	m := int(d % time.Hour / time.Minute)
-	dayUnit := "j"
-	if lang == flows.EN {
-		dayUnit = "d"
-	}
-	switch {
-	case days > 0:
-		return fmt.Sprintf("%d %s %d h %02d", days, dayUnit, h, m)
-	case h > 0:
-		return fmt.Sprintf("%d h %02d", h, m)
-	}
-	return fmt.Sprintf("%d min", m)
 }
