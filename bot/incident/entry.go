@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -61,25 +60,15 @@ const (
 )
 
 // ComputeHash returns the SHA-256 of the entry's content and the previous
-// hash, in hex. The encoding is fixed: every field on its own line, its
-// name and its value each preceded by its length, so that no two entries
-// encode alike whatever their text or data keys; data keys are sorted.
+// hash, in hex, in the Canonical encoding (data keys sorted), so that no
+// two entries encode alike whatever their text or data keys.
 func (e *Entry) ComputeHash() string {
-	var b strings.Builder
-	field := func(name, v string) {
-		b.WriteString(strconv.Itoa(len(name)))
-		b.WriteByte(' ')
-		b.WriteString(name)
-		b.WriteByte(' ')
-		b.WriteString(strconv.Itoa(len(v)))
-		b.WriteByte(' ')
-		b.WriteString(v)
-		b.WriteByte('\n')
-	}
+	var c Canonical
+	field := c.Field
 	field("v", "1")
 	field("incident", e.Incident)
 	field("seq", strconv.FormatUint(e.Seq, 10))
-	field("time", e.Time.UTC().Format(time.RFC3339Nano))
+	field("time", e.Time.UTC().Format(time.RFC3339Nano)) // never zero: sealed entries have a time
 	field("actor", e.Actor)
 	field("kind", e.Kind)
 	field("text", e.Text)
@@ -92,7 +81,7 @@ func (e *Entry) ComputeHash() string {
 		field("data."+k, e.Data[k])
 	}
 	field("prev", e.Prev)
-	sum := sha256.Sum256([]byte(b.String()))
+	sum := sha256.Sum256(c.Bytes())
 	return hex.EncodeToString(sum[:])
 }
 

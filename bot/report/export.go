@@ -24,9 +24,8 @@ var ExportFormats = []string{"md", "csv", "json", "pdf"}
 // Export identifies the files Export writes, so that Verify can refuse
 // anything else.
 const (
-	exportName    = "vigie-main-courante"
-	exportVersion = 1
-	sigAlg        = "ed25519"
+	exportName = "vigie-main-courante"
+	sigAlg     = "ed25519"
 )
 
 // Export writes the main courante of inc, its entries in order, in format
@@ -90,9 +89,9 @@ type exportDoc struct {
 	Signature  exportSignature  `json:"signature"`
 }
 
-// exportIncident is the part of an incident an export shows. It is not
-// signed: the signed chain is what proves; this tells the reader what it is
-// about.
+// exportIncident is the part of an incident an export shows. The
+// signature covers it (documentMessage), and Verify checks every field the
+// entries determine against them (checkHeader).
 type exportIncident struct {
 	ID       string          `json:"id"`
 	Title    string          `json:"title"`
@@ -106,8 +105,8 @@ type exportIncident struct {
 	ClosedAt time.Time       `json:"closed_at,omitzero"`
 }
 
-// exportSignature is the signature of the head, with the key that checks
-// it. The fingerprint is derived from the key; Verify refuses a file where
+// exportSignature is the signature of the document (its header and the
+// head of the chain), with the key that checks it. The fingerprint is derived from the key; Verify refuses a file where
 // the two disagree, so that nobody is misled by the one people read.
 type exportSignature struct {
 	Alg         string `json:"alg"`
@@ -140,7 +139,7 @@ func newExportDoc(inc *incident.Incident, entries []incident.Entry, key ed25519.
 		return nil, fmt.Errorf("export %s: entry #%d does not match the incident's head", inc.ID, inc.Head.Seq)
 	}
 	pub := key.Public().(ed25519.PublicKey)
-	return &exportDoc{
+	d := &exportDoc{
 		Format:     exportName,
 		Version:    exportVersion,
 		ExportedAt: now.UTC().Truncate(time.Second),
@@ -155,9 +154,10 @@ func newExportDoc(inc *incident.Incident, entries []incident.Entry, key ed25519.
 			Alg:         sigAlg,
 			PublicKey:   base64.StdEncoding.EncodeToString(pub),
 			Fingerprint: incident.KeyFingerprint(pub),
-			Value:       base64.StdEncoding.EncodeToString(incident.SignHead(key, inc.ID, head)),
 		},
-	}, nil
+	}
+	d.Signature.Value = base64.StdEncoding.EncodeToString(signDocument(d, key))
+	return d, nil
 }
 
 // checkUTF8 refuses entries that are not UTF-8 text: JSON cannot carry

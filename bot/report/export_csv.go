@@ -18,7 +18,7 @@ import (
 // The CSV export is one table for spreadsheets, framed by tagged rows that
 // Verify reads back:
 //
-//	#format,vigie-main-courante,1
+//	#format,vigie-main-courante,2
 //	#exported_at,<RFC 3339>
 //	#incident,<id>
 //	#title,<title>
@@ -30,7 +30,7 @@ import (
 //	seq,time,actor,kind,text,data,prev,hash
 //	<one row per entry; data as a JSON object, empty when there is none>
 //	#head,<seq>,<hash>
-//	#signature,ed25519,<public key, base64>,<signature, base64>
+//	#signature,ed25519,<public key, base64>,<signature of the document, base64>
 //	#fingerprint,<SHA256:…>
 //
 // A row is a tag row when its first cell starts with '#'; entry rows start
@@ -152,10 +152,11 @@ func readCSV(b []byte) (*exportDoc, error) {
 			if len(rec) != 3 || rec[0] != "#format" || rec[1] != exportName {
 				return nil, fmt.Errorf("%w: the first row is not #format,%s", ErrNotExport, exportName)
 			}
-			if rec[2] != strconv.Itoa(exportVersion) {
-				return nil, fmt.Errorf("%w: version %q (accepted: %d)", ErrNotExport, rec[2], exportVersion)
+			v, err := strconv.Atoi(rec[2])
+			if err != nil || v != exportVersion && v != exportVersion1 {
+				return nil, fmt.Errorf("%w: version %q (accepted: %d, %d)", ErrNotExport, rec[2], exportVersion1, exportVersion)
 			}
-			d.Format, d.Version = exportName, exportVersion
+			d.Format, d.Version = exportName, v
 			continue
 		}
 		line, _ := cr.FieldPos(0)

@@ -122,6 +122,9 @@ func TestExportClosed(t *testing.T) {
 	inc.Status = incident.StatusClosed
 	inc.ClosedBy = incident.User{ID: "u2", Name: "dg"}
 	inc.ClosedAt = at("2026-03-30T10:00:00Z")
+	closing := []incident.Entry{{Time: inc.ClosedAt, Actor: "@dg", Kind: incident.KindClosed, Text: "Incident clos"}}
+	inc.Head = incident.Seal(inc.Head, inc.ID, closing)
+	entries = append(entries, closing...)
 	for format, want := range map[string]string{
 		"md":   "| Clos par | @dg, le 30/03/2026 12:00:00 CEST (2026-03-30T10:00:00Z) |",
 		"csv":  "#closed,u2,dg,2026-03-30T10:00:00Z\n",
@@ -221,8 +224,8 @@ func FuzzExportRoundTrip(f *testing.F) {
 	f.Add("=1+1", "'quote", "k", "\"v\"\n")
 	f.Add("\xff\xfe", "\r", "a", "")
 	f.Fuzz(func(t *testing.T, text, actor, key, value string) {
-		inc, _ := fixture()
-		entries := []incident.Entry{{Time: exportNow, Actor: actor, Kind: incident.KindNote, Text: text, Data: map[string]string{key: value}}}
+		inc, opening := fixture()
+		entries := append(opening[:2:2], incident.Entry{Time: exportNow, Actor: actor, Kind: incident.KindNote, Text: text, Data: map[string]string{key: value}})
 		inc.Head = incident.Seal(incident.Head{}, inc.ID, entries)
 		spaced := strings.Contains(key, " ")
 		for _, format := range []string{"csv", "json"} {

@@ -33,6 +33,10 @@ type SheetOptions struct {
 	Features map[string]bool
 	// Now is the edition date printed on the sheet.
 	Now time.Time
+	// KeyFingerprint, when set, is the fingerprint of the key this Vigie
+	// signs exports with, printed so that a checked export can be tied to
+	// the structure (vigie verify --key).
+	KeyFingerprint string
 }
 
 // sheetItem is one line of the sheet, rendered as Markdown or PDF.
@@ -81,6 +85,9 @@ func sheetItems(cat *flows.Catalog, chains []*flows.Chain, opt SheetOptions) []s
 		add("h2", c.Title.In(lang))
 		add("small", tr(lang, "sheet.chain", c.ID, c.Version, c.Effective.UTC().Format(time.DateOnly), c.Source.Document))
 		add("p", tr(lang, "sheet.edition", formatDay(opt.Now, lang)))
+		if opt.KeyFingerprint != "" {
+			add("small", tr(lang, "sheet.key", opt.KeyFingerprint))
+		}
 
 		// 1. Without the network.
 		add("h3", tr(lang, "sheet.offline"))

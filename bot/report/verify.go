@@ -25,7 +25,17 @@ type VerifyReport struct {
 	Incident    string
 	Entries     int
 	Head        incident.Head
-	Fingerprint string // of the key that signed the head
+	Fingerprint string // of the key that signed the document
+	// Version is the export format's. HeaderSigned is false for version 1,
+	// whose signature covers only the head: its header was checked against
+	// the entries, but a field they do not determine (the export time)
+	// could have been edited.
+	Version      int
+	HeaderSigned bool
+	// KeyTrusted says the signature was checked against the key the caller
+	// gave (VerifyOptions.PublicKey), not only the key the file carries,
+	// which proves the file intact but not who wrote it.
+	KeyTrusted bool
 }
 
 // VerifyError is why an export does not verify: the first bad entry (Seq,
@@ -47,8 +57,10 @@ const maxExport = 1 << 30
 // Verify reads a JSON or CSV export, told apart by its first non-blank byte
 // ('{' is JSON), and proves it intact: sequence numbers run 1, 2, 3… with no
 // gap, each entry links to the hash of the one before and hashes to its own
-// hash, every entry belongs to the incident, the last entry is the head, and
-// the head is signed by the key in the file (and by opts.PublicKey if set).
+// hash, every entry belongs to the incident, the last entry is the head,
+// every header field the entries determine agrees with them, and the
+// header and head are signed by the key in the file (and by
+// opts.PublicKey if set).
 // It returns a *VerifyError naming the first problem found, or an error
 // wrapping ErrNotExport.
 func Verify(r io.Reader, opts VerifyOptions) (VerifyReport, error) {
@@ -96,6 +108,9 @@ func verifyDoc(d *exportDoc, opts VerifyOptions) (VerifyReport, error) {
 	if last.Hash != d.Head.Hash {
 		return VerifyReport{}, &VerifyError{Reason: fmt.Sprintf("head: hash does not match entry #%d", last.Seq)}
 	}
+	if err := checkHeader(d); err != nil {
+		return VerifyReport{}, err
+	}
 	pub, err := checkSignatureFields(d.Signature)
 	if err != nil {
 		return VerifyReport{}, err
@@ -106,10 +121,13 @@ func verifyDoc(d *exportDoc, opts VerifyOptions) (VerifyReport, error) {
 			"head: signed by %s, not by the expected key %s", fp, incident.KeyFingerprint(opts.PublicKey))}
 	}
 	sig, err := base64.StdEncoding.DecodeString(d.Signature.Value)
-	if err != nil || !incident.VerifyHead(pub, d.Incident.ID, d.Head, sig) {
-		return VerifyReport{}, &VerifyError{Reason: "head: signature invalid"}
+	if err != nil || !signatureValid(d, pub, sig) {
+		return VerifyReport{}, &VerifyError{Reason: "signature invalid (the header, the head or the signature was altered)"}
 	}
-	return VerifyReport{Incident: d.Incident.ID, Entries: len(d.Entries), Head: d.Head, Fingerprint: fp}, nil
+	return VerifyReport{
+		Incident: d.Incident.ID, Entries: len(d.Entries), Head: d.Head, Fingerprint: fp,
+		Version: d.Version, HeaderSigned: d.Version >= exportVersion, KeyTrusted: opts.PublicKey != nil,
+	}, nil
 }
 
 // checkSignatureFields decodes the public key and refuses a fingerprint

@@ -7,6 +7,8 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -26,7 +28,8 @@ func TestVerifyValid(t *testing.T) {
 					t.Fatalf("Verify: %v", err)
 				}
 				inc, _ := fixture()
-				want := report.VerifyReport{Incident: "2026-0001", Entries: 10, Head: inc.Head, Fingerprint: incident.KeyFingerprint(pub)}
+				want := report.VerifyReport{Incident: "2026-0001", Entries: 10, Head: inc.Head, Fingerprint: incident.KeyFingerprint(pub),
+					Version: 2, HeaderSigned: true, KeyTrusted: opts.PublicKey != nil}
 				if rep != want {
 					t.Errorf("report = %+v, want %+v", rep, want)
 				}
@@ -39,18 +42,33 @@ func TestVerifyValid(t *testing.T) {
 // written back in either format by the test's own reading of the format
 // (not the package's writers: Export refuses to write a broken chain).
 type doc struct {
-	Incident string
-	Entries  []incident.Entry
-	Head     incident.Head
-	Alg      string
-	Key      string
-	FP       string
-	Sig      string
+	Version    int
+	ExportedAt string
+	Incident   string
+	Header     header
+	Entries    []incident.Entry
+	Head       incident.Head
+	Alg        string
+	Key        string
+	FP         string
+	Sig        string
+}
+
+// header is the incident object of an export, as the README documents it.
+type header struct {
+	Title, Chain, Version, T0, OpenedAt, Status, ClosedAt string
+	OpenedBy, ClosedBy                                    incident.User
 }
 
 func parsedFixture(t *testing.T) *doc {
 	var j struct {
-		Incident  struct{ ID string }
+		Version    int
+		ExportedAt string `json:"exported_at"`
+		Incident   struct {
+			ID, Title, Chain, Version, T0, Status string
+			OpenedBy                              incident.User `json:"opened_by"`
+			OpenedAt                              string        `json:"opened_at"`
+		}
 		Entries   []incident.Entry
 		Head      incident.Head
 		Signature struct {
@@ -63,15 +81,51 @@ func parsedFixture(t *testing.T) *doc {
 	if err := json.Unmarshal(export(t, "json"), &j); err != nil {
 		t.Fatal(err)
 	}
-	s := j.Signature
-	return &doc{Incident: j.Incident.ID, Entries: j.Entries, Head: j.Head, Alg: s.Alg, Key: s.PublicKey, FP: s.Fingerprint, Sig: s.Value}
+	s, h := j.Signature, j.Incident
+	return &doc{
+		Version: j.Version, ExportedAt: j.ExportedAt, Incident: h.ID,
+		Header:  header{Title: h.Title, Chain: h.Chain, Version: h.Version, T0: h.T0, OpenedBy: h.OpenedBy, OpenedAt: h.OpenedAt, Status: h.Status},
+		Entries: j.Entries, Head: j.Head, Alg: s.Alg, Key: s.PublicKey, FP: s.Fingerprint, Sig: s.Value,
+	}
+}
+
+// message is what a version-2 signature covers, as the README documents it.
+func (d *doc) message() []byte {
+	var c incident.Canonical
+	h := d.Header
+	for _, f := range [][2]string{
+		{"context", "vigie-export-v2"}, {"format", "vigie-main-courante"}, {"version", strconv.Itoa(d.Version)},
+		{"exported_at", d.ExportedAt}, {"incident.id", d.Incident}, {"incident.title", h.Title},
+		{"incident.chain", h.Chain}, {"incident.version", h.Version}, {"incident.t0", h.T0},
+		{"incident.opened_by.id", h.OpenedBy.ID}, {"incident.opened_by.name", h.OpenedBy.Name},
+		{"incident.opened_at", h.OpenedAt}, {"incident.status", h.Status},
+		{"incident.closed_by.id", h.ClosedBy.ID}, {"incident.closed_by.name", h.ClosedBy.Name},
+		{"incident.closed_at", h.ClosedAt}, {"head.seq", strconv.FormatUint(d.Head.Seq, 10)}, {"head.hash", d.Head.Hash},
+	} {
+		c.Field(f[0], f[1])
+	}
+	return c.Bytes()
+}
+
+// resign signs d with key, as a forger holding that key would.
+func (d *doc) resign(key ed25519.PrivateKey) {
+	pub := key.Public().(ed25519.PublicKey)
+	d.Key, d.FP = base64.StdEncoding.EncodeToString(pub), incident.KeyFingerprint(pub)
+	d.Sig = base64.StdEncoding.EncodeToString(ed25519.Sign(key, d.message()))
 }
 
 func (d *doc) json() []byte {
+	h := d.Header
+	inc := map[string]any{
+		"id": d.Incident, "title": h.Title, "chain": h.Chain, "version": h.Version, "t0": h.T0,
+		"opened_by": h.OpenedBy, "opened_at": h.OpenedAt, "status": h.Status,
+	}
+	if h.ClosedAt != "" {
+		inc["closed_by"], inc["closed_at"] = h.ClosedBy, h.ClosedAt
+	}
 	b, err := json.MarshalIndent(map[string]any{
-		"format": "vigie-main-courante", "version": 1, "exported_at": "2026-03-29T08:00:00Z",
-		"incident": map[string]string{"id": d.Incident},
-		"entries":  d.Entries, "head": d.Head,
+		"format": "vigie-main-courante", "version": d.Version, "exported_at": d.ExportedAt,
+		"incident": inc, "entries": d.Entries, "head": d.Head,
 		"signature": map[string]string{"alg": d.Alg, "public_key": d.Key, "fingerprint": d.FP, "value": d.Sig},
 	}, "", "  ")
 	if err != nil {
@@ -92,8 +146,18 @@ func (d *doc) csv() []byte {
 		}
 		return s
 	}
-	w.Write([]string{"#format", "vigie-main-courante", "1"})
+	h := d.Header
+	w.Write([]string{"#format", "vigie-main-courante", strconv.Itoa(d.Version)})
+	w.Write([]string{"#exported_at", d.ExportedAt})
 	w.Write([]string{"#incident", d.Incident})
+	w.Write([]string{"#title", esc(h.Title)})
+	w.Write([]string{"#chain", h.Chain, h.Version})
+	w.Write([]string{"#t0", h.T0})
+	w.Write([]string{"#opened", h.OpenedBy.ID, h.OpenedBy.Name, h.OpenedAt})
+	w.Write([]string{"#status", h.Status})
+	if h.ClosedAt != "" {
+		w.Write([]string{"#closed", h.ClosedBy.ID, h.ClosedBy.Name, h.ClosedAt})
+	}
 	w.Write(strings.Split("seq,time,actor,kind,text,data,prev,hash", ","))
 	for _, e := range d.Entries {
 		data := ""
@@ -167,13 +231,13 @@ func TestVerifyTampered(t *testing.T) {
 				d.rehash(i + 1)
 			}
 			d.Head = incident.Head{Seq: d.last().Seq, Hash: d.last().Hash}
-		}, reason: "head: signature invalid"},
+		}, reason: "signature invalid"},
 		{name: "last removed, head left", tamper: func(d *doc) { d.remove(10) },
 			reason: "head: last entry is #9 but the signed head is #10 (entries removed at the end?)"},
 		{name: "last removed, head rewritten", tamper: func(d *doc) {
 			d.remove(10)
 			d.Head = incident.Head{Seq: 9, Hash: d.last().Hash}
-		}, reason: "head: signature invalid"},
+		}, reason: "signature invalid"},
 		{name: "all removed", tamper: func(d *doc) { d.Entries = nil },
 			reason: "no entries"},
 		{name: "swapped", tamper: func(d *doc) { d.Entries[3], d.Entries[4] = d.Entries[4], d.Entries[3] },
@@ -183,9 +247,9 @@ func TestVerifyTampered(t *testing.T) {
 		{name: "incident renamed", tamper: func(d *doc) { d.Incident = "2026-0002" },
 			seq: 1, reason: ""}, // JSON: belongs to another incident; CSV: hash (the id is hashed)
 		{name: "signature altered", tamper: func(d *doc) { d.Sig = base64.StdEncoding.EncodeToString(make([]byte, 64)) },
-			reason: "head: signature invalid"},
+			reason: "signature invalid"},
 		{name: "signature not base64", tamper: func(d *doc) { d.Sig = "!!" },
-			reason: "head: signature invalid"},
+			reason: "signature invalid"},
 		{name: "fingerprint altered", tamper: func(d *doc) { d.FP = incident.KeyFingerprint(forgerKey.Public().(ed25519.PublicKey)) },
 			reason: "head: fingerprint SHA256:"},
 		{name: "key of the wrong size", tamper: func(d *doc) { d.Key = "AAAA" },
@@ -198,9 +262,7 @@ func TestVerifyTampered(t *testing.T) {
 			d.Entries[9].Text = "rien"
 			d.rehash(10)
 			d.Head.Hash = d.last().Hash
-			pub := forgerKey.Public().(ed25519.PublicKey)
-			d.Key, d.FP = base64.StdEncoding.EncodeToString(pub), incident.KeyFingerprint(pub)
-			d.Sig = base64.StdEncoding.EncodeToString(incident.SignHead(forgerKey, d.Incident, d.Head))
+			d.resign(forgerKey)
 		}, reason: "head: signed by " + incident.KeyFingerprint(forgerKey.Public().(ed25519.PublicKey)) + ", not by the expected key"},
 	}
 	for _, format := range []string{"json", "csv"} {
@@ -245,8 +307,7 @@ func wantErr(t *testing.T, err error, seq uint64, reason string, in []byte) {
 func TestVerifyForgerKey(t *testing.T) {
 	d := parsedFixture(t)
 	pub := forgerKey.Public().(ed25519.PublicKey)
-	d.Key, d.FP = base64.StdEncoding.EncodeToString(pub), incident.KeyFingerprint(pub)
-	d.Sig = base64.StdEncoding.EncodeToString(incident.SignHead(forgerKey, d.Incident, d.Head))
+	d.resign(forgerKey)
 	rep, err := report.Verify(bytes.NewReader(d.json()), report.VerifyOptions{})
 	if err != nil || rep.Fingerprint != incident.KeyFingerprint(pub) {
 		t.Fatalf("Verify = %+v, %v; want success with the forger's fingerprint", rep, err)
@@ -320,8 +381,8 @@ func TestVerifyNotExport(t *testing.T) {
 		"other json":   `{"a": 1}`,
 		"other csv":    "a,b\n1,2\n",
 		"markdown":     string(export(t, "md")),
-		"json v2":      strings.Replace(js, `"version": 1`, `"version": 2`, 1),
-		"csv v2":       strings.Replace(cs, "#format,vigie-main-courante,1", "#format,vigie-main-courante,2", 1),
+		"json v3":      strings.Replace(js, `"version": 2`, `"version": 3`, 1),
+		"csv v3":       strings.Replace(cs, "#format,vigie-main-courante,2", "#format,vigie-main-courante,3", 1),
 		"format typed": strings.Replace(js, `"format": "vigie-main-courante"`, `"format": 1`, 1),
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -338,13 +399,12 @@ func TestVerifyNotExport(t *testing.T) {
 func TestVerifyTolerates(t *testing.T) {
 	js, cs := export(t, "json"), export(t, "csv")
 	for name, in := range map[string][]byte{
-		"json with BOM":   append([]byte("\uFEFF"), js...),
-		"json indented":   append([]byte("\n  "), js...),
-		"csv with BOM":    append([]byte("\uFEFF"), cs...),
-		"csv CRLF":        bytes.ReplaceAll(cs, []byte("\n"), []byte("\r\n")),
-		"json compact":    compact(t, js),
-		"json reordered":  reorder(t, js),
-		"csv no metadata": []byte(regexpDropMeta(string(cs))),
+		"json with BOM":  append([]byte("\uFEFF"), js...),
+		"json indented":  append([]byte("\n  "), js...),
+		"csv with BOM":   append([]byte("\uFEFF"), cs...),
+		"csv CRLF":       bytes.ReplaceAll(cs, []byte("\n"), []byte("\r\n")),
+		"json compact":   compact(t, js),
+		"json reordered": reorder(t, js),
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := report.Verify(bytes.NewReader(in), report.VerifyOptions{}); err != nil {
@@ -375,20 +435,6 @@ func reorder(t *testing.T, b []byte) []byte {
 	return out
 }
 
-// regexpDropMeta keeps only the rows Verify needs.
-func regexpDropMeta(s string) string {
-	var keep []string
-	for _, line := range strings.SplitAfter(s, "\n") {
-		for _, tag := range []string{"#title", "#chain", "#t0", "#opened", "#status", "#exported_at", "#fingerprint"} {
-			if strings.HasPrefix(line, tag+",") {
-				line = ""
-			}
-		}
-		keep = append(keep, line)
-	}
-	return strings.Join(keep, "")
-}
-
 // FuzzVerify feeds Verify arbitrary bytes, seeded with valid exports: it
 // must never panic, and whatever it accepts must be consistent.
 func FuzzVerify(f *testing.F) {
@@ -398,6 +444,7 @@ func FuzzVerify(f *testing.F) {
 	inc, entries := fixture()
 	entries = entries[:1]
 	inc.Head = incident.Head{Seq: 1, Hash: entries[0].Hash}
+	inc.Chain, inc.Version = "", "" // chosen by entry 2, left out
 	for _, format := range []string{"json", "csv"} {
 		var buf bytes.Buffer
 		if err := report.Export(&buf, format, inc, entries, testKey, exportNow); err != nil {
@@ -420,4 +467,64 @@ func FuzzVerify(f *testing.F) {
 			t.Fatalf("Verify accepted an inconsistent export: %+v", rep)
 		}
 	})
+}
+
+// TestVerifyHeaderEdited: every header field is covered. A field the
+// entries determine is named when it disagrees with them; the others (the
+// export time, the format version) break the signature.
+func TestVerifyHeaderEdited(t *testing.T) {
+	tests := []struct {
+		name   string
+		edit   func(d *doc)
+		reason string
+	}{
+		{"title", func(d *doc) { d.Header.Title = "Panne électrique" }, `header: title is "Panne électrique" but entry 1 says`},
+		{"chain", func(d *doc) { d.Header.Chain = "nouvelle-aquitaine/ose" }, "header: chain"},
+		{"chain version", func(d *doc) { d.Header.Version = "2024-01" }, "header: version"},
+		{"t0 moved an hour", func(d *doc) { d.Header.T0 = "2026-03-28T02:10:00Z" }, "header: t0"},
+		{"t0 moved a minute", func(d *doc) { d.Header.T0 = "2026-03-28T01:11:00Z" }, "header: t0"},
+		{"opened by someone else", func(d *doc) { d.Header.OpenedBy = incident.User{ID: "u9", Name: "dg"} }, "header: opened_by"},
+		{"opened later", func(d *doc) { d.Header.OpenedAt = "2026-03-28T05:12:00Z" }, "header: opened_at"},
+		{"said closed", func(d *doc) { d.Header.Status = "closed" }, `header: status is "closed" but no entry closes`},
+		{"closing added", func(d *doc) {
+			d.Header.ClosedBy, d.Header.ClosedAt = incident.User{ID: "u2", Name: "dg"}, "2026-03-30T10:00:00Z"
+		}, "no entry closes the incident"},
+		{"exported at another time", func(d *doc) { d.ExportedAt = "2026-03-28T08:00:00Z" }, "signature invalid"},
+		{"version 1, to skip the header", func(d *doc) { d.Version = 1 }, "signature invalid"},
+		{"t0 moved, re-signed by a forger", func(d *doc) { d.Header.T0 = "2026-03-28T05:10:00Z"; d.resign(forgerKey) }, "header: t0"},
+	}
+	for _, format := range []string{"json", "csv"} {
+		for _, tt := range tests {
+			t.Run(format+"/"+tt.name, func(t *testing.T) {
+				d := parsedFixture(t)
+				tt.edit(d)
+				in := d.json()
+				if format == "csv" {
+					in = d.csv()
+				}
+				_, err := report.Verify(bytes.NewReader(in), report.VerifyOptions{})
+				wantErr(t, err, 0, tt.reason, in)
+			})
+		}
+	}
+}
+
+// TestVerifyVersion1: exports written before the header was signed still
+// verify, say so, and have their header checked against the entries.
+func TestVerifyVersion1(t *testing.T) {
+	for _, name := range []string{"export.json", "export.csv"} {
+		t.Run(name, func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join("testdata", "v1", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, err := report.Verify(bytes.NewReader(b), report.VerifyOptions{PublicKey: testKey.Public().(ed25519.PublicKey)})
+			if err != nil || rep.Version != 1 || rep.HeaderSigned || !rep.KeyTrusted || rep.Entries != 10 {
+				t.Fatalf("Verify = %+v, %v; want version 1, header unsigned", rep, err)
+			}
+			edited := strings.Replace(string(b), "2026-03-28T01:10:00Z", "2026-03-28T03:10:00Z", 1)
+			_, err = report.Verify(strings.NewReader(edited), report.VerifyOptions{})
+			wantErr(t, err, 0, "header: t0", []byte(edited))
+		})
+	}
 }

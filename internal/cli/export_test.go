@@ -41,7 +41,8 @@ func exportDB(t *testing.T) string {
 	rssi := incident.User{ID: "u1", Name: "rssi"}
 	inc, err := s.Create(ctx, &incident.Incident{Title: "Rançongiciel sur le PACS", T0: at, OpenedBy: rssi, OpenedAt: at, Channel: "crise"},
 		[]incident.Entry{
-			{Time: at, Actor: "@rssi", Kind: incident.KindOpened, Text: "Incident ouvert"},
+			{Time: at, Actor: "@rssi", Kind: incident.KindOpened, Text: "Incident ouvert",
+				Data: map[string]string{"title": "Rançongiciel sur le PACS", "t0": at.Format(time.RFC3339)}},
 			{Time: at.Add(time.Minute), Actor: "@rssi", Kind: incident.KindAnswer, Text: "Malveillant : oui", Data: map[string]string{"key": "malicious", "value": "yes"}},
 		})
 	if err != nil {
@@ -87,7 +88,8 @@ func TestExportVerifies(t *testing.T) {
 			code, got, errs := runVigie(t, "", "verify", file)
 			fp := keyfile.Fingerprint(signingKey(t, db).Public().(ed25519.PublicKey))
 			want := "OK: incident 2026-0001, 4 entries, head #4 "
-			if code != cli.ExitOK || !strings.HasPrefix(got, want) || !strings.HasSuffix(got, ", signed by "+fp+"\n") {
+			first, _, _ := strings.Cut(got, "\n")
+			if code != cli.ExitOK || !strings.HasPrefix(first, want) || !strings.HasSuffix(first, ", signed by "+fp) {
 				t.Fatalf("verify: exit %d, stdout %q, stderr %q; want %q…%s", code, got, errs, want, fp)
 			}
 		})
@@ -122,7 +124,7 @@ func TestExportToFile(t *testing.T) {
 		t.Errorf("stdout = %q", out)
 	}
 	b, err := os.ReadFile(file)
-	if err != nil || !bytes.HasPrefix(b, []byte("#format,vigie-main-courante,1\n")) {
+	if err != nil || !bytes.HasPrefix(b, []byte("#format,vigie-main-courante,2\n")) {
 		t.Fatalf("file is not a CSV export (%v):\n%s", err, b)
 	}
 	if fi, _ := os.Stat(file); runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {

@@ -3,12 +3,16 @@ package cli
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 
 	"github.com/vigie-sante/vigie/bot/report"
 	"github.com/vigie-sante/vigie/flows"
+	"github.com/vigie-sante/vigie/internal/keyfile"
 )
 
 // This file holds `vigie fiche`: the offline reflex sheet of the alert
@@ -60,7 +64,7 @@ func runFiche(ctx context.Context, env Env, g *Globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	opt := report.SheetOptions{Lang: g.lang(), Organisation: org, Now: t}
+	opt := report.SheetOptions{Lang: g.lang(), Organisation: org, Now: t, KeyFingerprint: keyFingerprint(env, g)}
 	if *nis2 {
 		opt.Features = map[string]bool{"nis2": true}
 	}
@@ -77,4 +81,21 @@ func runFiche(ctx context.Context, env Env, g *Globals, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "fiche: %d chain(s), %s → %s\n", len(chains), *format, *out)
 	return nil
+}
+
+// keyFingerprint is the fingerprint of the signing key in the data
+// directory, or "" when there is none yet: the sheet never creates one.
+func keyFingerprint(env Env, g *Globals) string {
+	_, dir, err := g.dbPath(env)
+	if err != nil {
+		return ""
+	}
+	if _, err := os.Stat(filepath.Join(dir, keyfile.Name)); err != nil {
+		return ""
+	}
+	key, err := keyfile.Load(dir)
+	if err != nil {
+		return ""
+	}
+	return keyfile.Fingerprint(key.Public().(ed25519.PublicKey))
 }

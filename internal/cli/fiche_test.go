@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"crypto/ed25519"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/vigie-sante/vigie/bot/bottest"
 	"github.com/vigie-sante/vigie/flows"
+	"github.com/vigie-sante/vigie/internal/keyfile"
 )
 
 func TestFicheGolden(t *testing.T) {
@@ -132,5 +134,29 @@ func TestFicheUsage(t *testing.T) {
 		if code != ExitUsage || !strings.Contains(errs, tt.want) {
 			t.Errorf("vigie %s: exit %d, %q; want %q", strings.Join(tt.args, " "), code, errs, tt.want)
 		}
+	}
+}
+
+// TestFicheKeyFingerprint: with a signing key in the data directory, the
+// sheet prints its fingerprint and the command that checks an export; it
+// never creates a key.
+func TestFicheKeyFingerprint(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "vigie.db")
+	out := mustRun(t, "--db", db, "fiche", "--flow", "nouvelle-aquitaine/es-esms")
+	if strings.Contains(out, "--key") {
+		t.Fatal("the sheet names a key before there is one")
+	}
+	if _, err := os.Stat(filepath.Join(dir, keyfile.Name)); err == nil {
+		t.Fatal("fiche created a signing key")
+	}
+	key, err := keyfile.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fp := keyfile.Fingerprint(key.Public().(ed25519.PublicKey))
+	out = mustRun(t, "--db", db, "fiche", "--flow", "nouvelle-aquitaine/es-esms")
+	if !strings.Contains(out, "vigie verify FICHIER --key "+fp) {
+		t.Errorf("the sheet lacks the key's fingerprint %s:\n%s", fp, out)
 	}
 }

@@ -89,6 +89,16 @@ func runVerify(_ context.Context, env Env, _ *Globals, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "OK: incident %s, %d %s, head %s, signed by %s\n",
 		rep.Incident, rep.Entries, noun, rep.Head.Short(), rep.Fingerprint)
+	if !rep.KeyTrusted && pinned == "" {
+		fmt.Fprintf(env.Stdout, "Not checked: who signed. The signature was checked with the key written in the file, "+
+			"which anyone can replace with their own. Compare %s with the fingerprint the structure publishes "+
+			"(vigie key), or give it: vigie verify FILE --key %s\n", rep.Fingerprint, rep.Fingerprint)
+	}
+	if !rep.HeaderSigned {
+		fmt.Fprintf(env.Stdout, "Version %d export: its signature covers the entries but not the header; "+
+			"every header field the entries determine (title, T0, chain, opening, closing) was checked against them, "+
+			"the export time was not.\n", rep.Version)
+	}
 	return nil
 }
 

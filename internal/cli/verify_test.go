@@ -3,6 +3,7 @@ package cli_test
 import (
 	"crypto/ed25519"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -167,4 +168,81 @@ func swapLines(s, m1, m2 string) string {
 	s1, e1 := lineAt(s, m1)
 	s2, e2 := lineAt(s, m2)
 	return s[:s1] + s[s2:e2] + s[e1:s2] + s[s1:e1] + s[e2:]
+}
+
+// TestVerifyHeaderEdited: moving T0 in an export's header, which drives
+// every legal deadline, is caught and named.
+func TestVerifyHeaderEdited(t *testing.T) {
+	_, file := exportFile(t, "json")
+	js, _ := os.ReadFile(file)
+	var doc struct{ Incident struct{ T0 string } }
+	if err := json.Unmarshal(js, &doc); err != nil || doc.Incident.T0 == "" {
+		t.Fatalf("no t0 in the export: %v", err)
+	}
+	edited := strings.Replace(string(js), `"t0": "`+doc.Incident.T0+`"`, `"t0": "2026-01-01T00:00:00Z"`, 1)
+	if edited == string(js) {
+		t.Fatal("the edit did not apply")
+	}
+	altered := filepath.Join(t.TempDir(), "altered.json")
+	if err := os.WriteFile(altered, []byte(edited), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runVigie(t, "", "verify", altered)
+	if code != cli.ExitFailure || out != "" || !strings.Contains(errs, `vigie verify: header: t0 is "2026-01-01T00:00:00Z" but entry 1 says`) {
+		t.Fatalf("exit %d, stdout %q, stderr %q; want exit 1 naming the header's t0", code, out, errs)
+	}
+}
+
+// TestVerifySaysWhatItDidNotCheck: without a trusted key, OK says that who
+// signed was not checked; with one, it does not.
+func TestVerifySaysWhatItDidNotCheck(t *testing.T) {
+	db, file := exportFile(t, "json")
+	key, err := keyfile.Load(filepath.Dir(db))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fp := keyfile.Fingerprint(key.Public().(ed25519.PublicKey))
+	_, out, _ := runVigie(t, "", "verify", file)
+	if !strings.Contains(out, "Not checked: who signed") || !strings.Contains(out, "--key "+fp) {
+		t.Errorf("verify without --key does not say the signer was not checked:\n%s", out)
+	}
+	for _, k := range []string{fp, filepath.Join(filepath.Dir(db), keyfile.Name)} {
+		if _, out, _ := runVigie(t, "", "verify", file, "--key", k); strings.Contains(out, "Not checked") || !strings.HasPrefix(out, "OK:") {
+			t.Errorf("verify --key %s:\n%s", k, out)
+		}
+	}
+}
+
+// TestKey: vigie key prints the key exports are signed with, in the forms
+// verify --key accepts.
+func TestKey(t *testing.T) {
+	db, file := exportFile(t, "json")
+	key, err := keyfile.Load(filepath.Dir(db))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub := key.Public().(ed25519.PublicKey)
+	code, out, errs := runVigie(t, "", "--db", db, "key")
+	if code != cli.ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"Fingerprint: " + keyfile.Fingerprint(pub), base64.StdEncoding.EncodeToString(pub), "-----BEGIN PUBLIC KEY-----"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("vigie key lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "created now") {
+		t.Error("vigie key says it created the key that exists")
+	}
+	// The PEM it prints is a key verify accepts.
+	pemFile := filepath.Join(t.TempDir(), "vigie.pub")
+	if err := os.WriteFile(pemFile, []byte(out[strings.Index(out, "-----BEGIN"):]), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := runVigie(t, "", "verify", file, "--key", pemFile); code != cli.ExitOK {
+		t.Fatalf("verify --key with the printed PEM: exit %d: %s", code, errs)
+	}
+	if code, _, errs := runVigie(t, "", "--db", db, "key", "extra"); code != cli.ExitUsage || !strings.Contains(errs, "usage: vigie key") {
+		t.Fatalf("vigie key extra: exit %d, %q", code, errs)
+	}
 }
