@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 
@@ -32,13 +31,13 @@ func (s *Store) Entries(ctx context.Context, id string, after uint64, limit int)
 		return nil, fmt.Errorf("boltstore: entries %s: %w", id, err)
 	}
 	var out []incident.Entry
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		if tx.Bucket(bucketIncidents).Get([]byte(id)) == nil {
 			return incident.ErrNotFound
 		}
 		lb := tx.Bucket(bucketLog).Bucket([]byte(id))
 		if lb == nil {
-			return errors.New("main courante missing")
+			return corrupt("the main courante of %s is missing", id)
 		}
 		if after == math.MaxUint64 {
 			return nil
@@ -55,14 +54,14 @@ func (s *Store) Entries(ctx context.Context, id string, after uint64, limit int)
 			}
 			var e incident.Entry // Unmarshal copies: nothing refers to mmap'd bytes
 			if err := decodeEntry(v, &e); err != nil {
-				return fmt.Errorf("entry %x: %w", k, err)
+				return corrupt("entry %x of %s cannot be read: %v", k, id, err)
 			}
 			out = append(out, e)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("boltstore: entries %s: %w", id, err)
+		return nil, wrap(fmt.Sprintf("entries %s", id), err)
 	}
 	return out, nil
 }

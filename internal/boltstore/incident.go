@@ -81,7 +81,7 @@ func (s *Store) Create(ctx context.Context, inc *incident.Incident, entries []in
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("boltstore: create: %w", err)
+		return nil, wrap("create", err)
 	}
 	return out, nil
 }
@@ -141,13 +141,13 @@ func (s *Store) Incident(ctx context.Context, id string) (*incident.Incident, er
 		return nil, fmt.Errorf("boltstore: incident %s: %w", id, err)
 	}
 	var inc *incident.Incident
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		inc, err = getIncident(tx, id)
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("boltstore: incident %s: %w", id, err)
+		return nil, wrap(fmt.Sprintf("incident %s", id), err)
 	}
 	return inc, nil
 }
@@ -167,7 +167,10 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*incident.Inciden
 			return err
 		}
 		head, channel, status, wake := inc.Head, inc.Channel, inc.Status, inc.Wake
-		entries, err := fn(inc)
+		entries, err := callerPanics(func() ([]incident.Entry, error) { return fn(inc) })
+		if cp, ok := errors.AsType[*callerPanic](err); ok {
+			return cp
+		}
 		if err != nil {
 			return &fnError{err}
 		}
@@ -181,7 +184,7 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*incident.Inciden
 		inc.Head = incident.Seal(head, id, es)
 		lb := tx.Bucket(bucketLog).Bucket([]byte(id))
 		if lb == nil {
-			return errors.New("main courante missing")
+			return corrupt("the main courante of %s is missing", id)
 		}
 		if err := putEntries(lb, es); err != nil {
 			return err
@@ -201,8 +204,11 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*incident.Inciden
 	if fe, ok := errors.AsType[*fnError](err); ok {
 		return nil, fe.err
 	}
+	if cp, ok := errors.AsType[*callerPanic](err); ok {
+		panic(cp.value) // in the caller's goroutine, as if fn had run there
+	}
 	if err != nil {
-		return nil, fmt.Errorf("boltstore: update %s: %w", id, err)
+		return nil, wrap(fmt.Sprintf("update %s", id), err)
 	}
 	return out, nil
 }
@@ -215,7 +221,7 @@ func getIncident(tx *bolt.Tx, id string) (*incident.Incident, error) {
 	}
 	inc, err := decodeIncident(v)
 	if err != nil {
-		return nil, fmt.Errorf("incident %s: %w", id, err)
+		return nil, corrupt("incident %s cannot be read: %v", id, err)
 	}
 	return inc, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -27,23 +28,26 @@ func (s *Store) Open(ctx context.Context, channel string) ([]*incident.Incident,
 		prefix = append([]byte(channel), 0)
 	}
 	var out []*incident.Incident
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketOpen).Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 			i := bytes.LastIndexByte(k, 0)
 			if i < 0 {
-				return fmt.Errorf("bad index key %q", k)
+				return corrupt("bad index key %q", k)
 			}
 			inc, err := getIncident(tx, string(k[i+1:]))
+			if errors.Is(err, incident.ErrNotFound) {
+				return corrupt("the open index names %s, which is missing", k[i+1:])
+			}
 			if err != nil {
-				return fmt.Errorf("index key %q: %w", k, err)
+				return err
 			}
 			out = append(out, inc)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("boltstore: open incidents of %q: %w", channel, err)
+		return nil, wrap(fmt.Sprintf("open incidents of %q", channel), err)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if !out[i].OpenedAt.Equal(out[j].OpenedAt) {
@@ -61,7 +65,7 @@ func (s *Store) All(ctx context.Context) ([]*incident.Incident, error) {
 		return nil, fmt.Errorf("boltstore: all incidents: %w", err)
 	}
 	var out []*incident.Incident
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketIncidents).ForEach(func(k, v []byte) error {
 			inc, err := decodeIncident(v)
 			if err != nil {
@@ -72,7 +76,7 @@ func (s *Store) All(ctx context.Context) ([]*incident.Incident, error) {
 		})
 	})
 	if err != nil {
-		return nil, fmt.Errorf("boltstore: all incidents: %w", err)
+		return nil, wrap("all incidents", err)
 	}
 	sort.Slice(out, func(i, j int) bool { return idLess(out[i].ID, out[j].ID) })
 	return out, nil
@@ -154,7 +158,7 @@ func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]string, er
 	hi := make([]byte, 8)
 	binary.BigEndian.PutUint64(hi, uint64(now.UnixNano()))
 	var ids []string
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketReminders).Cursor()
 		for k, _ := c.First(); k != nil && len(k) >= 8 && bytes.Compare(k[:8], hi) <= 0; k, _ = c.Next() {
 			ids = append(ids, string(k[8:]))
@@ -165,7 +169,7 @@ func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]string, er
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("boltstore: due: %w", err)
+		return nil, wrap("due", err)
 	}
 	return ids, nil
 }

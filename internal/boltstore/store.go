@@ -43,6 +43,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -80,6 +81,18 @@ var ErrInUse = errors.New("database in use by another Vigie")
 // ErrNewerSchema is matched by the error Open returns for a file written by
 // a newer Vigie.
 var ErrNewerSchema = errors.New("database schema is newer than this Vigie")
+
+// newerSchemaError says what to do with a file from a newer Vigie.
+type newerSchemaError struct {
+	path    string
+	version int
+}
+
+func (e *newerSchemaError) Error() string {
+	return fmt.Sprintf("%s: %v (schema %d, this Vigie reads %d). Nothing was changed: upgrade Vigie, or restore a backup made by this version",
+		e.path, ErrNewerSchema, e.version, SchemaVersion)
+}
+func (e *newerSchemaError) Is(target error) bool { return target == ErrNewerSchema }
 
 // inUseError names the file so that the operator knows which Vigie to stop.
 type inUseError struct{ path string }
@@ -122,42 +135,63 @@ type Store struct {
 
 // Open opens or creates the database at path, initialising a fresh file and
 // refusing one with a newer schema.
-func Open(path string, opts Options) (*Store, error) {
+func Open(path string, opts Options) (s *Store, err error) {
+	if err := inspect(path); err != nil {
+		return nil, err
+	}
 	timeout := opts.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
+	s = &Store{path: path, readOnly: opts.ReadOnly}
+	// bbolt reads the freelist and the root at open: a damaged page there
+	// panics, here as anywhere.
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer s.guard(&err)
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, FreelistType: bolt.FreelistMapType, ReadOnly: opts.ReadOnly})
-	if errors.Is(err, berrors.ErrTimeout) {
+	switch {
+	case errors.Is(err, berrors.ErrTimeout):
 		return nil, &inUseError{path: path}
-	}
-	if err != nil {
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch):
+		return nil, &DamagedError{Path: path, Reason: err.Error()}
+	case err != nil:
 		return nil, fmt.Errorf("boltstore: open %s: %w", path, err)
 	}
-	if err := initSchema(db, opts.ReadOnly); err != nil {
+	s.db, s.commit = db, committer{db: db}
+	if err := s.initSchema(); err != nil {
 		_ = db.Close() // the schema error is the one that matters
-		return nil, fmt.Errorf("boltstore: open %s: %w", path, err)
+		return nil, err
 	}
-	return &Store{db: db, path: path, readOnly: opts.ReadOnly, commit: committer{db: db}}, nil
+	return s, nil
 }
 
 // initSchema checks the schema version and creates missing buckets. It
 // writes only when something is missing, so that a normal start costs no
 // fsync.
-func initSchema(db *bolt.DB, readOnly bool) error {
+func (s *Store) initSchema() error {
 	var complete bool
-	err := db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		complete, err = checkSchema(tx)
 		return err
 	})
-	if err != nil || complete {
+	if ns, ok := errors.AsType[*newerSchemaError](err); ok {
+		ns.path = s.path
+		return ns
+	}
+	if errors.Is(err, ErrDamaged) {
 		return err
 	}
-	if readOnly {
-		return errors.New("database not initialised: open it once read-write")
+	if err != nil {
+		return &DamagedError{Path: s.path, Reason: err.Error()}
 	}
-	return db.Update(func(tx *bolt.Tx) error {
+	if complete {
+		return nil
+	}
+	if s.readOnly {
+		return &DamagedError{Path: s.path, Reason: "it was never opened by Vigie (no schema): open it once read-write"}
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
 		if _, err := checkSchema(tx); err != nil {
 			return err
 		}
@@ -189,7 +223,7 @@ func checkSchema(tx *bolt.Tx) (complete bool, err error) {
 		return false, fmt.Errorf("bad schema version %q", raw)
 	}
 	if v > SchemaVersion {
-		return false, fmt.Errorf("%w: schema %d, this Vigie reads %d; upgrade Vigie", ErrNewerSchema, v, SchemaVersion)
+		return false, &newerSchemaError{version: v}
 	}
 	for _, name := range allBuckets {
 		if tx.Bucket(name) == nil {
@@ -215,49 +249,43 @@ func (s *Store) Path() string { return s.path }
 // writers. It returns the number of bytes written.
 func (s *Store) Backup(w io.Writer) (int64, error) {
 	var n int64
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		n, err = tx.WriteTo(w)
 		return err
 	})
 	if err != nil {
-		return n, fmt.Errorf("boltstore: backup %s: %w", s.path, err)
+		return n, wrap("backup "+s.path, err)
 	}
 	return n, nil
 }
 
-// Check runs bbolt's consistency check (page reachability, freelist, key
-// order) and returns every problem found, joined. It uses a writable
-// transaction, rolled back, because bbolt's check on a read transaction is
-// unsafe while writers run; writers wait for it. A read-only store has no
+// Check checks the whole file: that its pages hold together (walkFile),
+// then bbolt's consistency check (page reachability, freelist, key order).
+// It returns every problem found, joined, as a DamagedError. It uses a
+// writable transaction, rolled back, because bbolt's check on a read
+// transaction is unsafe while writers run, and so that the file does not
+// change while it is walked; writers wait for it. A read-only store has no
 // writers and checks in a read transaction.
-func (s *Store) Check() error {
+func (s *Store) Check() (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer s.guard(&err)
 	tx, err := s.db.Begin(!s.readOnly)
 	if err != nil {
 		return fmt.Errorf("boltstore: check %s: %w", s.path, err)
 	}
 	defer func() { _ = tx.Rollback() }() // read only: nothing to keep
-	var errs []error
-	for err := range tx.Check() {
-		errs = append(errs, err)
+	if err := walkFile(s.path); err != nil {
+		return err
 	}
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("boltstore: check %s: %w", s.path, err)
+	var errs []string
+	for err := range tx.Check() {
+		if len(errs) < maxProblems {
+			errs = append(errs, err.Error())
+		}
+	}
+	if len(errs) > 0 {
+		return &DamagedError{Path: s.path, Reason: "bbolt's consistency check failed: " + joinProblems(errs)}
 	}
 	return nil
-}
-
-// write runs fn in a write transaction that is durable when write returns
-// nil. Concurrent writes share commits (see committer), so fn may run more
-// than once: it must decode what it needs from tx each time and keep its
-// results only in variables it overwrites.
-func (s *Store) write(fn func(*bolt.Tx) error) error {
-	switch s.mode {
-	case modeUpdate:
-		return s.db.Update(fn)
-	case modeBatch:
-		return s.db.Batch(fn)
-	default:
-		return s.commit.write(fn)
-	}
 }
