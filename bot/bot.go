@@ -113,6 +113,10 @@ type Bot struct {
 	sweepMu sync.Mutex
 	// openMu serializes openings, so that one channel never gets two.
 	openMu sync.Mutex
+	// alarmMu guards alarmed, the incidents whose broken main courante was
+	// announced: once per incident and process.
+	alarmMu sync.Mutex
+	alarmed map[string]bool
 }
 
 // New returns a bot. key signs the head of exported main courantes.
@@ -218,6 +222,10 @@ func (b *Bot) Handle(ctx context.Context, ev Event) Reply {
 func (b *Bot) fail(ev Event, lang Lang, err error) Reply {
 	if msg, ok := ErrorMessage(err); ok {
 		return Reply{Text: "⚠️ " + msg, Error: true}
+	}
+	if be, ok := errors.AsType[*incident.BrokenError](err); ok {
+		b.Alarm(context.WithoutCancel(context.Background()), be)
+		return Reply{Text: "⛔ " + tr(lang, "err.broken", be.Incident), Error: true}
 	}
 	b.log.Error("handle event", "channel", ev.Channel, "user", ev.User.ID, "err", err)
 	return Reply{Text: "⚠️ " + tr(lang, "err.internal"), Error: true}

@@ -13,6 +13,8 @@ func tr(lang flows.Lang, key string, args ...any) string { return messages.T(lan
 // dialogs and reminders.
 var messages = i18n.Catalogue{
 	// Errors: what was wrong, and what is accepted.
+	"err.broken":               {FR: "La main courante de l'incident #%s est endommagée : rien n'a été enregistré. Continuez sur papier et prévenez l'administrateur de Vigie (vigie check).", EN: "The main courante of incident #%s is damaged: nothing was recorded. Go on on paper and tell Vigie's administrator (vigie check)."},
+	"alarm.broken":             {FR: "Main courante de l'incident #%s endommagée (%s). Vigie n'y enregistre plus rien : continuez la main courante sur papier et prévenez l'administrateur de Vigie, qui restaurera la dernière sauvegarde (vigie check, vigie backup).", EN: "The main courante of incident #%s is damaged (%s). Vigie records nothing more in it: go on with the main courante on paper and tell Vigie's administrator, who will restore the last backup (vigie check, vigie backup)."},
 	"err.internal":             {FR: "Erreur interne : rien n'a été enregistré. Réessayez ; si cela persiste, prévenez l'administrateur de Vigie.", EN: "Internal error: nothing was recorded. Try again; if it persists, tell Vigie's administrator."},
 	"err.too_long":             {FR: "Commande trop longue (%d Kio au plus).", EN: "Command too long (%d KiB at most)."},
 	"err.empty_id":             {FR: "« # » doit être suivi d'un numéro d'incident, par exemple #2026-0001.", EN: "\"#\" must be followed by an incident number, such as #2026-0001."},

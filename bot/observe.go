@@ -13,6 +13,9 @@ type Observer interface {
 	Swept(st SweepStats)
 	// PlatformError is a call to the chat platform that failed.
 	PlatformError(op string)
+	// ChainBroken is an incident found with a main courante that does not
+	// verify: an alarm, raised once per incident.
+	ChainBroken()
 }
 
 type nopObserver struct{}
@@ -20,3 +23,4 @@ type nopObserver struct{}
 func (nopObserver) Command(string, bool, string, time.Duration) {}
 func (nopObserver) Swept(SweepStats)                            {}
 func (nopObserver) PlatformError(string)                        {}
+func (nopObserver) ChainBroken()                                {}

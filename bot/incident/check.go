@@ -1,6 +1,7 @@
 package incident
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 )
@@ -48,3 +49,26 @@ func Check(id string, entries []Entry) (Head, error) {
 	}
 	return head, nil
 }
+
+// ErrBroken is matched (errors.Is) by a BrokenError.
+var ErrBroken = errors.New("main courante broken")
+
+// BrokenError says that the stored main courante of an incident does not
+// verify, and where it breaks. A store returns it instead of appending
+// after the break, which the next entry's hash would seem to vouch for.
+type BrokenError struct {
+	Incident string
+	Where    string // the store: a database file
+	Err      error  // the first break, as Check names it
+}
+
+func (e *BrokenError) Error() string {
+	return fmt.Sprintf("the main courante of incident %s in %s is broken (%v): nothing more is appended to it. "+
+		"Restore the last backup, or run vigie check", e.Incident, e.Where, e.Err)
+}
+
+// Is makes errors.Is(err, ErrBroken) true.
+func (e *BrokenError) Is(target error) bool { return target == ErrBroken }
+
+// Unwrap returns the break.
+func (e *BrokenError) Unwrap() error { return e.Err }

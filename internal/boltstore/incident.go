@@ -159,12 +159,20 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*incident.Inciden
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("boltstore: update %s: %w", id, err)
 	}
+	if err := s.broken.get(id); err != nil {
+		return nil, err
+	}
 	var out *incident.Incident
 	err := s.write(func(tx *bolt.Tx) error {
 		out = nil
 		inc, err := getIncident(tx, id)
 		if err != nil {
 			return err
+		}
+		if lb := tx.Bucket(bucketLog).Bucket([]byte(id)); lb != nil {
+			if err := checkTail(lb, inc.Head); err != nil {
+				return &incident.BrokenError{Where: s.path, Incident: id, Err: err}
+			}
 		}
 		head, channel, status, wake := inc.Head, inc.Channel, inc.Status, inc.Wake
 		entries, err := callerPanics(func() ([]incident.Entry, error) { return fn(inc) })
@@ -206,6 +214,10 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*incident.Inciden
 	}
 	if cp, ok := errors.AsType[*callerPanic](err); ok {
 		panic(cp.value) // in the caller's goroutine, as if fn had run there
+	}
+	if be, ok := errors.AsType[*incident.BrokenError](err); ok {
+		s.broken.set(id, be)
+		return nil, be
 	}
 	if err != nil {
 		return nil, wrap(fmt.Sprintf("update %s", id), err)

@@ -131,6 +131,7 @@ type Store struct {
 	readOnly bool
 	mode     writeMode // fixed after Open; tests and benchmarks change it
 	commit   committer
+	broken   brokenSet // incidents whose main courante does not verify
 }
 
 // Open opens or creates the database at path, initialising a fresh file and

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/vigie-sante/vigie/adapters/console"
@@ -96,6 +97,7 @@ func runConsole(ctx context.Context, env Env, g *Globals, args []string) error {
 	}
 	b := bot.New(bot.Config{Lang: g.lang(), Chain: *chain, Features: features, Now: now, Organisation: org, IPP: ipp,
 		Remind: rc, EscalateTo: cfg.EscalateTo}, app.store, con, cat, app.key, app.log)
+	app.audit(ctx, b)
 	if interval > 0 {
 		// Nags are printed as they fall due, between commands.
 		sched, err := remind.New(b, remind.Options{Interval: interval, Log: app.log, Now: now})
@@ -117,6 +119,9 @@ type app struct {
 	key   ed25519.PrivateKey
 	dir   string
 	log   *slog.Logger
+
+	stopAudit context.CancelFunc // stops the background audit, if any
+	audits    sync.WaitGroup     // the background audit, waited for by Close
 }
 
 func openApp(env Env, g *Globals) (*app, error) {
@@ -138,7 +143,34 @@ func openApp(env Env, g *Globals) (*app, error) {
 	return &app{store: st, key: key, dir: dir, log: log}, nil
 }
 
-func (a *app) Close() error { return a.store.Close() }
+func (a *app) Close() error {
+	if a.stopAudit != nil {
+		a.stopAudit()
+	}
+	a.audits.Wait()
+	return a.store.Close()
+}
+
+// audit verifies the stored main courante of every open incident before the
+// bot takes events, and of the closed ones in the background; b raises the
+// alarm for each one broken, which then refuses new entries.
+func (a *app) audit(ctx context.Context, b *bot.Bot) {
+	alarm := func(be *incident.BrokenError) { b.Alarm(ctx, be) }
+	isOpen := func(inc *incident.Incident) bool { return inc.Status == incident.StatusOpen }
+	n, err := a.store.Audit(ctx, isOpen, alarm)
+	if err != nil {
+		a.log.Error("verify the open incidents' main courantes", "err", err)
+	}
+	a.log.Debug("open main courantes verified", "incidents", n)
+	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	a.stopAudit = cancel
+	a.audits.Go(func() {
+		isClosed := func(inc *incident.Incident) bool { return !isOpen(inc) }
+		if _, err := a.store.Audit(bg, isClosed, alarm); err != nil && bg.Err() == nil {
+			a.log.Error("verify the closed incidents' main courantes", "err", err)
+		}
+	})
+}
 
 // lang is the --lang flag as a flows.Lang, French by default.
 func (g *Globals) lang() flows.Lang {

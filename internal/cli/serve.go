@@ -130,6 +130,8 @@ func runServe(ctx context.Context, env Env, g *Globals, args []string) error {
 	}
 	b := bot.New(bot.Config{Lang: g.lang(), Trigger: cfg.Trigger, Chain: cfg.Organisation.Chain, Features: features, Remind: rc,
 		Now: now, EscalateTo: cfg.EscalateTo, Observer: m, Organisation: org, IPP: ipp}, a.store, p, cat, a.key, log)
+	a.log = log
+	a.audit(ctx, b)
 
 	mux := http.NewServeMux()
 	platformMux := http.NewServeMux()

@@ -30,6 +30,7 @@ type Metrics struct {
 	commands *prometheus.CounterVec
 	nags     *prometheus.CounterVec
 	platform *prometheus.CounterVec
+	broken   prometheus.Counter
 	ack      *prometheus.HistogramVec
 }
 
@@ -57,12 +58,15 @@ func New(src Source, chainOf ChainOf, now func() time.Time, log *slog.Logger) *M
 		platform: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "vigie_platform_errors_total", Help: "Failed calls to the chat platform, by operation.",
 		}, []string{"op"}),
+		broken: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "vigie_main_courante_broken_total", Help: "Incidents found with a stored main courante that does not verify (altered or removed entries); each refuses new entries.",
+		}),
 		ack: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "vigie_ack_seconds", Help: "Time to acknowledge a platform request (slash command, click, dialog), by endpoint.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 		}, []string{"endpoint"}),
 	}
-	m.reg.MustRegister(m.commands, m.nags, m.platform, m.ack,
+	m.reg.MustRegister(m.commands, m.nags, m.platform, m.broken, m.ack,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		&stateCollector{src: src, chainOf: chainOf, now: now, log: log})
 	return m
@@ -86,6 +90,9 @@ func (m *Metrics) Swept(st bot.SweepStats) {
 
 // PlatformError implements bot.Observer.
 func (m *Metrics) PlatformError(op string) { m.platform.WithLabelValues(op).Inc() }
+
+// ChainBroken implements bot.Observer.
+func (m *Metrics) ChainBroken() { m.broken.Inc() }
 
 // Handler serves /metrics.
 func (m *Metrics) Handler() http.Handler {

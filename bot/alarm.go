@@ -1,0 +1,36 @@
+package bot
+
+import (
+	"context"
+
+	"github.com/vigie-sante/vigie/bot/incident"
+)
+
+// Alarm announces that the stored main courante of an incident does not
+// verify: an error in the operators' log, the ChainBroken metric, and a
+// message in the incident's channel telling the cell to go on on paper and
+// call the administrator. The store refuses the incident's new entries;
+// the alarm is raised once per incident, however often they are refused.
+func (b *Bot) Alarm(ctx context.Context, be *incident.BrokenError) {
+	b.alarmMu.Lock()
+	done := b.alarmed[be.Incident]
+	if b.alarmed == nil {
+		b.alarmed = map[string]bool{}
+	}
+	b.alarmed[be.Incident] = true
+	b.alarmMu.Unlock()
+	if done {
+		return
+	}
+	b.log.Error("main courante broken: the incident refuses new entries", "incident", be.Incident, "err", be.Err)
+	b.cfg.Observer.ChainBroken()
+	inc, err := b.store.Incident(ctx, be.Incident)
+	if err != nil || inc.Status != incident.StatusOpen {
+		return // a closed incident's channel has moved on: the log and the metric say it
+	}
+	m := Message{Blocks: []Block{{Text: "⛔ " + tr(b.cfg.Lang, "alarm.broken", be.Incident, be.Err.Error())}}}
+	if _, err := b.chat.Post(ctx, inc.Channel, m); err != nil {
+		b.cfg.Observer.PlatformError("post")
+		b.log.Error("post the broken main courante alarm", "incident", be.Incident, "err", err)
+	}
+}

@@ -1,0 +1,113 @@
+package boltstore_test
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/vigie-sante/vigie/bot/incident"
+	"github.com/vigie-sante/vigie/internal/boltstore"
+	"github.com/vigie-sante/vigie/internal/storetest"
+)
+
+// editLog changes the stored entries of incident id directly in the file,
+// as someone with the file and a bbolt tool could.
+func editLog(t *testing.T, path, id string, edit func(b *bolt.Bucket)) {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Update(func(tx *bolt.Tx) error {
+		edit(tx.Bucket([]byte("log")).Bucket([]byte(id)))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func key(seq uint64) []byte { return binary.BigEndian.AppendUint64(nil, seq) }
+
+// alterText rewrites the text of entry seq, keeping its stored hash.
+func alterText(t *testing.T, b *bolt.Bucket, seq uint64) {
+	var rec map[string]json.RawMessage
+	if err := json.Unmarshal(b.Get(key(seq)), &rec); err != nil {
+		t.Fatal(err)
+	}
+	var e map[string]any
+	if err := json.Unmarshal(rec["entry"], &e); err != nil {
+		t.Fatal(err)
+	}
+	e["text"] = "rien à signaler"
+	rec["entry"], _ = json.Marshal(e)
+	v, _ := json.Marshal(rec)
+	if err := b.Put(key(seq), v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBrokenChainRefusesEntries: an entry altered, removed in the middle or
+// removed at the end inside the file is found, and the incident refuses
+// the next entry instead of appending after the break.
+func TestBrokenChainRefusesEntries(t *testing.T) {
+	tests := []struct {
+		name  string
+		edit  func(t *testing.T, b *bolt.Bucket)
+		audit bool // found only by Audit, not by the next append's tail check
+		want  string
+	}{
+		{"middle entry altered", func(t *testing.T, b *bolt.Bucket) { alterText(t, b, 2) }, true, "entry 2: hash does not match"},
+		{"middle entry removed", func(t *testing.T, b *bolt.Bucket) { _ = b.Delete(key(2)) }, true, "expected seq 2, found 3"},
+		{"last entry altered", func(t *testing.T, b *bolt.Bucket) { alterText(t, b, 4) }, false, "entry 4: hash does not match"},
+		{"last entry removed", func(t *testing.T, b *bolt.Bucket) { _ = b.Delete(key(4)) }, false, "the last entry is #3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			path := filepath.Join(t.TempDir(), "vigie.db")
+			s, err := boltstore.Open(path, boltstore.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			incs := fill(t, s) // 3 incidents of 4 entries
+			id := incs[1].ID
+			s.Close()
+			editLog(t, path, id, func(b *bolt.Bucket) { tt.edit(t, b) })
+
+			s, err = boltstore.Open(path, boltstore.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if tt.audit {
+				var found []string
+				n, err := s.Audit(ctx, nil, func(be *incident.BrokenError) { found = append(found, be.Incident) })
+				if err != nil || n != 3 || len(found) != 1 || found[0] != id {
+					t.Fatalf("Audit = %d, %v, found %v; want %s of 3", n, err, found, id)
+				}
+			}
+			note := func(*incident.Incident) ([]incident.Entry, error) {
+				return []incident.Entry{storetest.Entry(incident.KindNote, "suite", t0)}, nil
+			}
+			_, err = s.Update(ctx, id, note)
+			if !errors.Is(err, boltstore.ErrBroken) || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), id) {
+				t.Fatalf("Update = %v; want ErrBroken naming %s and %q", err, id, tt.want)
+			}
+			if es, _ := s.Entries(ctx, id, 0, 0); len(es) > 4 {
+				t.Fatal("an entry was appended after the break")
+			}
+			// The other incidents go on.
+			if _, err := s.Update(ctx, incs[0].ID, note); err != nil {
+				t.Fatalf("an intact incident refused an entry: %v", err)
+			}
+		})
+	}
+}
