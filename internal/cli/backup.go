@@ -9,12 +9,16 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/internal/boltstore"
+	"github.com/vigie-sante/vigie/internal/hotcopy"
 )
 
 // This file holds `vigie backup FILE`: a consistent copy of the database,
-// written so that FILE is either absent or complete.
+// checked, and written so that FILE is either absent or complete. When a
+// Vigie runs on the database, it makes the copy itself (package hotcopy).
 
 const backupUsage = "vigie backup [--force] FILE"
 
@@ -25,7 +29,7 @@ func init() {
 	}
 }
 
-func runBackup(_ context.Context, env Env, g *Globals, args []string) error {
+func runBackup(ctx context.Context, env Env, g *Globals, args []string) error {
 	fset := flag.NewFlagSet("backup", flag.ContinueOnError)
 	fset.SetOutput(io.Discard)
 	force := fset.Bool("force", false, "overwrite FILE if it exists")
@@ -47,31 +51,48 @@ func runBackup(_ context.Context, env Env, g *Globals, args []string) error {
 		return usagef("%s exists (use --force to overwrite it)", file)
 	}
 
-	s, _, err := openReadOnly(env, g, "a running Vigie holds the file: stop it for the copy")
+	db, dir, err := g.dbPath(env)
 	if err != nil {
 		return err
 	}
-	defer s.Close() // read-only: nothing to lose on close
-	n, err := writeBackup(s, file, *force)
+	copyDB := func(w io.Writer) (int64, error) {
+		s, _, err := openReadOnly(env, g, "")
+		if errors.Is(err, boltstore.ErrInUse) {
+			// A running Vigie holds the file: it makes the copy itself.
+			n, ferr := hotcopy.Fetch(ctx, dir, w)
+			if errors.Is(ferr, hotcopy.ErrNoServer) {
+				return n, fmt.Errorf("%w, which does not answer vigie backup (%v): stop it for the copy", err, ferr)
+			}
+			return n, ferr
+		}
+		if err != nil {
+			return 0, err
+		}
+		defer s.Close() // read-only: nothing to lose on close
+		return s.Backup(w)
+	}
+	n, summary, err := writeBackup(copyDB, file, *force)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "backup: %d bytes → %s\n", n, file)
+	fmt.Fprintf(env.Stdout, "backup: %d bytes of %s → %s, checked: %s\n", n, db, file, summary)
 	return nil
 }
 
-// writeBackup copies the database to a temporary file beside file, syncs
-// it, then moves it into place: with force by rename (an older backup stays
-// intact until the new one is complete), without by hard link, which fails
-// rather than overwrite a file created meanwhile.
-func writeBackup(s *boltstore.Store, file string, force bool) (int64, error) {
+// writeBackup copies the database with copyDB to a temporary file beside
+// file, syncs it, opens and checks the copy (pages and every chain), then
+// moves it into place: with force by rename (an older backup stays intact
+// until the new one is complete), without by hard link, which fails rather
+// than overwrite a file created meanwhile. It returns the size and what
+// the check found.
+func writeBackup(copyDB func(io.Writer) (int64, error), file string, force bool) (int64, string, error) {
 	dir := filepath.Dir(file)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(file)+".tmp-*")
 	if err != nil {
-		return 0, fmt.Errorf("backup to %s: %w", file, err)
+		return 0, "", fmt.Errorf("backup to %s: %w", file, err)
 	}
 	defer os.Remove(tmp.Name()) // gone after rename or link; cleanup on failure
-	n, err := s.Backup(tmp)
+	n, err := copyDB(tmp)
 	if err == nil {
 		err = tmp.Sync()
 	}
@@ -79,7 +100,11 @@ func writeBackup(s *boltstore.Store, file string, force bool) (int64, error) {
 		err = cerr
 	}
 	if err != nil {
-		return n, fmt.Errorf("backup to %s: %w", file, err)
+		return n, "", fmt.Errorf("backup to %s: %w", file, err)
+	}
+	summary, err := checkCopy(tmp.Name())
+	if err != nil {
+		return n, "", fmt.Errorf("backup to %s: the copy does not check, nothing was written: %w", file, err)
 	}
 	if force {
 		err = os.Rename(tmp.Name(), file)
@@ -87,14 +112,36 @@ func writeBackup(s *boltstore.Store, file string, force bool) (int64, error) {
 		err = os.Link(tmp.Name(), file)
 	}
 	if errors.Is(err, fs.ErrExist) {
-		return n, usagef("%s exists (use --force to overwrite it)", file)
+		return n, "", usagef("%s exists (use --force to overwrite it)", file)
 	}
 	if err != nil {
-		return n, fmt.Errorf("backup to %s: %w", file, err)
+		return n, "", fmt.Errorf("backup to %s: %w", file, err)
 	}
 	if d, err := os.Open(dir); err == nil { // make the new name durable too
 		_ = d.Sync() // best effort: not every file system syncs directories
 		_ = d.Close()
 	}
-	return n, nil
+	return n, summary, nil
+}
+
+// checkCopy opens a copy read-only and checks it as vigie check does: its
+// pages, bbolt's consistency check, and every main courante's chain.
+func checkCopy(path string) (string, error) {
+	s, err := boltstore.Open(path, boltstore.Options{ReadOnly: true})
+	if err != nil {
+		return "", err
+	}
+	defer s.Close()
+	if err := s.Check(); err != nil {
+		return "", err
+	}
+	var broken []string
+	n, err := s.Audit(context.Background(), nil, func(be *incident.BrokenError) { broken = append(broken, be.Incident) })
+	if err != nil {
+		return "", err
+	}
+	if len(broken) > 0 {
+		return "", fmt.Errorf("the main courante of %s is broken in the copy (run vigie check on the database)", strings.Join(broken, ", "))
+	}
+	return fmt.Sprintf("%d incident(s), every main courante intact", n), nil
 }

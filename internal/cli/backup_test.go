@@ -5,9 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -85,7 +88,7 @@ func TestBackup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := fmt.Sprintf("backup: %d bytes → %s\n", fi.Size(), out); stdout != want {
+	if want := fmt.Sprintf("backup: %d bytes of %s → %s, checked: 2 incident(s), every main courante intact\n", fi.Size(), db, out); stdout != want {
 		t.Errorf("stdout %q, want %q", stdout, want)
 	}
 	if fi.Mode().Perm() != 0o600 {
@@ -145,7 +148,9 @@ func TestBackupErrors(t *testing.T) {
 	}
 }
 
-func TestBackupWhileVigieRuns(t *testing.T) {
+// TestBackupFromAnOldVigie: a process holding the file without answering
+// on the socket is named, with what to do.
+func TestBackupFromAnOldVigie(t *testing.T) {
 	db := seedDB(t)
 	s, err := boltstore.Open(db, boltstore.Options{})
 	if err != nil {
@@ -153,7 +158,78 @@ func TestBackupWhileVigieRuns(t *testing.T) {
 	}
 	defer s.Close()
 	code, _, stderr := runBackupCLI(t, "--db", db, "backup", filepath.Join(t.TempDir(), "copy.db"))
-	if want := "database in use by another Vigie: " + db; code != cli.ExitFailure || !strings.Contains(stderr, want) {
+	if want := "database in use by another Vigie: " + db + ", which does not answer vigie backup"; code != cli.ExitFailure || !strings.Contains(stderr, want) {
 		t.Errorf("exit %d, stderr %q; want exit 1 and %q", code, stderr, want)
 	}
+}
+
+// TestBackupWhileVigieRuns: vigie backup copies the database of a running
+// console while people type in it; the copy is checked, holds what was
+// acknowledged before it, and the console goes on.
+func TestBackupWhileVigieRuns(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "vigie.db")
+	in, typing := io.Pipe()
+	var out, errs syncBuffer
+	done := make(chan int)
+	go func() {
+		env := cli.Env{Stdin: in, Stdout: &out, Stderr: &errs, Getenv: func(string) string { return "" }}
+		done <- cli.Run(context.Background(), env, []string{"--db", db, "console", "--sweep", "0", "--user", "rssi"})
+	}()
+	fmt.Fprintln(typing, "ouvrir Rançongiciel")
+	for i := range 20 {
+		fmt.Fprintf(typing, "note avant la copie %d\n", i)
+	}
+	// The console has answered every line typed so far when it answers this
+	// one: the notes are stored.
+	fmt.Fprintln(typing, "note témoin")
+	for !strings.Contains(out.String(), "entrée 22") {
+		runtime.Gosched()
+	}
+	copyFile := filepath.Join(t.TempDir(), "copy.db")
+	writing := make(chan struct{})
+	go func() {
+		defer close(writing)
+		for i := range 50 {
+			fmt.Fprintf(typing, "note pendant la copie %d\n", i)
+		}
+	}()
+	code, stdout, stderr := runBackupCLI(t, "--db", db, "backup", copyFile)
+	<-writing
+	typing.Close()
+	if c := <-done; c != cli.ExitOK {
+		t.Fatalf("console: exit %d: %s", c, errs.String())
+	}
+	if code != cli.ExitOK || !strings.Contains(stdout, "checked: 1 incident(s), every main courante intact") {
+		t.Fatalf("backup: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	s, err := boltstore.Open(copyFile, boltstore.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	es := storetest.VerifyChain(t, s, "2026-0001")
+	if len(es) < 22 || es[21].Text != "témoin" {
+		t.Fatalf("the copy holds %d entries, want at least the 22 acknowledged before it", len(es))
+	}
+	if !strings.Contains(out.String(), "entrée 72") {
+		t.Errorf("the console did not record every note typed during the copy:\n%s", out.String())
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/vigie-sante/vigie/flows"
 	"github.com/vigie-sante/vigie/flows/builtin"
 	"github.com/vigie-sante/vigie/internal/boltstore"
+	"github.com/vigie-sante/vigie/internal/hotcopy"
 	"github.com/vigie-sante/vigie/internal/keyfile"
 	"github.com/vigie-sante/vigie/internal/remind"
 )
@@ -98,6 +99,9 @@ func runConsole(ctx context.Context, env Env, g *Globals, args []string) error {
 	b := bot.New(bot.Config{Lang: g.lang(), Chain: *chain, Features: features, Now: now, Organisation: org, IPP: ipp,
 		Remind: rc, EscalateTo: cfg.EscalateTo}, app.store, con, cat, app.key, app.log)
 	app.audit(ctx, b)
+	if err := app.scheduleBackups(cfg.Backups); err != nil {
+		return fmt.Errorf("backups.dir: %w", err)
+	}
 	if interval > 0 {
 		// Nags are printed as they fall due, between commands.
 		sched, err := remind.New(b, remind.Options{Interval: interval, Log: app.log, Now: now})
@@ -112,6 +116,11 @@ func runConsole(ctx context.Context, env Env, g *Globals, args []string) error {
 	return con.Run(ctx, b)
 }
 
+// hotBackups says console and serve answer vigie backup on their socket.
+// Only tests in a synctest bubble turn it off: a goroutine waiting on a
+// socket never lets the bubble's clock move.
+var hotBackups = true
+
 // app is what a command that runs the bot opens: the store, the signing key
 // and a logger.
 type app struct {
@@ -120,8 +129,10 @@ type app struct {
 	dir   string
 	log   *slog.Logger
 
-	stopAudit context.CancelFunc // stops the background audit, if any
-	audits    sync.WaitGroup     // the background audit, waited for by Close
+	hot       *hotcopy.Server    // answers vigie backup; nil if it could not listen
+	bg        context.Context    // the background work's, cancelled by Close
+	stopAudit context.CancelFunc // stops the background work (audit, backups)
+	audits    sync.WaitGroup     // the background work, waited for by Close
 }
 
 func openApp(env Env, g *Globals) (*app, error) {
@@ -140,7 +151,15 @@ func openApp(env Env, g *Globals) (*app, error) {
 	// The terminal is for people: operators' logs go to stderr, warnings
 	// and above only.
 	log := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	return &app{store: st, key: key, dir: dir, log: log}, nil
+	a := &app{store: st, key: key, dir: dir, log: log}
+	a.bg, a.stopAudit = context.WithCancel(context.Background())
+	// vigie backup asks this process for its copies while it runs.
+	if hotBackups {
+		if a.hot, err = hotcopy.Listen(dir, st.Backup, log); err != nil {
+			log.Warn("vigie backup cannot copy this database while it runs", "err", err)
+		}
+	}
+	return a, nil
 }
 
 func (a *app) Close() error {
@@ -148,6 +167,9 @@ func (a *app) Close() error {
 		a.stopAudit()
 	}
 	a.audits.Wait()
+	if a.hot != nil {
+		_ = a.hot.Close() // waits for a copy under way
+	}
 	return a.store.Close()
 }
 
@@ -162,11 +184,9 @@ func (a *app) audit(ctx context.Context, b *bot.Bot) {
 		a.log.Error("verify the open incidents' main courantes", "err", err)
 	}
 	a.log.Debug("open main courantes verified", "incidents", n)
-	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	a.stopAudit = cancel
 	a.audits.Go(func() {
 		isClosed := func(inc *incident.Incident) bool { return !isOpen(inc) }
-		if _, err := a.store.Audit(bg, isClosed, alarm); err != nil && bg.Err() == nil {
+		if _, err := a.store.Audit(a.bg, isClosed, alarm); err != nil && a.bg.Err() == nil {
 			a.log.Error("verify the closed incidents' main courantes", "err", err)
 		}
 	})

@@ -38,6 +38,8 @@ func (b *syncBuffer) String() string {
 // with cron's timers on synctest's clock: no real waiting.
 func TestConsoleCNILNagThenOverdue(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "vigie.db")
+	hotBackups = false
+	t.Cleanup(func() { hotBackups = true })
 	synctest.Test(t, func(t *testing.T) {
 		saved := now
 		now = time.Now // the bubble's clock

@@ -70,7 +70,7 @@ func openReadOnly(env Env, g *Globals, hint string) (*boltstore.Store, string, e
 		return nil, "", fmt.Errorf("no database at %s (set --db): %w", db, err)
 	}
 	s, err := boltstore.Open(db, boltstore.Options{ReadOnly: true})
-	if errors.Is(err, boltstore.ErrInUse) {
+	if errors.Is(err, boltstore.ErrInUse) && hint != "" {
 		return nil, "", fmt.Errorf("%w (%s)", err, hint)
 	}
 	if err != nil {

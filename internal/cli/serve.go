@@ -132,6 +132,9 @@ func runServe(ctx context.Context, env Env, g *Globals, args []string) error {
 		Now: now, EscalateTo: cfg.EscalateTo, Observer: m, Organisation: org, IPP: ipp}, a.store, p, cat, a.key, log)
 	a.log = log
 	a.audit(ctx, b)
+	if err := a.scheduleBackups(cfg.Backups); err != nil {
+		return fmt.Errorf("backups.dir: %w", err)
+	}
 
 	mux := http.NewServeMux()
 	platformMux := http.NewServeMux()

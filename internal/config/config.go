@@ -49,6 +49,9 @@ type Config struct {
 	// PublicURL is how the chat platform reaches Vigie, for callbacks.
 	PublicURL string `yaml:"public_url" env:"PUBLIC_URL"`
 
+	// Backups are scheduled copies of the database, each checked.
+	Backups Backups `yaml:"backups" env:"BACKUPS"`
+
 	Mattermost *Mattermost `yaml:"mattermost" env:"MATTERMOST"`
 	Slack      *Slack      `yaml:"slack" env:"SLACK"`
 }
@@ -82,6 +85,16 @@ type StepReminder struct {
 	Every         string   `yaml:"every"`
 	EscalateAfter string   `yaml:"escalate_after"`
 	At            []string `yaml:"at"`
+}
+
+// Backups schedules copies of the database while Vigie runs: every Every
+// (none when zero), into Dir (default: backups/ beside the database),
+// keeping the Keep newest (default 7). Each copy is checked as vigie
+// backup checks it before it counts.
+type Backups struct {
+	Every Duration `yaml:"every" env:"EVERY"`
+	Dir   string   `yaml:"dir" env:"DIR"`
+	Keep  int      `yaml:"keep" env:"KEEP"`
 }
 
 // Mattermost is the Mattermost platform section.
@@ -199,6 +212,12 @@ func (c *Config) Validate() error {
 	}
 	if c.Sweep != 0 && time.Duration(c.Sweep) < time.Second {
 		return bad("sweep", "%s is below one second", time.Duration(c.Sweep))
+	}
+	if b := c.Backups; b.Every != 0 && time.Duration(b.Every) < time.Minute {
+		return bad("backups.every", "%s is below one minute (e.g. 6h, 24h; 0 or absent: no scheduled backups)", time.Duration(b.Every))
+	}
+	if c.Backups.Keep < 0 {
+		return bad("backups.keep", "%d is negative (how many copies to keep, 7 by default)", c.Backups.Keep)
 	}
 	for _, f := range c.Features {
 		if f != "nis2" {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -49,6 +50,12 @@ func applyEnv(v reflect.Value, prefix string, getenv func(string) string) error 
 			continue // per-step cadences come from the file only
 		case string, Secret:
 			fv.SetString(raw)
+		case int:
+			n, err := strconv.Atoi(raw)
+			if err != nil {
+				return fmt.Errorf("%s: %q is not a whole number", name, raw)
+			}
+			fv.SetInt(int64(n))
 		case Duration:
 			d, err := time.ParseDuration(raw)
 			if err != nil {
