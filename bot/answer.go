@@ -16,7 +16,7 @@ func (b *Bot) answer(ctx context.Context, r *request) (Reply, error) {
 	if len(r.cmd.args) != 2 {
 		return Reply{}, uerr(EInvalid, r.lang, "err.answer_usage")
 	}
-	key, raw := strings.ToLower(r.cmd.args[0]), r.cmd.args[1]
+	key, raw := strings.ToLower(echo(r.cmd.args[0])), echo(r.cmd.args[1]) // both are quoted back on refusal
 	var (
 		q   *flows.Question
 		val flows.Value

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
-	"strings"
 	"sync"
 	"time"
 
@@ -186,15 +185,27 @@ func (b *Bot) Handle(ctx context.Context, ev Event) Reply {
 	if lang == "" {
 		lang = b.cfg.Lang
 	}
-	// What reaches the main courante must be valid UTF-8: exports carry it
-	// as JSON, and a person must read what was hashed.
-	ev.Text = strings.ToValidUTF8(ev.Text, "\uFFFD")
-	for k, v := range ev.Fields {
-		ev.Fields[k] = strings.ToValidUTF8(v, "\uFFFD")
-	}
 	start := time.Now()
 	verb, outcome := "unknown", "ok"
 	defer func() { b.cfg.Observer.Command(verb, ev.Click, outcome, time.Since(start)) }()
+	// What reaches the main courante must be text a reader sees as it was
+	// hashed (input.go): control characters, bidi overrides and invalid
+	// UTF-8 are refused, not replaced.
+	ev.User.Name = scrub(ev.User.Name)
+	text, err := cleanInput(ev.Text, "", lang)
+	if err != nil {
+		outcome = "refused"
+		return b.fail(ev, lang, err)
+	}
+	ev.Text = text
+	fields := make(map[string]string, len(ev.Fields))
+	for k, v := range ev.Fields {
+		if fields[k], err = cleanInput(v, k, lang); err != nil {
+			outcome = "refused"
+			return b.fail(ev, lang, err)
+		}
+	}
+	ev.Fields = fields
 	cmd, err := parseCommand(ev.Text, lang)
 	if err != nil {
 		outcome = "refused"
@@ -237,7 +248,7 @@ func (b *Bot) target(ctx context.Context, r *request) (*incident.Incident, error
 	if id := r.cmd.incident; id != "" {
 		inc, err := b.store.Incident(ctx, id)
 		if errors.Is(err, incident.ErrNotFound) {
-			return nil, uerr(ENotFound, r.lang, "err.no_incident", id)
+			return nil, uerr(ENotFound, r.lang, "err.no_incident", echo(id))
 		}
 		if err != nil {
 			return nil, err

@@ -109,7 +109,7 @@ func parseCommand(line string, lang Lang) (*command, error) {
 	c.word = words[0]
 	verb, ok := verbs[strings.ToLower(words[0])]
 	if !ok {
-		return nil, uerr(EInvalid, lang, "err.unknown_verb", words[0])
+		return nil, uerr(EInvalid, lang, "err.unknown_verb", echo(words[0]))
 	}
 	c.verb = verb
 	keys := optionKeys[verb]
@@ -117,7 +117,7 @@ func parseCommand(line string, lang Lang) (*command, error) {
 		if k, v, found := strings.Cut(w, "="); found && contains(keys, strings.ToLower(k)) {
 			k = strings.ToLower(k)
 			if _, dup := c.opts[k]; dup {
-				return nil, uerr(EInvalid, lang, "err.dup_option", k)
+				return nil, uerr(EInvalid, lang, "err.dup_option", echo(k))
 			}
 			c.opts[k] = v
 			continue

@@ -31,10 +31,10 @@ func (b *Bot) draft(ctx context.Context, r *request) (Reply, error) {
 	}
 	tg := draft.TargetOf(r.cmd.args[0])
 	if tg == nil {
-		return Reply{}, uerr(EInvalid, r.lang, "err.draft_target", r.cmd.args[0])
+		return Reply{}, uerr(EInvalid, r.lang, "err.draft_target", echo(r.cmd.args[0]))
 	}
 	if extra := r.cmd.rest(1); extra != "" {
-		return Reply{}, uerr(EInvalid, r.lang, "err.draft_extra", extra)
+		return Reply{}, uerr(EInvalid, r.lang, "err.draft_extra", echo(extra))
 	}
 	given := map[string]string{}
 	for k, v := range r.cmd.opts {

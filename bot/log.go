@@ -12,9 +12,6 @@ import (
 	"github.com/vigie-sante/vigie/flows"
 )
 
-// maxNote bounds a note: the main courante is read by people.
-const maxNote = 4000
-
 // note writes a free line in the main courante.
 func (b *Bot) note(ctx context.Context, r *request) (Reply, error) {
 	text := strings.TrimSpace(r.cmd.rest(0))
@@ -59,7 +56,7 @@ func (b *Bot) point(ctx context.Context, r *request) (Reply, error) {
 		return Reply{}, uerr(EInvalid, r.lang, "err.point_usage")
 	}
 	if extra := r.cmd.rest(0); extra != "" {
-		return Reply{}, uerr(EInvalid, r.lang, "err.point_extra", extra)
+		return Reply{}, uerr(EInvalid, r.lang, "err.point_extra", echo(extra))
 	}
 	inc, err := b.change(ctx, r, func(inc *incident.Incident, c *flows.Chain) ([]incident.Entry, error) {
 		inc.Points++
@@ -95,7 +92,7 @@ func (b *Bot) export(ctx context.Context, r *request) (Reply, error) {
 		format = "md"
 	}
 	if !contains(report.ExportFormats, format) {
-		return Reply{}, uerr(EInvalid, r.lang, "err.export_format", format, strings.Join(report.ExportFormats, ", "))
+		return Reply{}, uerr(EInvalid, r.lang, "err.export_format", echo(format), strings.Join(report.ExportFormats, ", "))
 	}
 	up, ok := b.chat.(Uploader)
 	if !ok {
@@ -138,7 +135,7 @@ func (b *Bot) close(ctx context.Context, r *request) (Reply, error) {
 		case "confirmer", "confirm":
 			confirm = true
 		default:
-			return Reply{}, uerr(EInvalid, r.lang, "err.close_usage", a)
+			return Reply{}, uerr(EInvalid, r.lang, "err.close_usage", echo(a))
 		}
 	}
 	var left []string

@@ -10,8 +10,6 @@ import (
 	"github.com/vigie-sante/vigie/flows"
 )
 
-// maxTitle bounds an incident title: it is shown on every card.
-const maxTitle = 200
 
 func (b *Bot) open(ctx context.Context, r *request) (Reply, error) {
 	if r.cmd.incident != "" {
@@ -40,7 +38,7 @@ func (b *Bot) open(ctx context.Context, r *request) (Reply, error) {
 	if chainID != "" {
 		c, err := b.cat.Current(chainID, r.now)
 		if err != nil {
-			return Reply{}, uerr(EInvalid, r.lang, "err.unknown_chain", chainID, strings.Join(b.cat.IDs(), ", "))
+			return Reply{}, uerr(EInvalid, r.lang, "err.unknown_chain", echo(chainID), strings.Join(b.cat.IDs(), ", "))
 		}
 		chain = c
 	}
@@ -51,10 +49,10 @@ func (b *Bot) open(ctx context.Context, r *request) (Reply, error) {
 			v = r.cmd.opts["channel"]
 		}
 		if v != "nouveau" && v != "new" {
-			return Reply{}, uerr(EInvalid, r.lang, "err.channel_value", v)
+			return Reply{}, uerr(EInvalid, r.lang, "err.channel_value", echo(v))
 		}
 		if _, ok := b.chat.(ChannelCreator); !ok {
-			return Reply{}, uerr(EInvalid, r.lang, "err.no_new_channel", v)
+			return Reply{}, uerr(EInvalid, r.lang, "err.no_new_channel", echo(v))
 		}
 		newChannel = true
 	}
@@ -125,7 +123,7 @@ func (b *Bot) setChain(ctx context.Context, r *request) (Reply, error) {
 	id := r.cmd.args[0]
 	chain, err := b.cat.Current(id, r.now)
 	if err != nil {
-		return Reply{}, uerr(EInvalid, r.lang, "err.unknown_chain", id, strings.Join(b.cat.IDs(), ", "))
+		return Reply{}, uerr(EInvalid, r.lang, "err.unknown_chain", echo(id), strings.Join(b.cat.IDs(), ", "))
 	}
 	inc, err := b.change(ctx, r, func(inc *incident.Incident, c *flows.Chain) ([]incident.Entry, error) {
 		if c != nil {

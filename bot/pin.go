@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"fmt"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/vigie-sante/vigie/bot/guard"
@@ -29,7 +28,7 @@ func (b *Bot) LogPin(ctx context.Context, p Pin) (bool, error) {
 	if err != nil || len(open) == 0 {
 		return false, err
 	}
-	text := strings.ToValidUTF8(p.Text, "\uFFFD")
+	text := scrub(p.Text)
 	// Identifier screen (screen.go): nobody can be asked about a pin, so a
 	// patient identifier in it is masked.
 	text = guard.Mask(text, b.ipp(), b.cfg.Lang)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/vigie-sante/vigie/bot/i18n"
 	"github.com/vigie-sante/vigie/bot/incident"
@@ -28,7 +29,7 @@ func (b *Bot) stepInPlan(r *request, inc *incident.Incident, c *flows.Chain, id 
 	}
 	s := c.Step(id)
 	if s == nil {
-		return nil, nil, uerr(ENotFound, r.lang, "err.unknown_step", id, stepIDs(c))
+		return nil, nil, uerr(ENotFound, r.lang, "err.unknown_step", echo(id), stepIDs(c))
 	}
 	plan := flows.Evaluate(c, inc.Inputs())
 	for i := range plan.Steps {
@@ -85,7 +86,7 @@ func (b *Bot) done(ctx context.Context, r *request) (Reply, error) {
 	}
 	via = normalizeMeans(via)
 	if !slices.Contains(incident.Means, via) {
-		return Reply{}, uerr(EInvalid, r.lang, "err.via_bad", r.cmd.opts["via"], strings.Join(incident.Means, ", "))
+		return Reply{}, uerr(EInvalid, r.lang, "err.via_bad", echo(r.cmd.opts["via"]), strings.Join(incident.Means, ", "))
 	}
 	declared := r.now
 	if s, ok := r.cmd.opts["at"]; ok && s != "" {
@@ -96,6 +97,12 @@ func (b *Bot) done(ctx context.Context, r *request) (Reply, error) {
 		declared = t
 	}
 	ref := strings.TrimSpace(r.cmd.opts["ref"])
+	if utf8.RuneCountInString(ref) > maxRef {
+		return Reply{}, uerr(EInvalid, r.lang, "err.ref_long", maxRef)
+	}
+	if utf8.RuneCountInString(note) > maxNote {
+		return Reply{}, uerr(EInvalid, r.lang, "err.note_long", maxNote)
+	}
 	var step *flows.Step
 	inc, err := b.change(ctx, r, func(inc *incident.Incident, c *flows.Chain) ([]incident.Entry, error) {
 		s, _, err := b.stepInPlan(r, inc, c, id)
@@ -191,6 +198,9 @@ func (b *Bot) notApplicable(ctx context.Context, r *request) (Reply, error) {
 	if reason == "" {
 		return Reply{}, uerr(EInvalid, r.lang, "err.na_usage")
 	}
+	if utf8.RuneCountInString(reason) > maxNote {
+		return Reply{}, uerr(EInvalid, r.lang, "err.reason_long", maxNote)
+	}
 	var step *flows.Step
 	inc, err := b.change(ctx, r, func(inc *incident.Incident, c *flows.Chain) ([]incident.Entry, error) {
 		s, _, err := b.stepInPlan(r, inc, c, id)
@@ -223,7 +233,7 @@ func (b *Bot) snooze(ctx context.Context, r *request) (Reply, error) {
 	id := r.cmd.args[0]
 	d, err := flows.ParseDuration(r.cmd.args[1])
 	if err != nil || d <= 0 || d > 7*24*time.Hour {
-		return Reply{}, uerr(EInvalid, r.lang, "err.snooze_duration", r.cmd.args[1])
+		return Reply{}, uerr(EInvalid, r.lang, "err.snooze_duration", echo(r.cmd.args[1]))
 	}
 	until := r.now.Add(d)
 	var step *flows.Step

@@ -29,13 +29,13 @@ func parseWhen(s string, now time.Time, lang Lang) (time.Time, error) {
 	} else if t, err = parseLocal(s); err == nil {
 		t = t.UTC()
 	} else if t, err = parseClock(s, now); err != nil {
-		return time.Time{}, uerr(EInvalid, lang, "err.bad_time", s)
+		return time.Time{}, uerr(EInvalid, lang, "err.bad_time", echo(s))
 	}
 	if t.After(now.Add(skew)) {
-		return time.Time{}, uerr(EInvalid, lang, "err.future_time", s, i18n.When(now, lang))
+		return time.Time{}, uerr(EInvalid, lang, "err.future_time", echo(s), i18n.When(now, lang))
 	}
 	if t.Year() < 2000 {
-		return time.Time{}, uerr(EInvalid, lang, "err.bad_time", s)
+		return time.Time{}, uerr(EInvalid, lang, "err.bad_time", echo(s))
 	}
 	return t, nil
 }
