@@ -10,7 +10,6 @@ import (
 	"github.com/vigie-sante/vigie/flows"
 )
 
-
 func (b *Bot) open(ctx context.Context, r *request) (Reply, error) {
 	if r.cmd.incident != "" {
 		return Reply{}, uerr(EInvalid, r.lang, "err.open_with_id")

@@ -65,6 +65,23 @@ func runConsole(ctx context.Context, env Env, g *Globals, args []string) error {
 	if name == "" {
 		name = "console"
 	}
+	features := map[string]bool{}
+	if *nis2 {
+		features["nis2"] = true
+	}
+	cfg, err := localConfig(env, g) // the organisation, reminders and escalation (org.go)
+	if err != nil {
+		return err
+	}
+	set, err := checkSettings(cfg, cat) // the same checks as serve and config check (settings.go)
+	if err != nil {
+		return err
+	}
+	org, ipp := orgOf(cfg)
+	rc := set.remind
+	if *chain == "" {
+		*chain = cfg.Organisation.Chain
+	}
 	app, err := openApp(env, g)
 	if err != nil {
 		return err
@@ -74,25 +91,6 @@ func runConsole(ctx context.Context, env Env, g *Globals, args []string) error {
 		In: env.Stdin, Out: env.Stdout, TTY: env.StdinIsTTY && env.StdoutIsTTY,
 		Dir: filepath.Join(app.dir, "exports"), User: incident.User{ID: name, Name: name},
 	})
-	features := map[string]bool{}
-	if *nis2 {
-		features["nis2"] = true
-	}
-	cfg, err := localConfig(env, g) // the organisation, reminders and escalation (org.go)
-	if err != nil {
-		return err
-	}
-	org, ipp := orgOf(cfg)
-	rc, err := remindConfig(cfg.Reminders, cat)
-	if err != nil {
-		return err
-	}
-	if *chain == "" && cfg.Organisation.Chain != "" {
-		if _, err := cat.Current(cfg.Organisation.Chain, now()); err != nil {
-			return fmt.Errorf("config: organisation.chain: %v", err)
-		}
-		*chain = cfg.Organisation.Chain
-	}
 	for _, f := range cfg.Features {
 		features[f] = true
 	}

@@ -13,7 +13,7 @@ import (
 // remindConfig turns the configuration's reminder overrides into the bot's,
 // checking each step id against the chains: a typo must not silently leave
 // the CNIL on its default cadence.
-func remindConfig(r config.Reminders, cat *flows.Catalog) (bot.RemindConfig, error) {
+func remindConfig(r config.Reminders, cat *flows.Catalog, chain string) (bot.RemindConfig, error) {
 	rc := bot.DefaultRemind
 	for _, d := range []struct {
 		key string
@@ -29,22 +29,30 @@ func remindConfig(r config.Reminders, cat *flows.Catalog) (bot.RemindConfig, err
 		}
 		*d.dst = v
 	}
+	// The steps of the organisation's chain, else of every chain.
 	known := map[string]bool{}
-	for _, id := range cat.IDs() {
+	ids := cat.IDs()
+	if chain != "" {
+		ids = []string{chain}
+	}
+	for _, id := range ids {
 		for _, c := range cat.Versions(id) {
 			for _, s := range c.Steps {
 				known[s.ID] = true
 			}
 		}
 	}
-	ids := make([]string, 0, len(r.Steps))
+	steps := make([]string, 0, len(r.Steps))
 	for id := range r.Steps {
-		ids = append(ids, id)
+		steps = append(steps, id)
 	}
-	sort.Strings(ids)
-	for _, id := range ids {
+	sort.Strings(steps)
+	for _, id := range steps {
 		sr := r.Steps[id]
 		key := "reminders.steps." + id
+		if !known[id] && chain != "" {
+			return rc, fmt.Errorf("config: %s: the chain %s has no step %q", key, chain, id)
+		}
 		if !known[id] {
 			return rc, fmt.Errorf("config: %s: no chain has a step %q", key, id)
 		}

@@ -12,7 +12,7 @@ func TestRemindConfig(t *testing.T) {
 	cat := mustCatalog(t)
 	rc, err := remindConfig(config.Reminders{PointEvery: "3h", Steps: map[string]config.StepReminder{
 		"cnil": {At: []string{"12h", "60h"}, EscalateAfter: "1h"},
-	}}, cat)
+	}}, cat, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +27,7 @@ func TestRemindConfig(t *testing.T) {
 		{config.Reminders{Steps: map[string]config.StepReminder{"cnill": {Every: "1h"}}}, `reminders.steps.cnill: no chain has a step "cnill"`},
 		{config.Reminders{Steps: map[string]config.StepReminder{"cnil": {At: []string{"x"}}}}, `reminders.steps.cnil.at: bad duration "x"`},
 	} {
-		if _, err := remindConfig(tc.r, cat); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := remindConfig(tc.r, cat, ""); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: %v, want %q", tc.r, err, tc.want)
 		}
 	}

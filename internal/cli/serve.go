@@ -58,7 +58,24 @@ func runConfig(ctx context.Context, env Env, g *Globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprint(env.Stdout, cfg.Masked())
+	cat, err := builtin.Catalog()
+	if err != nil {
+		return err
+	}
+	if _, err := checkSettings(cfg, cat); err != nil {
+		return err
+	}
+	if cfg.DB != "" && g.DB == "" {
+		g.DB = cfg.DB
+	}
+	db, _, err := g.dbPath(env)
+	if err != nil {
+		return err
+	}
+	if g.Config == "" {
+		fmt.Fprintln(env.Stdout, "# No configuration file (--config or VIGIE_CONFIG): the defaults and the VIGIE_* variables.")
+	}
+	fmt.Fprint(env.Stdout, withDefaults(cfg, db).Masked())
 	return nil
 }
 
@@ -69,6 +86,16 @@ func runServe(ctx context.Context, env Env, g *Globals, args []string) error {
 		return usagef("usage: vigie [--config FILE] serve (settings come from the configuration and VIGIE_* variables)")
 	}
 	cfg, err := config.Load(g.Config, env.Getenv)
+	if err != nil {
+		return err
+	}
+	cat, err := builtin.Catalog()
+	if err != nil {
+		return err
+	}
+	// The same checks as console and config check (settings.go), before
+	// anything is opened or contacted.
+	set, err := checkSettings(cfg, cat)
 	if err != nil {
 		return err
 	}
@@ -107,10 +134,6 @@ func runServe(ctx context.Context, env Env, g *Globals, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	cat, err := builtin.Catalog()
-	if err != nil {
-		return err
-	}
 	features := map[string]bool{}
 	for _, f := range cfg.Features {
 		features[f] = true
@@ -124,10 +147,7 @@ func runServe(ctx context.Context, env Env, g *Globals, args []string) error {
 	}
 	m := metrics.New(a.store, chainOf, now, log)
 	org, ipp := orgOf(cfg) // for drafts and the identifier guard (org.go)
-	rc, err := remindConfig(cfg.Reminders, cat)
-	if err != nil {
-		return err
-	}
+	rc := set.remind
 	b := bot.New(bot.Config{Lang: g.lang(), Trigger: cfg.Trigger, Chain: cfg.Organisation.Chain, Features: features, Remind: rc,
 		Now: now, EscalateTo: cfg.EscalateTo, Observer: m, Organisation: org, IPP: ipp}, a.store, p, cat, a.key, log)
 	a.log = log

@@ -14,6 +14,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"reflect"
@@ -167,9 +168,12 @@ func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(),
 func Load(path string, getenv func(string) string) (*Config, error) {
 	var c Config
 	if path != "" {
-		data, err := os.ReadFile(path)
+		data, err := readFile(path)
 		if err != nil {
 			return nil, fmt.Errorf("config: %w", err)
+		}
+		if err := checkShape(data); err != nil {
+			return nil, fmt.Errorf("config %s: %w", path, err)
 		}
 		if err := decodeStrict(data, &c); err != nil {
 			return nil, fmt.Errorf("config %s: %w", path, err)
@@ -185,6 +189,20 @@ func Load(path string, getenv func(string) string) (*Config, error) {
 		return nil, err
 	}
 	return &c, nil
+}
+
+// readFile reads at most one byte more than a configuration may hold, so
+// that a wrong path (a disk image, /dev/zero) fails at once.
+func readFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	return io.ReadAll(io.LimitReader(f, maxFileSize+1))
 }
 
 // decodeStrict decodes YAML with unknown keys as errors.

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -88,5 +89,41 @@ func TestEnvAloneMakesASection(t *testing.T) {
 	}
 	if c.Mattermost != nil {
 		t.Fatal("a Mattermost section appeared from nothing")
+	}
+}
+
+// TestHostileConfigs: files no real configuration looks like are refused
+// at once, naming the line, before the YAML decoder sees them.
+func TestHostileConfigs(t *testing.T) {
+	bomb := []string{`a0: ["x","x","x","x","x","x","x","x","x","x"]`}
+	for i := 1; i < 9; i++ {
+		bomb = append(bomb, fmt.Sprintf("a%d: &a%d [%s]", i, i, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*a%d,", i-1), 10), ",")))
+	}
+	for _, tc := range []struct{ name, yaml, want string }{
+		{"20 000 nested lists", "features: " + strings.Repeat("[", 20000), "line 1: lists or maps nested more than 16 deep"},
+		{"100 000 nested maps", "features: " + strings.Repeat("{", 100000), "nested more than 16 deep"},
+		{"alias bomb", strings.Join(bomb, "\n") + "\nescalate_to: *a8\n", "anchors and aliases (& and *) are not accepted"},
+		{"huge file", "# " + strings.Repeat("x", 300<<10) + "\n", "more than 262144"},
+		{"deep indentation", "organisation:\n" + strings.Repeat(" ", 100) + "name: x\n", "line 2: indented 100 columns"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "vigie.yaml")
+			if err := os.WriteFile(path, []byte(tc.yaml), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Load(path, func(string) string { return "" })
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Load = %v, want %q", err, tc.want)
+			}
+		})
+	}
+	// What looks like them inside quotes and comments is text.
+	path := filepath.Join(t.TempDir(), "vigie.yaml")
+	ok := "# [[[[[[[[[[[[[[[[[[[[ *a &b\norganisation:\n  name: \"[[[[[[[[[[[[[[[[[[ *x\"\n  ipp: '\\bIPP\\s*\\d{6,}'\nescalate_to: [\"@directeur\"]\n"
+	if err := os.WriteFile(path, []byte(ok), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(path, func(string) string { return "" }); err != nil {
+		t.Fatalf("a plain configuration is refused: %v", err)
 	}
 }

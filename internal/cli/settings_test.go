@@ -1,0 +1,62 @@
+package cli_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vigie-sante/vigie/internal/cli"
+)
+
+// TestOneValidationEverywhere: a configuration mistake fails config check,
+// console and serve alike, at start, naming the key; nothing is opened.
+func TestOneValidationEverywhere(t *testing.T) {
+	slack := "slack:\n  mode: http\n  bot_token: xoxb-1\n  signing_secret: s\n"
+	for _, tc := range []struct{ name, yaml, want string }{
+		{"unknown chain", "organisation:\n  chain: nope/nope\n", `organisation.chain: unknown chain "nope/nope" (accepted: national/ars`},
+		{"negative cadence", "reminders:\n  point_every: -2h\n", `reminders.point_every: bad duration "-2h"`},
+		{"zero cadence", "reminders:\n  reask: 0m\n", `reminders.reask: bad duration "0m"`},
+		{"unknown step", "reminders:\n  steps:\n    cnill:\n      every: 1h\n", `reminders.steps.cnill: no chain has a step "cnill"`},
+		{"step of another chain", "organisation:\n  chain: nouvelle-aquitaine/es-esms\nreminders:\n  steps:\n    hfds:\n      every: 1h\n",
+			`the chain nouvelle-aquitaine/es-esms has no step "hfds"`},
+		{"short backups", "backups:\n  every: 10s\n", "backups.every: 10s is below one minute"},
+		{"unreadable secret file", "slack:\n  mode: http\n  bot_token_file: /nonexistent/token\n  signing_secret: s\n", "slack.bot_token_file"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			conf := filepath.Join(dir, "vigie.yaml")
+			yaml := tc.yaml
+			if !strings.Contains(yaml, "slack:") {
+				yaml += slack // so that serve gets past "no platform configured"
+			}
+			if err := os.WriteFile(conf, []byte(yaml), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			db := filepath.Join(dir, "vigie.db")
+			for _, cmd := range [][]string{{"config", "check"}, {"console"}, {"serve"}} {
+				code, out, errs := runVigie(t, "", append([]string{"--db", db, "--config", conf}, cmd...)...)
+				if code != cli.ExitFailure || !strings.Contains(errs, tc.want) || strings.Count(strings.TrimSpace(errs), "\n") > 0 {
+					t.Errorf("%s: exit %d, stdout %q, stderr %q; want exit 1 and one line with %q", cmd[0], code, out, errs, tc.want)
+				}
+			}
+			if _, err := os.Stat(db); err == nil {
+				t.Error("the database was created before the configuration was checked")
+			}
+		})
+	}
+}
+
+// TestConfigCheckShowsDefaults: config check prints what will run.
+func TestConfigCheckShowsDefaults(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "vigie.db")
+	code, out, errs := runVigie(t, "", "--db", db, "config", "check")
+	if code != cli.ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"No configuration file", "lang: fr", "db: " + db, "trigger: /incident", "sweep: 30s", "listen: :8080", "point_every: 2h"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("config check lacks %q:\n%s", want, out)
+		}
+	}
+}
