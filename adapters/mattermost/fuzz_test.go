@@ -3,9 +3,11 @@ package mattermost
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/vigie-sante/vigie/bot"
 )
 
@@ -65,5 +67,42 @@ func FuzzDecodeDialog(f *testing.F) {
 			fields(req.Submission)
 		}
 		serve(a.DialogHandler(&recorder{}), "POST", PathDialog, nil, string(body))
+	})
+}
+
+// FuzzPinReaction: any WebSocket frame the server (or whoever speaks in its
+// place) sends decodes or is ignored, never panics; what is taken is a
+// :pushpin: on a post.
+func FuzzPinReaction(f *testing.F) {
+	f.Add(`{"event":"reaction_added","data":{"reaction":"{\"user_id\":\"u\",\"post_id\":\"p\",\"emoji_name\":\"pushpin\"}"},"broadcast":{},"seq":1}`)
+	f.Add(`{"event":"reaction_added","data":{"reaction":42}}`)
+	f.Add(`{"event":"posted","data":{}}`)
+	f.Add(`{"event":"reaction_added","data":{"reaction":"{\"post_id\":\"\",\"emoji_name\":\"pushpin\"}"}}`)
+	f.Add(`not json`)
+	f.Fuzz(func(t *testing.T, frame string) {
+		ev, err := model.WebSocketEventFromJSON(strings.NewReader(frame))
+		if err != nil {
+			return
+		}
+		if re, ok := pinReaction(ev); ok && (re.EmojiName != pinEmoji || re.PostId == "") {
+			t.Fatalf("took %+v", re)
+		}
+	})
+}
+
+// FuzzRetryAfter: whatever a server says in Retry-After or
+// X-Ratelimit-Reset, the wait is between zero and an hour.
+func FuzzRetryAfter(f *testing.F) {
+	now := time.Date(2026, 12, 6, 3, 0, 0, 0, time.UTC)
+	for _, s := range []string{"5", "0", "-1", "Sun, 06 Dec 2026 03:00:30 GMT", "Wed, 21 Oct 2099 07:28:00 GMT", "9999999999999", " 7 ", ""} {
+		f.Add(s, s)
+	}
+	f.Fuzz(func(t *testing.T, retryAfter, reset string) {
+		h := http.Header{}
+		h.Set("Retry-After", retryAfter)
+		h.Set("X-Ratelimit-Reset", reset)
+		if d := parseRetryAfter(h, now); d < 0 || d > time.Hour {
+			t.Fatalf("Retry-After %q, reset %q: wait %v", retryAfter, reset, d)
+		}
 	})
 }

@@ -105,15 +105,8 @@ func (a *Adapter) listen(ctx context.Context, h Handler) error {
 
 // event handles one server event: only :pushpin: reactions matter.
 func (a *Adapter) event(ctx context.Context, h Handler, ev *model.WebSocketEvent) {
-	if ev.EventType() != model.WebsocketEventReactionAdded {
-		return
-	}
-	raw, _ := ev.GetData()["reaction"].(string)
-	var re model.Reaction
-	if err := json.Unmarshal([]byte(raw), &re); err != nil || re.EmojiName != pinEmoji || re.PostId == "" {
-		return
-	}
-	if re.UserId == a.BotUserID() {
+	re, ok := pinReaction(ev)
+	if !ok || re.UserId == a.BotUserID() {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.opt.Timeout)
@@ -121,6 +114,19 @@ func (a *Adapter) event(ctx context.Context, h Handler, ev *model.WebSocketEvent
 	if err := a.pin(ctx, h, re); err != nil {
 		a.log.Error("mattermost: pin", "post", re.PostId, "user", re.UserId, "err", err)
 	}
+}
+
+// pinReaction reads a :pushpin: reaction added to a post out of a server
+// event; ok is false for any other event, or one that does not decode.
+func pinReaction(ev *model.WebSocketEvent) (re model.Reaction, ok bool) {
+	if ev == nil || ev.EventType() != model.WebsocketEventReactionAdded {
+		return re, false
+	}
+	raw, _ := ev.GetData()["reaction"].(string)
+	if err := json.Unmarshal([]byte(raw), &re); err != nil || re.EmojiName != pinEmoji || re.PostId == "" {
+		return re, false
+	}
+	return re, true
 }
 
 // pin logs the reacted message in the main courante of its channel's open

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 
@@ -73,6 +74,9 @@ func decodeEntry(v []byte, e *incident.Entry) error {
 	}
 	if rec.V != recordVersion {
 		return fmt.Errorf("unknown record version %d", rec.V)
+	}
+	if rec.Entry == nil {
+		return errors.New("no entry in the record")
 	}
 	return nil
 }

@@ -246,6 +246,9 @@ func decodeIncident(v []byte) (*incident.Incident, error) {
 	if rec.V != recordVersion {
 		return nil, fmt.Errorf("unknown record version %d", rec.V)
 	}
+	if rec.Incident == nil {
+		return nil, errors.New("no incident in the record")
+	}
 	return rec.Incident, nil
 }
 

@@ -127,3 +127,31 @@ func TestHostileConfigs(t *testing.T) {
 		t.Fatalf("a plain configuration is refused: %v", err)
 	}
 }
+
+// FuzzLoad: any configuration file, and any VIGIE_* variable over it,
+// loads or is refused with an error; what loads passes Validate.
+func FuzzLoad(f *testing.F) {
+	f.Add([]byte("lang: en\norganisation:\n  chain: nouvelle-aquitaine/es-esms\nreminders:\n  steps:\n    cnil:\n      at: [12h, 60h]\n"), "VIGIE_SWEEP", "1m")
+	f.Add([]byte("slack:\n  mode: http\n  bot_token: xoxb-1\n  signing_secret: s\n"), "VIGIE_SLACK_MODE", "socket")
+	f.Add([]byte("backups:\n  every: 6h\n  keep: 3\n"), "VIGIE_BACKUPS_KEEP", "x")
+	f.Add([]byte("features: [[[[\n"), "VIGIE_FEATURES", "nis2,,")
+	f.Add([]byte("a: &a [*a]\n"), "VIGIE_MATTERMOST_URL", "http://[::1")
+	f.Fuzz(func(t *testing.T, data []byte, name, value string) {
+		path := filepath.Join(t.TempDir(), "vigie.yaml")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c, err := Load(path, func(k string) string {
+			if k == name {
+				return value
+			}
+			return ""
+		})
+		if err != nil {
+			return
+		}
+		if err := c.Validate(); err != nil {
+			t.Fatalf("Load accepted a configuration Validate refuses: %v", err)
+		}
+	})
+}

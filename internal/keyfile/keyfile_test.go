@@ -207,3 +207,26 @@ func TestParsePublic(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParse: a key file anyone may have edited is a key or an error,
+// never a panic; a private key parsed signs what its public half verifies.
+func FuzzParse(f *testing.F) {
+	key := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, ed25519.SeedSize))
+	der, _ := x509.MarshalPKCS8PrivateKey(key)
+	f.Add(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	pub, _ := x509.MarshalPKIXPublicKey(key.Public())
+	f.Add(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub}))
+	f.Add([]byte(base64.StdEncoding.EncodeToString(key.Public().(ed25519.PublicKey))))
+	f.Add([]byte("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"))
+	f.Add([]byte("SHA256:abc"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if k, err := keyfile.Parse(b); err == nil {
+			if len(k) != ed25519.PrivateKeySize || !ed25519.Verify(k.Public().(ed25519.PublicKey), []byte("m"), ed25519.Sign(k, []byte("m"))) {
+				t.Fatal("Parse returned an unusable key")
+			}
+		}
+		if p, err := keyfile.ParsePublic(b); err == nil && len(p) != ed25519.PublicKeySize {
+			t.Fatalf("ParsePublic returned %d bytes", len(p))
+		}
+	})
+}
