@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // Exit statuses.
@@ -86,8 +87,24 @@ type Globals struct {
 func Main(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		<-ctx.Done()
+		// Every command honours the signal: those that watch ctx stop
+		// cleanly (serve within its shutdown delay); one still busy after
+		// stopGrace exits anyway, and a second signal ends the process at
+		// once. Nothing acknowledged is lost: each write is a whole
+		// transaction.
+		stop()
+		time.Sleep(stopGrace)
+		fmt.Fprintf(os.Stderr, "vigie: still busy %s after the stop signal: exiting\n", stopGrace)
+		os.Exit(ExitFailure)
+	}()
 	return Run(ctx, OSEnv(), args)
 }
+
+// stopGrace is how long a command may take to stop after SIGTERM: longer
+// than serve's shutdown (8 s), shorter than Docker's 10 s + kill.
+const stopGrace = 9 * time.Second
 
 // Run runs the command line args (without the program name) and returns the
 // exit status.
