@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"regexp"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/vigie-sante/vigie/bot/draft"
@@ -112,6 +113,10 @@ type Bot struct {
 	sweepMu sync.Mutex
 	// openMu serializes openings, so that one channel never gets two.
 	openMu sync.Mutex
+	// outboxOn says RunOutbox delivers cards in the background; owedCh
+	// wakes it (outbox.go).
+	outboxOn atomic.Bool
+	owedCh   chan struct{}
 	// alarmMu guards alarmed, the incidents whose broken main courante was
 	// announced: once per incident and process.
 	alarmMu sync.Mutex
@@ -143,7 +148,7 @@ func New(cfg Config, store Store, chat Chat, cat *flows.Catalog, key ed25519.Pri
 		cfg.Remind.OverdueEvery = DefaultRemind.OverdueEvery
 	}
 	drafts := &draft.Writer{Org: cfg.Organisation, Contacts: cat}
-	return &Bot{cfg: cfg, store: store, chat: chat, cat: cat, key: key, drafts: drafts, log: log, now: now}
+	return &Bot{cfg: cfg, store: store, chat: chat, cat: cat, key: key, drafts: drafts, log: log, now: now, owedCh: make(chan struct{}, 1)}
 }
 
 // request is one event being handled.
@@ -355,7 +360,7 @@ func (b *Bot) change(ctx context.Context, r *request, fn func(inc *incident.Inci
 	if err != nil {
 		return nil, err
 	}
-	b.refresh(ctx, inc.ID)
+	b.owe(ctx, inc.ID)
 	return inc, nil
 }
 

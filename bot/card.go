@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -20,68 +19,7 @@ const (
 	RoleChecklist = "checklist"
 )
 
-// refresh re-renders an incident's card and checklist and edits them in
-// place, posting them the first time. Chat trouble is logged, not returned:
-// the action it follows is already stored, and the next refresh catches up.
-func (b *Bot) refresh(ctx context.Context, id string) {
-	mu := b.refreshLock(id)
-	mu.Lock()
-	defer mu.Unlock()
-	inc, err := b.store.Incident(ctx, id)
-	if err != nil {
-		b.log.Error("refresh: read incident", "incident", id, "err", err)
-		return
-	}
-	lang := b.cfg.Lang
-	now := b.now().UTC()
-	c, err := b.chainOf(inc)
-	if err != nil {
-		b.log.Error("refresh: chain", "incident", id, "err", err)
-		return
-	}
-	msgs := map[string]Message{RoleCard: b.Card(inc, c, now, lang)}
-	if c != nil {
-		msgs[RoleChecklist] = b.Checklist(inc, c, now, lang)
-	}
-	posted := map[string]string{}
-	for _, role := range []string{RoleCard, RoleChecklist} {
-		m, ok := msgs[role]
-		if !ok {
-			continue
-		}
-		if ref := inc.Messages[role]; ref != "" {
-			if err := b.chat.Update(ctx, inc.Channel, ref, m); err != nil {
-				b.cfg.Observer.PlatformError("update")
-				b.log.Warn("refresh: update message", "incident", id, "role", role, "err", err)
-			}
-			continue
-		}
-		ref, err := b.chat.Post(ctx, inc.Channel, m)
-		if err != nil {
-			b.cfg.Observer.PlatformError("post")
-			b.log.Warn("refresh: post message", "incident", id, "role", role, "err", err)
-			continue
-		}
-		posted[role] = ref
-	}
-	if len(posted) == 0 {
-		return
-	}
-	_, err = b.store.Update(ctx, id, func(inc *incident.Incident) ([]incident.Entry, error) {
-		if inc.Messages == nil {
-			inc.Messages = map[string]string{}
-		}
-		for role, ref := range posted {
-			inc.Messages[role] = ref
-		}
-		return nil, nil
-	})
-	if err != nil {
-		b.log.Error("refresh: save message refs", "incident", id, "err", err)
-	}
-}
-
-// refreshLock is the lock of incident id's refreshes: a stripe of
+// refreshLock is the lock of incident id's deliveries: a stripe of
 // refreshMu, by FNV-1a hash of the id.
 func (b *Bot) refreshLock(id string) *sync.Mutex {
 	h := uint32(2166136261)

@@ -122,7 +122,7 @@ func (b *Bot) export(ctx context.Context, r *request) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	b.refresh(ctx, inc.ID)
+	b.owe(ctx, inc.ID)
 	return Reply{Text: tr(r.lang, "export.ok", inc.ID, format, where)}, nil
 }
 

@@ -90,7 +90,7 @@ func (b *Bot) open(ctx context.Context, r *request) (Reply, error) {
 		return Reply{}, err
 	}
 	b.log.Info("incident opened", "incident", inc.ID, "flow", inc.Chain, "channel", inc.Channel)
-	b.refresh(ctx, inc.ID)
+	b.owe(ctx, inc.ID)
 	if newChannel {
 		// Link the new channel from where the incident was opened.
 		link := Message{Blocks: []Block{{Text: tr(b.cfg.Lang, "open.linked", inc.ID, title, ChannelMention(inc.Channel))}}}

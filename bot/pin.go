@@ -56,7 +56,7 @@ func (b *Bot) LogPin(ctx context.Context, p Pin) (bool, error) {
 		return false, err
 	}
 	if logged {
-		b.refresh(ctx, open[0].ID)
+		b.owe(ctx, open[0].ID)
 	}
 	return logged, nil
 }

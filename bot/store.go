@@ -36,6 +36,16 @@ type Store interface {
 	Open(ctx context.Context, channel string) ([]*incident.Incident, error)
 }
 
+// OutboxStore is what the outbox needs beyond Store: the incidents whose
+// channel is owed their card and checklist, those whose Head is past
+// Shown. Stores index them in the transaction that appends the entries,
+// so that what is owed survives a crash.
+type OutboxStore interface {
+	Store
+	// Owed returns the ids of the incidents owed their card, in ID order.
+	Owed(ctx context.Context) ([]string, error)
+}
+
 // ReminderStore is what the reminder sweep needs beyond Store: the
 // incidents whose Wake has come. Stores keep an index of Incident.Wake,
 // updated in the transaction that changes it.

@@ -93,3 +93,18 @@ func Buttons(m bot.Message) []string {
 	}
 	return out
 }
+
+// SetFail makes every later call fail with err (nil: succeed), safely
+// while the bot works in other goroutines.
+func (c *Chat) SetFail(err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.Fail = err
+}
+
+// Counts returns how many messages were posted and updated.
+func (c *Chat) Counts() (posts, updates int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.Posts), len(c.Updates)
+}

@@ -286,3 +286,20 @@ func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]string, er
 	}
 	return ids, nil
 }
+
+// Owed implements bot.OutboxStore by scanning every incident: those whose
+// head is past what their card last showed, in ID order.
+func (s *Store) Owed(ctx context.Context) ([]string, error) {
+	all, err := s.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, inc := range all {
+		if inc.Head.Seq > inc.Shown {
+			ids = append(ids, inc.ID)
+		}
+	}
+	sort.Strings(ids)
+	return ids, nil
+}

@@ -74,6 +74,11 @@ type Incident struct {
 	// Messages maps a message role ("card", "checklist") to the platform's
 	// reference of the message showing it, so that it is edited in place.
 	Messages map[string]string `json:"messages,omitempty"`
+	// Shown is the head sequence number the channel's card and checklist
+	// last showed. While Head.Seq is above it, the channel is owed them:
+	// stores index such incidents in the transaction that appends the
+	// entries, and the bot's outbox sends them, after a restart too.
+	Shown uint64 `json:"shown,omitempty"`
 	// Facts are what the crisis cell gave for the declaration drafts
 	// (brouillon), by fact key; the main courante keeps every value given.
 	Facts map[string]string `json:"facts,omitempty"`

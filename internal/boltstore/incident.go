@@ -77,6 +77,9 @@ func (s *Store) Create(ctx context.Context, inc *incident.Incident, entries []in
 		if err := rewake(tx, time.Time{}, fresh); err != nil {
 			return err
 		}
+		if err := reowe(tx, fresh); err != nil {
+			return err
+		}
 		out = fresh
 		return nil
 	})
@@ -204,6 +207,9 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*incident.Inciden
 			return err
 		}
 		if err := rewake(tx, wake, inc); err != nil {
+			return err
+		}
+		if err := reowe(tx, inc); err != nil {
 			return err
 		}
 		out = inc

@@ -22,6 +22,9 @@
 //	                         instant the reminder sweep must look at an incident
 //	                         (8-byte big-endian Unix nanoseconds), read from its
 //	                         start so that a sweep reads only what is due
+//	outbox/<id>              empty value: the incidents whose channel is owed their
+//	                         card and checklist (head past Incident.Shown), written
+//	                         in the transaction that appends the entries
 //	sent                     reserved for inbound dedup (platform retries); the
 //	                         reminders' own sent-log is Incident.Reminded, written
 //	                         in the same transaction as the wake that follows it
@@ -68,9 +71,10 @@ var (
 	bucketSeq       = []byte("seq")
 	bucketReminders = []byte("reminders")
 	bucketSent      = []byte("sent")
+	bucketOutbox    = []byte("outbox")
 	keySchema       = []byte("schema")
 
-	allBuckets = [][]byte{bucketMeta, bucketIncidents, bucketLog, bucketOpen, bucketSeq, bucketReminders, bucketSent}
+	allBuckets = [][]byte{bucketMeta, bucketIncidents, bucketLog, bucketOpen, bucketSeq, bucketReminders, bucketSent, bucketOutbox}
 )
 
 // ErrInUse is matched (errors.Is) by the error Open returns when another
@@ -190,6 +194,13 @@ func (s *Store) initSchema() error {
 		return nil
 	}
 	if s.readOnly {
+		// A file of an older Vigie lacks the newer buckets (outbox): they
+		// are created at the next read-write open, and readers do without.
+		var initialised bool
+		_ = s.view(func(tx *bolt.Tx) error { initialised = tx.Bucket(bucketMeta) != nil; return nil })
+		if initialised {
+			return nil
+		}
 		return &DamagedError{Path: s.path, Reason: "it was never opened by Vigie (no schema): open it once read-write"}
 	}
 	return s.db.Update(func(tx *bolt.Tx) error {

@@ -97,6 +97,11 @@ func runConsole(ctx context.Context, env Env, g *Globals, args []string) error {
 	b := bot.New(bot.Config{Lang: g.lang(), Chain: *chain, Features: features, Now: now, Organisation: org, IPP: ipp,
 		Remind: rc, EscalateTo: cfg.EscalateTo}, app.store, con, cat, app.key, app.log)
 	app.audit(ctx, b)
+	// Cards owed when the last Vigie stopped (a crash between an action and
+	// its card) are shown now.
+	if err := b.Flush(ctx); err != nil {
+		app.log.Warn("cards owed at start", "err", err)
+	}
 	if err := app.scheduleBackups(cfg.Backups); err != nil {
 		return fmt.Errorf("backups.dir: %w", err)
 	}

@@ -152,6 +152,12 @@ func runServe(ctx context.Context, env Env, g *Globals, args []string) error {
 		Now: now, EscalateTo: cfg.EscalateTo, Observer: m, Organisation: org, IPP: ipp}, a.store, p, cat, a.key, log)
 	a.log = log
 	a.audit(ctx, b)
+	// Cards owed are delivered in the background, those owed at start
+	// first; stopped before the store closes (defers are LIFO).
+	outCtx, stopOutbox := context.WithCancel(context.WithoutCancel(ctx))
+	outDone := make(chan struct{})
+	go func() { defer close(outDone); b.RunOutbox(outCtx) }()
+	defer func() { stopOutbox(); <-outDone }()
 	if err := a.scheduleBackups(cfg.Backups); err != nil {
 		return fmt.Errorf("backups.dir: %w", err)
 	}

@@ -52,6 +52,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"Isolation", testIsolation},
 		{"All", testAll},
 		{"WakeIndex", testWakeIndex},
+		{"Outbox", testOutbox},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })

@@ -89,3 +89,71 @@ func testWakeIndex(t *testing.T, s bot.Store) {
 }
 
 var errRefused = errors.New("refused")
+
+// testOutbox: an incident is owed its card from the transaction that
+// appends entries until Shown reaches its head, and not before nor after.
+func testOutbox(t *testing.T, s bot.Store) {
+	ob, ok := s.(bot.OutboxStore)
+	if !ok {
+		t.Skip("store keeps no outbox")
+	}
+	ctx := context.Background()
+	owed := func() []string {
+		t.Helper()
+		got, err := ob.Owed(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	a, err := s.Create(ctx, NewIncident("a", base), []incident.Entry{Entry(incident.KindOpened, "ouverture", base)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.Create(ctx, NewIncident("b", base), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := owed(); !slices.Equal(got, []string{a.ID}) {
+		t.Fatalf("Owed after creation = %v, want [%s] (b has no entry)", got, a.ID)
+	}
+	show := func(id string, seq uint64) {
+		t.Helper()
+		if _, err := s.Update(ctx, id, func(inc *incident.Incident) ([]incident.Entry, error) {
+			inc.Shown = seq
+			return nil, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	note := func(id string) {
+		t.Helper()
+		if _, err := s.Update(ctx, id, func(*incident.Incident) ([]incident.Entry, error) {
+			return []incident.Entry{Entry(incident.KindNote, "note", base)}, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	show(a.ID, 1)
+	if got := owed(); len(got) != 0 {
+		t.Fatalf("Owed after the card showed the head = %v", got)
+	}
+	note(b.ID)
+	note(a.ID)
+	if got := owed(); !slices.Equal(got, []string{a.ID, b.ID}) {
+		t.Fatalf("Owed after two notes = %v, want both, in ID order", got)
+	}
+	show(a.ID, 1) // a card rendered before the note: still owed
+	if got := owed(); !slices.Equal(got, []string{a.ID, b.ID}) {
+		t.Fatalf("Owed after showing an older head = %v", got)
+	}
+	// A failed update changes nothing, the index included.
+	_, _ = s.Update(ctx, b.ID, func(inc *incident.Incident) ([]incident.Entry, error) {
+		inc.Shown = 99
+		return nil, errors.New("no")
+	})
+	show(a.ID, 2)
+	if got := owed(); !slices.Equal(got, []string{b.ID}) {
+		t.Fatalf("Owed = %v, want [%s]", got, b.ID)
+	}
+}

@@ -1,0 +1,227 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/vigie-sante/vigie/bot/incident"
+)
+
+// The outbox: what the bot owes a channel, the card and checklist of an
+// incident that changed, is recorded by the store in the transaction that
+// appends the entries (Incident.Head past Incident.Shown), and delivered
+// from there. While RunOutbox runs (serve), an action's acknowledgement
+// never waits on the chat: changes are delivered in the background,
+// coalesced to the latest state, retried with backoff honouring
+// Retry-After, and whatever was owed at a crash is delivered at start.
+// Without it (the terminal, tests), each change is delivered at once, and
+// what fails stays owed for the next delivery.
+
+// outboxWorkers bounds the incidents delivered at once.
+const outboxWorkers = 8
+
+// owe delivers the card and checklist of incident id, or has the outbox
+// deliver them.
+func (b *Bot) owe(ctx context.Context, id string) {
+	if b.outboxOn.Load() {
+		select {
+		case b.owedCh <- struct{}{}:
+		default: // a pass is already coming; it lists every incident owed
+		}
+		return
+	}
+	if err := b.deliver(ctx, id); err != nil {
+		b.log.Warn("card not delivered; it stays owed", "incident", id, "err", err)
+	}
+}
+
+// temporary reports whether a platform error is worth retrying.
+func temporary(err error) bool {
+	var ra RetryAfter
+	return errors.Is(err, ErrTemporary) || errors.As(err, &ra) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// deliver renders incident id's card and checklist as stored now, edits
+// them in place (posting them the first time), and records what it showed
+// and where. A temporary platform error is returned, and the incident stays
+// owed; a permanent one (a message deleted by hand) is logged, and a new
+// message is posted instead, or the version given up.
+func (b *Bot) deliver(ctx context.Context, id string) error {
+	mu := b.refreshLock(id)
+	mu.Lock()
+	defer mu.Unlock()
+	inc, err := b.store.Incident(ctx, id)
+	if err != nil {
+		return err
+	}
+	if inc.Head.Seq <= inc.Shown && inc.Messages[RoleCard] != "" {
+		return nil // delivered meanwhile
+	}
+	c, err := b.chainOf(inc)
+	if err != nil {
+		return err
+	}
+	lang, now := b.cfg.Lang, b.now().UTC()
+	msgs := map[string]Message{RoleCard: b.Card(inc, c, now, lang)}
+	if c != nil {
+		msgs[RoleChecklist] = b.Checklist(inc, c, now, lang)
+	}
+	refs := map[string]string{}
+	var failed error
+	for _, role := range []string{RoleCard, RoleChecklist} {
+		m, ok := msgs[role]
+		if !ok || failed != nil {
+			continue // after a temporary failure, the rest waits: the card stays above its checklist
+		}
+		if ref := inc.Messages[role]; ref != "" {
+			err := b.chat.Update(ctx, inc.Channel, ref, m)
+			if err == nil {
+				continue
+			}
+			b.cfg.Observer.PlatformError("update")
+			if temporary(err) {
+				failed = err
+				continue
+			}
+			b.log.Warn("card: update refused, posting anew", "incident", id, "role", role, "err", err)
+		}
+		ref, err := b.chat.Post(ctx, inc.Channel, m)
+		if err != nil {
+			b.cfg.Observer.PlatformError("post")
+			if temporary(err) {
+				failed = err
+			} else {
+				b.log.Error("card: post refused; given up for this version", "incident", id, "role", role, "err", err)
+			}
+			continue
+		}
+		refs[role] = ref
+	}
+	shown := inc.Head.Seq
+	_, err = b.store.Update(ctx, id, func(inc *incident.Incident) ([]incident.Entry, error) {
+		if inc.Messages == nil && len(refs) > 0 {
+			inc.Messages = map[string]string{}
+		}
+		for role, ref := range refs {
+			inc.Messages[role] = ref
+		}
+		if failed == nil && shown > inc.Shown {
+			inc.Shown = shown
+		}
+		return nil, nil
+	})
+	if err != nil {
+		return err
+	}
+	return failed
+}
+
+// Flush delivers now everything owed, for the terminal and for tests.
+func (b *Bot) Flush(ctx context.Context) error {
+	os, ok := b.store.(OutboxStore)
+	if !ok {
+		return nil
+	}
+	ids, err := os.Owed(ctx)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, id := range ids {
+		if err := b.deliver(ctx, id); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// RunOutbox delivers what channels are owed until ctx ends: at once
+// everything owed at start, then each change as it is stored. Up to
+// outboxWorkers incidents are delivered at once, each by one worker at a
+// time, so that a slow channel holds up no other; an incident changed
+// while being delivered is delivered again with its latest state.
+func (b *Bot) RunOutbox(ctx context.Context) {
+	store, ok := b.store.(OutboxStore)
+	if !ok {
+		return
+	}
+	b.outboxOn.Store(true)
+	defer b.outboxOn.Store(false)
+	type result struct {
+		id  string
+		err error
+	}
+	var (
+		workers  sync.WaitGroup
+		results  = make(chan result)
+		inflight = map[string]bool{}
+		failures = map[string]int{}
+		notAfter = map[string]time.Time{} // retry not before
+	)
+	defer workers.Wait()
+	timer := time.NewTimer(0) // the first pass: what was owed at start
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			for len(inflight) > 0 { // let deliveries under way record what they did
+				r := <-results
+				delete(inflight, r.id)
+			}
+			return
+		case <-b.owedCh:
+		case <-timer.C:
+		case r := <-results:
+			delete(inflight, r.id)
+			if r.err == nil {
+				delete(failures, r.id)
+				delete(notAfter, r.id)
+			} else {
+				failures[r.id]++
+				d := outboxBackoff(failures[r.id], r.err)
+				notAfter[r.id] = time.Now().Add(d)
+				b.log.Warn("card not delivered; retrying", "incident", r.id, "in", d, "err", r.err)
+			}
+		}
+		ids, err := store.Owed(ctx)
+		if err != nil {
+			if ctx.Err() == nil {
+				b.log.Error("outbox: list what is owed", "err", err)
+				timer.Reset(time.Second)
+			}
+			continue
+		}
+		now, next := time.Now(), time.Duration(0)
+		for _, id := range ids {
+			if inflight[id] || len(inflight) >= outboxWorkers {
+				continue
+			}
+			if at, ok := notAfter[id]; ok && now.Before(at) {
+				if d := at.Sub(now); next == 0 || d < next {
+					next = d
+				}
+				continue
+			}
+			inflight[id] = true
+			workers.Go(func() {
+				results <- result{id, b.deliver(context.WithoutCancel(ctx), id)}
+			})
+		}
+		if next > 0 {
+			timer.Reset(next)
+		}
+	}
+}
+
+// outboxBackoff is how long to wait after the failures-th failure in a
+// row: 1 s doubling to a minute, or what the platform asked for.
+func outboxBackoff(failures int, err error) time.Duration {
+	d := min(time.Second<<min(failures-1, 6), time.Minute)
+	var ra RetryAfter
+	if errors.As(err, &ra) && ra.RetryAfter() > d {
+		d = ra.RetryAfter()
+	}
+	return d
+}

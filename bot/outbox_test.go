@@ -1,0 +1,182 @@
+package bot_test
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/bottest"
+	"github.com/vigie-sante/vigie/bot/incident"
+	"github.com/vigie-sante/vigie/flows/builtin"
+)
+
+// rateLimited is a platform's 429 with Retry-After.
+type rateLimited struct{ after time.Duration }
+
+func (e rateLimited) Error() string             { return fmt.Sprintf("rate limited, retry after %v", e.after) }
+func (e rateLimited) RetryAfter() time.Duration { return e.after }
+func (e rateLimited) Unwrap() error             { return bot.ErrTemporary }
+
+// outboxBot is a bot on store and chat whose outbox runs until the test
+// ends, in the synctest bubble.
+func outboxBot(t *testing.T, store *bottest.Store, chat bot.Chat) *bot.Bot {
+	t.Helper()
+	cat, err := builtin.Catalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := bot.New(bot.Config{Chain: "nouvelle-aquitaine/es-esms", Now: time.Now}, store, chat, cat, ed25519.NewKeyFromSeed(make([]byte, 32)), nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() { b.RunOutbox(ctx) })
+	t.Cleanup(func() { cancel(); wg.Wait() })
+	synctest.Wait() // the outbox is running, its first pass done
+	return b
+}
+
+func act(t *testing.T, b *bot.Bot, text string) {
+	t.Helper()
+	if r := b.Handle(context.Background(), bot.Event{Channel: "crise", User: incident.User{ID: "u1", Name: "rssi"}, Text: text}); r.Error {
+		t.Fatalf("%q refused: %s", text, r.Text)
+	}
+}
+
+// cardHead is the head the card posted in chat shows ("#3 …"), or "".
+func cardHead(chat *bottest.Chat) string {
+	if len(chat.Posts) == 0 {
+		return ""
+	}
+	m := chat.Message(chat.Posts[0].Ref)
+	for _, bl := range m.Blocks {
+		for _, f := range bl.Fields {
+			if strings.HasPrefix(f.Value, "#") {
+				return strings.Fields(f.Value)[0]
+			}
+		}
+	}
+	return "?"
+}
+
+// TestOutboxDeliversWhatWasOwedAtStart: actions acknowledged while the
+// chat was down (or before a kill -9) leave their cards owed in the store;
+// the next Vigie delivers them at start, showing every action.
+func TestOutboxDeliversWhatWasOwedAtStart(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		store := bottest.NewStore()
+		down := bottest.NewChat()
+		down.SetFail(errors.New("connection refused"))
+		first := outboxBot(t, store, down)
+		act(t, first, "ouvrir Rançongiciel")
+		act(t, first, "repondre malicious oui")
+		act(t, first, "note PACS isolé")
+		if owed, _ := store.Owed(context.Background()); len(owed) != 1 {
+			t.Fatalf("owed %v after three acknowledged actions with the chat down", owed)
+		}
+
+		up := bottest.NewChat()
+		outboxBot(t, store, up) // a restart: nothing typed, the outbox delivers
+		synctest.Wait()
+		if got := cardHead(up); got != "#3" {
+			t.Fatalf("the card after restart shows head %q, want #3 (all three actions)", got)
+		}
+		if owed, _ := store.Owed(context.Background()); len(owed) != 0 {
+			t.Fatalf("still owed after delivery: %v", owed)
+		}
+	})
+}
+
+// flaky fails its first calls with a platform error, then works.
+type flaky struct {
+	*bottest.Chat
+	mu    sync.Mutex
+	fails []error
+}
+
+func (f *flaky) next() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.fails) == 0 {
+		return nil
+	}
+	err := f.fails[0]
+	f.fails = f.fails[1:]
+	return err
+}
+
+func (f *flaky) Post(ctx context.Context, ch string, m bot.Message) (string, error) {
+	if err := f.next(); err != nil {
+		return "", err
+	}
+	return f.Chat.Post(ctx, ch, m)
+}
+
+// TestOutboxHonoursRetryAfter: a card refused with 429 and Retry-After is
+// posted after the wait the platform asked for, not before, and the action
+// was acknowledged at once.
+func TestOutboxHonoursRetryAfter(t *testing.T) {
+	for _, after := range []time.Duration{2 * time.Second, 5 * time.Second, time.Minute} {
+		t.Run(after.String(), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				chat := &flaky{Chat: bottest.NewChat(), fails: []error{rateLimited{after}}}
+				b := outboxBot(t, bottest.NewStore(), chat)
+				start := time.Now()
+				act(t, b, "ouvrir Rançongiciel")
+				if time.Since(start) != 0 {
+					t.Fatalf("the action waited %v on the chat", time.Since(start))
+				}
+				synctest.Wait()
+				time.Sleep(after - time.Millisecond)
+				synctest.Wait()
+				if posts, _ := chat.Counts(); posts != 0 {
+					t.Fatalf("posted %d before the Retry-After of %v", posts, after)
+				}
+				time.Sleep(time.Millisecond)
+				synctest.Wait()
+				if got := cardHead(chat.Chat); got != "#1" {
+					t.Fatalf("after the wait the card shows %q, want #1", got)
+				}
+			})
+		})
+	}
+}
+
+// slowChat holds every update until released, as a slow platform would.
+type slowChat struct {
+	*bottest.Chat
+	release chan struct{}
+}
+
+func (s *slowChat) Update(ctx context.Context, ch, ref string, m bot.Message) error {
+	<-s.release
+	return s.Chat.Update(ctx, ch, ref, m)
+}
+
+// TestOutboxCoalesces: actions never wait on a slow chat, and the card
+// shows the latest state after a few edits, not one per action.
+func TestOutboxCoalesces(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		chat := &slowChat{Chat: bottest.NewChat(), release: make(chan struct{})}
+		b := outboxBot(t, bottest.NewStore(), chat)
+		act(t, b, "ouvrir Rançongiciel")
+		synctest.Wait() // card and checklist posted
+		for i := range 30 {
+			act(t, b, fmt.Sprintf("note %d", i))
+		}
+		close(chat.release)
+		synctest.Wait()
+		_, updates := chat.Counts()
+		if got := cardHead(chat.Chat); got != "#31" {
+			t.Fatalf("the card shows %q, want #31", got)
+		}
+		if updates > 4 { // the one held, then one with the latest state; card and checklist each
+			t.Fatalf("%d edits for 30 notes, want them coalesced", updates)
+		}
+	})
+}
