@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 )
 
 // maxBody bounds a request's body; Slack's are a few kilobytes.
@@ -46,6 +47,12 @@ func (a *Adapter) body(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 	body, ok := a.body(w, r)
 	if !ok {
+		return
+	}
+	// Slack checks the certificate of the command URL now and then with a
+	// signed POST of ssl_check=1, which wants a 200 and nothing else.
+	if v, err := url.ParseQuery(string(body)); err == nil && v.Get("ssl_check") == "1" {
+		w.WriteHeader(http.StatusOK)
 		return
 	}
 	cmd, err := decodeCommand(body)

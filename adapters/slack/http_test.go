@@ -209,3 +209,20 @@ func TestHTTPExpiredTriggerFallsBack(t *testing.T) {
 		t.Fatal("step done without proof")
 	}
 }
+
+// TestHTTPSSLCheck: Slack's periodic certificate check of the command URL
+// gets 200 with nothing in it, once signed, and reaches nobody.
+func TestHTTPSSLCheck(t *testing.T) {
+	r := newRig(t, ModeHTTP)
+	resp, body := r.signed("/slack/commands", "ssl_check=1&token=gIkuvaNzQIHg97ATvDxqgjtO")
+	if resp.StatusCode != http.StatusOK || body != "" {
+		t.Fatalf("ssl_check: %d %q, want 200 and no body", resp.StatusCode, body)
+	}
+	req, _ := http.NewRequest(http.MethodPost, r.srv.URL+"/slack/commands", strings.NewReader("ssl_check=1"))
+	if resp, _ := r.do(req); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("unsigned ssl_check: %d", resp.StatusCode)
+	}
+	if p, _ := r.a.inbox.pending(10); len(p) != 0 {
+		t.Fatalf("ssl_check reached the inbox: %d", len(p))
+	}
+}

@@ -14,9 +14,6 @@ func init() {
 	platforms["slack"] = buildSlack
 }
 
-// slackAPIURL replaces Slack's Web API address in tests.
-var slackAPIURL = ""
-
 // buildSlack makes the Slack adapter of the configuration's slack section.
 func buildSlack(cfg *config.Config, dir string, log *slog.Logger) (Platform, error) {
 	s := cfg.Slack
@@ -26,7 +23,7 @@ func buildSlack(cfg *config.Config, dir string, log *slog.Logger) (Platform, err
 	}
 	a, err := slack.New(slack.Options{
 		Mode: s.Mode, BotToken: s.BotToken.Value(), AppToken: s.AppToken.Value(), SigningSecret: s.SigningSecret.Value(),
-		Dir: dir, Lang: lang, Trigger: cfg.Trigger, Log: log, APIURL: slackAPIURL,
+		Dir: dir, Lang: lang, Trigger: cfg.Trigger, Log: log, APIURL: s.APIURL,
 	})
 	if err != nil {
 		return nil, err

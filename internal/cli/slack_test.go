@@ -54,12 +54,12 @@ func (s *slackWeb) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(reply)
 }
 
-func useSlackWeb(t *testing.T, s *slackWeb) {
+// useSlackWeb serves s and returns the configuration's line pointing
+// Vigie at it (slack.api_url).
+func useSlackWeb(t *testing.T, s *slackWeb) string {
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	saved := slackAPIURL
-	slackAPIURL = srv.URL + "/"
-	t.Cleanup(func() { slackAPIURL = saved })
+	return "  api_url: " + srv.URL + "\n" // no trailing slash: Validate adds it
 }
 
 const slackConfig = `
@@ -114,10 +114,10 @@ func (l *slackLogs) String() string {
 // and its card is posted; SIGTERM stops it cleanly; no secret is logged.
 func TestServeSlackHTTP(t *testing.T) {
 	web := &slackWeb{got: make(chan struct{}, 1)}
-	useSlackWeb(t, web)
+	apiURL := useSlackWeb(t, web)
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "vigie.yaml")
-	os.WriteFile(cfg, []byte(slackConfig), 0o600)
+	os.WriteFile(cfg, []byte(slackConfig+apiURL), 0o600)
 	logs := &slackLogs{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
@@ -180,10 +180,10 @@ func TestServeSlackHTTP(t *testing.T) {
 
 // A bot token Slack refuses stops serve at start, naming the key.
 func TestServeSlackBadToken(t *testing.T) {
-	useSlackWeb(t, &slackWeb{badAuth: true})
+	apiURL := useSlackWeb(t, &slackWeb{badAuth: true})
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "vigie.yaml")
-	os.WriteFile(cfg, []byte(slackConfig), 0o600)
+	os.WriteFile(cfg, []byte(slackConfig+apiURL), 0o600)
 	var stderr strings.Builder
 	env := Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr, Getenv: func(string) string { return "" }}
 	code := Run(context.Background(), env, []string{"--config", cfg, "--db", filepath.Join(dir, "vigie.db"), "serve"})

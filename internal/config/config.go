@@ -124,6 +124,9 @@ type Slack struct {
 	AppTokenFile      string `yaml:"app_token_file" env:"APP_TOKEN_FILE"`
 	SigningSecret     Secret `yaml:"signing_secret" env:"SIGNING_SECRET"`
 	SigningSecretFile string `yaml:"signing_secret_file" env:"SIGNING_SECRET_FILE"`
+	// APIURL replaces Slack's Web API address, https://slack.com/api/
+	// (GovSlack, a relay, a test server). Proxies come from HTTPS_PROXY.
+	APIURL string `yaml:"api_url" env:"API_URL"`
 }
 
 // Secret is a value never printed nor logged.
@@ -281,6 +284,14 @@ func (c *Config) Validate() error {
 			}
 		default:
 			return bad("slack.mode", "%q is not accepted (accepted: socket, http)", s.Mode)
+		}
+		if s.APIURL != "" {
+			if u, err := url.Parse(s.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				return bad("slack.api_url", "%q is not an http(s) URL (e.g. https://slack-gov.com/api/)", s.APIURL)
+			}
+			if !strings.HasSuffix(s.APIURL, "/") {
+				s.APIURL += "/"
+			}
 		}
 		if !strings.HasPrefix(s.BotToken.Value(), "xoxb-") {
 			return bad("slack.bot_token", "missing or not a bot token (xoxb-…)")

@@ -155,3 +155,22 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// TestSlackAPIURL: slack.api_url must be an http(s) URL; its trailing
+// slash, which slack-go needs, is added.
+func TestSlackAPIURL(t *testing.T) {
+	env := func(extra map[string]string) func(string) string {
+		m := map[string]string{"VIGIE_SLACK_MODE": "http", "VIGIE_SLACK_BOT_TOKEN": "xoxb-1", "VIGIE_SLACK_SIGNING_SECRET": "s"}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return func(k string) string { return m[k] }
+	}
+	c, err := Load("", env(map[string]string{"VIGIE_SLACK_API_URL": "https://slack-gov.com/api"}))
+	if err != nil || c.Slack.APIURL != "https://slack-gov.com/api/" {
+		t.Fatalf("Load = %+v, %v", c, err)
+	}
+	if _, err := Load("", env(map[string]string{"VIGIE_SLACK_API_URL": "slack-gov.com"})); err == nil || !strings.Contains(err.Error(), "slack.api_url") {
+		t.Fatalf("a URL without scheme: %v", err)
+	}
+}
