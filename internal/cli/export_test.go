@@ -21,7 +21,13 @@ import (
 func runVigie(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errs bytes.Buffer
-	env := cli.Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errs, Getenv: func(string) string { return "" }}
+	state := t.TempDir() // hermetic: never the state directory of whoever runs the tests
+	env := cli.Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errs, Getenv: func(k string) string {
+		if k == "XDG_STATE_HOME" {
+			return state
+		}
+		return ""
+	}}
 	code = cli.Run(context.Background(), env, args)
 	return code, out.String(), errs.String()
 }

@@ -214,9 +214,12 @@ func TestServeMattermostReal(t *testing.T) {
 		}
 	}()
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		if r, err := http.Get("http://" + addr + "/healthz"); err == nil {
+		// /healthz answers at once; /readyz once the bot takes commands.
+		if r, err := http.Get("http://" + addr + "/readyz"); err == nil {
 			r.Body.Close()
-			break
+			if r.StatusCode == http.StatusOK {
+				break
+			}
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("serve did not listen:\n%s", logs)
@@ -230,15 +233,18 @@ func TestServeMattermostReal(t *testing.T) {
 	if err != nil || !strings.Contains(resp.Text, "ouvert") && !strings.Contains(resp.Text, "opened") {
 		t.Fatalf("slash command: %v %+v\n%s", err, resp, logs)
 	}
-	// The card is the bot's latest post in the channel.
-	list, _, err := alice.GetPostsForChannel(ctx, channel, 0, 5, "", false, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The card is the bot's latest post in the channel, delivered by the
+	// outbox in the background: the real server is polled for it.
 	found := false
-	for _, p := range list.Posts {
-		if p.UserId == botID && strings.Contains(p.Message, "Essai de vigie serve") {
-			found = true
+	for deadline := time.Now().Add(10 * time.Second); !found && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		list, _, err := alice.GetPostsForChannel(ctx, channel, 0, 5, "", false, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range list.Posts {
+			if p.UserId == botID && strings.Contains(p.Message, "Essai de vigie serve") {
+				found = true
+			}
 		}
 	}
 	if !found {

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/vigie-sante/vigie/bot"
@@ -124,6 +125,55 @@ func runServe(ctx context.Context, env Env, g *Globals, args []string) error {
 	}
 	defer a.Close()
 	log := serveLogger(env)
+	a.log = log
+	chainOf := func(inc *incident.Incident) *flows.Chain {
+		c, err := cat.Version(inc.Chain, inc.Version)
+		if err != nil {
+			return nil
+		}
+		return c
+	}
+	m := metrics.New(a.store, chainOf, now, log)
+
+	// Listen first: /healthz answers at once, however long the platform
+	// check, the audit of the main courantes and the late reminders take;
+	// the platform's endpoints and /readyz say 503 until the bot is wired.
+	listen := cfg.Listen
+	if listen == "" {
+		listen = ":8080"
+	}
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	var platformHandler atomic.Pointer[http.Handler]
+	mux := http.NewServeMux()
+	mux.Handle("/", m.Acks(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h := platformHandler.Load(); h != nil {
+			(*h).ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Retry-After", "1")
+		http.Error(w, "vigie is starting", http.StatusServiceUnavailable)
+	})))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
+	var ready atomic.Pointer[Platform] // set once the bot is wired to its platform
+	mux.Handle("GET /readyz", readiness(&ready, a.store, log))
+	mux.Handle("GET /metrics", m.Handler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	// Stop accepting, finish in-flight requests; registered first, so it
+	// runs after the platform loop, the scheduler and the outbox stopped.
+	defer func() {
+		shutdown, cancel := context.WithTimeout(context.Background(), 8*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(shutdown); err != nil {
+			log.Warn("shutdown", "err", err)
+		}
+	}()
+	log.Info("vigie listening", "listen", ln.Addr().String())
+
 	p, err := build(cfg, a.dir, log)
 	if err != nil {
 		return err
@@ -138,19 +188,10 @@ func runServe(ctx context.Context, env Env, g *Globals, args []string) error {
 	for _, f := range cfg.Features {
 		features[f] = true
 	}
-	chainOf := func(inc *incident.Incident) *flows.Chain {
-		c, err := cat.Version(inc.Chain, inc.Version)
-		if err != nil {
-			return nil
-		}
-		return c
-	}
-	m := metrics.New(a.store, chainOf, now, log)
 	org, ipp := orgOf(cfg) // for drafts and the identifier guard (org.go)
 	rc := set.remind
 	b := bot.New(bot.Config{Lang: g.lang(), Trigger: cfg.Trigger, Chain: cfg.Organisation.Chain, Features: features, Remind: rc,
 		Now: now, EscalateTo: cfg.EscalateTo, Observer: m, Organisation: org, IPP: ipp}, a.store, p, cat, a.key, log)
-	a.log = log
 	a.audit(ctx, b)
 	// Cards owed are delivered in the background, those owed at start
 	// first; stopped before the store closes (defers are LIFO).
@@ -161,23 +202,12 @@ func runServe(ctx context.Context, env Env, g *Globals, args []string) error {
 	if err := a.scheduleBackups(cfg.Backups); err != nil {
 		return fmt.Errorf("backups.dir: %w", err)
 	}
-
-	mux := http.NewServeMux()
 	platformMux := http.NewServeMux()
 	p.Mount(platformMux, b)
-	mux.Handle("/", m.Acks(platformMux))
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
-	mux.Handle("GET /readyz", readiness(a.store, p, log))
-	mux.Handle("GET /metrics", m.Handler())
-	listen := cfg.Listen
-	if listen == "" {
-		listen = ":8080"
-	}
-	ln, err := net.Listen("tcp", listen)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	var ph http.Handler = platformMux
+	platformHandler.Store(&ph)
+	// The start sweep (what fell due while Vigie was down) runs in the
+	// background: requests are answered meanwhile.
 	sched, err := remind.New(b, remind.Options{Interval: time.Duration(cfg.Sweep), Log: log, Now: now})
 	if err != nil {
 		return err
@@ -197,20 +227,12 @@ func runServe(ctx context.Context, env Env, g *Globals, args []string) error {
 	// Runs before the scheduler stops and the store closes (defers are
 	// LIFO): the platform loop may still be flushing edits or logging a pin.
 	defer func() { stopRun(); <-runDone }()
+	ready.Store(&p)
 	log.Info("vigie serving", "platform", name, "listen", ln.Addr().String())
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("http: %w", err)
 	case <-ctx.Done():
-	}
-	// Stop accepting, finish in-flight requests, then the deferred stops
-	// wait for a running sweep and close the store.
-	shutdown, cancel2 := context.WithTimeout(context.Background(), 8*time.Second)
-	defer cancel2()
-	if err := srv.Shutdown(shutdown); err != nil {
-		log.Warn("shutdown", "err", err)
 	}
 	log.Info("vigie stopped")
 	return nil
@@ -225,16 +247,23 @@ func serveLogger(env Env) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(env.Stderr, opts))
 }
 
-// readiness answers /readyz: the store answers and the platform accepts
-// our credentials. The platform check is cached for a while, so that a
-// prober does not hammer the chat server.
-func readiness(st bot.Store, p Platform, log *slog.Logger) http.Handler {
+// readiness answers /readyz: 503 while Vigie starts, then whether the
+// store answers and the platform accepts our credentials. The platform
+// check is cached for a while, so that a prober does not hammer the chat
+// server.
+func readiness(ready *atomic.Pointer[Platform], st bot.Store, log *slog.Logger) http.Handler {
 	var (
 		mu      sync.Mutex
 		checked time.Time
 		lastErr error
 	)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		pp := ready.Load()
+		if pp == nil {
+			http.Error(w, "starting", http.StatusServiceUnavailable)
+			return
+		}
+		p := *pp
 		if _, err := st.Open(r.Context(), ""); err != nil {
 			http.Error(w, "store: "+err.Error(), http.StatusServiceUnavailable)
 			return

@@ -30,10 +30,16 @@ import (
 // chat whose one endpoint hands a form's text to the bot.
 type fakePlatform struct {
 	*bottest.Chat
-	log *slog.Logger
+	log      *slog.Logger
+	checking chan struct{} // when set, Check waits for it to close
 }
 
-func (f *fakePlatform) Check(ctx context.Context) error { return nil }
+func (f *fakePlatform) Check(ctx context.Context) error {
+	if f.checking != nil {
+		<-f.checking // a platform slow to answer at start
+	}
+	return nil
+}
 
 func (f *fakePlatform) Mount(mux *http.ServeMux, h Handler) {
 	mux.HandleFunc("POST /mattermost/command", func(w http.ResponseWriter, r *http.Request) {
@@ -87,6 +93,12 @@ func (l *lockedBuffer) String() string {
 // address waits for the "vigie serving" log line and returns its address.
 func address(t *testing.T, logs *lockedBuffer, done <-chan int) string {
 	t.Helper()
+	return logged(t, logs, done, "vigie serving")
+}
+
+// logged waits for the log line msg and returns its listen address.
+func logged(t *testing.T, logs *lockedBuffer, done <-chan int, msg string) string {
+	t.Helper()
 	deadline := time.After(10 * time.Second)
 	for {
 		for _, line := range strings.Split(logs.String(), "\n") {
@@ -94,7 +106,7 @@ func address(t *testing.T, logs *lockedBuffer, done <-chan int) string {
 				Msg    string `json:"msg"`
 				Listen string `json:"listen"`
 			}
-			if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "vigie serving" {
+			if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == msg {
 				return rec.Listen
 			}
 		}
@@ -260,4 +272,48 @@ func httptestListener(t *testing.T, h http.Handler) string {
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
 	return ln.Addr().String()
+}
+
+// TestServeAnswersHealthAtOnce: /healthz answers as soon as serve listens,
+// while the platform is still being checked; /readyz and the platform's
+// endpoints say 503 until the bot takes commands.
+func TestServeAnswersHealthAtOnce(t *testing.T) {
+	checking := make(chan struct{})
+	saved := platforms["mattermost"]
+	platforms["mattermost"] = func(cfg *config.Config, dir string, log *slog.Logger) (Platform, error) {
+		return &fakePlatform{Chat: bottest.NewChat(), log: log, checking: checking}, nil
+	}
+	t.Cleanup(func() { platforms["mattermost"] = saved })
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "vigie.yaml")
+	os.WriteFile(cfgPath, []byte(serveConfig), 0o600)
+	logs := &lockedBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	env := Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: logs, Getenv: func(string) string { return "" }}
+	go func() { done <- Run(ctx, env, []string{"--config", cfgPath, "--db", filepath.Join(dir, "vigie.db"), "serve"}) }()
+	base := "http://" + logged(t, logs, done, "vigie listening")
+	if code, body := get(t, base+"/healthz"); code != 200 || body != "ok\n" {
+		t.Fatalf("/healthz while starting: %d %q", code, body)
+	}
+	if code, _ := get(t, base+"/readyz"); code != http.StatusServiceUnavailable {
+		t.Fatalf("/readyz while starting: %d, want 503", code)
+	}
+	resp, err := http.PostForm(base+"/mattermost/command", url.Values{"text": {"ouvrir x"}, "user_id": {"u1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("a command while starting: %d, want 503 with Retry-After", resp.StatusCode)
+	}
+	close(checking)
+	logged(t, logs, done, "vigie serving")
+	if code, _ := get(t, base+"/readyz"); code != 200 {
+		t.Fatalf("/readyz once serving: %d", code)
+	}
+	cancel()
+	if code := <-done; code != ExitOK {
+		t.Fatalf("serve exit %d:\n%s", code, logs.String())
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -38,6 +39,7 @@ type Scheduler struct {
 	cron     *cron.Cron
 	ctx      context.Context
 	cancel   context.CancelFunc
+	first    sync.WaitGroup // the start sweep, waited for by Stop
 }
 
 // Options configure a Scheduler.
@@ -67,7 +69,9 @@ func New(s Sweeper, opt Options) (*Scheduler, error) {
 	return &Scheduler{sweeper: s, interval: opt.Interval, log: opt.Log, now: opt.Now}, nil
 }
 
-// Start sweeps once, then every interval until Stop. The job chain skips a
+// Start sweeps once in the background, then every interval until Stop:
+// what fell due while Vigie was down is sent without holding up the start
+// (serve answers meanwhile; the bot serializes sweeps). The job chain skips a
 // tick while a sweep still runs and recovers a panicking sweep. The order
 // matters (platforms.md §4): SkipIfStillRunning outermost, Recover inside
 // it, so that a panic releases Skip's token and the next tick still runs.
@@ -82,7 +86,8 @@ func (s *Scheduler) Start(ctx context.Context) error {
 	if _, err := s.cron.AddFunc(fmt.Sprintf("@every %s", s.interval), s.tick); err != nil {
 		return fmt.Errorf("remind: %w", err)
 	}
-	s.tick()
+	start := cron.NewChain(cron.Recover(logger)).Then(cron.FuncJob(s.tick)) // as the ticks are
+	s.first.Go(start.Run)
 	s.cron.Start()
 	return nil
 }
@@ -93,7 +98,8 @@ func (s *Scheduler) Stop() {
 		return
 	}
 	<-s.cron.Stop().Done()
-	s.cancel()
+	s.cancel() // a start sweep still running stops at its next incident
+	s.first.Wait()
 }
 
 func (s *Scheduler) tick() {

@@ -119,3 +119,42 @@ func TestIntervalBelowOneSecondRefused(t *testing.T) {
 		t.Fatal("an interval of 500 ms was accepted; cron rounds it up")
 	}
 }
+
+// blockingSweeper's sweeps wait until released, as a start sweep with a
+// thousand reminders due after an outage would.
+type blockingSweeper struct{ release chan struct{} }
+
+func (b *blockingSweeper) Sweep(ctx context.Context, now time.Time) (bot.SweepStats, error) {
+	select {
+	case <-b.release:
+	case <-ctx.Done():
+	}
+	return bot.SweepStats{}, nil
+}
+
+// TestStartDoesNotWaitForTheStartSweep: Start returns while the sweep of
+// what fell due during an outage still runs; Stop waits for it.
+func TestStartDoesNotWaitForTheStartSweep(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		sw := &blockingSweeper{release: make(chan struct{})}
+		s, err := New(sw, Options{Interval: time.Minute})
+		if err != nil {
+			t.Fatal(err)
+		}
+		started := make(chan struct{})
+		go func() {
+			if err := s.Start(context.Background()); err != nil {
+				t.Error(err)
+			}
+			close(started)
+		}()
+		synctest.Wait()
+		select {
+		case <-started:
+		default:
+			t.Fatal("Start waited for the start sweep")
+		}
+		close(sw.release)
+		s.Stop()
+	})
+}
