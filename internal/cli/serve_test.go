@@ -291,7 +291,9 @@ func TestServeAnswersHealthAtOnce(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	env := Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: logs, Getenv: func(string) string { return "" }}
-	go func() { done <- Run(ctx, env, []string{"--config", cfgPath, "--db", filepath.Join(dir, "vigie.db"), "serve"}) }()
+	go func() {
+		done <- Run(ctx, env, []string{"--config", cfgPath, "--db", filepath.Join(dir, "vigie.db"), "serve"})
+	}()
 	base := "http://" + logged(t, logs, done, "vigie listening")
 	if code, body := get(t, base+"/healthz"); code != 200 || body != "ok\n" {
 		t.Fatalf("/healthz while starting: %d %q", code, body)
