@@ -47,6 +47,9 @@ func runBackup(ctx context.Context, env Env, g *Globals, args []string) error {
 	if fset.NArg() > 0 {
 		return usagef("one FILE only, got also %q (usage: %s)", fset.Arg(0), backupUsage)
 	}
+	if err := checkOutput(env, g, file); err != nil {
+		return err
+	}
 	if _, err := os.Lstat(file); err == nil && !*force {
 		return usagef("%s exists (use --force to overwrite it)", file)
 	}

@@ -54,6 +54,11 @@ func runExport(ctx context.Context, env Env, g *Globals, args []string) error {
 	if err != nil {
 		return err
 	}
+	if *out != "" {
+		if err := checkOutput(env, g, *out); err != nil {
+			return err
+		}
+	}
 	*format = f
 	s, dir, err := openReadOnly(env, g, "export from the chat with /incident exporter, or stop that Vigie")
 	if err != nil {

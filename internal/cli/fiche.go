@@ -76,6 +76,9 @@ func runFiche(ctx context.Context, env Env, g *Globals, args []string) error {
 		_, err := env.Stdout.Write(buf.Bytes())
 		return err
 	}
+	if err := checkOutput(env, g, *out); err != nil {
+		return err
+	}
 	if err := writeExportFile(*out, buf.Bytes()); err != nil {
 		return err
 	}

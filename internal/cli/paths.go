@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/vigie-sante/vigie/internal/boltstore"
+	"github.com/vigie-sante/vigie/internal/hotcopy"
+	"github.com/vigie-sante/vigie/internal/keyfile"
 )
 
 // stateDir is where Vigie keeps its database and signing key when --db is
@@ -92,4 +94,54 @@ func outputFormat(format, out string, accepted []string) (string, error) {
 		return "", usagef("unknown --format %q (accepted: %s)", format, strings.Join(accepted, ", "))
 	}
 	return format, nil
+}
+
+// checkOutput refuses, before anything is written, a file a command would
+// replace that must not be: Vigie's own database, signing key or socket
+// (an export written over the database would destroy every incident), or
+// something that is not a plain file (a device, a pipe, a directory, a
+// symbolic link, which the atomic rename would replace rather than follow).
+func checkOutput(env Env, g *Globals, file string) error {
+	db, dir, err := g.dbPath(env)
+	if err != nil {
+		return err
+	}
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return usagef("%s: %v", file, err)
+	}
+	fi, statErr := os.Lstat(abs)
+	if statErr == nil && !fi.Mode().IsRegular() {
+		return usagef("%s is %s, not a plain file: give the path of a file to write (nothing was written)", file, kindOf(fi.Mode()))
+	}
+	for _, own := range []struct{ path, what string }{
+		{db, "the database"}, {filepath.Join(dir, keyfile.Name), "the signing key"}, {filepath.Join(dir, hotcopy.Name), "the backup socket"},
+	} {
+		ownAbs, _ := filepath.Abs(own.path)
+		same := ownAbs == abs
+		if oi, err := os.Stat(own.path); err == nil && statErr == nil {
+			same = same || os.SameFile(oi, fi)
+		}
+		if same {
+			return usagef("%s is %s of this Vigie: choose another file (nothing was written)", file, own.what)
+		}
+	}
+	return nil
+}
+
+// kindOf names what a path that is not a plain file is.
+func kindOf(m os.FileMode) string {
+	switch {
+	case m&os.ModeSymlink != 0:
+		return "a symbolic link"
+	case m.IsDir():
+		return "a directory"
+	case m&os.ModeDevice != 0:
+		return "a device"
+	case m&os.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	}
+	return "a special file"
 }
