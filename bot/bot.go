@@ -239,6 +239,11 @@ func (b *Bot) fail(ev Event, lang Lang, err error) Reply {
 	if msg, ok := ErrorMessage(err); ok {
 		return Reply{Text: "⚠️ " + msg, Error: true}
 	}
+	var d interface{ Damaged() bool } // a store's damaged file
+	if errors.As(err, &d) && d.Damaged() {
+		b.log.Error("the database is damaged", "channel", ev.Channel, "err", err)
+		return Reply{Text: "⛔ " + tr(lang, "err.damaged"), Error: true}
+	}
 	if be, ok := errors.AsType[*incident.BrokenError](err); ok {
 		b.Alarm(context.WithoutCancel(context.Background()), be)
 		return Reply{Text: "⛔ " + tr(lang, "err.broken", be.Incident), Error: true}

@@ -21,10 +21,27 @@ import (
 // incident's stored main courante does not verify (incident.BrokenError).
 var ErrBroken = incident.ErrBroken
 
-// brokenSet is the incidents found broken, refused by Update.
+// brokenSet is the incidents found broken, refused by Update, and those
+// verified intact since Open, which Update need not verify again.
 type brokenSet struct {
-	mu sync.Mutex // guards m
-	m  map[string]error
+	mu       sync.Mutex // guards m and verified
+	m        map[string]error
+	verified map[string]bool
+}
+
+func (b *brokenSet) isVerified(id string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.verified[id]
+}
+
+func (b *brokenSet) setVerified(id string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.verified == nil {
+		b.verified = map[string]bool{}
+	}
+	b.verified[id] = true
 }
 
 func (b *brokenSet) get(id string) error {
@@ -47,13 +64,26 @@ func (b *brokenSet) set(id string, err error) {
 // head. A break is returned as an *incident.BrokenError, and the incident refuses
 // new entries from then on.
 func (s *Store) VerifyChain(ctx context.Context, id string) error {
-	inc, err := s.Incident(ctx, id)
-	if err != nil {
+	var (
+		inc     *incident.Incident
+		entries []incident.Entry
+	)
+	err := s.view(func(tx *bolt.Tx) error { // one snapshot: the record and its entries agree
+		var err error
+		if inc, err = getIncident(tx, id); err != nil {
+			return err
+		}
+		entries, err = readEntries(ctx, tx, id, 0, 0)
+		return err
+	})
+	var d *DamagedError
+	if errors.As(err, &d) {
+		err = &incident.BrokenError{Where: s.path, Incident: id, Err: err}
+		s.broken.set(id, err)
 		return err
 	}
-	entries, err := s.Entries(ctx, id, 0, 0)
 	if err != nil {
-		return err
+		return wrap("verify "+id, err)
 	}
 	head, err := incident.Check(id, entries)
 	if err == nil && head != inc.Head {
@@ -65,6 +95,7 @@ func (s *Store) VerifyChain(ctx context.Context, id string) error {
 		s.broken.set(id, be)
 		return be
 	}
+	s.broken.setVerified(id)
 	return nil
 }
 
@@ -77,8 +108,15 @@ func (s *Store) Audit(ctx context.Context, keep func(*incident.Incident) bool, f
 		return 0, err
 	}
 	for _, inc := range incs {
+		if err := ctx.Err(); err != nil {
+			return checked, err
+		}
 		if keep != nil && !keep(inc) {
 			continue
+		}
+		if s.broken.isVerified(inc.ID) {
+			checked++
+			continue // verified by an append since Open
 		}
 		err := s.VerifyChain(ctx, inc.ID)
 		var be *incident.BrokenError

@@ -67,7 +67,7 @@ func TestBrokenChainRefusesEntries(t *testing.T) {
 		{"middle entry altered", func(t *testing.T, b *bolt.Bucket) { alterText(t, b, 2) }, true, "entry 2: hash does not match"},
 		{"middle entry removed", func(t *testing.T, b *bolt.Bucket) { _ = b.Delete(key(2)) }, true, "expected seq 2, found 3"},
 		{"last entry altered", func(t *testing.T, b *bolt.Bucket) { alterText(t, b, 4) }, false, "entry 4: hash does not match"},
-		{"last entry removed", func(t *testing.T, b *bolt.Bucket) { _ = b.Delete(key(4)) }, false, "the last entry is #3"},
+		{"last entry removed", func(t *testing.T, b *bolt.Bucket) { _ = b.Delete(key(4)) }, false, "the entries end at #3"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -33,36 +33,45 @@ func (s *Store) Entries(ctx context.Context, id string, after uint64, limit int)
 	}
 	var out []incident.Entry
 	err := s.view(func(tx *bolt.Tx) error {
-		if tx.Bucket(bucketIncidents).Get([]byte(id)) == nil {
-			return incident.ErrNotFound
-		}
-		lb := tx.Bucket(bucketLog).Bucket([]byte(id))
-		if lb == nil {
-			return corrupt("the main courante of %s is missing", id)
-		}
-		if after == math.MaxUint64 {
-			return nil
-		}
-		c := lb.Cursor()
-		for k, v := c.Seek(seqKey(after + 1)); k != nil; k, v = c.Next() {
-			if limit > 0 && len(out) >= limit {
-				break
-			}
-			if len(out)%1024 == 1023 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			var e incident.Entry // Unmarshal copies: nothing refers to mmap'd bytes
-			if err := decodeEntry(v, &e); err != nil {
-				return corrupt("entry %x of %s cannot be read: %v", k, id, err)
-			}
-			out = append(out, e)
-		}
-		return nil
+		var err error
+		out, err = readEntries(ctx, tx, id, after, limit)
+		return err
 	})
 	if err != nil {
 		return nil, wrap(fmt.Sprintf("entries %s", id), err)
+	}
+	return out, nil
+}
+
+// readEntries reads the entries of incident id after seq after, at most
+// limit (≤ 0: all), in tx.
+func readEntries(ctx context.Context, tx *bolt.Tx, id string, after uint64, limit int) ([]incident.Entry, error) {
+	var out []incident.Entry
+	if tx.Bucket(bucketIncidents).Get([]byte(id)) == nil {
+		return nil, incident.ErrNotFound
+	}
+	lb := tx.Bucket(bucketLog).Bucket([]byte(id))
+	if lb == nil {
+		return nil, corrupt("the main courante of %s is missing", id)
+	}
+	if after == math.MaxUint64 {
+		return nil, nil
+	}
+	c := lb.Cursor()
+	for k, v := c.Seek(seqKey(after + 1)); k != nil; k, v = c.Next() {
+		if limit > 0 && len(out) >= limit {
+			break
+		}
+		if len(out)%1024 == 1023 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		var e incident.Entry // Unmarshal copies: nothing refers to mmap'd bytes
+		if err := decodeEntry(v, &e); err != nil {
+			return nil, corrupt("entry %x of %s cannot be read: %v", k, id, err)
+		}
+		out = append(out, e)
 	}
 	return out, nil
 }

@@ -86,6 +86,7 @@ func (s *Store) Create(ctx context.Context, inc *incident.Incident, entries []in
 	if err != nil {
 		return nil, wrap("create", err)
 	}
+	s.broken.setVerified(out.ID)
 	return out, nil
 }
 
@@ -164,6 +165,13 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*incident.Inciden
 	}
 	if err := s.broken.get(id); err != nil {
 		return nil, err
+	}
+	// The first append since Open verifies the whole chain: nothing is
+	// appended after a break, even one Audit has not reached yet.
+	if !s.broken.isVerified(id) {
+		if err := s.VerifyChain(ctx, id); err != nil && !errors.Is(err, incident.ErrNotFound) {
+			return nil, err
+		}
 	}
 	var out *incident.Incident
 	err := s.write(func(tx *bolt.Tx) error {

@@ -36,6 +36,10 @@ func (e *DamagedError) Error() string {
 // Is makes errors.Is(err, ErrDamaged) true.
 func (e *DamagedError) Is(target error) bool { return target == ErrDamaged }
 
+// Damaged says the error is a damaged store, for code that cannot import
+// this package (the conversation answers it with what to do).
+func (e *DamagedError) Damaged() bool { return true }
+
 // The layout of bbolt's meta pages (go.etcd.io/bbolt internal/common),
 // which are the first two pages of the file: a 16-byte page header, then
 // magic, version, page size, flags (4 bytes each), the root bucket (16),

@@ -163,6 +163,13 @@ func Open(path string, opts Options) (s *Store, err error) {
 		return nil, fmt.Errorf("boltstore: open %s: %w", path, err)
 	}
 	s.db, s.commit = db, committer{db: db}
+	// The tree of pages is walked once, with plain reads, before anything
+	// uses it: a damaged page is refused here, with a sentence, rather
+	// than found by a command that then writes beside it.
+	if err := walkFile(path); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
 	if err := s.initSchema(); err != nil {
 		_ = db.Close() // the schema error is the one that matters
 		return nil, err

@@ -96,7 +96,9 @@ func runConsole(ctx context.Context, env Env, g *Globals, args []string) error {
 	}
 	b := bot.New(bot.Config{Lang: g.lang(), Chain: *chain, Features: features, Now: now, Organisation: org, IPP: ipp,
 		Remind: rc, EscalateTo: cfg.EscalateTo}, app.store, con, cat, app.key, app.log)
-	app.audit(ctx, b)
+	if err := app.audit(ctx, b); err != nil {
+		return err
+	}
 	// Cards owed when the last Vigie stopped (a crash between an action and
 	// its card) are shown now.
 	if err := b.Flush(ctx); err != nil {
@@ -176,23 +178,25 @@ func (a *app) Close() error {
 	return a.store.Close()
 }
 
-// audit verifies the stored main courante of every open incident before the
-// bot takes events, and of the closed ones in the background; b raises the
-// alarm for each one broken, which then refuses new entries.
-func (a *app) audit(ctx context.Context, b *bot.Bot) {
-	alarm := func(be *incident.BrokenError) { b.Alarm(ctx, be) }
+// audit verifies, in the background, the stored main courante of every
+// open incident, then of the closed ones; b raises the alarm for each one
+// broken, which refuses new entries. An incident written to before the
+// audit reaches it is verified by the store at its first append.
+func (a *app) audit(ctx context.Context, b *bot.Bot) error {
+	alarm := func(be *incident.BrokenError) { b.Alarm(a.bg, be) }
 	isOpen := func(inc *incident.Incident) bool { return inc.Status == incident.StatusOpen }
-	n, err := a.store.Audit(ctx, isOpen, alarm)
-	if err != nil {
-		a.log.Error("verify the open incidents' main courantes", "err", err)
-	}
-	a.log.Debug("open main courantes verified", "incidents", n)
+	isClosed := func(inc *incident.Incident) bool { return !isOpen(inc) }
 	a.audits.Go(func() {
-		isClosed := func(inc *incident.Incident) bool { return !isOpen(inc) }
-		if _, err := a.store.Audit(a.bg, isClosed, alarm); err != nil && a.bg.Err() == nil {
-			a.log.Error("verify the closed incidents' main courantes", "err", err)
+		for _, keep := range []func(*incident.Incident) bool{isOpen, isClosed} {
+			if _, err := a.store.Audit(a.bg, keep, alarm); err != nil {
+				if a.bg.Err() == nil {
+					a.log.Error("verify the main courantes", "err", err)
+				}
+				return
+			}
 		}
 	})
+	return nil
 }
 
 // lang is the --lang flag as a flows.Lang, French by default.

@@ -192,7 +192,9 @@ func runServe(ctx context.Context, env Env, g *Globals, args []string) error {
 	rc := set.remind
 	b := bot.New(bot.Config{Lang: g.lang(), Trigger: cfg.Trigger, Chain: cfg.Organisation.Chain, Features: features, Remind: rc,
 		Now: now, EscalateTo: cfg.EscalateTo, Observer: m, Organisation: org, IPP: ipp}, a.store, p, cat, a.key, log)
-	a.audit(ctx, b)
+	if err := a.audit(ctx, b); err != nil {
+		return err
+	}
 	// Cards owed are delivered in the background, those owed at start
 	// first; stopped before the store closes (defers are LIFO).
 	outCtx, stopOutbox := context.WithCancel(context.WithoutCancel(ctx))
