@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 )
 
 // ChainError is why a main courante is not intact: the first bad entry
@@ -72,3 +73,88 @@ func (e *BrokenError) Is(target error) bool { return target == ErrBroken }
 
 // Unwrap returns the break.
 func (e *BrokenError) Unwrap() error { return e.Err }
+
+// RecordError says that a field of an incident's record (or of the header
+// of an export, which copies it) disagrees with what its entries say.
+type RecordError struct {
+	Field     string // title, t0, chain, version, opened_by, opened_at, status, closed_by, closed_at
+	Got, Want string
+	Seq       uint64 // the entry that says otherwise; 0: no entry closes the incident
+}
+
+func (e *RecordError) Error() string {
+	if e.Seq == 0 {
+		return fmt.Sprintf("%s is %q but no entry closes the incident", e.Field, e.Got)
+	}
+	return fmt.Sprintf("%s is %q but entry %d says %q", e.Field, e.Got, e.Seq, e.Want)
+}
+
+// CheckRecord recomputes from entries, a chain already checked whose first
+// entry is the opening, every field of inc they determine, and returns
+// the first that disagrees as a *RecordError: the opening gives the title,
+// who opened and when; T0 is the last T0 correction's, else the opening's
+// (to the second, as entries record it); the chain and its version are the
+// last chosen; the status, who closed and when come from the closing
+// entry. Entries that do not start with an opening determine nothing.
+func CheckRecord(inc *Incident, entries []Entry) error {
+	if len(entries) == 0 || entries[0].Kind != KindOpened {
+		return nil
+	}
+	utc := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format(time.RFC3339Nano)
+	}
+	opened := entries[0]
+	if v, ok := opened.Data["title"]; ok && v != inc.Title {
+		return &RecordError{"title", inc.Title, v, 1}
+	}
+	if by := inc.OpenedBy.String(); by != opened.Actor {
+		return &RecordError{"opened_by", by, opened.Actor, 1}
+	}
+	if !inc.OpenedAt.Equal(opened.Time) {
+		return &RecordError{"opened_at", utc(inc.OpenedAt), utc(opened.Time), 1}
+	}
+	t0, t0Seq := opened.Data["t0"], uint64(1)
+	chain, version, chainSeq := opened.Data["chain"], opened.Data["version"], uint64(1)
+	var closed *Entry
+	for i := range entries {
+		e := &entries[i]
+		switch e.Kind {
+		case KindT0:
+			t0, t0Seq = e.Data["new"], e.Seq
+		case KindChain:
+			chain, version, chainSeq = e.Data["chain"], e.Data["version"], e.Seq
+		case KindClosed:
+			closed = e
+		}
+	}
+	if t0 != "" {
+		want, err := time.Parse(time.RFC3339Nano, t0)
+		if err != nil || !inc.T0.Truncate(time.Second).Equal(want.Truncate(time.Second)) {
+			return &RecordError{"t0", utc(inc.T0), t0, t0Seq}
+		}
+	}
+	if inc.Chain != chain {
+		return &RecordError{"chain", inc.Chain, chain, chainSeq}
+	}
+	if inc.Version != version {
+		return &RecordError{"version", inc.Version, version, chainSeq}
+	}
+	if closed == nil {
+		if inc.Status != StatusOpen || !inc.ClosedAt.IsZero() || inc.ClosedBy != (User{}) {
+			return &RecordError{Field: "status", Got: string(inc.Status)}
+		}
+		return nil
+	}
+	switch {
+	case inc.Status != StatusClosed:
+		return &RecordError{"status", string(inc.Status), string(StatusClosed), closed.Seq}
+	case inc.ClosedBy.String() != closed.Actor:
+		return &RecordError{"closed_by", inc.ClosedBy.String(), closed.Actor, closed.Seq}
+	case !inc.ClosedAt.Equal(closed.Time):
+		return &RecordError{"closed_at", utc(inc.ClosedAt), utc(closed.Time), closed.Seq}
+	}
+	return nil
+}

@@ -2,9 +2,9 @@ package report
 
 import (
 	"crypto/ed25519"
+	"errors"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/vigie-sante/vigie/bot/incident"
 )
@@ -74,72 +74,19 @@ func signatureValid(d *exportDoc, pub ed25519.PublicKey, sig []byte) bool {
 }
 
 // checkHeader recomputes from the entries every header field they
-// determine, and names the first that disagrees: the opening gives the
-// title, the opener and when; T0 is the last T0 correction's, else the
-// opening's; the chain and its version are the last chosen; the status,
-// who closed and when come from the closing entry. Entries are those of a
-// chain already checked.
+// determine (incident.CheckRecord), and names the first that disagrees.
+// Entries are those of a chain already checked.
 func checkHeader(d *exportDoc) error {
-	inc := d.Incident
-	bad := func(field, got, want string, seq uint64) error {
-		return &VerifyError{Reason: fmt.Sprintf("header: %s is %q but entry %d says %q (header edited?)", field, got, seq, want)}
-	}
 	opened := d.Entries[0]
 	if opened.Kind != incident.KindOpened {
 		return &VerifyError{Seq: 1, Reason: fmt.Sprintf("the first entry is %q, not the opening (%q)", opened.Kind, incident.KindOpened)}
 	}
-	if v, ok := opened.Data["title"]; ok && v != inc.Title {
-		return bad("title", inc.Title, v, 1)
-	}
-	if by := inc.OpenedBy.String(); by != opened.Actor {
-		return bad("opened_by", by, opened.Actor, 1)
-	}
-	if !inc.OpenedAt.Equal(opened.Time) {
-		return bad("opened_at", formatTime(inc.OpenedAt), formatTime(opened.Time), 1)
-	}
-	t0, t0Seq := opened.Data["t0"], uint64(1)
-	chain, version, chainSeq := opened.Data["chain"], opened.Data["version"], uint64(1)
-	var closed *incident.Entry
-	for i := range d.Entries {
-		e := &d.Entries[i]
-		switch e.Kind {
-		case incident.KindT0:
-			t0, t0Seq = e.Data["new"], e.Seq
-		case incident.KindChain:
-			chain, version, chainSeq = e.Data["chain"], e.Data["version"], e.Seq
-		case incident.KindClosed:
-			closed = e
-		}
-	}
-	if t0 != "" {
-		want, err := time.Parse(time.RFC3339Nano, t0)
-		if err != nil {
-			return &VerifyError{Seq: t0Seq, Reason: fmt.Sprintf("T0 %q is not an RFC 3339 time", t0)}
-		}
-		// Entries record T0 to the second.
-		if !inc.T0.Truncate(time.Second).Equal(want.Truncate(time.Second)) {
-			return bad("t0", formatTime(inc.T0), t0, t0Seq)
-		}
-	}
-	if inc.Chain != chain {
-		return bad("chain", inc.Chain, chain, chainSeq)
-	}
-	if inc.Version != version {
-		return bad("version", inc.Version, version, chainSeq)
-	}
-	if closed == nil {
-		if inc.Status != incident.StatusOpen || !inc.ClosedAt.IsZero() || inc.ClosedBy != (incident.User{}) {
-			return &VerifyError{Reason: fmt.Sprintf("header: status is %q but no entry closes the incident (header edited?)", inc.Status)}
-		}
-		return nil
-	}
-	switch {
-	case inc.Status != incident.StatusClosed:
-		return bad("status", string(inc.Status), string(incident.StatusClosed), closed.Seq)
-	case inc.ClosedBy.String() != closed.Actor:
-		return bad("closed_by", inc.ClosedBy.String(), closed.Actor, closed.Seq)
-	case !inc.ClosedAt.Equal(closed.Time):
-		return bad("closed_at", formatTime(inc.ClosedAt), formatTime(closed.Time), closed.Seq)
+	h := d.Incident
+	inc := &incident.Incident{ID: h.ID, Title: h.Title, Chain: h.Chain, Version: h.Version, T0: h.T0,
+		OpenedBy: h.OpenedBy, OpenedAt: h.OpenedAt, Status: h.Status, ClosedBy: h.ClosedBy, ClosedAt: h.ClosedAt}
+	var re *incident.RecordError
+	if err := incident.CheckRecord(inc, d.Entries); errors.As(err, &re) {
+		return &VerifyError{Reason: "header: " + re.Error() + " (header edited?)"}
 	}
 	return nil
 }

@@ -90,6 +90,13 @@ func (s *Store) VerifyChain(ctx context.Context, id string) error {
 		err = fmt.Errorf("the entries end at #%d %.12s but the incident's head is #%d %.12s (entries removed at the end?)",
 			head.Seq, head.Hash, inc.Head.Seq, inc.Head.Hash)
 	}
+	if err == nil {
+		// The record's T0 drives every deadline: it must say what the
+		// entries say, as must its title, chain and status.
+		if rerr := incident.CheckRecord(inc, entries); rerr != nil {
+			err = fmt.Errorf("the incident's record: %w (record edited?)", rerr)
+		}
+	}
 	if err != nil {
 		be := &incident.BrokenError{Where: s.path, Incident: id, Err: err}
 		s.broken.set(id, be)

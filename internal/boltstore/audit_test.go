@@ -111,3 +111,55 @@ func TestBrokenChainRefusesEntries(t *testing.T) {
 		})
 	}
 }
+
+// TestRecordEditedRefusesEntries: the stored record's T0, which drives
+// every legal deadline, edited in the file to say otherwise than the
+// entries, is found, and the incident refuses new entries.
+func TestRecordEditedRefusesEntries(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "vigie.db")
+	s, err := boltstore.Open(path, boltstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inc, err := s.Create(ctx, storetest.NewIncident("A", t0), []incident.Entry{
+		func() incident.Entry {
+			e := storetest.Entry(incident.KindOpened, "ouverture", t0)
+			e.Data["t0"] = t0.Format(time.RFC3339)
+			return e
+		}()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte("incidents"))
+		var rec struct {
+			V        int            `json:"v"`
+			Incident map[string]any `json:"incident"`
+		}
+		json.Unmarshal(b.Get([]byte(inc.ID)), &rec)
+		rec.Incident["t0"] = t0.Add(13 * time.Hour).Format(time.RFC3339)
+		v, _ := json.Marshal(rec)
+		return b.Put([]byte(inc.ID), v)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	s, err = boltstore.Open(path, boltstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	_, err = s.Update(ctx, inc.ID, func(*incident.Incident) ([]incident.Entry, error) {
+		return []incident.Entry{storetest.Entry(incident.KindNote, "suite", t0)}, nil
+	})
+	if !errors.Is(err, boltstore.ErrBroken) || !strings.Contains(err.Error(), "the incident's record: t0 is") {
+		t.Fatalf("Update = %v; want the edited T0 named", err)
+	}
+}

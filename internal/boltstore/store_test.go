@@ -81,7 +81,7 @@ func fill(t *testing.T, s *boltstore.Store) []*incident.Incident {
 	var out []*incident.Incident
 	for i, ch := range []string{"A", "B", "A"} {
 		inc, err := s.Create(ctx, storetest.NewIncident(ch, t0.Add(time.Duration(i)*time.Minute)),
-			[]incident.Entry{storetest.Entry(incident.KindOpened, "ouverture "+ch, t0)})
+			[]incident.Entry{storetest.Entry(incident.KindOpened, "ouverture "+ch, t0.Add(time.Duration(i)*time.Minute))})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -96,7 +96,7 @@ func fill(t *testing.T, s *boltstore.Store) []*incident.Incident {
 		out = append(out, inc)
 	}
 	if _, err := s.Update(ctx, out[0].ID, func(inc *incident.Incident) ([]incident.Entry, error) {
-		inc.Status = incident.StatusClosed
+		inc.Status, inc.ClosedBy, inc.ClosedAt = incident.StatusClosed, incident.User{ID: "u1", Name: "rssi"}, t0 // as the closing says
 		return []incident.Entry{storetest.Entry(incident.KindClosed, "clôture", t0)}, nil
 	}); err != nil {
 		t.Fatal(err)

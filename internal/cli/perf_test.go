@@ -59,7 +59,8 @@ func seed(b *testing.B, db string, n, open int) {
 					inc.Status, inc.ClosedAt = incident.StatusClosed, at.Add(48*time.Hour)
 				}
 				inc.Shown = 1 // its card shows its one entry, as after any session: nothing owed
-				entries := []incident.Entry{{Time: at, Actor: "@rssi", Kind: incident.KindOpened, Text: "ouverture"}}
+				entries := []incident.Entry{{Time: at, Actor: "@rssi", Kind: incident.KindOpened, Text: "ouverture",
+					Data: map[string]string{"chain": inc.Chain, "version": inc.Version}}}
 				if _, err := st.Create(ctx, inc, entries); err != nil {
 					b.Error(err)
 				}

@@ -69,9 +69,15 @@ func NewIncident(channel string, openedAt time.Time) *incident.Incident {
 	}
 }
 
-// Entry returns an unsealed entry.
+// Entry returns an unsealed entry. An opening says, as the bot's does,
+// the title, chain and version of NewIncident's incidents, which stores
+// check the record against.
 func Entry(kind, text string, at time.Time) incident.Entry {
-	return incident.Entry{Time: at, Actor: "@rssi", Kind: kind, Text: text}
+	e := incident.Entry{Time: at, Actor: "@rssi", Kind: kind, Text: text}
+	if kind == incident.KindOpened {
+		e.Data = map[string]string{"title": "Rançongiciel sur le PACS", "chain": "nouvelle-aquitaine/es-esms", "version": "2025-03"}
+	}
+	return e
 }
 
 // VerifyChain checks the whole main courante of id: sequence numbers from 1
