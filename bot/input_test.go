@@ -122,3 +122,19 @@ func TestEchoAndLimits(t *testing.T) {
 		t.Errorf("actor stored as %q", es[len(es)-1].Actor)
 	}
 }
+
+// TestPointPartsLimited: each part of a situation point has the limit of a
+// note.
+func TestPointPartsLimited(t *testing.T) {
+	h := newHarness(t, bot.Config{Chain: "nouvelle-aquitaine/es-esms"})
+	h.ok("ouvrir Rançongiciel")
+	before := h.snapshot("2026-0001")
+	for _, k := range []string{"conditions", "actions", "besoins"} {
+		if r := h.do("point " + k + `="` + strings.Repeat("é", 4001) + `"`); !r.Error || !strings.Contains(r.Text, "« "+k+" » est trop long (4000 caractères au plus)") {
+			t.Errorf("%s of 4001 characters: %q", k, r.Text)
+		}
+	}
+	if h.snapshot("2026-0001") != before {
+		t.Error("a refused point changed the incident")
+	}
+}

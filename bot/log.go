@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/bot/report"
@@ -57,6 +58,11 @@ func (b *Bot) point(ctx context.Context, r *request) (Reply, error) {
 	}
 	if extra := r.cmd.rest(0); extra != "" {
 		return Reply{}, uerr(EInvalid, r.lang, "err.point_extra", echo(extra))
+	}
+	for _, k := range []string{"conditions", "actions", "besoins"} {
+		if utf8.RuneCountInString(o[k]) > maxNote {
+			return Reply{}, uerr(EInvalid, r.lang, "err.point_long", k, maxNote)
+		}
 	}
 	inc, err := b.change(ctx, r, func(inc *incident.Incident, c *flows.Chain) ([]incident.Entry, error) {
 		inc.Points++

@@ -22,6 +22,7 @@ var messages = i18n.Catalogue{
 	"input.control":            {FR: "caractère de contrôle", EN: "control character"},
 	"input.bidi":               {FR: "contrôle du sens d'écriture, qui peut faire lire le texte autrement", EN: "writing-direction control, which can make the text read otherwise"},
 	"input.not_utf8":           {FR: "octet qui n'est pas de l'UTF-8 :", EN: "byte that is not UTF-8:"},
+	"err.point_long":           {FR: "Point de situation : « %s » est trop long (%d caractères au plus).", EN: "Situation point: \"%s\" is too long (%d characters at most)."},
 	"err.ref_long":             {FR: "Référence trop longue (%d caractères au plus).", EN: "Reference too long (%d characters at most)."},
 	"err.reason_long":          {FR: "Raison trop longue (%d caractères au plus).", EN: "Reason too long (%d characters at most)."},
 	"err.internal":             {FR: "Erreur interne : rien n'a été enregistré. Réessayez ; si cela persiste, prévenez l'administrateur de Vigie.", EN: "Internal error: nothing was recorded. Try again; if it persists, tell Vigie's administrator."},

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/vigie-sante/vigie/bot"
 )
@@ -47,7 +48,7 @@ func (c *Console) readLine(prompt string) (string, error) {
 	}
 	line, err := c.in.ReadString('\n')
 	if !c.opt.TTY && strings.TrimSpace(line) != "" {
-		c.printf("%s%s\n", prompt, strings.TrimRight(line, "\r\n"))
+		c.printf("%s%s\n", prompt, visible(strings.TrimRight(line, "\r\n")))
 	}
 	return line, err
 }
@@ -161,4 +162,27 @@ func option(opts []bot.Option, typed string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// visible writes a line read back for the transcript with its control
+// characters, bidi controls and invalid bytes escaped (\x1b, \u202e): the
+// bot refuses them, and the terminal showing the transcript must not obey
+// them either.
+func visible(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, "\\x%02x", s[i])
+		case r < 0x20 && r != '\t', r == 0x7f, r >= 0x80 && r < 0xa0:
+			fmt.Fprintf(&b, "\\x%02x", r)
+		case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+			fmt.Fprintf(&b, "\\u%04x", r)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
 }

@@ -31,7 +31,7 @@ func readJSON(b []byte) (*exportDoc, error) {
 		return nil, fmt.Errorf("%w: no \"format\": %q member", ErrNotExport, exportName)
 	}
 	if v, ok := marker.Version.(float64); !ok || v != exportVersion && v != exportVersion1 {
-		return nil, fmt.Errorf("%w: version %v (accepted: %d, %d)", ErrNotExport, marker.Version, exportVersion1, exportVersion)
+		return nil, fmt.Errorf("%w: version %#v (accepted: the numbers %d and %d)", ErrNotExport, marker.Version, exportVersion1, exportVersion)
 	}
 	if problem != nil {
 		return nil, problem

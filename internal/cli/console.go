@@ -145,12 +145,15 @@ func openApp(env Env, g *Globals) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	key, err := keyfile.Load(dir)
+	// The store first: a damaged database is refused before anything,
+	// a signing key included, is created beside it.
+	st, err := boltstore.Open(db, boltstore.Options{})
 	if err != nil {
 		return nil, err
 	}
-	st, err := boltstore.Open(db, boltstore.Options{})
+	key, err := keyfile.Load(dir)
 	if err != nil {
+		st.Close()
 		return nil, err
 	}
 	// The terminal is for people: operators' logs go to stderr, warnings

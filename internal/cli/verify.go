@@ -67,6 +67,8 @@ func runVerify(_ context.Context, env Env, _ *Globals, args []string) error {
 	var err error
 	if file == "-" {
 		b, err = io.ReadAll(env.Stdin)
+	} else if fi, serr := os.Stat(file); serr == nil && !fi.Mode().IsRegular() {
+		return usagef("%s is %s, not an export (%s)", file, kindOf(fi.Mode()), verifyAccepted)
 	} else {
 		b, err = os.ReadFile(file)
 	}
