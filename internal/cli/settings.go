@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -66,6 +67,9 @@ func withDefaults(cfg *config.Config, db string) *config.Config {
 	}
 	if c.Backups.Every != 0 && c.Backups.Keep == 0 {
 		c.Backups.Keep = 7
+	}
+	if c.Backups.Every != 0 && c.Backups.Dir == "" {
+		c.Backups.Dir = filepath.Join(filepath.Dir(db), "backups")
 	}
 	return &c
 }

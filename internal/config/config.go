@@ -15,11 +15,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"os"
 	"reflect"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -155,12 +157,27 @@ func (d *Duration) UnmarshalYAML(b []byte) error {
 	if err := yaml.Unmarshal(b, &s); err != nil {
 		return err
 	}
-	v, err := time.ParseDuration(s)
+	v, err := parseDuration(s)
 	if err != nil {
-		return fmt.Errorf("bad duration %q (accepted: 30s, 1m, 2m30s)", s)
+		return err
 	}
 	*d = Duration(v)
 	return nil
+}
+
+// parseDuration reads a duration as Go writes them (30s, 1m, 2h30m) or in
+// whole days (1d, 7d), as chain files and reminder cadences do.
+func parseDuration(s string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		if n, err := strconv.Atoi(days); err == nil && n >= 0 && n <= 3650 {
+			return time.Duration(n) * 24 * time.Hour, nil
+		}
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("bad duration %q (accepted: 30s, 1m, 2h30m, 1d)", s)
+	}
+	return v, nil
 }
 
 // MarshalYAML writes the duration as a string.
@@ -248,6 +265,11 @@ func (c *Config) Validate() error {
 	if c.Organisation.IPP != "" {
 		if _, err := regexp.Compile(c.Organisation.IPP); err != nil {
 			return bad("organisation.ipp", "%q is not a regular expression (RE2 syntax, e.g. \\bIPP\\s*\\d{6,}): %v", c.Organisation.IPP, err)
+		}
+	}
+	if c.Listen != "" {
+		if _, port, err := net.SplitHostPort(c.Listen); err != nil || port == "" {
+			return bad("listen", "%q is not an address to listen on (e.g. :8080, 127.0.0.1:8080)", c.Listen)
 		}
 	}
 	if c.PublicURL != "" {

@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // applyEnv sets the fields of v from the environment: each field's name is
@@ -57,9 +56,9 @@ func applyEnv(v reflect.Value, prefix string, getenv func(string) string) error 
 			}
 			fv.SetInt(int64(n))
 		case Duration:
-			d, err := time.ParseDuration(raw)
+			d, err := parseDuration(raw)
 			if err != nil {
-				return fmt.Errorf("%s: bad duration %q (accepted: 30s, 1m, 2m30s)", name, raw)
+				return fmt.Errorf("%s: %v", name, err)
 			}
 			fv.SetInt(int64(d))
 		case []string, []Secret:
