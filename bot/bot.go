@@ -51,6 +51,11 @@ type Event struct {
 	Lang Lang
 	// Click says the event is a button (for metrics).
 	Click bool
+	// ClickID identifies a click: platform, user, message and action. A
+	// repeat within ClickWindow (two clicks 5 ms or 60 ms apart, a retry,
+	// before or after a restart) answers as the first did and records
+	// nothing. Empty: every event counts.
+	ClickID string
 }
 
 // Reply is the bot's answer to the person who acted; the channel sees the
@@ -121,6 +126,8 @@ type Bot struct {
 	// announced: once per incident and process.
 	alarmMu sync.Mutex
 	alarmed map[string]bool
+	// clicks keeps the answers to recent clicks, for their repeats.
+	clicks clickReplies
 }
 
 // New returns a bot. key signs the head of exported main courantes.
@@ -222,6 +229,13 @@ func (b *Bot) Handle(ctx context.Context, ev Event) Reply {
 	}
 	r := &request{ev: ev, cmd: cmd, lang: lang, now: b.now().UTC()}
 	reply, err := b.guarded(ctx, r, handlers[cmd.verb]) // patient-identifier screen (screen.go)
+	if errors.Is(err, errRepeatClick) {
+		outcome = "repeat"
+		return b.clicks.first(ev.ClickID, lang)
+	}
+	if err == nil && ev.ClickID != "" {
+		b.clicks.remember(ev.ClickID, reply, r.now)
+	}
 	if err != nil {
 		outcome = "error"
 		if _, ok := ErrorMessage(err); ok {
@@ -355,10 +369,16 @@ func (b *Bot) change(ctx context.Context, r *request, fn func(inc *incident.Inci
 		if err != nil {
 			return nil, err
 		}
+		if id := r.ev.ClickID; id != "" {
+			if at, ok := inc.Clicks[id]; ok && r.now.Sub(at) < ClickWindow {
+				return nil, errRepeatClick // in the same transaction as the first: exactly once
+			}
+		}
 		entries, err := fn(inc, c)
 		if err == nil {
 			// Let the next sweep look at what the change brought due.
 			inc.Wake = r.now
+			rememberClick(inc, r.ev.ClickID, r.now)
 		}
 		return entries, err
 	})

@@ -25,6 +25,7 @@ var messages = i18n.Catalogue{
 	"err.point_long":           {FR: "Point de situation : « %s » est trop long (%d caractères au plus).", EN: "Situation point: \"%s\" is too long (%d characters at most)."},
 	"err.ref_long":             {FR: "Référence trop longue (%d caractères au plus).", EN: "Reference too long (%d characters at most)."},
 	"err.reason_long":          {FR: "Raison trop longue (%d caractères au plus).", EN: "Reason too long (%d characters at most)."},
+	"click.repeat":             {FR: "Ce clic a déjà été pris en compte : rien de plus n'a été enregistré.", EN: "This click was already taken into account: nothing more was recorded."},
 	"err.internal":             {FR: "Erreur interne : rien n'a été enregistré. Réessayez ; si cela persiste, prévenez l'administrateur de Vigie.", EN: "Internal error: nothing was recorded. Try again; if it persists, tell Vigie's administrator."},
 	"err.too_long":             {FR: "Commande trop longue (%d Kio au plus).", EN: "Command too long (%d KiB at most)."},
 	"err.empty_id":             {FR: "« # » doit être suivi d'un numéro d'incident, par exemple #2026-0001.", EN: "\"#\" must be followed by an incident number, such as #2026-0001."},

@@ -83,6 +83,7 @@ func (a *Adapter) click(ctx context.Context, h Handler, req *model.PostActionInt
 		reply := h.Handle(ctx, bot.Event{
 			Channel: req.ChannelId, User: incident.User{ID: req.UserId, Name: req.UserName},
 			Text: action, Dialogs: req.TriggerId != "", Lang: lang, Click: true,
+			ClickID: "mattermost:" + key,
 		})
 		return a.clickResponse(ctx, req, reply, lang)
 	})

@@ -131,7 +131,8 @@ func fromInteraction(cb slack.InteractionCallback) (*inbound, error) {
 			return nil, errors.New("block_actions without channel")
 		}
 		in.Kind = kindAction
-		in.Event = bot.Event{Channel: ch, User: user, Text: act.Value, Click: true}
+		in.Event = bot.Event{Channel: ch, User: user, Text: act.Value, Click: true,
+			ClickID: "slack:" + user.ID + ":" + cb.Container.MessageTs + ":" + act.ActionID + ":" + act.Value}
 		in.Key = "act:" + ch + ":" + act.ActionTs + ":" + user.ID
 	case slack.InteractionTypeViewSubmission:
 		meta, fields, err := submission(cb.View)

@@ -79,6 +79,11 @@ type Incident struct {
 	// stores index such incidents in the transaction that appends the
 	// entries, and the bot's outbox sends them, after a restart too.
 	Shown uint64 `json:"shown,omitempty"`
+	// Clicks are the identities of the clicks that changed the incident
+	// lately, with when: a repeat of one (a double click, a platform's
+	// retry, after a restart too) changes nothing more. Entries older than
+	// the bot's window are dropped at the next click.
+	Clicks map[string]time.Time `json:"clicks,omitempty"`
 	// Facts are what the crisis cell gave for the declaration drafts
 	// (brouillon), by fact key; the main courante keeps every value given.
 	Facts map[string]string `json:"facts,omitempty"`

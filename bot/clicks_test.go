@@ -1,0 +1,73 @@
+package bot_test
+
+import (
+	"context"
+	"crypto/ed25519"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
+	"github.com/vigie-sante/vigie/flows/builtin"
+)
+
+// TestOneEffectPerClick: the same click repeated (concurrently, 5 ms or
+// 60 ms later, after a restart) records one snooze; the repeats are
+// answered as the first was, or told it was taken; after the window, a
+// new click counts again.
+func TestOneEffectPerClick(t *testing.T) {
+	h := newHarness(t, bot.Config{Chain: "nouvelle-aquitaine/es-esms"})
+	h.ok("ouvrir Rançongiciel")
+	h.now = t0.Add(10 * time.Minute)
+	h.ok("repondre personal_data_breach oui")
+	click := func(b *bot.Bot) bot.Reply {
+		return b.Handle(context.Background(), bot.Event{Channel: "crise", User: h.user, Text: "#2026-0001 rappel cnil 1h",
+			Click: true, ClickID: "mattermost:u1:post1:#2026-0001 rappel cnil 1h"})
+	}
+	snoozes := func() int {
+		n := 0
+		for _, e := range h.entries("2026-0001") {
+			if e.Kind == incident.KindSnooze {
+				n++
+			}
+		}
+		return n
+	}
+	var wg sync.WaitGroup
+	replies := make([]bot.Reply, 4)
+	for i := range replies {
+		wg.Go(func() { replies[i] = click(h.bot) })
+	}
+	wg.Wait()
+	if n := snoozes(); n != 1 {
+		t.Fatalf("%d snoozes for four concurrent clicks", n)
+	}
+	for _, r := range replies {
+		if r.Error || r.Text == "" {
+			t.Fatalf("replies %+v", replies)
+		}
+	}
+	for _, later := range []time.Duration{5 * time.Millisecond, 60 * time.Millisecond, 30 * time.Second} {
+		h.now = h.now.Add(later)
+		if r := click(h.bot); r.Text != replies[0].Text && r.Text != replies[1].Text {
+			t.Errorf("a repeat %v later answered %q", later, r.Text)
+		}
+	}
+	// A restart: another bot on the same store, within the window.
+	cat, _ := builtin.Catalog()
+	again := bot.New(bot.Config{Chain: "nouvelle-aquitaine/es-esms", Now: func() time.Time { return h.now }}, h.store, h.chat, cat, ed25519.NewKeyFromSeed(make([]byte, 32)), nil)
+	if r := click(again); r.Error || r.Text != "Ce clic a déjà été pris en compte : rien de plus n'a été enregistré." {
+		t.Errorf("a repeat after a restart answered %+v", r)
+	}
+	if n := snoozes(); n != 1 {
+		t.Fatalf("%d snoozes after the repeats", n)
+	}
+	h.now = h.now.Add(bot.ClickWindow)
+	if r := click(h.bot); r.Error {
+		t.Fatalf("a new click after the window: %s", r.Text)
+	}
+	if n := snoozes(); n != 2 {
+		t.Fatalf("%d snoozes after a new click past the window, want 2", n)
+	}
+}
