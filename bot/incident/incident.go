@@ -49,8 +49,10 @@ type Incident struct {
 	Status   Status          `json:"status"`
 	ClosedBy User            `json:"closed_by,omitzero"`
 	ClosedAt time.Time       `json:"closed_at,omitzero"`
-	// Answers keeps every answer given to each question, oldest first: a
-	// revision is a new record, never an overwrite.
+	// Answers holds the current answer to each question (a slice, as files
+	// of older versions kept every revision there: the last one counts).
+	// Every answer and revision is an entry of the main courante, with the
+	// value it replaced.
 	Answers map[string][]AnswerRecord `json:"answers,omitempty"`
 	Steps   map[string]*StepState     `json:"steps,omitempty"`
 	Points  int                       `json:"points,omitempty"` // situation points recorded

@@ -158,3 +158,31 @@ func TestCycleOpenOnceUnderDoubleClick(t *testing.T) {
 		t.Errorf("%d deliveries of one ouvrir opened %d incidents in the channel:\n%s", clicks, len(opened), strings.Join(opened, "\n"))
 	}
 }
+
+// BenchmarkActionAfterRevisions is one answer revision on an incident that
+// already has 0 or 2 000 of them, through the whole bot on the bolt store:
+// the record keeps the current answer only (revisions are entries), so the
+// two cost the same. The ratio is reported by the 2000 case.
+func BenchmarkActionAfterRevisions(b *testing.B) {
+	per := map[int]float64{}
+	for _, n := range []int{0, 2000} {
+		b.Run(fmt.Sprintf("revisions=%d", n), func(b *testing.B) {
+			v := cycleBot(b, b.TempDir())
+			cycleHandle(b, v, "crise", "ouvrir Rançongiciel")
+			values := []string{"oui", "non"}
+			for i := range n {
+				cycleHandle(b, v, "crise", "repondre malicious "+values[i%2])
+			}
+			i := n
+			b.ResetTimer()
+			for b.Loop() {
+				cycleHandle(b, v, "crise", "repondre malicious "+values[i%2])
+				i++
+			}
+			per[n] = float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+			if n > 0 && per[0] > 0 {
+				b.ReportMetric(per[n]/per[0], "x_vs_0")
+			}
+		})
+	}
+}
