@@ -16,7 +16,17 @@ type Observer interface {
 	// ChainBroken is an incident found with a main courante that does not
 	// verify: an alarm, raised once per incident.
 	ChainBroken()
+	// CardDelivered is a card and checklist shown in their channel, d
+	// after the first change they show was acknowledged.
+	CardDelivered(d time.Duration)
+	// OutboxRetry is a delivery that failed and will be retried, by cause:
+	// "rate_limited" (the platform said when), "temporary", "other".
+	OutboxRetry(cause string)
 }
+
+// OutboxRetryCauses are the causes OutboxRetry reports, for metrics that
+// exist before the first retry.
+var OutboxRetryCauses = []string{"rate_limited", "temporary", "other"}
 
 type nopObserver struct{}
 
@@ -24,3 +34,5 @@ func (nopObserver) Command(string, bool, string, time.Duration) {}
 func (nopObserver) Swept(SweepStats)                            {}
 func (nopObserver) PlatformError(string)                        {}
 func (nopObserver) ChainBroken()                                {}
+func (nopObserver) CardDelivered(time.Duration)                 {}
+func (nopObserver) OutboxRetry(string)                          {}

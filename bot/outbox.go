@@ -45,9 +45,8 @@ func temporary(err error) bool {
 
 // deliver renders incident id's card and checklist as stored now, edits
 // them in place (posting them the first time), and records what it showed
-// and where. A temporary platform error is returned, and the incident stays
-// owed; a permanent one (a message deleted by hand) is logged, and a new
-// message is posted instead, or the version given up.
+// and where. A failed post is returned, and the incident stays owed; an
+// edit refused for good (a message deleted by hand) posts a new message.
 func (b *Bot) deliver(ctx context.Context, id string) error {
 	mu := b.refreshLock(id)
 	mu.Lock()
@@ -89,17 +88,22 @@ func (b *Bot) deliver(ctx context.Context, id string) error {
 		}
 		ref, err := b.chat.Post(ctx, inc.Channel, m)
 		if err != nil {
+			// Retried, whatever the cause: the card stays owed, and the
+			// outbox's oldest age shows a channel that refuses it.
 			b.cfg.Observer.PlatformError("post")
-			if temporary(err) {
-				failed = err
-			} else {
-				b.log.Error("card: post refused; given up for this version", "incident", id, "role", role, "err", err)
-			}
+			failed = err
 			continue
 		}
 		refs[role] = ref
 	}
 	shown := inc.Head.Seq
+	if failed == nil {
+		// From the first change this delivery shows to now: what the
+		// channel waited for.
+		if es, err := b.store.Entries(ctx, id, inc.Shown, 1); err == nil && len(es) == 1 {
+			b.cfg.Observer.CardDelivered(b.now().Sub(es[0].Time))
+		}
+	}
 	_, err = b.store.Update(ctx, id, func(inc *incident.Incident) ([]incident.Entry, error) {
 		if inc.Messages == nil && len(refs) > 0 {
 			inc.Messages = map[string]string{}
@@ -180,6 +184,7 @@ func (b *Bot) RunOutbox(ctx context.Context) {
 				delete(notAfter, r.id)
 			} else {
 				failures[r.id]++
+				b.cfg.Observer.OutboxRetry(retryCause(r.err))
 				d := outboxBackoff(failures[r.id], r.err)
 				notAfter[r.id] = time.Now().Add(d)
 				b.log.Warn("card not delivered; retrying", "incident", r.id, "in", d, "err", r.err)
@@ -213,6 +218,18 @@ func (b *Bot) RunOutbox(ctx context.Context) {
 			timer.Reset(next)
 		}
 	}
+}
+
+// retryCause names why a delivery failed, for metrics.
+func retryCause(err error) string {
+	var ra RetryAfter
+	switch {
+	case errors.As(err, &ra):
+		return "rate_limited"
+	case temporary(err):
+		return "temporary"
+	}
+	return "other"
 }
 
 // outboxBackoff is how long to wait after the failures-th failure in a

@@ -3,7 +3,6 @@ package bot_test
 import (
 	"context"
 	"crypto/ed25519"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -71,7 +70,7 @@ func TestOutboxDeliversWhatWasOwedAtStart(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		store := bottest.NewStore()
 		down := bottest.NewChat()
-		down.SetFail(errors.New("connection refused"))
+		down.SetFail(fmt.Errorf("%w: connection refused", bot.ErrTemporary))
 		first := outboxBot(t, store, down)
 		act(t, first, "ouvrir Rançongiciel")
 		act(t, first, "repondre malicious oui")

@@ -165,6 +165,10 @@ func TestServeEndpointsMetricsAndCleanStop(t *testing.T) {
 		"vigie_open_incidents 1",
 		"vigie_overdue_steps 0",
 		`vigie_ack_seconds_count{endpoint="/mattermost/command"} 1`,
+		`vigie_outbox_retries_total{cause="rate_limited"} 0`, // there before the first retry
+		"vigie_outbox_pending ",
+		"vigie_outbox_oldest_seconds ",
+		"vigie_main_courante_broken_total 0",
 	} {
 		if !strings.Contains(m, want) {
 			t.Errorf("/metrics lacks %q", want)

@@ -32,6 +32,8 @@ type Metrics struct {
 	platform *prometheus.CounterVec
 	broken   prometheus.Counter
 	ack      *prometheus.HistogramVec
+	card     prometheus.Histogram
+	retries  *prometheus.CounterVec
 }
 
 var _ bot.Observer = (*Metrics)(nil)
@@ -39,6 +41,9 @@ var _ bot.Observer = (*Metrics)(nil)
 // Source is what the gauges read at scrape time.
 type Source interface {
 	Open(ctx context.Context, channel string) ([]*incident.Incident, error)
+	Owed(ctx context.Context) ([]string, error)
+	Incident(ctx context.Context, id string) (*incident.Incident, error)
+	Entries(ctx context.Context, id string, after uint64, limit int) ([]incident.Entry, error)
 }
 
 // ChainOf finds the pinned chain of an incident (nil when none).
@@ -61,12 +66,22 @@ func New(src Source, chainOf ChainOf, now func() time.Time, log *slog.Logger) *M
 		broken: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "vigie_main_courante_broken_total", Help: "Incidents found with a stored main courante that does not verify (altered or removed entries); each refuses new entries.",
 		}),
+		card: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "vigie_card_delay_seconds", Help: "From an acknowledged change to its card and checklist shown in the channel.",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300},
+		}),
+		retries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "vigie_outbox_retries_total", Help: "Card deliveries that failed and will be retried, by cause (rate_limited, temporary, other).",
+		}, []string{"cause"}),
 		ack: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "vigie_ack_seconds", Help: "Time to acknowledge a platform request (slash command, click, dialog), by endpoint.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 		}, []string{"endpoint"}),
 	}
-	m.reg.MustRegister(m.commands, m.nags, m.platform, m.broken, m.ack,
+	for _, cause := range bot.OutboxRetryCauses {
+		m.retries.WithLabelValues(cause) // at zero from the start: an alert can be written before the first retry
+	}
+	m.reg.MustRegister(m.commands, m.nags, m.platform, m.broken, m.ack, m.card, m.retries,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		&stateCollector{src: src, chainOf: chainOf, now: now, log: log})
 	return m
@@ -90,6 +105,12 @@ func (m *Metrics) Swept(st bot.SweepStats) {
 
 // PlatformError implements bot.Observer.
 func (m *Metrics) PlatformError(op string) { m.platform.WithLabelValues(op).Inc() }
+
+// CardDelivered implements bot.Observer.
+func (m *Metrics) CardDelivered(d time.Duration) { m.card.Observe(d.Seconds()) }
+
+// OutboxRetry implements bot.Observer.
+func (m *Metrics) OutboxRetry(cause string) { m.retries.WithLabelValues(cause).Inc() }
 
 // ChainBroken implements bot.Observer.
 func (m *Metrics) ChainBroken() { m.broken.Inc() }
@@ -155,9 +176,16 @@ type stateCollector struct {
 var (
 	openDesc    = prometheus.NewDesc("vigie_open_incidents", "Incidents open.", nil, nil)
 	overdueDesc = prometheus.NewDesc("vigie_overdue_steps", "Mandatory steps past their deadline and not done, over open incidents.", nil, nil)
+	owedDesc    = prometheus.NewDesc("vigie_outbox_pending", "Incidents whose channel is owed their card and checklist.", nil, nil)
+	oldestDesc  = prometheus.NewDesc("vigie_outbox_oldest_seconds", "Age of the oldest change not yet shown in its channel (0: none).", nil, nil)
 )
 
-func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) { ch <- openDesc; ch <- overdueDesc }
+func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- openDesc
+	ch <- overdueDesc
+	ch <- owedDesc
+	ch <- oldestDesc
+}
 
 func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -184,6 +212,24 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	ch <- prometheus.MustNewConstMetric(openDesc, prometheus.GaugeValue, float64(len(open)))
 	ch <- prometheus.MustNewConstMetric(overdueDesc, prometheus.GaugeValue, float64(overdue))
+	owed, err := c.src.Owed(ctx)
+	if err != nil {
+		c.log.Warn("metrics: outbox", "err", err)
+		return
+	}
+	oldest := 0.0
+	for _, id := range owed {
+		inc, err := c.src.Incident(ctx, id)
+		if err != nil {
+			continue
+		}
+		// The first change the channel has not seen yet.
+		if es, err := c.src.Entries(ctx, id, inc.Shown, 1); err == nil && len(es) == 1 {
+			oldest = max(oldest, now.Sub(es[0].Time).Seconds())
+		}
+	}
+	ch <- prometheus.MustNewConstMetric(owedDesc, prometheus.GaugeValue, float64(len(owed)))
+	ch <- prometheus.MustNewConstMetric(oldestDesc, prometheus.GaugeValue, oldest)
 }
 
 // Overdue reports whether a pending step is late: past its deadline when
