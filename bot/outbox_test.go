@@ -179,3 +179,54 @@ func TestOutboxCoalesces(t *testing.T) {
 		}
 	})
 }
+
+// flakyUpdates fails its first edits with a platform error, then works.
+type flakyUpdates struct {
+	*bottest.Chat
+	mu    sync.Mutex
+	fails []error
+}
+
+func (f *flakyUpdates) Update(ctx context.Context, ch, ref string, m bot.Message) error {
+	f.mu.Lock()
+	var err error
+	if len(f.fails) > 0 {
+		err, f.fails = f.fails[0], f.fails[1:]
+	}
+	f.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	return f.Chat.Update(ctx, ch, ref, m)
+}
+
+// TestOutboxUpdateHonoursRetryAfter: an edit of the card refused with 429
+// and Retry-After is made after the wait, with the latest state.
+func TestOutboxUpdateHonoursRetryAfter(t *testing.T) {
+	for _, after := range []time.Duration{2 * time.Second, 5 * time.Second, time.Minute} {
+		t.Run(after.String(), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				chat := &flakyUpdates{Chat: bottest.NewChat()}
+				b := outboxBot(t, bottest.NewStore(), chat)
+				act(t, b, "ouvrir Rançongiciel")
+				synctest.Wait() // posted
+				chat.mu.Lock()
+				chat.fails = []error{rateLimited{after}}
+				chat.mu.Unlock()
+				act(t, b, "note un")
+				act(t, b, "note deux")
+				synctest.Wait()
+				time.Sleep(after - time.Millisecond)
+				synctest.Wait()
+				if got := cardHead(chat.Chat); got != "#1" {
+					t.Fatalf("before the Retry-After of %v the card shows %q, want #1", after, got)
+				}
+				time.Sleep(time.Millisecond)
+				synctest.Wait()
+				if got := cardHead(chat.Chat); got != "#3" {
+					t.Fatalf("after the wait the card shows %q, want #3", got)
+				}
+			})
+		})
+	}
+}
