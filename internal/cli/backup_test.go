@@ -10,10 +10,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/vigie-sante/vigie/bot/bottest"
 	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/internal/boltstore"
 	"github.com/vigie-sante/vigie/internal/cli"
@@ -169,7 +169,7 @@ func TestBackupFromAnOldVigie(t *testing.T) {
 func TestBackupWhileVigieRuns(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "vigie.db")
 	in, typing := io.Pipe()
-	var out, errs syncBuffer
+	var out, errs bottest.Buffer
 	done := make(chan int)
 	go func() {
 		env := cli.Env{Stdin: in, Stdout: &out, Stderr: &errs, Getenv: func(string) string { return "" }}
@@ -214,22 +214,4 @@ func TestBackupWhileVigieRuns(t *testing.T) {
 	if !strings.Contains(out.String(), "entrée 72") {
 		t.Errorf("the console did not record every note typed during the copy:\n%s", out.String())
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for a writer and a reader.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

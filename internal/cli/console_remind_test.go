@@ -11,26 +11,9 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/vigie-sante/vigie/bot/bottest"
 )
-
-// syncBuffer is a bytes.Buffer safe for the console and the sweep writing
-// while the test reads.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // TestConsoleCNILNagThenOverdue: an incident whose T0 is 71 h 59 min ago
 // and whose DPO just confirmed a breach. The terminal prints the CNIL
@@ -47,7 +30,7 @@ func TestConsoleCNILNagThenOverdue(t *testing.T) {
 		// The bubble starts in 2000; move to the night of the scenario.
 		time.Sleep(time.Until(time.Date(2026, 11, 23, 1, 30, 0, 0, time.UTC)))
 		in, feed := io.Pipe()
-		out := &syncBuffer{}
+		out := &bottest.Buffer{}
 		var errs bytes.Buffer
 		env := Env{Stdin: in, Stdout: out, Stderr: &errs, Getenv: func(string) string { return "" }}
 		done := make(chan int, 1)

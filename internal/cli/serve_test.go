@@ -14,7 +14,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -72,32 +71,14 @@ mattermost:
   action_secret: action-SECRET-3
 `
 
-// lockedBuffer collects the logs while the server writes them.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // address waits for the "vigie serving" log line and returns its address.
-func address(t *testing.T, logs *lockedBuffer, done <-chan int) string {
+func address(t *testing.T, logs *bottest.Buffer, done <-chan int) string {
 	t.Helper()
 	return logged(t, logs, done, "vigie serving")
 }
 
 // logged waits for the log line msg and returns its listen address.
-func logged(t *testing.T, logs *lockedBuffer, done <-chan int, msg string) string {
+func logged(t *testing.T, logs *bottest.Buffer, done <-chan int, msg string) string {
 	t.Helper()
 	deadline := time.After(10 * time.Second)
 	for {
@@ -137,7 +118,7 @@ func TestServeEndpointsMetricsAndCleanStop(t *testing.T) {
 	cfgPath := filepath.Join(dir, "vigie.yaml")
 	os.WriteFile(cfgPath, []byte(serveConfig), 0o600)
 	db := filepath.Join(dir, "vigie.db")
-	logs := &lockedBuffer{}
+	logs := &bottest.Buffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	env := Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: logs, Getenv: func(string) string { return "" }}
@@ -291,7 +272,7 @@ func TestServeAnswersHealthAtOnce(t *testing.T) {
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "vigie.yaml")
 	os.WriteFile(cfgPath, []byte(serveConfig), 0o600)
-	logs := &lockedBuffer{}
+	logs := &bottest.Buffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	env := Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: logs, Getenv: func(string) string { return "" }}

@@ -18,6 +18,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/vigie-sante/vigie/bot/bottest"
 )
 
 // slackWeb is the little of Slack's Web API that serve needs in HTTP mode.
@@ -73,7 +75,7 @@ slack:
 
 // slackServing waits for serve's "vigie serving" line and returns its
 // address.
-func slackServing(t *testing.T, logs *slackLogs, done <-chan int) string {
+func slackServing(t *testing.T, logs *bottest.Buffer, done <-chan int) string {
 	t.Helper()
 	deadline := time.After(10 * time.Second)
 	for {
@@ -93,23 +95,6 @@ func slackServing(t *testing.T, logs *slackLogs, done <-chan int) string {
 	}
 }
 
-type slackLogs struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *slackLogs) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *slackLogs) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // vigie serve on Slack in HTTP mode: a signed /incident opens the incident
 // and its card is posted; SIGTERM stops it cleanly; no secret is logged.
 func TestServeSlackHTTP(t *testing.T) {
@@ -118,7 +103,7 @@ func TestServeSlackHTTP(t *testing.T) {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "vigie.yaml")
 	os.WriteFile(cfg, []byte(slackConfig+apiURL), 0o600)
-	logs := &slackLogs{}
+	logs := &bottest.Buffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	env := Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: logs, Getenv: func(string) string { return "" }}
