@@ -163,15 +163,19 @@ func runServe(ctx context.Context, env Env, g *Globals, args []string) error {
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	// Stop accepting, finish in-flight requests; registered first, so it
-	// runs after the platform loop, the scheduler and the outbox stopped.
-	defer func() {
-		shutdown, cancel := context.WithTimeout(context.Background(), 8*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(shutdown); err != nil {
-			log.Warn("shutdown", "err", err)
-		}
-	}()
+	// Stop accepting and finish in-flight requests: first thing on the
+	// way out (called below), and on any early return.
+	var stopHTTP sync.Once
+	shutdownHTTP := func() {
+		stopHTTP.Do(func() {
+			shutdown, cancel := context.WithTimeout(context.Background(), 8*time.Second)
+			defer cancel()
+			if err := srv.Shutdown(shutdown); err != nil {
+				log.Warn("shutdown", "err", err)
+			}
+		})
+	}
+	defer shutdownHTTP()
 	log.Info("vigie listening", "listen", ln.Addr().String())
 
 	p, err := build(cfg, a.dir, log)
@@ -236,6 +240,10 @@ func runServe(ctx context.Context, env Env, g *Globals, args []string) error {
 		return fmt.Errorf("http: %w", err)
 	case <-ctx.Done():
 	}
+	// Stop accepting, finish the requests in flight; then the deferred
+	// stops end the platform loop, the scheduler (waiting for a running
+	// sweep) and the outbox, and close the store.
+	shutdownHTTP()
 	log.Info("vigie stopped")
 	return nil
 }
