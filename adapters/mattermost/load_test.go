@@ -5,7 +5,7 @@ package mattermost_test
 // beside a bare net/http handler doing one bbolt write per request, in the
 // same run. Run it with
 //
-//	go test ./adapters/mattermost/ -run '^$' -bench BenchmarkLoad -benchtime 1x
+//	go test ./adapters/mattermost/ -run '^$' -bench BenchmarkLoadClosedLoop -benchtime 1x
 //
 // (30 s on each side; add -load.duration=5s, after the package, or set
 // VIGIE_LOAD_DURATION=5s for a quick look). Vigie talks to the real
@@ -51,14 +51,14 @@ import (
 )
 
 var loadDuration = flag.Duration("load.duration", 0,
-	"how long each side of BenchmarkLoad runs (default: $VIGIE_LOAD_DURATION, else 30s)")
+	"how long each side of BenchmarkLoadClosedLoop runs (default: $VIGIE_LOAD_DURATION, else 30s)")
 
 const (
 	loadClients = 200
 	loadToken   = "load-command-token"
 )
 
-// BenchmarkLoad: each of 200 clients, on an incident of its own in a
+// BenchmarkLoadClosedLoop: each of 200 clients, on an incident of its own in a
 // channel of its own, alternates "/incident note …" and a click on
 // "Rappeler dans 1 h" of the checklist, for the duration; then the same 200
 // clients POST to a bare net/http handler that puts one key in bbolt
@@ -66,7 +66,7 @@ const (
 // its full response; a durable action is an answer that says it was done
 // (the bot answers after its write is on disk), and the main courante is
 // counted at the end to prove it.
-func BenchmarkLoad(b *testing.B) {
+func BenchmarkLoadClosedLoop(b *testing.B) {
 	d := loadDurationOf(b)
 	le := loadBackend(b)
 	v := startLoadVigie(b, le)
