@@ -125,12 +125,7 @@ func benchAck(b *testing.B, realBot bool) {
 	for _, l := range [][]time.Duration{bareLat, ours, cmds, clicks} {
 		slices.Sort(l)
 	}
-	p := func(lat []time.Duration, q float64) float64 {
-		if len(lat) == 0 {
-			return 0
-		}
-		return float64(lat[int(q*float64(len(lat)-1))].Microseconds()) / 1000
-	}
+	p := percentileMS
 	b.ReportMetric(p(ours, .50), "p50-ms")
 	b.ReportMetric(p(ours, .99), "p99-ms")
 	b.ReportMetric(p(cmds, .99), "cmd-p99-ms")
@@ -265,4 +260,12 @@ func load(b *testing.B, client *http.Client, base string, reqs []benchRequest, l
 	if n := failed.Load(); n > 0 {
 		b.Fatalf("%d requests failed", n)
 	}
+}
+
+// percentileMS is the q-th quantile of sorted latencies, in milliseconds.
+func percentileMS(lat []time.Duration, q float64) float64 {
+	if len(lat) == 0 {
+		return 0
+	}
+	return float64(lat[int(q*float64(len(lat)-1))].Microseconds()) / 1000
 }

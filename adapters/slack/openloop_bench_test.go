@@ -122,12 +122,7 @@ func openLoop(b *testing.B, rate int) {
 	ourLat = slices.DeleteFunc(ourLat, func(d time.Duration) bool { return d < 0 })
 	slices.Sort(ourLat)
 	slices.Sort(bareLat)
-	p := func(lat []time.Duration, q float64) float64 {
-		if len(lat) == 0 {
-			return 0
-		}
-		return float64(lat[int(q*float64(len(lat)-1))].Microseconds()) / 1000
-	}
+	p := percentileMS
 	b.ReportMetric(p(ourLat, .50), "p50-ms")
 	b.ReportMetric(p(ourLat, .99), "p99-ms")
 	b.ReportMetric(p(bareLat, .99), "bare-p99-ms")
