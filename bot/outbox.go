@@ -95,6 +95,17 @@ func (b *Bot) deliver(ctx context.Context, id string) error {
 			continue
 		}
 		refs[role] = ref
+		// Where it was posted is kept at once: a crash before the next post
+		// must not make the next Vigie post the card a second time.
+		if _, err := b.store.Update(ctx, id, func(inc *incident.Incident) ([]incident.Entry, error) {
+			if inc.Messages == nil {
+				inc.Messages = map[string]string{}
+			}
+			inc.Messages[role] = ref
+			return nil, nil
+		}); err != nil {
+			return err
+		}
 	}
 	shown := inc.Head.Seq
 	if failed == nil {
@@ -224,7 +235,7 @@ func (b *Bot) RunOutbox(ctx context.Context) {
 func retryCause(err error) string {
 	var ra RetryAfter
 	switch {
-	case errors.As(err, &ra):
+	case errors.As(err, &ra) && ra.RetryAfter() > 0:
 		return "rate_limited"
 	case temporary(err):
 		return "temporary"

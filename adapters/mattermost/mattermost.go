@@ -86,7 +86,8 @@ type Options struct {
 	// drop (1 s by default); it doubles up to a minute.
 	Reconnect time.Duration
 	// SyncUpdates makes Update edit the post before it returns, instead of
-	// in the background (see update.go).
+	// in the background (see update.go). serve sets it: the bot's outbox
+	// keeps what is owed durably and must hear whether an edit was made.
 	SyncUpdates bool
 	// EditGap is the least time between two edits of one post in the
 	// background (500 ms by default; see update.go).

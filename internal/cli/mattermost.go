@@ -50,6 +50,10 @@ func newMattermost(cfg *config.Config, dir string, log *slog.Logger) (Platform, 
 	a, err := mattermost.New(mattermost.Options{
 		URL: m.URL, BotToken: m.BotToken.Value(), CommandTokens: tokens, Secret: secret,
 		PublicURL: cfg.PublicURL, Trigger: cfg.Trigger, Lang: lang, Log: log,
+		// The bot's outbox keeps the edits owed, coalesces and retries them:
+		// the adapter edits at once and says whether it did, so that an edit
+		// is never counted shown while it only waits in memory.
+		SyncUpdates: true,
 	})
 	if err != nil {
 		return nil, err

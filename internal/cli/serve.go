@@ -280,7 +280,9 @@ func readiness(ready *atomic.Pointer[Platform], st bot.Store, log *slog.Logger) 
 		}
 		mu.Lock()
 		if time.Since(checked) > 30*time.Second {
-			ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+			// Not the prober's context: a probe that gives up must not make
+			// the platform look unreachable for the next 30 s.
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 5*time.Second)
 			lastErr = p.Check(ctx)
 			cancel()
 			checked = time.Now()
