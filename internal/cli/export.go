@@ -76,6 +76,13 @@ func runExport(ctx context.Context, env Env, g *Globals, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Exports are signed with the deployment's key: a database copied
+	// elsewhere without it must not get a new key of its own, whose
+	// signatures nobody could check against the published fingerprint.
+	if _, err := os.Stat(filepath.Join(dir, keyfile.Name)); err != nil {
+		return fmt.Errorf("no signing key %s beside %s: copy the deployment's key there (exports are checked against its published fingerprint); nothing was exported",
+			keyfile.Name, s.Path())
+	}
 	key, err := keyfile.Load(dir)
 	if err != nil {
 		return err

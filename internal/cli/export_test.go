@@ -42,6 +42,9 @@ func exportDB(t *testing.T) string {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	if _, err := keyfile.Load(filepath.Dir(db)); err != nil { // as the first console or serve does
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 	at := time.Date(2026, 3, 28, 1, 10, 0, 0, time.UTC)
 	rssi := incident.User{ID: "u1", Name: "rssi"}

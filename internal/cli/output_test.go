@@ -54,3 +54,20 @@ func TestOutputNeverReplacesVigieOwnFiles(t *testing.T) {
 		t.Error("the symbolic link was replaced")
 	}
 }
+
+// TestExportNeedsTheDeploymentKey: a database copied without its signing
+// key is not exported under a new key nobody could check.
+func TestExportNeedsTheDeploymentKey(t *testing.T) {
+	db := exportDB(t)
+	copyDir := t.TempDir()
+	b, _ := os.ReadFile(db)
+	cp := filepath.Join(copyDir, "copy.db")
+	os.WriteFile(cp, b, 0o600)
+	code, out, errs := runVigie(t, "", "--db", cp, "export", "2026-0001")
+	if code != cli.ExitFailure || out != "" || !strings.Contains(errs, "no signing key vigie-signing.key beside") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	if _, err := os.Stat(filepath.Join(copyDir, keyfile.Name)); err == nil {
+		t.Fatal("export created a signing key beside the copy")
+	}
+}

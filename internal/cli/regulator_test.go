@@ -13,6 +13,7 @@ import (
 	"github.com/vigie-sante/vigie/bot/guard"
 	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/internal/boltstore"
+	"github.com/vigie-sante/vigie/internal/keyfile"
 )
 
 // draftScript asks a CNIL draft in the terminal, gives what is missing,
@@ -107,6 +108,9 @@ func TestExportPDFCommand(t *testing.T) {
 		[]incident.Entry{{Time: at, Actor: "@rssi", Kind: incident.KindOpened, Text: "Ouverture : ça commence, très tôt"}})
 	s.Close()
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := keyfile.Load(filepath.Dir(db)); err != nil { // as the first console or serve does
 		t.Fatal(err)
 	}
 	file := filepath.Join(t.TempDir(), "mc.pdf")
