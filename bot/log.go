@@ -108,12 +108,9 @@ func (b *Bot) export(ctx context.Context, r *request) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	entries, err := b.store.Entries(ctx, inc.ID, 0, 0)
-	if err != nil {
-		return Reply{}, err
-	}
+	// The file is uploaded whole; its entries are read a page at a time.
 	var buf bytes.Buffer
-	if err := report.Export(&buf, format, inc, entries, b.key, r.now); err != nil {
+	if _, err := report.ExportFrom(&buf, format, inc, report.Pages(ctx, b.store, inc.ID), b.key, r.now); err != nil {
 		return Reply{}, err
 	}
 	name := fmt.Sprintf("main-courante-%s-%d.%s", inc.ID, inc.Head.Seq, format)

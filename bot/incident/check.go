@@ -26,29 +26,45 @@ func (e *ChainError) Error() string {
 // first entry, and returns its head. It names the first entry that breaks
 // the chain, by the position where it was expected, as a *ChainError.
 func Check(id string, entries []Entry) (Head, error) {
-	var head Head
+	c := Checker{ID: id}
 	for i := range entries {
-		e := &entries[i]
-		want := uint64(i) + 1
-		bad := func(format string, args ...any) (Head, error) {
-			return Head{}, &ChainError{Seq: want, Reason: fmt.Sprintf(format, args...)}
+		if err := c.Next(&entries[i]); err != nil {
+			return Head{}, err
 		}
-		switch {
-		case e.Seq != want:
-			return bad("expected seq %d, found %d (removed or reordered?)", want, e.Seq)
-		case e.Incident != id:
-			return bad("belongs to incident %q, not %q", e.Incident, id)
-		case e.Prev != head.Hash && want == 1:
-			return bad("prev must be empty for the first entry (entries removed at the start?)")
-		case e.Prev != head.Hash:
-			return bad("prev does not match the hash of entry %d (entry %d altered?)", want-1, want-1)
-		}
-		if e.ComputeHash() != e.Hash {
-			return bad("hash does not match its content (altered?)")
-		}
-		head = Head{Seq: e.Seq, Hash: e.Hash}
 	}
-	return head, nil
+	return c.Head, nil
+}
+
+// Checker checks a main courante one entry at a time, as Check does, for
+// readers that never hold it whole (an export of 100 000 entries is
+// written, and read back, a page at a time).
+type Checker struct {
+	ID   string // the incident the entries belong to
+	Head Head   // the last entry checked; zero before the first
+}
+
+// Next checks that e follows the entries checked so far, and makes it the
+// head. After an error the Checker is unchanged.
+func (c *Checker) Next(e *Entry) error {
+	want := c.Head.Seq + 1
+	bad := func(format string, args ...any) error {
+		return &ChainError{Seq: want, Reason: fmt.Sprintf(format, args...)}
+	}
+	switch {
+	case e.Seq != want:
+		return bad("expected seq %d, found %d (removed or reordered?)", want, e.Seq)
+	case e.Incident != c.ID:
+		return bad("belongs to incident %q, not %q", e.Incident, c.ID)
+	case e.Prev != c.Head.Hash && want == 1:
+		return bad("prev must be empty for the first entry (entries removed at the start?)")
+	case e.Prev != c.Head.Hash:
+		return bad("prev does not match the hash of entry %d (entry %d altered?)", want-1, want-1)
+	}
+	if e.ComputeHash() != e.Hash {
+		return bad("hash does not match its content (altered?)")
+	}
+	c.Head = Head{Seq: e.Seq, Hash: e.Hash}
+	return nil
 }
 
 // ErrBroken is matched (errors.Is) by a BrokenError.

@@ -1,10 +1,9 @@
 package report
 
 import (
-	"bytes"
+	"bufio"
 	"crypto/ed25519"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -30,55 +29,61 @@ const (
 
 // Export writes the main courante of inc, its entries in order, in format
 // (md, csv, json or pdf), with the head signed by key. now is the export time
-// written in the file.
-//
-// Export first checks the chain as Verify would, and that it reaches the
-// incident's head: signing a broken chain would vouch for whatever damaged
-// it. Entries appended after inc was read are fine; fewer entries than the
-// head are not.
+// written in the file. It is ExportFrom for entries held in memory.
 func Export(w io.Writer, format string, inc *incident.Incident, entries []incident.Entry, key ed25519.PrivateKey, now time.Time) error {
-	if !slices.Contains(ExportFormats, format) {
-		return fmt.Errorf("unknown export format %q (accepted: %s)", format, strings.Join(ExportFormats, ", "))
-	}
-	if inc == nil {
-		return errors.New("export: no incident")
-	}
-	if len(key) != ed25519.PrivateKeySize {
-		return fmt.Errorf("export: signing key has %d bytes, want an ed25519 private key (%d)", len(key), ed25519.PrivateKeySize)
-	}
-	d, err := newExportDoc(inc, entries, key, now)
-	if err != nil {
-		return err
-	}
-	// The file is built in memory and read back before it is written, so
-	// that Export never hands out a file Verify would reject (JSON cannot
-	// carry invalid UTF-8, for one).
-	var buf bytes.Buffer
-	switch format {
-	case "json":
-		err = writeJSON(&buf, d)
-	case "csv":
-		err = writeCSV(&buf, d)
-	case "pdf":
-		err = writePDF(&buf, d)
-	default:
-		err = writeMarkdown(&buf, d)
-	}
-	if err != nil {
-		return fmt.Errorf("export %s: %w", inc.ID, err)
-	}
-	if format == "json" || format == "csv" {
-		pub := key.Public().(ed25519.PublicKey)
-		if _, err := verifyBytes(buf.Bytes(), VerifyOptions{PublicKey: pub}); err != nil {
-			return fmt.Errorf("export %s: the %s file would not verify: %w", inc.ID, format, err)
-		}
-	}
-	_, err = w.Write(buf.Bytes())
+	_, err := ExportFrom(w, format, inc, Slice(entries), key, now)
 	return err
 }
 
-// exportDoc is one export in memory: what every format writes and what
-// Verify reads back.
+// ExportFrom writes the main courante of inc as Export does, reading its
+// entries from src, which it reads more than once and never holds: memory
+// stays bounded whatever the length of the main courante. It returns the
+// head it signed: the last entry written.
+//
+// It first checks the chain as Verify would, and that it reaches the
+// incident's head: signing a broken chain would vouch for whatever damaged
+// it. Entries appended after inc was read are fine (the export stops at
+// the last entry of that first pass); fewer entries than the head are not.
+// Each entry of a JSON or CSV file, and its header, is read back as it is
+// written, so that Export never hands out a file Verify would reject
+// (JSON cannot carry invalid UTF-8, for one). On error, w may hold part
+// of a file: write to a temporary file and rename it once complete.
+func ExportFrom(w io.Writer, format string, inc *incident.Incident, src Source, key ed25519.PrivateKey, now time.Time) (incident.Head, error) {
+	if !slices.Contains(ExportFormats, format) {
+		return incident.Head{}, fmt.Errorf("unknown export format %q (accepted: %s)", format, strings.Join(ExportFormats, ", "))
+	}
+	if inc == nil {
+		return incident.Head{}, errors.New("export: no incident")
+	}
+	if len(key) != ed25519.PrivateKeySize {
+		return incident.Head{}, fmt.Errorf("export: signing key has %d bytes, want an ed25519 private key (%d)", len(key), ed25519.PrivateKeySize)
+	}
+	d, err := newExportDoc(inc, src, key, now)
+	if err != nil {
+		return incident.Head{}, err
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	switch format {
+	case "json":
+		err = writeJSON(bw, d)
+	case "csv":
+		err = writeCSV(bw, d)
+	case "pdf":
+		err = writePDF(bw, d)
+	default:
+		err = writeMarkdown(bw, d)
+	}
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err != nil {
+		return incident.Head{}, fmt.Errorf("export %s: %w", inc.ID, err)
+	}
+	return d.Head, nil
+}
+
+// exportDoc is one export: what every format writes and what Verify
+// reads back.
 type exportDoc struct {
 	Format     string           `json:"format"`
 	Version    int              `json:"version"`
@@ -87,6 +92,10 @@ type exportDoc struct {
 	Entries    []incident.Entry `json:"entries"`
 	Head       incident.Head    `json:"head"`
 	Signature  exportSignature  `json:"signature"`
+
+	// An export being written reads its entries from src, up to Head; a
+	// file read back by Verify has its Entries instead.
+	src Source
 }
 
 // exportIncident is the part of an incident an export shows. The
@@ -115,28 +124,33 @@ type exportSignature struct {
 	Value       string `json:"value"`
 }
 
-func newExportDoc(inc *incident.Incident, entries []incident.Entry, key ed25519.PrivateKey, now time.Time) (*exportDoc, error) {
-	if len(entries) == 0 {
-		return nil, fmt.Errorf("export %s: the main courante has no entries", inc.ID)
-	}
-	// Copy, so that normalising times to UTC does not touch the caller's.
-	es := make([]incident.Entry, len(entries))
-	for i, e := range entries {
+func newExportDoc(inc *incident.Incident, src Source, key ed25519.PrivateKey, now time.Time) (*exportDoc, error) {
+	// The first pass checks the chain and finds its head, which the
+	// signature covers; the writers read the entries again.
+	c := incident.Checker{ID: inc.ID}
+	err := src(func(e incident.Entry) error {
 		e.Time = e.Time.UTC()
-		es[i] = e
-	}
-	if err := checkUTF8(es); err != nil {
-		return nil, fmt.Errorf("export %s: %w", inc.ID, err)
-	}
-	head, err := incident.Check(inc.ID, es)
-	if err != nil {
+		if err := checkUTF8(e); err != nil {
+			return err
+		}
+		if err := c.Next(&e); err != nil {
+			return err
+		}
+		if e.Seq == inc.Head.Seq && e.Hash != inc.Head.Hash {
+			return fmt.Errorf("entry #%d does not match the incident's head", e.Seq)
+		}
+		return nil
+	})
+	var ce *incident.ChainError
+	switch {
+	case errors.As(err, &ce):
 		return nil, fmt.Errorf("export %s: the stored main courante does not verify: %w", inc.ID, err)
-	}
-	if inc.Head.Seq > head.Seq {
-		return nil, fmt.Errorf("export %s: entries end at #%d but the incident's head is #%d (entries missing?)", inc.ID, head.Seq, inc.Head.Seq)
-	}
-	if inc.Head.Seq > 0 && es[inc.Head.Seq-1].Hash != inc.Head.Hash {
-		return nil, fmt.Errorf("export %s: entry #%d does not match the incident's head", inc.ID, inc.Head.Seq)
+	case err != nil:
+		return nil, fmt.Errorf("export %s: %w", inc.ID, err)
+	case c.Head.Seq == 0:
+		return nil, fmt.Errorf("export %s: the main courante has no entries", inc.ID)
+	case inc.Head.Seq > c.Head.Seq:
+		return nil, fmt.Errorf("export %s: entries end at #%d but the incident's head is #%d (entries missing?)", inc.ID, c.Head.Seq, inc.Head.Seq)
 	}
 	pub := key.Public().(ed25519.PublicKey)
 	d := &exportDoc{
@@ -148,39 +162,28 @@ func newExportDoc(inc *incident.Incident, entries []incident.Entry, key ed25519.
 			T0: inc.T0.UTC(), OpenedBy: inc.OpenedBy, OpenedAt: inc.OpenedAt.UTC(),
 			Status: inc.Status, ClosedBy: inc.ClosedBy, ClosedAt: inc.ClosedAt.UTC(),
 		},
-		Entries: es,
-		Head:    head,
+		Head: c.Head,
 		Signature: exportSignature{
 			Alg:         sigAlg,
 			PublicKey:   base64.StdEncoding.EncodeToString(pub),
 			Fingerprint: incident.KeyFingerprint(pub),
 		},
+		src: src,
 	}
 	d.Signature.Value = base64.StdEncoding.EncodeToString(signDocument(d, key))
 	return d, nil
 }
 
-// checkUTF8 refuses entries that are not UTF-8 text: JSON cannot carry
-// them, nor the JSON data cell of the CSV, and a reader would see
+// checkUTF8 refuses an entry that is not UTF-8 text: JSON cannot carry
+// it, nor the JSON data cell of the CSV, and a reader would see
 // replacement characters where the hash covers the original bytes.
-func checkUTF8(es []incident.Entry) error {
-	for _, e := range es {
-		ok := utf8.ValidString(e.Actor) && utf8.ValidString(e.Kind) && utf8.ValidString(e.Text)
-		for k, v := range e.Data {
-			ok = ok && utf8.ValidString(k) && utf8.ValidString(v)
-		}
-		if !ok {
-			return &VerifyError{Seq: e.Seq, Reason: "not valid UTF-8 text, which the export formats cannot carry"}
-		}
+func checkUTF8(e incident.Entry) error {
+	ok := utf8.ValidString(e.Actor) && utf8.ValidString(e.Kind) && utf8.ValidString(e.Text)
+	for k, v := range e.Data {
+		ok = ok && utf8.ValidString(k) && utf8.ValidString(v)
+	}
+	if !ok {
+		return &VerifyError{Seq: e.Seq, Reason: "not valid UTF-8 text, which the export formats cannot carry"}
 	}
 	return nil
-}
-
-// writeJSON writes the export as one indented object. HTML escaping is off
-// so that notes read as typed ("<", "&") in any viewer.
-func writeJSON(w io.Writer, d *exportDoc) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(d)
 }

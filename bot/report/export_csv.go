@@ -44,39 +44,108 @@ import (
 //     quote after its apostrophe, so the two cannot be confused.
 var csvHeader = []string{"seq", "time", "actor", "kind", "text", "data", "prev", "hash"}
 
+// writeCSV writes the export row by row. The header rows, then each entry
+// row, are read back as they are written, as Verify would read them: a
+// header that would not check against its signature, or an entry whose
+// hash would not match, stops the export.
 func writeCSV(w io.Writer, d *exportDoc) error {
-	cw := csv.NewWriter(w)
-	row := func(cells ...string) {
-		for i, c := range cells {
-			cells[i] = csvEscape(c)
-		}
-		_ = cw.Write(cells) // errors stick in cw.Error
-	}
+	c := &csvWriter{}
+	c.cw = csv.NewWriter(&c.scratch)
 	inc := d.Incident
-	row("#format", exportName, strconv.Itoa(d.Version))
-	row("#exported_at", formatTime(d.ExportedAt))
-	row("#incident", inc.ID)
-	row("#title", inc.Title)
-	row("#chain", inc.Chain, inc.Version)
-	row("#t0", formatTime(inc.T0))
-	row("#opened", inc.OpenedBy.ID, inc.OpenedBy.Name, formatTime(inc.OpenedAt))
-	row("#status", string(inc.Status))
+	c.row("#format", exportName, strconv.Itoa(d.Version))
+	c.row("#exported_at", formatTime(d.ExportedAt))
+	c.row("#incident", inc.ID)
+	c.row("#title", inc.Title)
+	c.row("#chain", inc.Chain, inc.Version)
+	c.row("#t0", formatTime(inc.T0))
+	c.row("#opened", inc.OpenedBy.ID, inc.OpenedBy.Name, formatTime(inc.OpenedAt))
+	c.row("#status", string(inc.Status))
 	if !inc.ClosedAt.IsZero() {
-		row("#closed", inc.ClosedBy.ID, inc.ClosedBy.Name, formatTime(inc.ClosedAt))
+		c.row("#closed", inc.ClosedBy.ID, inc.ClosedBy.Name, formatTime(inc.ClosedAt))
 	}
-	row(csvHeader...)
-	for _, e := range d.Entries {
+	c.row(csvHeader...)
+	if err := c.flush(); err != nil {
+		return err
+	}
+	cut := c.scratch.Len() // the entries go here
+	c.row("#head", strconv.FormatUint(d.Head.Seq, 10), d.Head.Hash)
+	c.row("#signature", d.Signature.Alg, d.Signature.PublicKey, d.Signature.Value)
+	c.row("#fingerprint", d.Signature.Fingerprint)
+	if err := c.flush(); err != nil {
+		return err
+	}
+	// The header and trailer, with no entry between them, read back as
+	// the document that was signed.
+	back, err := readCSV(c.scratch.Bytes())
+	if err != nil || !bytes.Equal(documentMessage(back), documentMessage(d)) {
+		return fmt.Errorf("the CSV header would not verify (a field the format cannot carry as it is?)")
+	}
+	frame := c.scratch.String()
+	io.WriteString(w, frame[:cut])
+	err = d.each(func(e incident.Entry) error {
+		c.scratch.Reset()
 		data := ""
 		if len(e.Data) > 0 {
 			data = dataJSON(e.Data)
 		}
-		row(strconv.FormatUint(e.Seq, 10), formatTime(e.Time), e.Actor, e.Kind, e.Text, data, e.Prev, e.Hash)
+		c.row(strconv.FormatUint(e.Seq, 10), formatTime(e.Time), e.Actor, e.Kind, e.Text, data, e.Prev, e.Hash)
+		if err := c.flush(); err != nil {
+			return err
+		}
+		if err := checkCSVEntry(c.scratch.Bytes(), e); err != nil {
+			return err
+		}
+		_, err := w.Write(c.scratch.Bytes())
+		return err
+	})
+	if err != nil {
+		return err
 	}
-	row("#head", strconv.FormatUint(d.Head.Seq, 10), d.Head.Hash)
-	row("#signature", d.Signature.Alg, d.Signature.PublicKey, d.Signature.Value)
-	row("#fingerprint", d.Signature.Fingerprint)
-	cw.Flush()
-	return cw.Error()
+	_, err = io.WriteString(w, frame[cut:])
+	return err
+}
+
+// csvWriter writes rows to a scratch buffer, escaping cells.
+type csvWriter struct {
+	scratch bytes.Buffer
+	cw      *csv.Writer
+}
+
+func (c *csvWriter) row(cells ...string) {
+	for i, s := range cells {
+		cells[i] = csvEscape(s)
+	}
+	_ = c.cw.Write(cells) // errors stick in cw.Error
+}
+
+func (c *csvWriter) flush() error {
+	c.cw.Flush()
+	return c.cw.Error()
+}
+
+// checkCSVEntry reads an entry row back as Verify would and checks its
+// hash.
+func checkCSVEntry(b []byte, e incident.Entry) error {
+	cr := csv.NewReader(bytes.NewReader(b))
+	rec, err := cr.Read()
+	if err == nil {
+		for i := range rec {
+			if rec[i], err = csvUnescape(rec[i]); err != nil {
+				break
+			}
+		}
+	}
+	var back incident.Entry
+	if err == nil {
+		back, err = csvEntry(rec, e.Incident)
+	}
+	if err != nil {
+		return &VerifyError{Seq: e.Seq, Reason: "would not read back from CSV: " + err.Error()}
+	}
+	if back.Seq != e.Seq || back.Prev != e.Prev || back.Hash != e.Hash || back.ComputeHash() != e.Hash {
+		return &VerifyError{Seq: e.Seq, Reason: "would not verify once written as CSV"}
+	}
+	return nil
 }
 
 // formatTime writes an instant as ComputeHash sees it: UTC, RFC 3339 with

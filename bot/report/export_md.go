@@ -35,17 +35,21 @@ func writeMarkdown(w io.Writer, d *exportDoc) error {
 	}
 	p("| Exporté le | %s |\n", mdTime(d.ExportedAt))
 
-	p("\n## Entrées (%d)\n\n", len(d.Entries))
+	p("\n## Entrées (%d)\n\n", d.count())
 	p("| N° | Heure (Europe/Paris) | Heure (UTC) | Auteur | Type | Texte | Données | Empreinte précédente | Empreinte |\n")
 	p("|---:|---|---|---|---|---|---|---|---|\n")
-	for _, e := range d.Entries {
+	err := d.each(func(e incident.Entry) error {
 		kind := kindLabels[e.Kind]
 		if kind == "" {
 			kind = e.Kind
 		}
-		p("| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", e.Seq,
+		_, err := fmt.Fprintf(bw, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", e.Seq,
 			e.Time.In(incident.Paris).Format(parisLayout), formatTime(e.Time),
 			mdCell(e.Actor), mdCell(kind), mdCell(e.Text), mdData(e.Data), mdCode(e.Prev), mdCode(e.Hash))
+		return err
+	})
+	if err != nil {
+		return err
 	}
 
 	p("\n## Tête de la chaîne et signature\n\n")

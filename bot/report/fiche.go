@@ -56,7 +56,7 @@ func ReflexSheet(w io.Writer, format string, cat *flows.Catalog, chains []*flows
 	}
 	items := sheetItems(cat, chains, opt)
 	if format == "pdf" {
-		_, err := sheetPDF(w, items, opt)
+		_, err := sheetPDF(w, items, opt, false)
 		return err
 	}
 	return sheetMarkdown(w, items)
@@ -316,10 +316,10 @@ func mdLine(s string) string { return mdLineReplacer.Replace(s) }
 
 // sheetPDF writes the sheet as a PDF, one chain a page (or more), and
 // returns the lines it set, for tests.
-func sheetPDF(w io.Writer, items []sheetItem, opt SheetOptions) ([]string, error) {
+func sheetPDF(w io.Writer, items []sheetItem, opt SheetOptions, record bool) ([]string, error) {
 	lang := opt.Lang
 	doc := newPDF(tr(lang, "sheet.title"), tr(lang, "sheet.pdf_footer", formatDay(opt.Now, lang)), opt.Now, lang)
-	t := &transcript{doc: doc, lang: lang}
+	t := &transcript{doc: doc, lang: lang, record: record}
 	for _, it := range items {
 		switch it.kind {
 		case "page":

@@ -16,12 +16,12 @@ import (
 // PDFLines returns the PDF export of a main courante and the lines of text
 // it sets, in order.
 func PDFLines(inc *incident.Incident, entries []incident.Entry, key ed25519.PrivateKey, now time.Time) ([]string, []byte, error) {
-	d, err := newExportDoc(inc, entries, key, now)
+	d, err := newExportDoc(inc, Slice(entries), key, now)
 	if err != nil {
 		return nil, nil, err
 	}
 	var buf bytes.Buffer
-	lines, err := renderPDF(&buf, d)
+	lines, err := renderPDF(&buf, d, true)
 	return lines, buf.Bytes(), err
 }
 
@@ -29,6 +29,6 @@ func PDFLines(inc *incident.Incident, entries []incident.Entry, key ed25519.Priv
 // it sets, in order.
 func SheetLines(cat *flows.Catalog, chains []*flows.Chain, opt SheetOptions) ([]string, []byte, error) {
 	var buf bytes.Buffer
-	lines, err := sheetPDF(&buf, sheetItems(cat, chains, opt), opt)
+	lines, err := sheetPDF(&buf, sheetItems(cat, chains, opt), opt, true)
 	return lines, buf.Bytes(), err
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"crypto/ed25519"
 	"errors"
@@ -72,10 +71,6 @@ func runExport(ctx context.Context, env Env, g *Globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	entries, err := s.Entries(ctx, id, 0, 0)
-	if err != nil {
-		return err
-	}
 	// Exports are signed with the deployment's key: a database copied
 	// elsewhere without it must not get a new key of its own, whose
 	// signatures nobody could check against the published fingerprint.
@@ -87,41 +82,48 @@ func runExport(ctx context.Context, env Env, g *Globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := report.Export(&buf, *format, inc, entries, key, time.Now()); err != nil {
-		return err
-	}
+	src := report.Pages(ctx, s, id)
 	if *out == "" {
-		_, err := env.Stdout.Write(buf.Bytes())
+		_, err := report.ExportFrom(env.Stdout, *format, inc, src, key, time.Now())
 		return err
 	}
-	if err := writeExportFile(*out, buf.Bytes()); err != nil {
+	var head incident.Head
+	err = writeExportFile(*out, func(w io.Writer) (err error) {
+		head, err = report.ExportFrom(w, *format, inc, src, key, time.Now())
+		return err
+	})
+	if err != nil {
 		return err
 	}
-	last := entries[len(entries)-1]
 	noun := "entries"
-	if len(entries) == 1 {
+	if head.Seq == 1 {
 		noun = "entry"
 	}
 	fmt.Fprintf(env.Stdout, "export: incident %s, %d %s, head %s, signed by %s → %s\n",
-		id, len(entries), noun, incident.Head{Seq: last.Seq, Hash: last.Hash}.Short(), keyfile.Fingerprint(key.Public().(ed25519.PublicKey)), *out)
+		id, head.Seq, noun, head.Short(), keyfile.Fingerprint(key.Public().(ed25519.PublicKey)), *out)
 	return nil
 }
 
-// writeExportFile writes b to file so that file is either as it was or
-// complete: a synced temporary file beside it, then a rename. The mode is
+// writeExportFile has write fill file so that file is either as it was or
+// complete: a synced temporary file beside it, then a rename; write's
+// errors are returned as they are. The mode is
 // 0600, since a main courante names people and what happened to a health
 // structure.
-func writeExportFile(file string, b []byte) error {
+func writeExportFile(file string, write func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("export to %s: %w", file, err)
 	}
 	defer os.Remove(tmp.Name()) // after the rename, there is nothing to remove
-	_, err = tmp.Write(b)
-	if err == nil {
-		err = tmp.Sync()
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		var pe *fs.PathError
+		if errors.As(err, &pe) { // the disk, not the content
+			return fmt.Errorf("export to %s: %w", file, pe.Err)
+		}
+		return err
 	}
+	err = tmp.Sync()
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}

@@ -83,7 +83,7 @@ func runStats(ctx context.Context, env Env, g *Globals, args []string) error {
 	if err := checkOutput(env, g, *out); err != nil {
 		return err
 	}
-	if err := writeExportFile(*out, buf.Bytes()); err != nil {
+	if err := writeExportFile(*out, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "stats: %d → %s\n", y, *out)
