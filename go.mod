@@ -3,7 +3,6 @@ module github.com/vigie-sante/vigie
 go 1.26.7
 
 require (
-	codeberg.org/go-pdf/fpdf v0.12.0
 	github.com/goccy/go-yaml v1.19.2
 	github.com/gorilla/websocket v1.5.3
 	github.com/mattermost/mattermost/server/public v0.4.4

@@ -33,7 +33,7 @@ func writePDF(w io.Writer, d *exportDoc) error {
 func renderPDF(w io.Writer, d *exportDoc, record bool) ([]string, error) {
 	const lang = flows.FR
 	inc := d.Incident
-	doc := newPDF(tr(lang, "pdf.mc.title", inc.ID), tr(lang, "pdf.mc.footer", inc.ID, d.Head.Short()), d.ExportedAt, lang)
+	doc := newPDF(w, tr(lang, "pdf.mc.title", inc.ID), tr(lang, "pdf.mc.footer", inc.ID, d.Head.Short()), d.ExportedAt, lang)
 	t := &transcript{doc: doc, lang: lang, record: record}
 
 	t.heading(1, tr(lang, "pdf.mc.title", inc.ID))
@@ -150,7 +150,7 @@ func renderPDF(w io.Writer, d *exportDoc, record bool) ([]string, error) {
 	t.doc.gap()
 	t.para(tr(lang, "pdf.mc.explain"), false)
 	t.para(tr(lang, "pdf.mc.verify"), false)
-	return t.lines, doc.output(w)
+	return t.lines, doc.output()
 }
 
 // transcript writes to a pdfDoc and, for tests, keeps every line of text

@@ -318,12 +318,12 @@ func mdLine(s string) string { return mdLineReplacer.Replace(s) }
 // returns the lines it set, for tests.
 func sheetPDF(w io.Writer, items []sheetItem, opt SheetOptions, record bool) ([]string, error) {
 	lang := opt.Lang
-	doc := newPDF(tr(lang, "sheet.title"), tr(lang, "sheet.pdf_footer", formatDay(opt.Now, lang)), opt.Now, lang)
+	doc := newPDF(w, tr(lang, "sheet.title"), tr(lang, "sheet.pdf_footer", formatDay(opt.Now, lang)), opt.Now, lang)
 	t := &transcript{doc: doc, lang: lang, record: record}
 	for _, it := range items {
 		switch it.kind {
 		case "page":
-			doc.f.AddPage()
+			doc.newPage()
 		case "h1":
 			t.heading(1, it.text)
 		case "h2":
@@ -344,5 +344,5 @@ func sheetPDF(w io.Writer, items []sheetItem, opt SheetOptions, record bool) ([]
 			t.para(it.text, false)
 		}
 	}
-	return t.lines, doc.output(w)
+	return t.lines, doc.output()
 }

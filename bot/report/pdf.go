@@ -1,17 +1,15 @@
 package report
 
 import (
-	"bytes"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"codeberg.org/go-pdf/fpdf"
-	"golang.org/x/image/font/sfnt"
-
 	"github.com/vigie-sante/vigie/bot/report/pdffont"
+	"github.com/vigie-sante/vigie/bot/report/pdfw"
 	"github.com/vigie-sante/vigie/flows"
 )
 
@@ -19,11 +17,17 @@ import (
 // embedded DejaVu Sans font, headings, paragraphs and label/value lines,
 // laid out in one column so that the text reads back in order (pdftotext,
 // screen readers, copy and paste). The main courante (export_pdf.go) and
-// the reflex sheet (fiche.go) are written with it.
+// the reflex sheet (fiche.go) are written with it, a page at a time.
 
-// pdfDoc is a PDF document being written.
+// pdfDoc is a PDF document being written, a page at a time (package
+// pdfw): a cursor going down the page, in millimetres, with the layout
+// rules of the reports (margins, a footer with the page number, paragraphs
+// wrapped at word boundaries, blocks kept together).
 type pdfDoc struct {
-	f *fpdf.Fpdf
+	p      *pdfw.Writer
+	y      float64 // top of the next line, from the top of the page
+	footer string
+	lang   flows.Lang
 }
 
 // Sizes, in millimetres and points.
@@ -35,36 +39,139 @@ const (
 	pdfSmallLn  = 3.6
 	pdfHeading1 = 15.0
 	pdfHeading2 = 12.0
+
+	pageW, pageH = 210.0, 297.0  // A4
+	pdfBottom    = pdfMargin + 5 // no text below this, but the footer
+	pdfIndent    = 1.0           // text starts this far inside the margin
+	mmPerPt      = 25.4 / 72
+	ptPerMM      = 72 / 25.4
 )
 
-// newPDF starts a document. created is written as its creation date, so
-// that the same input gives the same file. footer is printed at the
-// bottom of every page, followed by the page number.
-func newPDF(title, footer string, created time.Time, lang flows.Lang) *pdfDoc {
-	f := fpdf.New("P", "mm", "A4", "")
-	f.SetMargins(pdfMargin, pdfMargin, pdfMargin)
-	f.SetAutoPageBreak(true, pdfMargin+5)
-	f.SetCompression(true)
-	f.SetCatalogSort(true)
-	f.SetCreationDate(created.UTC())
-	f.SetModificationDate(created.UTC())
-	f.SetTitle(title, true)
-	f.SetCreator("Vigie", true)
-	f.SetProducer("Vigie", true)
-	f.SetLang(string(lang))
-	f.AddUTF8FontFromBytes(pdffont.Family, "", pdffont.Regular)
-	f.AddUTF8FontFromBytes(pdffont.Family, "B", pdffont.Bold)
-	f.AliasNbPages("{nb}")
-	d := &pdfDoc{f: f}
-	f.SetFooterFunc(func() {
-		f.SetY(-pdfMargin)
-		f.SetFont(pdffont.Family, "", pdfSmall)
-		f.SetTextColor(90, 90, 90)
-		f.CellFormat(0, pdfSmallLn, pdfText(footer)+" — "+tr(lang, "pdf.page", f.PageNo()), "", 0, "C", false, 0, "")
-		f.SetTextColor(0, 0, 0)
-	})
-	f.AddPage()
+// Faces, by their index in the writer.
+const (
+	faceRegular = iota
+	faceBold
+)
+
+var (
+	black = pdfw.Color{}
+	grey  = pdfw.Color{R: 70. / 255, G: 70. / 255, B: 70. / 255}
+	light = pdfw.Color{R: 90. / 255, G: 90. / 255, B: 90. / 255}
+	rule  = pdfw.Color{R: 200. / 255, G: 200. / 255, B: 200. / 255}
+)
+
+// pdfFaces are the embedded fonts, read once.
+var pdfFaces = sync.OnceValue(func() []*pdfw.Face {
+	reg, err1 := pdfw.NewFace(pdffont.Family, pdffont.Regular)
+	bold, err2 := pdfw.NewFace(pdffont.Family+"-Bold", pdffont.Bold)
+	if err1 != nil || err2 != nil {
+		panic(fmt.Sprintf("embedded fonts: %v %v", err1, err2)) // embedded: cannot fail
+	}
+	return []*pdfw.Face{reg, bold}
+})
+
+// newPDF starts a document on w. created is written as its creation date,
+// so that the same input gives the same file. footer is printed at the
+// bottom of every page, followed by the page number and count.
+func newPDF(w io.Writer, title, footer string, created time.Time, lang flows.Lang) *pdfDoc {
+	p := pdfw.New(w, pdfw.Info{Title: title, Creator: "Vigie", Producer: "Vigie", Lang: string(lang), Created: created}, pdfFaces()...)
+	d := &pdfDoc{p: p, footer: pdfText(footer), lang: lang}
+	d.newPage()
 	return d
+}
+
+// newPage ends the page (its footer) and starts the next.
+func (d *pdfDoc) newPage() {
+	if d.p.Pages() > 0 {
+		d.drawFooter()
+	}
+	d.p.StartPage(pageW*ptPerMM, pageH*ptPerMM)
+	d.y = pdfMargin
+}
+
+// drawFooter prints "footer — page n/N", centred, N drawn once known.
+func (d *pdfDoc) drawFooter() {
+	face := pdfFaces()[faceRegular]
+	text := d.footer + " — " + tr(d.lang, "pdf.page", d.p.Pages())
+	text, _ = strings.CutSuffix(text, "{nb}")
+	size := pdfSmall
+	// The count is as wide as the page number, most of the time.
+	width := face.Width(text, size) + face.Width(strconv.Itoa(d.p.Pages()), size)
+	x := (pageW*ptPerMM - width) / 2
+	y := (pageH - pdfMargin + pdfSmallLn/2 + 0.3*size*mmPerPt) * ptPerMM
+	d.p.Text(faceRegular, size, light, x, y, text)
+	d.p.PageCount(faceRegular, size, light, x+face.Width(text, size), y)
+}
+
+// run is a piece of text in one face.
+type run struct {
+	face int
+	text string
+}
+
+// flow sets runs one after the other, wrapped at word boundaries within
+// the margins, lh millimetres a line, breaking pages as needed.
+func (d *pdfDoc) flow(size, lh float64, c pdfw.Color, runs ...run) {
+	faces := pdfFaces()
+	maxW := (pageW - 2*pdfMargin - 2*pdfIndent) * ptPerMM
+	type piece struct {
+		face int
+		text string
+		x    float64
+	}
+	var line []piece
+	x := 0.0
+	emit := func() {
+		if d.y+lh > pageH-pdfBottom {
+			d.newPage()
+		}
+		base := (d.y + lh/2 + 0.3*size*mmPerPt) * ptPerMM
+		for _, p := range line {
+			d.p.Text(p.face, size, c, (pdfMargin+pdfIndent)*ptPerMM+p.x, base, strings.TrimRight(p.text, " "))
+		}
+		d.y += lh
+		line, x = line[:0], 0
+	}
+	add := func(face int, word string) {
+		w := faces[face].Width(strings.TrimRight(word, " "), size)
+		if x+w > maxW && x > 0 {
+			emit()
+			word = strings.TrimLeft(word, " ")
+			w = faces[face].Width(strings.TrimRight(word, " "), size)
+		}
+		for w > maxW { // a word longer than a line: cut it
+			cut := 1
+			for i := range word {
+				if i > 0 && faces[face].Width(word[:i], size) > maxW {
+					break
+				}
+				cut = max(cut, i)
+			}
+			line = append(line, piece{face, word[:cut], x})
+			emit()
+			word = word[cut:]
+			w = faces[face].Width(strings.TrimRight(word, " "), size)
+		}
+		if n := len(line); n > 0 && line[n-1].face == face {
+			line[n-1].text += word
+		} else {
+			line = append(line, piece{face, word, x})
+		}
+		x += faces[face].Width(word, size)
+	}
+	for _, r := range runs {
+		for i, para := range strings.Split(pdfText(r.text), "\n") {
+			if i > 0 {
+				emit()
+			}
+			for _, word := range strings.SplitAfter(para, " ") {
+				if word != "" {
+					add(r.face, word)
+				}
+			}
+		}
+	}
+	emit()
 }
 
 // heading writes a title: level 1 for the document, 2 for a section.
@@ -74,81 +181,66 @@ func (d *pdfDoc) heading(level int, s string) {
 		size = pdfHeading1
 	}
 	if level > 1 {
-		d.f.Ln(2)
+		d.y += 2
 	}
-	d.f.SetFont(pdffont.Family, "B", size)
-	d.f.MultiCell(0, size*0.5, pdfText(s), "", "L", false)
-	d.f.Ln(1.5)
+	d.flow(size, size*0.5, black, run{faceBold, s})
+	d.y += 1.5
 }
 
 // para writes a paragraph in the body font; bold sets it in bold.
 func (d *pdfDoc) para(s string, bold bool) {
-	style := ""
+	face := faceRegular
 	if bold {
-		style = "B"
+		face = faceBold
 	}
-	d.f.SetFont(pdffont.Family, style, pdfBody)
-	d.f.MultiCell(0, pdfLine, pdfText(s), "", "L", false)
+	d.flow(pdfBody, pdfLine, black, run{face, s})
 }
 
 // small writes a line in small grey type: hashes, data, sources.
 func (d *pdfDoc) small(s string) {
-	d.f.SetFont(pdffont.Family, "", pdfSmall)
-	d.f.SetTextColor(70, 70, 70)
-	d.f.MultiCell(0, pdfSmallLn, pdfText(s), "", "L", false)
-	d.f.SetTextColor(0, 0, 0)
+	d.flow(pdfSmall, pdfSmallLn, grey, run{faceRegular, s})
 }
 
-// field writes "label : value", the label in bold, the value wrapped
-// under the full width.
+// field writes "label : value", the label in bold, the value following it
+// and wrapped under the full width.
 func (d *pdfDoc) field(label, value string, lang flows.Lang) {
-	d.f.SetFont(pdffont.Family, "B", pdfBody)
 	sep := " : "
-	if lang == "en" {
+	if lang == flows.EN {
 		sep = ": "
 	}
-	l := pdfText(label) + sep
-	d.f.Write(pdfLine, l)
-	d.f.SetFont(pdffont.Family, "", pdfBody)
-	d.f.Write(pdfLine, pdfText(value))
-	d.f.Ln(pdfLine)
+	d.flow(pdfBody, pdfLine, black, run{faceBold, label + sep}, run{faceRegular, value})
 }
 
 // keep starts a new page unless h millimetres are left on this one, so
 // that the head of a block is not left alone at the foot of a page.
 func (d *pdfDoc) keep(h float64) {
-	_, ph := d.f.GetPageSize()
-	if d.f.GetY()+h > ph-pdfMargin-5 {
-		d.f.AddPage()
+	if d.y+h > pageH-pdfBottom {
+		d.newPage()
 	}
 }
 
 // gap leaves a little vertical space.
-func (d *pdfDoc) gap() { d.f.Ln(1.8) }
+func (d *pdfDoc) gap() { d.y += 1.8 }
 
 // rule draws a thin line across the page, between entries.
 func (d *pdfDoc) rule() {
-	y := d.f.GetY() + 1
-	d.f.SetDrawColor(200, 200, 200)
-	w, _ := d.f.GetPageSize()
-	d.f.Line(pdfMargin, y, w-pdfMargin, y)
-	d.f.SetDrawColor(0, 0, 0)
-	d.f.Ln(2)
+	y := (d.y + 1) * ptPerMM
+	d.p.Line(rule, 0.2*ptPerMM, pdfMargin*ptPerMM, y, (pageW-pdfMargin)*ptPerMM, y)
+	d.y += 2
 }
 
-// output writes the document to w.
-func (d *pdfDoc) output(w io.Writer) error {
-	var buf bytes.Buffer
-	if err := d.f.Output(&buf); err != nil {
+// output ends the document: the last footer, then what the pages refer to.
+func (d *pdfDoc) output() error {
+	d.drawFooter()
+	if err := d.p.Close(); err != nil {
 		return fmt.Errorf("pdf: %w", err)
 	}
-	_, err := w.Write(buf.Bytes())
-	return err
+	return nil
 }
 
 // pdfText makes s printable with the embedded font: characters the font
 // lacks (emoji, for one) become U+FFFD, shown as a replacement mark, since
-// fpdf refuses what is outside the font; tabs become spaces and carriage
+// the font has no glyph for it; tabs become spaces and carriage
 // returns are dropped (a "\r\n" is a line break).
 func pdfText(s string) string {
 	cov := fontCoverage()
@@ -185,31 +277,16 @@ func (c *coverage) has(r rune) bool {
 	return r >= 0 && r < 0x10000 && c[r/64]&(1<<(uint(r)%64)) != 0
 }
 
-var (
-	coverageOnce sync.Once
-	coverageSet  *coverage
-)
-
-func fontCoverage() *coverage {
-	coverageOnce.Do(func() {
-		c := new(coverage)
-		reg, err1 := sfnt.Parse(pdffont.Regular)
-		bold, err2 := sfnt.Parse(pdffont.Bold)
-		if err1 != nil || err2 != nil {
-			panic(fmt.Sprintf("embedded fonts: %v %v", err1, err2)) // embedded: cannot fail
+var fontCoverage = sync.OnceValue(func() *coverage {
+	c := new(coverage)
+	faces := pdfFaces()
+	for r := rune(0x20); r < 0x10000; r++ {
+		if r >= 0xD800 && r <= 0xDFFF {
+			continue // surrogates are not characters
 		}
-		var buf sfnt.Buffer
-		for r := rune(0x20); r < 0x10000; r++ {
-			if r >= 0xD800 && r <= 0xDFFF {
-				continue // surrogates are not characters
-			}
-			g1, err1 := reg.GlyphIndex(&buf, r)
-			g2, err2 := bold.GlyphIndex(&buf, r)
-			if err1 == nil && err2 == nil && g1 != 0 && g2 != 0 {
-				c[r/64] |= 1 << (uint(r) % 64)
-			}
+		if faces[faceRegular].Has(r) && faces[faceBold].Has(r) {
+			c[r/64] |= 1 << (uint(r) % 64)
 		}
-		coverageSet = c
-	})
-	return coverageSet
-}
+	}
+	return c
+})

@@ -1,0 +1,112 @@
+package pdfw_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vigie-sante/vigie/bot/report/pdffont"
+	"github.com/vigie-sante/vigie/bot/report/pdfw"
+)
+
+// poppler runs a poppler tool on pdf and returns what it printed; a PDF
+// reader complaining on stderr ("Syntax Error…") fails the test.
+func poppler(t *testing.T, pdf []byte, tool string, args ...string) string {
+	t.Helper()
+	bin, err := exec.LookPath(tool)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is missing: CI must install poppler-utils", tool)
+		}
+		t.Skipf("%s is missing (apt-get install poppler-utils)", tool)
+	}
+	file := filepath.Join(t.TempDir(), "doc.pdf")
+	if err := os.WriteFile(file, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	cmd := exec.Command(bin, append(append([]string{}, args...), file, "-")...)
+	if tool == "pdfinfo" || tool == "pdffonts" {
+		cmd = exec.Command(bin, file)
+	}
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil || stderr.Len() > 0 {
+		t.Fatalf("%s: %v\n%s", tool, err, stderr.String())
+	}
+	return stdout.String()
+}
+
+func faces(t *testing.T) []*pdfw.Face {
+	reg, err := pdfw.NewFace("DejaVuSans", pdffont.Regular)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bold, err := pdfw.NewFace("DejaVuSans-Bold", pdffont.Bold)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []*pdfw.Face{reg, bold}
+}
+
+// TestDocumentReadsBack: a document of several pages, in both faces,
+// with French text, a line and the page count, is read back by poppler
+// without a complaint, with its text, its page count and its metadata.
+func TestDocumentReadsBack(t *testing.T) {
+	var buf bytes.Buffer
+	created := time.Date(2026, 3, 28, 1, 12, 0, 0, time.UTC)
+	p := pdfw.New(&buf, pdfw.Info{Title: "Main courante — incident 2026-0001", Creator: "Vigie", Producer: "Vigie", Lang: "fr", Created: created}, faces(t)...)
+	lines := []string{"Rançongiciel : « PACS arrêté », cœur à 100 %", "Œuvre ½ — Ελληνικά, Кириллица", "dernière ligne"}
+	for i, l := range lines {
+		p.StartPage(595.28, 841.89)
+		p.Text(i%2, 12, pdfw.Color{}, 50, 100, l)
+		p.Line(pdfw.Color{R: .8, G: .8, B: .8}, .3, 50, 110, 545, 110)
+		p.Text(0, 7.5, pdfw.Color{R: .35, G: .35, B: .35}, 280, 820, "page "+string(rune('1'+i))+"/")
+		p.PageCount(0, 7.5, pdfw.Color{R: .35, G: .35, B: .35}, 310, 820)
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	info := squeeze(poppler(t, buf.Bytes(), "pdfinfo"))
+	for _, want := range []string{"Pages: 3", "Title: Main courante — incident 2026-0001", "Creator: Vigie", "CreationDate: Sat Mar 28 01:12:00 2026 UTC"} {
+		if !strings.Contains(info, want) {
+			t.Errorf("pdfinfo lacks %q:\n%s", want, info)
+		}
+	}
+	text := squeeze(poppler(t, buf.Bytes(), "pdftotext", "-enc", "UTF-8"))
+	for i, l := range lines {
+		if !strings.Contains(text, l) {
+			t.Errorf("pdftotext lacks %q:\n%s", l, text)
+		}
+		if want := "page " + string(rune('1'+i)) + "/3"; !strings.Contains(strings.ReplaceAll(text, "/ 3", "/3"), want) {
+			t.Errorf("pdftotext lacks %q:\n%s", want, text)
+		}
+	}
+	fonts := squeeze(poppler(t, buf.Bytes(), "pdffonts"))
+	if strings.Count(fonts, "CID TrueType Identity-H yes yes yes") != 2 {
+		t.Errorf("want two embedded subset fonts with Unicode maps:\n%s", fonts)
+	}
+	if buf.Len() > 100<<10 {
+		t.Errorf("a three-line document takes %d bytes: are the fonts subset?", buf.Len())
+	}
+	// The same input gives the same file.
+	var again bytes.Buffer
+	q := pdfw.New(&again, pdfw.Info{Title: "Main courante — incident 2026-0001", Creator: "Vigie", Producer: "Vigie", Lang: "fr", Created: created}, faces(t)...)
+	for i, l := range lines {
+		q.StartPage(595.28, 841.89)
+		q.Text(i%2, 12, pdfw.Color{}, 50, 100, l)
+		q.Line(pdfw.Color{R: .8, G: .8, B: .8}, .3, 50, 110, 545, 110)
+		q.Text(0, 7.5, pdfw.Color{R: .35, G: .35, B: .35}, 280, 820, "page "+string(rune('1'+i))+"/")
+		q.PageCount(0, 7.5, pdfw.Color{R: .35, G: .35, B: .35}, 310, 820)
+	}
+	q.Close()
+	if !bytes.Equal(buf.Bytes(), again.Bytes()) {
+		t.Error("two renderings of the same document differ")
+	}
+}
+
+// squeeze puts one space for each run of white space.
+func squeeze(s string) string { return strings.Join(strings.Fields(s), " ") }
