@@ -25,11 +25,20 @@ func (b *Bot) answer(ctx context.Context, r *request) (Reply, error) {
 		if c == nil {
 			return nil, uerr(EConflict, r.lang, "err.no_chain", inc.ID, strings.Join(b.cat.IDs(), ", "))
 		}
+		q = findQuestion(c, key)
+		if q == nil {
+			keys := make([]string, len(c.Questions))
+			for i, q := range c.Questions {
+				keys[i] = q.ID
+			}
+			return nil, uerr(ENotFound, r.lang, "err.unknown_question", key, len(c.Questions), strings.Join(keys, ", "))
+		}
+		key = q.ID
 		v, err := c.ParseAnswer(key, raw)
 		if err != nil {
 			return nil, uerr(EInvalid, r.lang, "err.bad_answer", err.Error())
 		}
-		q, val = c.Question(key), v
+		val = v
 		if !b.asked(c, inc, q) {
 			return nil, uerr(EConflict, r.lang, "err.not_asked", key, q.When.String())
 		}

@@ -27,7 +27,7 @@ func TestBadInput(t *testing.T) {
 		{"repondre insured", "Usage : repondre"},
 		{"repondre malicious oui", "rien n'a changé"},
 		{"fait", "Usage : fait ÉTAPE via="},
-		{"fait nulle-part via=portail", "Étape inconnue « nulle-part ». Étapes : cert-sante"},
+		{"fait nulle-part via=portail", "Étape inconnue « nulle-part ». Une étape se nomme par son numéro, de 1 à 15, ou par sa clé : cert-sante"},
 		{"fait cert-sante", "via=… (accepté : portail, email, telephone, courrier, autre)"},
 		{"fait cert-sante via=pigeon", "Moyen inconnu « pigeon »"},
 		{"fait cert-sante via=portail at=25:99", "Heure illisible « 25:99 »"},

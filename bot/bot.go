@@ -174,6 +174,7 @@ func init() {
 	handlers = map[string]handler{
 		"open":   (*Bot).open,
 		"status": (*Bot).status,
+		"detail": (*Bot).detail,
 		"answer": (*Bot).answer,
 		"done":   (*Bot).done,
 		"na":     (*Bot).notApplicable,

@@ -31,11 +31,20 @@ func (b *Bot) refreshLock(id string) *sync.Mutex {
 
 // Card renders the incident card: who, when, which chain, the questions
 // still open with their buttons, and the short head of the main courante.
+// Each question's explanation and typed form are in the full form
+// (statut complet, detail Qn).
 func (b *Bot) Card(inc *incident.Incident, c *flows.Chain, now time.Time, lang Lang) Message {
+	return b.card(inc, c, now, lang, false)
+}
+
+func (b *Bot) card(inc *incident.Incident, c *flows.Chain, now time.Time, lang Lang, full bool) Message {
 	m := Message{Title: tr(lang, "card.title", inc.ID, inc.Title)}
 	chain := tr(lang, "card.no_chain")
 	if c != nil {
-		chain = fmt.Sprintf("%s (%s v%s)", c.Title.In(lang), c.ID, c.Version)
+		chain = fmt.Sprintf("%s v%s", c.ID, c.Version)
+		if full {
+			chain = fmt.Sprintf("%s (%s v%s)", c.Title.In(lang), c.ID, c.Version)
+		}
 	}
 	status := tr(lang, "status.open")
 	if inc.Status == incident.StatusClosed {
@@ -69,7 +78,12 @@ func (b *Bot) Card(inc *incident.Incident, c *flows.Chain, now time.Time, lang L
 	}
 	plan := flows.Evaluate(c, inc.Inputs())
 	for _, q := range plan.Questions {
-		blk := Block{Title: "❓ " + q.Text.In(lang), Text: q.Help.In(lang)}
+		blk := Block{Title: "❓ " + questionLabel(c, q) + " — " + q.Text.In(lang)}
+		if full {
+			blk.Text = q.Help.In(lang)
+		} else {
+			blk.Detail = q.Help.In(lang)
+		}
 		if a, ok := inc.Answer(q.ID); ok && a.Value == flows.Unknown {
 			blk.Text = strings.TrimSpace(blk.Text + "\n" + tr(lang, "card.unknown_since", a.By.String(), b.when(a.At, lang)))
 		}
@@ -85,7 +99,9 @@ func (b *Bot) Card(inc *incident.Incident, c *flows.Chain, now time.Time, lang L
 				blk.Buttons = append(blk.Buttons, Button{Label: valueButton(v, lang), Action: fmt.Sprintf("#%s repondre %s %s", inc.ID, q.ID, v), Style: style})
 			}
 		}
-		blk.Text += tr(lang, "card.typed", b.cfg.Trigger, q.ID)
+		if full {
+			blk.Text += tr(lang, "card.typed", b.cfg.Trigger, q.ID)
+		}
 		m.Blocks = append(m.Blocks, blk)
 	}
 	var answered []string

@@ -2,6 +2,8 @@ package bot
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -10,21 +12,24 @@ import (
 	"github.com/vigie-sante/vigie/flows"
 )
 
-// Checklist renders the notifications the chain requires: for each, to
-// whom, how, by when, why, and what was done, with its buttons.
+// Checklist renders the notifications the chain requires, as posted in
+// the channel: for each, its number and key, what it is, to whom and how,
+// by when, and what was done, with its buttons. Why it applies and its
+// source are in the full form (statut complet, detail N), so that a fresh
+// incident's checklist reads on one screen.
 func (b *Bot) Checklist(inc *incident.Incident, c *flows.Chain, now time.Time, lang Lang) Message {
+	return b.checklist(inc, c, now, lang, false)
+}
+
+func (b *Bot) checklist(inc *incident.Incident, c *flows.Chain, now time.Time, lang Lang, full bool) Message {
 	m := Message{Title: tr(lang, "checklist.title", inc.ID)}
 	plan := flows.Evaluate(c, inc.Inputs())
 	open := inc.Status == incident.StatusOpen
 	for _, p := range plan.Steps {
-		m.Blocks = append(m.Blocks, b.stepBlock(inc, c, p, now, lang, open))
+		m.Blocks = append(m.Blocks, b.stepBlock(inc, c, p, now, lang, open, full))
 	}
 	if len(plan.Pending) > 0 {
-		var lines []string
-		for _, w := range plan.Pending {
-			lines = append(lines, tr(lang, "checklist.waiting_on", w.Step.Order, w.Step.Title.In(lang), strings.Join(w.On, ", ")))
-		}
-		m.Blocks = append(m.Blocks, Block{Title: tr(lang, "checklist.pending"), Text: strings.Join(lines, "\n")})
+		m.Blocks = append(m.Blocks, Block{Title: tr(lang, "checklist.pending"), Text: strings.Join(waitingLines(c, plan.Pending, lang, full), "\n")})
 	}
 	if plan.Ended {
 		all := true
@@ -40,10 +45,66 @@ func (b *Bot) Checklist(inc *incident.Incident, c *flows.Chain, now time.Time, l
 	return m
 }
 
-func (b *Bot) stepBlock(inc *incident.Incident, c *flows.Chain, p flows.Planned, now time.Time, lang Lang, open bool) Block {
+// waitingLines lists the steps that wait on answers: in full, one a line
+// with the questions it depends on; otherwise one line per question (or
+// set of questions), with the numbers of the steps it decides.
+func waitingLines(c *flows.Chain, pending []flows.Waiting, lang Lang, full bool) []string {
+	var lines []string
+	if full {
+		for _, w := range pending {
+			lines = append(lines, tr(lang, "checklist.waiting_on", stepLabel(w.Step), w.Step.Title.In(lang), questionRefs(c, w.On)))
+		}
+		return lines
+	}
+	type group struct {
+		first int // the number of its first question: groups in question order
+		steps []string
+	}
+	groups := map[string]*group{}
+	var order []string
+	for _, w := range pending {
+		on := questionRefs(c, w.On)
+		g := groups[on]
+		if g == nil {
+			g = &group{first: 1 << 30}
+			for _, k := range w.On {
+				if q := c.Question(k); q != nil {
+					g.first = min(g.first, questionNo(c, q))
+				}
+			}
+			groups[on] = g
+			order = append(order, on)
+		}
+		g.steps = append(g.steps, strconv.Itoa(w.Step.Order))
+	}
+	slices.SortStableFunc(order, func(a, b string) int { return groups[a].first - groups[b].first })
+	for _, on := range order {
+		key := "checklist.decides"
+		if len(groups[on].steps) == 1 {
+			key = "checklist.decides_one"
+		}
+		lines = append(lines, tr(lang, key, on, strings.Join(groups[on].steps, ", ")))
+	}
+	return lines
+}
+
+// questionRefs names questions as screens do: "Q1 capacity_impact".
+func questionRefs(c *flows.Chain, keys []string) string {
+	refs := make([]string, len(keys))
+	for i, k := range keys {
+		refs[i] = k
+		if q := c.Question(k); q != nil {
+			refs[i] = "Q" + strconv.Itoa(questionNo(c, q)) + " " + k
+		}
+	}
+	return strings.Join(refs, ", ")
+}
+
+func (b *Bot) stepBlock(inc *incident.Incident, c *flows.Chain, p flows.Planned, now time.Time, lang Lang, open, full bool) Block {
 	s := p.Step
 	st := inc.Steps[s.ID]
 	icon := "⬜"
+	settled := st != nil && st.Status != incident.StepPending
 	switch {
 	case st != nil && st.Status == incident.StepDone:
 		icon = "✅"
@@ -52,22 +113,31 @@ func (b *Bot) stepBlock(inc *incident.Incident, c *flows.Chain, p flows.Planned,
 	case !p.Due.IsZero() && now.After(p.Due):
 		icon = "🔴"
 	}
-	blk := Block{Title: fmt.Sprintf("%s %d. %s", icon, s.Order, s.Title.In(lang))}
+	blk := Block{Title: fmt.Sprintf("%s %s — %s", icon, stepLabel(s), s.Title.In(lang))}
 	var lines []string
-	if !s.Action.IsZero() {
+	if full && !s.Action.IsZero() {
 		lines = append(lines, s.Action.In(lang))
 	}
-	lines = append(lines, recipientLines(s, lang)...)
-	lines = append(lines, tr(lang, "step.deadline", b.deadlineText(p, inc, c, now, lang, st == nil || st.Status == incident.StepPending)))
-	lines = append(lines, tr(lang, "step.why", b.whyText(p, c, lang)))
+	if full {
+		lines = append(lines, recipientLines(s, lang)...)
+	} else if !settled {
+		lines = append(lines, briefRecipients(s, lang))
+	}
+	if full || !settled {
+		lines = append(lines, tr(lang, "step.deadline", b.deadlineText(p, inc, c, now, lang, !settled)))
+	}
+	why := []string{tr(lang, "step.why", b.whyText(p, c, lang))}
 	if !s.FromChart() {
-		lines = append(lines, tr(lang, "step.source", s.Source))
+		why = append(why, tr(lang, "step.source", s.Source))
+	}
+	if full {
+		lines = append(lines, why...)
 	}
 	switch {
 	case st != nil && st.Status == incident.StepDone:
 		pr := st.Proof
 		lines = append(lines, tr(lang, "step.done", b.when(pr.DeclaredAt, lang), pr.By.String(), i18n.Means(pr.Means, lang), i18n.Ref(pr.Ref, lang)))
-		if pr.Note != "" {
+		if pr.Note != "" && full {
 			lines = append(lines, "  "+pr.Note)
 		}
 	case st != nil && st.Status == incident.StepNA:
@@ -76,7 +146,10 @@ func (b *Bot) stepBlock(inc *incident.Incident, c *flows.Chain, p flows.Planned,
 		lines = append(lines, tr(lang, "step.snoozed", b.when(st.SnoozedUntil, lang)))
 	}
 	blk.Text = strings.Join(lines, "\n")
-	if open && (st == nil || st.Status == incident.StepPending) {
+	if !full && !settled {
+		blk.Detail = strings.Join(why, "\n")
+	}
+	if open && !settled {
 		blk.Buttons = []Button{
 			{Label: tr(lang, "button.done"), Action: fmt.Sprintf("#%s fait %s", inc.ID, s.ID), Style: StylePrimary},
 			{Label: tr(lang, "button.na"), Action: fmt.Sprintf("#%s sans-objet %s", inc.ID, s.ID)},
@@ -84,6 +157,28 @@ func (b *Bot) stepBlock(inc *incident.Incident, c *flows.Chain, p flows.Planned,
 		}
 	}
 	return blk
+}
+
+// briefRecipients says to whom and how on one line: each recipient with
+// its means, the fallbacks marked.
+func briefRecipients(s *flows.Step, lang Lang) string {
+	var parts []string
+	for _, r := range s.Recipients {
+		var means []string
+		for _, mn := range r.Means {
+			m := tr(lang, "kind."+mn.Kind) + " " + mn.Value
+			if mn.Fallback {
+				m += " " + tr(lang, "step.fallback")
+			}
+			means = append(means, m)
+		}
+		parts = append(parts, r.Contact.Name.In(lang)+" — "+strings.Join(means, " · "))
+	}
+	sep := " ; "
+	if s.AnyOf {
+		sep = tr(lang, "word.or")
+	}
+	return "→ " + strings.Join(parts, sep)
 }
 
 // recipientLines says to whom and how: every means of every recipient,

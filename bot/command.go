@@ -30,6 +30,7 @@ func (c *command) rest(from int) string {
 var verbs = map[string]string{
 	"ouvrir": "open", "open": "open",
 	"statut": "status", "status": "status", "etat": "status", "état": "status",
+	"detail": "detail", "détail": "detail", "details": "detail", "détails": "detail",
 	"repondre": "answer", "répondre": "answer", "answer": "answer",
 	"fait": "done", "done": "done",
 	"sans-objet": "na", "na": "na", "sansobjet": "na",

@@ -10,31 +10,14 @@ import (
 
 // status shows the person the incident's card and checklist as they are
 // now.
-func (b *Bot) status(ctx context.Context, r *request) (Reply, error) {
-	inc, err := b.target(ctx, r)
-	if err != nil {
-		return Reply{}, err
-	}
-	c, err := b.chainOf(inc)
-	if err != nil {
-		return Reply{}, err
-	}
-	m := b.Card(inc, c, r.now, r.lang)
-	if c != nil {
-		cl := b.Checklist(inc, c, r.now, r.lang)
-		m.Blocks = append(m.Blocks, Block{Title: cl.Title})
-		m.Blocks = append(m.Blocks, cl.Blocks...)
-	}
-	return Reply{Message: &m}, nil
-}
-
 // helpLines are the commands with their French and English words and an
 // example; "aide" shows them.
 var helpLines = []struct{ fr, en, example string }{
 	{"ouvrir [titre] [flow=ID] [t0=HEURE]", "open [title] [flow=ID] [t0=TIME]", "ouvrir Rançongiciel sur le PACS t0=02:10"},
-	{"statut", "status", "statut"},
-	{"repondre CLÉ VALEUR", "answer KEY VALUE", "repondre malicious oui"},
-	{"fait ÉTAPE via=MOYEN [ref=RÉF] [at=HEURE] [note…]", "done STEP via=MEANS [ref=REF] [at=TIME] [note…]", "fait cert-sante via=portail ref=CS-1234 at=02:25"},
+	{"statut [complet]", "status [full]", "statut"},
+	{"detail ÉTAPE|Qn", "detail STEP|Qn", "detail 1"},
+	{"repondre Qn|CLÉ VALEUR", "answer Qn|KEY VALUE", "repondre q3 oui"},
+	{"fait ÉTAPE via=MOYEN [ref=RÉF] [at=HEURE] [note…]", "done STEP via=MEANS [ref=REF] [at=TIME] [note…]", "fait 1 via=portail ref=CS-1234 at=02:25"},
 	{"sans-objet ÉTAPE raison…", "na STEP reason…", "sans-objet ror aucun lit fermé"},
 	{"rappel ÉTAPE DURÉE", "snooze STEP DURATION", "rappel cnil 2h"},
 	{"note TEXTE", "note TEXT", "note PACS isolé du réseau"},

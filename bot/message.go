@@ -15,10 +15,25 @@ type Message struct {
 // Block is a section of a message: a heading, lines of text, label/value
 // fields and buttons.
 type Block struct {
-	Title   string
-	Text    string // lines separated by \n; *word* is emphasis
+	Title string
+	Text  string // lines separated by \n; *word* is emphasis
+	// Detail is more text, after Text, that chat platforms show and the
+	// terminal leaves to "detail N" (why a step applies, what a question
+	// means), so that a screen of 40 lines holds a fresh incident.
+	Detail  string
 	Fields  []Field
 	Buttons []Button
+}
+
+// Body is the block's text with its detail, as chat platforms show it.
+func (b Block) Body() string {
+	switch {
+	case b.Detail == "":
+		return b.Text
+	case b.Text == "":
+		return b.Detail
+	}
+	return b.Text + "\n" + b.Detail
 }
 
 // Field is a label and its value, shown side by side.

@@ -27,9 +27,13 @@ func (b *Bot) stepInPlan(r *request, inc *incident.Incident, c *flows.Chain, id 
 	if c == nil {
 		return nil, nil, uerr(EConflict, r.lang, "err.no_chain", inc.ID, strings.Join(b.cat.IDs(), ", "))
 	}
-	s := c.Step(id)
+	s := findStep(c, id)
 	if s == nil {
-		return nil, nil, uerr(ENotFound, r.lang, "err.unknown_step", echo(id), stepIDs(c))
+		first, last := 0, 0
+		if n := len(c.Steps); n > 0 {
+			first, last = c.Steps[0].Order, c.Steps[n-1].Order
+		}
+		return nil, nil, uerr(ENotFound, r.lang, "err.unknown_step", echo(id), first, last, stepIDs(c))
 	}
 	plan := flows.Evaluate(c, inc.Inputs())
 	for i := range plan.Steps {
@@ -42,7 +46,7 @@ func (b *Bot) stepInPlan(r *request, inc *incident.Incident, c *flows.Chain, id 
 			return s, nil, nil
 		}
 	}
-	return nil, nil, uerr(EConflict, r.lang, "err.step_left_out", id, s.When.String())
+	return nil, nil, uerr(EConflict, r.lang, "err.step_left_out", stepLabel(s), s.When.String())
 }
 
 func (b *Bot) stepState(inc *incident.Incident, id string) *incident.StepState {
@@ -113,7 +117,7 @@ func (b *Bot) done(ctx context.Context, r *request) (Reply, error) {
 		if declared.Before(inc.T0) {
 			return nil, uerr(EInvalid, r.lang, "err.before_t0", b.when(declared, r.lang), b.when(inc.T0, r.lang))
 		}
-		st := b.stepState(inc, id)
+		st := b.stepState(inc, s.ID)
 		switch st.Status {
 		case incident.StepDone:
 			return nil, uerr(EConflict, r.lang, "err.already_done", s.Title.In(r.lang), st.Proof.By.String(), b.when(st.Proof.DeclaredAt, r.lang))
@@ -122,7 +126,7 @@ func (b *Bot) done(ctx context.Context, r *request) (Reply, error) {
 		}
 		p := &incident.Proof{By: r.ev.User, DeclaredAt: declared, ServerAt: r.now, Means: via, Ref: ref, Note: note}
 		*st = incident.StepState{Status: incident.StepDone, Proof: p, By: r.ev.User, At: r.now}
-		data := map[string]string{"step": id, "means": via, "declared_at": declared.Format(rfc3339)}
+		data := map[string]string{"step": s.ID, "means": via, "declared_at": declared.Format(rfc3339)}
 		if ref != "" {
 			data["ref"] = ref
 		}
@@ -208,7 +212,7 @@ func (b *Bot) notApplicable(ctx context.Context, r *request) (Reply, error) {
 			return nil, err
 		}
 		step = s
-		st := b.stepState(inc, id)
+		st := b.stepState(inc, s.ID)
 		switch st.Status {
 		case incident.StepDone:
 			return nil, uerr(EConflict, r.lang, "err.already_done", s.Title.In(r.lang), st.Proof.By.String(), b.when(st.Proof.DeclaredAt, r.lang))
@@ -216,7 +220,7 @@ func (b *Bot) notApplicable(ctx context.Context, r *request) (Reply, error) {
 			return nil, uerr(EConflict, r.lang, "err.already_na", s.Title.In(r.lang), st.Reason)
 		}
 		*st = incident.StepState{Status: incident.StepNA, Reason: reason, By: r.ev.User, At: r.now}
-		return []incident.Entry{r.entry(incident.KindNA, tr(b.cfg.Lang, "log.na", s.Title.In(b.cfg.Lang), reason), map[string]string{"step": id, "reason": reason})}, nil
+		return []incident.Entry{r.entry(incident.KindNA, tr(b.cfg.Lang, "log.na", s.Title.In(b.cfg.Lang), reason), map[string]string{"step": s.ID, "reason": reason})}, nil
 	})
 	if err != nil {
 		return Reply{}, err
@@ -243,7 +247,7 @@ func (b *Bot) snooze(ctx context.Context, r *request) (Reply, error) {
 			return nil, err
 		}
 		step = s
-		st := b.stepState(inc, id)
+		st := b.stepState(inc, s.ID)
 		if st.Status != incident.StepPending {
 			return nil, uerr(EConflict, r.lang, "err.snooze_settled", s.Title.In(r.lang))
 		}
@@ -252,7 +256,7 @@ func (b *Bot) snooze(ctx context.Context, r *request) (Reply, error) {
 		}
 		st.SnoozedUntil = until
 		return []incident.Entry{r.entry(incident.KindSnooze, tr(b.cfg.Lang, "log.snooze", s.Title.In(b.cfg.Lang), b.when(until, b.cfg.Lang)),
-			map[string]string{"step": id, "until": until.Format(rfc3339)})}, nil
+			map[string]string{"step": s.ID, "until": until.Format(rfc3339)})}, nil
 	})
 	if err != nil {
 		return Reply{}, err

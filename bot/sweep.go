@@ -194,10 +194,10 @@ func (b *Bot) NagMessage(inc *incident.Incident, c *flows.Chain, nags []Nag, now
 	for _, n := range nags {
 		switch n.Kind {
 		case NagStep:
-			m.Blocks = append(m.Blocks, b.stepBlock(inc, c, n.Planned, now, lang, true))
+			m.Blocks = append(m.Blocks, b.stepBlock(inc, c, n.Planned, now, lang, true, false))
 		case NagQuestion:
 			q := n.Question
-			blk := Block{Title: "❓ " + q.Text.In(lang), Text: tr(lang, "nag.question")}
+			blk := Block{Title: "❓ " + questionLabel(c, q) + " — " + q.Text.In(lang), Text: tr(lang, "nag.question")}
 			for _, v := range q.Answers {
 				if a, ok := inc.Answer(q.ID); ok && a.Value == v {
 					continue

@@ -207,12 +207,17 @@ func compileChain(pc *parsedChain, cat *Catalog) *Chain {
 		q.When = pc.condition(p+".when", rq.When, c)
 		q.Reask = pc.duration(p+".reask", rq.Reask)
 	}
+	orders := map[int]string{} // people name steps by their number: one step per number
 	for i, rs := range raw.Steps {
 		p := fmt.Sprintf("$.steps[%d]", i)
 		s := c.steps[rs.ID]
 		if s == nil || done["s:"+rs.ID] {
 			continue
 		}
+		if other, ok := orders[rs.Order]; ok && rs.Order > 0 {
+			pc.errorf(p+".order", "steps %q and %q both have order %d (people type the number to name a step: each needs its own)", other, rs.ID, rs.Order)
+		}
+		orders[rs.Order] = rs.ID
 		done["s:"+rs.ID] = true
 		pc.compileStep(p, rs, s, c, cat)
 	}

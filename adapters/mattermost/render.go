@@ -62,7 +62,7 @@ func (r *renderer) attachments(blocks []bot.Block, buttons bool) []*model.Messag
 	for _, b := range blocks {
 		at := &model.MessageAttachment{
 			Title:    fit(r.text(b.Title), 1000),
-			Text:     fit(r.text(b.Text), maxRunes),
+			Text:     fit(r.text(b.Body()), maxRunes),
 			Color:    color(b.Title),
 			Fallback: fit(fallback(b), 300),
 		}
@@ -142,8 +142,8 @@ func (r *renderer) markdown(m bot.Message) string {
 		for _, f := range blk.Fields {
 			b.WriteString("- " + r.text(f.Label) + " : " + r.text(f.Value) + "\n")
 		}
-		if blk.Text != "" {
-			b.WriteString(r.text(blk.Text) + "\n")
+		if body := blk.Body(); body != "" {
+			b.WriteString(r.text(body) + "\n")
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")

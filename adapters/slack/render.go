@@ -84,11 +84,11 @@ func renderBlock(i int, blk bot.Block) []slack.Block {
 	if blk.Title != "" {
 		text = "*" + strings.Trim(mrkdwn(blk.Title), "*") + "*"
 	}
-	if blk.Text != "" {
+	if body := blk.Body(); body != "" {
 		if text != "" {
 			text += "\n"
 		}
-		text += mrkdwn(blk.Text)
+		text += mrkdwn(body)
 	}
 	for _, chunk := range splitText(text, maxSectionText) {
 		out = append(out, slack.NewSectionBlock(mrkdwnText(chunk), nil, nil))
