@@ -23,7 +23,7 @@ func (b *Bot) answer(ctx context.Context, r *request) (Reply, error) {
 	)
 	inc, err := b.change(ctx, r, func(inc *incident.Incident, c *flows.Chain) ([]incident.Entry, error) {
 		if c == nil {
-			return nil, uerr(EConflict, r.lang, "err.no_chain", inc.ID, strings.Join(b.cat.IDs(), ", "))
+			return nil, uerr(EConflict, r.lang, "err.no_chain", inc.ID, b.structureList(r.now, r.lang))
 		}
 		q = findQuestion(c, key)
 		if q == nil {

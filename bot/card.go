@@ -2,7 +2,6 @@ package bot
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -60,16 +59,12 @@ func (b *Bot) card(inc *incident.Incident, c *flows.Chain, now time.Time, lang L
 	open := inc.Status == incident.StatusOpen
 	if c == nil {
 		blk := Block{Title: tr(lang, "card.ask_chain")}
-		// The structures' chains first, the authorities' (national/…) after;
-		// buttons carry the short id, the text the full title.
-		chains := b.cat.Chains(now)
-		sort.SliceStable(chains, func(i, j int) bool {
-			return !strings.HasPrefix(chains[i].ID, "national/") && strings.HasPrefix(chains[j].ID, "national/")
-		})
-		for _, ch := range chains {
-			blk.Text += fmt.Sprintf("• %s — `%s`\n", ch.Title.In(lang), ch.ID)
+		// Buttons carry the structure in plain words and act by chain id,
+		// which the text shows for typing.
+		for _, sc := range b.structureChoices(now, lang) {
+			blk.Text += fmt.Sprintf("• %s — `%s`\n", sc.label, sc.chain.ID)
 			if open {
-				blk.Buttons = append(blk.Buttons, Button{Label: ch.ID, Action: fmt.Sprintf("#%s chaine %s", inc.ID, ch.ID)})
+				blk.Buttons = append(blk.Buttons, Button{Label: sc.label, Action: fmt.Sprintf("#%s chaine %s", inc.ID, sc.chain.ID)})
 			}
 		}
 		blk.Text = strings.TrimSuffix(blk.Text, "\n")
@@ -114,6 +109,50 @@ func (b *Bot) card(inc *incident.Incident, c *flows.Chain, now time.Time, lang L
 		m.Blocks = append(m.Blocks, Block{Title: tr(lang, "card.answers"), Text: strings.Join(answered, "\n")})
 	}
 	return m
+}
+
+// structureChoice is a chain the structure picker offers, with its label.
+type structureChoice struct {
+	chain *flows.Chain
+	label string
+}
+
+// structureChoices are the chains the structure picker offers at now: those
+// a structure follows, labelled in lang with the structure label of the
+// chain's data, the region added when two regions' chains share a label.
+// The ARS's and the GIP's own roles are not offered. A catalog without any
+// structure label offers every chain under its title.
+func (b *Bot) structureChoices(now time.Time, lang Lang) []structureChoice {
+	var out []structureChoice
+	chains := b.cat.Structures(now)
+	if len(chains) == 0 {
+		for _, c := range b.cat.Chains(now) {
+			out = append(out, structureChoice{c, c.Title.In(lang)})
+		}
+		return out
+	}
+	seen := map[string]int{}
+	for _, c := range chains {
+		seen[c.Structure.In(lang)]++
+	}
+	for _, c := range chains {
+		label := c.Structure.In(lang)
+		if seen[label] > 1 && c.Region != "" {
+			label += " (" + c.Region + ")"
+		}
+		out = append(out, structureChoice{c, label})
+	}
+	return out
+}
+
+// structureList writes the structure picker's choices for a message:
+// "Professionnel de santé libéral — nouvelle-aquitaine/ps-liberal ; …".
+func (b *Bot) structureList(now time.Time, lang Lang) string {
+	var parts []string
+	for _, sc := range b.structureChoices(now, lang) {
+		parts = append(parts, sc.label+" — "+sc.chain.ID)
+	}
+	return strings.Join(parts, " ; ")
 }
 
 func valueButton(v flows.Value, lang Lang) string {

@@ -25,7 +25,7 @@ func stepIDs(c *flows.Chain) string {
 // answers cannot be acted on: the chain does not require it.
 func (b *Bot) stepInPlan(r *request, inc *incident.Incident, c *flows.Chain, id string) (*flows.Step, *flows.Planned, error) {
 	if c == nil {
-		return nil, nil, uerr(EConflict, r.lang, "err.no_chain", inc.ID, strings.Join(b.cat.IDs(), ", "))
+		return nil, nil, uerr(EConflict, r.lang, "err.no_chain", inc.ID, b.structureList(r.now, r.lang))
 	}
 	s := findStep(c, id)
 	if s == nil {

@@ -84,6 +84,38 @@ func (c *Catalog) Chains(now time.Time) []*Chain {
 	return out
 }
 
+// Structures returns the chains a structure follows, the version of each
+// in force at now, sorted by id: those with a structure label. The chains
+// of an authority's own role (the ARS's, the GIP's) are left out.
+func (c *Catalog) Structures(now time.Time) []*Chain {
+	var out []*Chain
+	for _, ch := range c.Chains(now) {
+		if !ch.Structure.IsZero() {
+			out = append(out, ch)
+		}
+	}
+	return out
+}
+
+// sameStructure returns a version of another chain of ch's region whose
+// structure label is ch's, in either language, or nil.
+func (c *Catalog) sameStructure(ch *Chain) *Chain {
+	if ch.Structure.IsZero() {
+		return nil
+	}
+	for _, id := range c.ids {
+		if id == ch.ID {
+			continue
+		}
+		for _, v := range c.versions[id] {
+			if v.Region == ch.Region && (v.Structure.FR == ch.Structure.FR || v.Structure.EN == ch.Structure.EN) {
+				return v
+			}
+		}
+	}
+	return nil
+}
+
 // Contact returns the contact id as a chain of region sees it: the
 // region's own first, then the national one; nil when there is none.
 func (c *Catalog) Contact(region, id string) *Contact {
@@ -121,6 +153,14 @@ func (c *Catalog) Contacts(scope string) []*Contact {
 }
 
 func (c *Catalog) addChain(pc *parsedChain, ch *Chain) {
+	if other := c.sameStructure(ch); other != nil {
+		label := ch.Structure.FR
+		if other.Structure.EN == ch.Structure.EN {
+			label = ch.Structure.EN
+		}
+		pc.errorf("$.structure", "structure label %q is also the label of chain %q (%s): the structure picker could not tell them apart", label, other.ID, other.File)
+		return
+	}
 	for _, v := range c.versions[ch.ID] {
 		if v.Version == ch.Version {
 			pc.errorf("$.version", "chain %q version %q is defined twice (also in %s)", ch.ID, ch.Version, v.File)

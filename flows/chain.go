@@ -18,11 +18,16 @@ const (
 // Chain is one compiled version of an alert chain. It is immutable once
 // compiled: the bot shares it between incidents without copying.
 type Chain struct {
-	ID          string
-	Version     string
-	Effective   time.Time // midnight UTC of the effective date
-	Region      string
-	Profile     string
+	ID        string
+	Version   string
+	Effective time.Time // midnight UTC of the effective date
+	Region    string
+	Profile   string
+	// Structure names, in plain words, the kind of structure that follows
+	// this chain ("Professionnel de santé libéral"), as the structure picker
+	// offers it. It is zero for a chain that is an authority's own role (the
+	// ARS's, the GIP's), which no structure picks.
+	Structure   Text
 	Title       Text
 	Description Text
 	End         Text

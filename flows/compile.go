@@ -129,6 +129,7 @@ func compileChain(pc *parsedChain, cat *Catalog) *Chain {
 	if raw.Profile != "" && !idPattern.MatchString(raw.Profile) {
 		pc.errorf("$.profile", "bad profile %q", raw.Profile)
 	}
+	pc.optText("$.structure", raw.Structure)
 	pc.text("$.title", raw.Title)
 	pc.optText("$.description", raw.Description)
 	pc.text("$.end", raw.End)
@@ -137,7 +138,7 @@ func compileChain(pc *parsedChain, cat *Catalog) *Chain {
 	}
 	c := &Chain{
 		ID: raw.ID, Version: raw.Version, Effective: eff, Region: raw.Region, Profile: raw.Profile,
-		Title: raw.Title, Description: raw.Description, End: raw.End, File: pc.name,
+		Structure: raw.Structure, Title: raw.Title, Description: raw.Description, End: raw.End, File: pc.name,
 		Source:    Source{Document: raw.Source.Document, Ref: raw.Source.Ref, Note: raw.Source.Note},
 		questions: map[string]*Question{}, steps: map[string]*Step{},
 	}

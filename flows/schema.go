@@ -44,6 +44,7 @@ type rawChain struct {
 	Effective   string        `yaml:"effective"`
 	Region      string        `yaml:"region"`
 	Profile     string        `yaml:"profile"`
+	Structure   Text          `yaml:"structure"`
 	Title       Text          `yaml:"title"`
 	Description Text          `yaml:"description"`
 	Source      rawSource     `yaml:"source"`

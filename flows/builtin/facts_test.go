@@ -317,3 +317,29 @@ func TestGraphs(t *testing.T) {
 		}
 	}
 }
+
+// TestStructureLabels: the structure picker offers the three ARS
+// Nouvelle-Aquitaine charts, each under a plain label in both languages,
+// and not the ARS's or the GIP's own roles.
+func TestStructureLabels(t *testing.T) {
+	cat := mustCatalog(t)
+	var got []string
+	for _, c := range cat.Structures(now) {
+		got = append(got, c.ID+" | "+c.Structure.FR+" | "+c.Structure.EN)
+	}
+	want := []string{
+		"nouvelle-aquitaine/es-esms | Établissement de santé (hors OSE) ou établissement médico-social (ESMS) | Health establishment (not an OSE) or medico-social establishment (ESMS)",
+		"nouvelle-aquitaine/ose | Opérateur de services essentiels (OSE) | Operator of essential services (OSE)",
+		"nouvelle-aquitaine/ps-liberal | Professionnel de santé libéral | Self-employed health professional",
+	}
+	if !same(got, want) {
+		t.Errorf("Structures\n got %q\nwant %q", got, want)
+	}
+	for _, id := range []string{"national/ars", "national/gip"} {
+		for _, c := range cat.Versions(id) {
+			if !c.Structure.IsZero() {
+				t.Errorf("%s %s is an authority's role, not a structure, but has the label %+v", id, c.Version, c.Structure)
+			}
+		}
+	}
+}
