@@ -259,20 +259,19 @@ func flowsValidate(env Env, w io.Writer, _ flows.Lang, args []string) error {
 	if err != nil {
 		return err
 	}
-	files, err := flows.ReadFS(builtin.FS())
+	embedded, err := flows.ReadFS(builtin.FS())
 	if err != nil {
 		return fmt.Errorf("read embedded chains: %w", err)
 	}
-	for i := range files {
-		files[i].Name = embeddedPrefix + files[i].Name
-	}
+	var given []flows.File
 	for _, p := range pos {
 		more, err := readChainPath(p)
 		if err != nil {
 			return err
 		}
-		files = append(files, more...)
+		given = append(given, more...)
 	}
+	files := withGiven(embedded, given)
 	cat, err := flows.Compile(files)
 	var errs flows.Errors
 	if errors.As(err, &errs) {
@@ -291,6 +290,43 @@ func flowsValidate(env Env, w io.Writer, _ flows.Lang, args []string) error {
 	// Compile accepts only chain and contacts files: the rest are contacts.
 	_, err = fmt.Fprintf(w, "ok: %d chains, %d contacts files\n", chains, len(files)-chains)
 	return err
+}
+
+// withGiven returns the embedded files, named as in the repository, with
+// the given ones. A given file whose path ends with an embedded file's name
+// (flows/builtin/chains/national/ars-2022.yaml in a checkout, or below
+// flows/builtin/ given as a directory) is that file, perhaps being edited:
+// it takes the embedded copy's place instead of defining its chain a
+// second time. A file named twice (a directory and a file in it) is read
+// once.
+func withGiven(embedded, given []flows.File) []flows.File {
+	replaced := map[string]bool{}
+	seen := map[string]bool{}
+	var add []flows.File
+	for _, f := range given {
+		abs, err := filepath.Abs(f.Name)
+		if err != nil {
+			abs = f.Name
+		}
+		abs = filepath.ToSlash(filepath.Clean(abs))
+		if seen[abs] {
+			continue
+		}
+		seen[abs] = true
+		for _, e := range embedded {
+			if strings.HasSuffix(abs, "/"+e.Name) {
+				replaced[e.Name] = true
+			}
+		}
+		add = append(add, f)
+	}
+	var files []flows.File
+	for _, e := range embedded {
+		if !replaced[e.Name] {
+			files = append(files, flows.File{Name: embeddedPrefix + e.Name, Data: e.Data})
+		}
+	}
+	return append(files, add...)
 }
 
 // readChainPath reads a chain or contacts file, or every .yaml and .yml file
