@@ -2,20 +2,18 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/vigie-sante/vigie/adapters/mattermost"
 )
 
-func init() {
-	commands["mattermost"] = command{summary: "mattermost setup: create or update the slash command, print the configuration to paste", run: runMattermost}
-}
-
+// mattermostUsage is said with every mistake in vigie mattermost setup's
+// flags: each has an environment variable too.
 const mattermostUsage = `usage: vigie mattermost setup --url URL --team NAME --public-url URL [--admin-token TOKEN] [--trigger incident]
   --url          the Mattermost site URL (or VIGIE_MATTERMOST_URL)
   --team         the team's name or id where /incident is created
@@ -23,21 +21,38 @@ const mattermostUsage = `usage: vigie mattermost setup --url URL --team NAME --p
   --admin-token  a system admin's token (or VIGIE_MATTERMOST_ADMIN_TOKEN; better: not on the command line)
   --trigger      the slash command without its slash (default incident, or VIGIE_TRIGGER)`
 
-func runMattermost(ctx context.Context, env Env, g *Globals, args []string) error {
-	if len(args) == 0 || args[0] != "setup" {
-		return usagef("%s", mattermostUsage)
+func newMattermostCmd(env Env, g *Globals) *cobra.Command {
+	c := &cobra.Command{
+		Use:               "mattermost setup",
+		Short:             "mattermost setup: create or update the slash command, print the configuration to paste",
+		Example:           "  VIGIE_MATTERMOST_ADMIN_TOKEN=… vigie mattermost setup --url https://chat.example.fr --team crise --public-url https://vigie.example.fr",
+		ValidArgsFunction: cobra.NoFileCompletions,
+		RunE:              func(c *cobra.Command, args []string) error { return subcommandUsage(c, args) },
 	}
-	fs := flag.NewFlagSet("mattermost setup", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	var opt mattermost.SetupOptions
-	fs.StringVar(&opt.URL, "url", env.Getenv("VIGIE_MATTERMOST_URL"), "")
-	fs.StringVar(&opt.Team, "team", "", "")
-	fs.StringVar(&opt.PublicURL, "public-url", env.Getenv("VIGIE_PUBLIC_URL"), "")
-	fs.StringVar(&opt.AdminToken, "admin-token", env.Getenv("VIGIE_MATTERMOST_ADMIN_TOKEN"), "")
-	fs.StringVar(&opt.Trigger, "trigger", env.Getenv("VIGIE_TRIGGER"), "")
-	if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
-		return usagef("%s", mattermostUsage)
+	setup := &cobra.Command{
+		Use:   "setup --url URL --team NAME --public-url URL [--admin-token TOKEN] [--trigger incident]",
+		Short: "create or update the slash command on a team, print the configuration to paste",
+		Long: `Create the slash command on the team (or update it: its token is kept),
+calling Vigie at --public-url, and print the configuration to paste. It
+needs a system admin's token, best given as VIGIE_MATTERMOST_ADMIN_TOKEN.`,
+		Example: `  export VIGIE_MATTERMOST_ADMIN_TOKEN=…   # a system admin's token
+  vigie mattermost setup --url https://chat.example.fr --team crise --public-url https://vigie.example.fr
+  vigie mattermost setup --url https://chat.example.fr --team crise --public-url http://10.0.0.5:8080 --trigger crise`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, args []string) error { return runMattermostSetup(c.Context(), env, opt) },
 	}
+	f := setup.Flags()
+	f.StringVar(&opt.URL, "url", env.getenv("VIGIE_MATTERMOST_URL"), "the Mattermost site `URL` (default: $VIGIE_MATTERMOST_URL)")
+	f.StringVar(&opt.Team, "team", "", "the team's `NAME` or id where the slash command is created")
+	f.StringVar(&opt.PublicURL, "public-url", env.getenv("VIGIE_PUBLIC_URL"), "how Mattermost reaches Vigie, a `URL` (default: $VIGIE_PUBLIC_URL)")
+	f.StringVar(&opt.AdminToken, "admin-token", env.getenv("VIGIE_MATTERMOST_ADMIN_TOKEN"), "a system admin's `TOKEN` (default: $VIGIE_MATTERMOST_ADMIN_TOKEN; better: not on the command line)")
+	f.StringVar(&opt.Trigger, "trigger", env.getenv("VIGIE_TRIGGER"), "the slash command without its slash, a `WORD` (default: incident, or $VIGIE_TRIGGER)")
+	c.AddCommand(setup)
+	return c
+}
+
+func runMattermostSetup(ctx context.Context, env Env, opt mattermost.SetupOptions) error {
 	switch {
 	case opt.URL == "":
 		return usagef("missing --url (the Mattermost site URL, e.g. https://chat.example.fr)\n%s", mattermostUsage)
