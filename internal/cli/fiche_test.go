@@ -49,8 +49,10 @@ func TestFicheGolden(t *testing.T) {
 
 	// The structure from the environment, in English, NIS2 on.
 	var out strings.Builder
+	state := t.TempDir()
 	env := Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: os.Stderr, Getenv: func(k string) string {
-		return map[string]string{"VIGIE_ORG_NAME": "CH Exemple", "VIGIE_ORG_FINESS": "330000000", "VIGIE_MATTERMOST_URL": "not read"}[k]
+		return map[string]string{"VIGIE_ORG_NAME": "CH Exemple", "VIGIE_ORG_FINESS": "330000000", "VIGIE_MATTERMOST_URL": "not read",
+			"XDG_STATE_HOME": state}[k] // never the signing key of whoever runs the tests
 	}}
 	if code := Run(t.Context(), env, []string{"--lang", "en", "fiche", "--flow", "nouvelle-aquitaine/ose", "--nis2"}); code != ExitOK {
 		t.Fatalf("fiche --lang en: exit %d", code)
