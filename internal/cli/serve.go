@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -86,7 +88,15 @@ type Handler interface {
 var platforms = map[string]func(cfg *config.Config, dir string, log *slog.Logger) (Platform, error){}
 
 func runConfig(env Env, g *Globals) error {
-	cfg, err := config.Load(g.Config, env.Getenv)
+	var taken []string // the VIGIE_* variables that set something
+	getenv := func(k string) string {
+		v := env.getenv(k)
+		if v != "" && strings.HasPrefix(k, "VIGIE_") && !slices.Contains(taken, k) {
+			taken = append(taken, k)
+		}
+		return v
+	}
+	cfg, err := config.Load(g.Config, getenv)
 	if err != nil {
 		return err
 	}
@@ -100,12 +110,20 @@ func runConfig(env Env, g *Globals) error {
 	if cfg.DB != "" && g.DB == "" {
 		g.DB = cfg.DB
 	}
-	db, _, err := g.dbPath(env)
+	db, _, err := g.dbPath(Env{Getenv: getenv})
 	if err != nil {
 		return err
 	}
 	if g.Config == "" {
-		fmt.Fprintln(env.Stdout, "# No configuration file (--config or VIGIE_CONFIG): the defaults and the VIGIE_* variables.")
+		// Said on stderr too, so that `config check > vigie.yaml` still
+		// tells the person; on stdout as comments, so that it stays YAML.
+		const none = "No configuration file found: --config was not given and VIGIE_CONFIG is not set (Vigie looks nowhere else)."
+		fmt.Fprintf(env.Stderr, "vigie config check: %s Below: the defaults, with the VIGIE_* variables.\n", none)
+		fmt.Fprintf(env.Stdout, "# %s\n# These are the defaults, with the VIGIE_* variables of the environment: a file to start from.\n", none)
+	}
+	slices.Sort(taken)
+	if len(taken) > 0 {
+		fmt.Fprintf(env.Stdout, "# Taken from the environment: %s\n", strings.Join(taken, ", "))
 	}
 	fmt.Fprint(env.Stdout, withDefaults(cfg, db).Masked())
 	return nil
