@@ -84,6 +84,7 @@ With no command, vigie runs the terminal channel (console) on the embedded chain
 	root.AddCommand(
 		newConsoleCmd(env, g, console),
 		newServeCmd(env, g),
+		newDoctorCmd(env, g),
 		newConfigCmd(env, g),
 		newMattermostCmd(env, g),
 		newHealthcheckCmd(env, g),
