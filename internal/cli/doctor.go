@@ -125,7 +125,7 @@ var paris = func() *time.Location {
 // when it does not load or check.
 func (d *doctor) configuration() *config.Config {
 	const name = "configuration"
-	cfg, err := config.Load(d.g.Config, d.env.Getenv)
+	cfg, err := config.Load(d.g.Config, d.env.getenv)
 	if err != nil {
 		d.fail(name, err.Error(), "correct the key named, then run vigie doctor again")
 		return nil
