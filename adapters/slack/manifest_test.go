@@ -3,6 +3,7 @@ package slack
 import (
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -63,5 +64,23 @@ func TestManifest(t *testing.T) {
 	}
 	if !slices.Contains(m.Settings.Events.Bot, "reaction_added") || !m.Settings.Interactivity.Enabled || !m.Settings.SocketMode {
 		t.Errorf("settings: %+v", m.Settings)
+	}
+}
+
+// Scopes reads the embedded manifest: every scope, none of the comments.
+func TestScopes(t *testing.T) {
+	got, err := Scopes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"commands", "chat:write", "users:read", "files:write"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("Scopes() = %v lacks %q", got, want)
+		}
+	}
+	for _, s := range got {
+		if strings.ContainsAny(s, "# ") {
+			t.Errorf("scope %q holds a comment", s)
+		}
 	}
 }

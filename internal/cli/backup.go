@@ -3,13 +3,14 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/internal/boltstore"
@@ -20,37 +21,35 @@ import (
 // checked, and written so that FILE is either absent or complete. When a
 // Vigie runs on the database, it makes the copy itself (package hotcopy).
 
-const backupUsage = "vigie backup [--force] FILE"
-
-func init() {
-	commands["backup"] = command{
-		summary: "write a consistent copy of the database to FILE",
-		run:     runBackup,
+func newBackupCmd(env Env, g *Globals) *cobra.Command {
+	var force bool
+	c := &cobra.Command{
+		Use:   "backup [--force] FILE",
+		Short: "write a consistent copy of the database to FILE",
+		Long: `Write a consistent copy of the database to FILE, checked (its pages and
+every main courante's chain) before it is put in place: FILE is either
+absent or complete. While a Vigie runs on the database, it makes the copy.`,
+		Example: `  vigie backup /srv/backups/vigie-$(date +%F).db
+  vigie --db /srv/vigie/vigie.db backup --force last.db`,
+		RunE: func(c *cobra.Command, args []string) error {
+			switch len(args) {
+			case 0:
+				return usagef("missing FILE (usage: %s)", c.UseLine())
+			case 1:
+				return runBackup(c.Context(), env, g, args[0], force)
+			}
+			return usagef("one FILE only, got also %q (usage: %s)", args[1], c.UseLine())
+		},
 	}
+	c.Flags().BoolVar(&force, "force", false, "overwrite FILE if it exists")
+	return c
 }
 
-func runBackup(ctx context.Context, env Env, g *Globals, args []string) error {
-	fset := flag.NewFlagSet("backup", flag.ContinueOnError)
-	fset.SetOutput(io.Discard)
-	force := fset.Bool("force", false, "overwrite FILE if it exists")
-	// Flags may come before or after FILE: parse, take FILE, parse again.
-	if err := fset.Parse(args); err != nil {
-		return usagef("%v (usage: %s)", err, backupUsage)
-	}
-	if fset.NArg() == 0 {
-		return usagef("missing FILE (usage: %s)", backupUsage)
-	}
-	file := fset.Arg(0)
-	if err := fset.Parse(fset.Args()[1:]); err != nil {
-		return usagef("%v (usage: %s)", err, backupUsage)
-	}
-	if fset.NArg() > 0 {
-		return usagef("one FILE only, got also %q (usage: %s)", fset.Arg(0), backupUsage)
-	}
+func runBackup(ctx context.Context, env Env, g *Globals, file string, force bool) error {
 	if err := checkOutput(env, g, file); err != nil {
 		return err
 	}
-	if _, err := os.Lstat(file); err == nil && !*force {
+	if _, err := os.Lstat(file); err == nil && !force {
 		return usagef("%s exists (use --force to overwrite it)", file)
 	}
 
@@ -74,7 +73,7 @@ func runBackup(ctx context.Context, env Env, g *Globals, args []string) error {
 		defer s.Close() // read-only: nothing to lose on close
 		return s.Backup(w)
 	}
-	n, summary, err := writeBackup(copyDB, file, *force)
+	n, summary, err := writeBackup(copyDB, file, force)
 	if err != nil {
 		return err
 	}

@@ -134,7 +134,7 @@ func TestBackupErrors(t *testing.T) {
 	}{
 		{"missing FILE", []string{"--db", db, "backup"}, cli.ExitUsage, "missing FILE"},
 		{"two files", []string{"--db", db, "backup", out, "other"}, cli.ExitUsage, `one FILE only, got also "other"`},
-		{"bad flag", []string{"--db", db, "backup", "--frce", out}, cli.ExitUsage, "flag provided but not defined"},
+		{"bad flag", []string{"--db", db, "backup", "--frce", out}, cli.ExitUsage, "unknown flag: --frce"},
 		{"no database", []string{"--db", filepath.Join(t.TempDir(), "none.db"), "backup", out}, cli.ExitFailure, "no database at"},
 		{"no directory", []string{"--db", db, "backup", filepath.Join(t.TempDir(), "no", "copy.db")}, cli.ExitFailure, "backup to"},
 	} {

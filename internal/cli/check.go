@@ -2,9 +2,9 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"io"
+
+	"github.com/spf13/cobra"
 
 	"github.com/vigie-sante/vigie/bot/incident"
 )
@@ -13,24 +13,21 @@ import (
 // anything. It reads the file only; a running Vigie must be stopped (or
 // checked on a copy made with vigie backup).
 
-const checkUsage = "vigie check"
-
-func init() {
-	commands["check"] = command{
-		summary: "check the database: its pages (bbolt's consistency check) and every main courante's chain",
-		run:     runCheck,
+func newCheckCmd(env Env, g *Globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "check",
+		Short: "check the database: its pages (bbolt's consistency check) and every main courante's chain",
+		Long: `Check the database: its pages (bbolt's consistency check) and every main
+courante's chain of hashes. It only reads the file; stop the Vigie that
+runs on it, or check a copy made with vigie backup.`,
+		Example: `  vigie --db /srv/vigie/vigie.db check
+  vigie --db copy.db check`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, args []string) error { return runCheck(c.Context(), env, g) },
 	}
 }
 
-func runCheck(ctx context.Context, env Env, g *Globals, args []string) error {
-	fset := flag.NewFlagSet("check", flag.ContinueOnError)
-	fset.SetOutput(io.Discard)
-	if err := fset.Parse(args); err != nil {
-		return usagef("%v (usage: %s)", err, checkUsage)
-	}
-	if fset.NArg() > 0 {
-		return usagef("unexpected argument %q (usage: %s)", fset.Arg(0), checkUsage)
-	}
+func runCheck(ctx context.Context, env Env, g *Globals) error {
 	s, _, err := openReadOnly(env, g, "stop that Vigie, or check a copy made with vigie backup")
 	if err != nil {
 		return err

@@ -9,15 +9,14 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"sort"
-	"strings"
 	"syscall"
 	"time"
+
+	"github.com/spf13/cobra"
 )
 
 // Exit statuses.
@@ -35,6 +34,14 @@ type Env struct {
 	// StdinIsTTY and StdoutIsTTY tell the console adapter whether to show a
 	// prompt and colours.
 	StdinIsTTY, StdoutIsTTY bool
+}
+
+// getenv is Getenv, or "" when there is none.
+func (e Env) getenv(k string) string {
+	if e.Getenv == nil {
+		return ""
+	}
+	return e.Getenv(k)
 }
 
 // OSEnv returns the process's standard streams and environment.
@@ -66,16 +73,7 @@ func usagef(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...)}
 }
 
-// command is one subcommand.
-type command struct {
-	summary string
-	run     func(ctx context.Context, env Env, g *Globals, args []string) error
-}
-
-// commands is the command table, filled by each subcommand's file.
-var commands = map[string]command{}
-
-// Globals are the flags every subcommand accepts before its name.
+// Globals are the flags every command accepts, before or after its name.
 type Globals struct {
 	DB     string // bbolt file
 	Config string // YAML configuration
@@ -107,74 +105,30 @@ func Main(args []string) int {
 const stopGrace = 9 * time.Second
 
 // Run runs the command line args (without the program name) and returns the
-// exit status.
+// exit status: 0 done, 1 failed, 2 bad usage (a flag, a command or an
+// argument not accepted), its message on stderr naming the command.
 func Run(ctx context.Context, env Env, args []string) int {
 	var g Globals
-	fs := flag.NewFlagSet("vigie", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.StringVar(&g.DB, "db", "", "bbolt database file (default: vigie.db under the user's state directory)")
-	fs.StringVar(&g.Config, "config", "", "YAML configuration file (default: $VIGIE_CONFIG)")
-	fs.StringVar(&g.Lang, "lang", "", "language of the bot: fr (default) or en")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			usage(env.Stdout)
-			return ExitOK
-		}
-		fmt.Fprintf(env.Stderr, "vigie: %v\n", err)
-		usage(env.Stderr)
-		return ExitUsage
+	root := newRoot(env, &g)
+	ran := false // past cobra's parsing: from here on, only usagef is bad usage
+	pre := root.PersistentPreRunE
+	root.PersistentPreRunE = func(c *cobra.Command, a []string) error {
+		ran = true
+		return pre(c, a)
 	}
-	if g.Config == "" && env.Getenv != nil {
-		// In a container the file is given by the environment, so that
-		// every subcommand (serve, healthcheck, config check) finds it.
-		g.Config = env.Getenv("VIGIE_CONFIG")
-	}
-	if g.Lang != "" && g.Lang != "fr" && g.Lang != "en" {
-		fmt.Fprintf(env.Stderr, "vigie: bad --lang %q (accepted: fr, en)\n", g.Lang)
-		return ExitUsage
-	}
-	rest := fs.Args()
-	name := "console"
-	if len(rest) > 0 {
-		name, rest = rest[0], rest[1:]
-	}
-	if name == "help" || name == "aide" {
-		usage(env.Stdout)
+	root.SetArgs(doubleDash(root, args))
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
 		return ExitOK
 	}
-	cmd, ok := commands[name]
-	if !ok {
-		fmt.Fprintf(env.Stderr, "vigie: unknown command %q (accepted: %s)\n", name, strings.Join(commandNames(), ", "))
-		return ExitUsage
+	name := "vigie"
+	if cmd != nil {
+		name = cmd.CommandPath()
 	}
-	err := cmd.run(ctx, env, &g, rest)
+	fmt.Fprintf(env.Stderr, "%s: %v\n", name, err)
 	var ue *usageError
-	switch {
-	case err == nil:
-		return ExitOK
-	case errors.As(err, &ue):
-		fmt.Fprintf(env.Stderr, "vigie %s: %v\n", name, err)
+	if !ran || errors.As(err, &ue) {
 		return ExitUsage
-	default:
-		fmt.Fprintf(env.Stderr, "vigie %s: %v\n", name, err)
-		return ExitFailure
 	}
-}
-
-func commandNames() []string {
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
-
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "Usage: vigie [--db FILE] [--config FILE] [--lang fr|en] [COMMAND] [ARGS…]")
-	fmt.Fprintln(w, "\nWith no command, vigie runs the terminal channel (console) on the embedded chains.")
-	fmt.Fprintln(w, "\nCommands:")
-	for _, n := range commandNames() {
-		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
-	}
+	return ExitFailure
 }

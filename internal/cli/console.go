@@ -3,13 +3,13 @@ package cli
 import (
 	"context"
 	"crypto/ed25519"
-	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/vigie-sante/vigie/adapters/console"
 	"github.com/vigie-sante/vigie/bot"
@@ -22,27 +22,41 @@ import (
 	"github.com/vigie-sante/vigie/internal/remind"
 )
 
-func init() {
-	commands["console"] = command{
-		summary: "the crisis conversation in this terminal (the default)",
-		run:     runConsole,
-	}
+// consoleOptions are the console's own flags; vigie with no command runs
+// the console with their defaults.
+type consoleOptions struct {
+	chain, user, sweep string
+	nis2               bool
 }
 
-func runConsole(ctx context.Context, env Env, g *Globals, args []string) error {
-	fs := flag.NewFlagSet("console", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	chain := fs.String("flow", "", "the alert chain of your structure (e.g. nouvelle-aquitaine/es-esms); empty: asked on the card")
-	user := fs.String("user", "", "your name in the main courante (default: $VIGIE_USER, else $USER)")
-	nis2 := fs.Bool("nis2", false, "switch on the NIS2 clocks (not in force in France yet)")
-	sweep := fs.String("sweep", "30s", "how often reminders are checked (e.g. 30s, 1m; 0 turns them off)")
-	const accepted = "accepted: --flow ID, --user NAME, --nis2, --sweep DURATION"
-	if err := fs.Parse(args); err != nil {
-		return usagef("%v (%s)", err, accepted)
+func newConsoleOptions() *consoleOptions { return &consoleOptions{sweep: "30s"} }
+
+func newConsoleCmd(env Env, g *Globals, o *consoleOptions) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "console [--flow ID] [--user NAME] [--nis2] [--sweep DURATION]",
+		Short: "the crisis conversation in this terminal (the default)",
+		Long: `The crisis conversation in this terminal: open an incident, answer the
+questions of the alert chain, mark its steps done, export the main courante.
+Reminders are printed between commands as they fall due. The database and
+the signing key are kept in the data directory (--db).`,
+		Example: `  vigie console
+  vigie console --flow nouvelle-aquitaine/es-esms --user "Dr Martin"
+  vigie console --db /srv/vigie/vigie.db --lang en --sweep 1m`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, args []string) error { return runConsole(c.Context(), env, g, o) },
 	}
-	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q (%s)", fs.Arg(0), accepted)
-	}
+	f := c.Flags()
+	f.StringVar(&o.chain, "flow", "", "the alert chain of your structure, `ID` such as nouvelle-aquitaine/es-esms (default: organisation.chain, else asked on the card)")
+	f.StringVar(&o.user, "user", "", "your `NAME` in the main courante (default: $VIGIE_USER, else $USER)")
+	f.BoolVar(&o.nis2, "nis2", false, "switch on the NIS2 clocks (not in force in France yet)")
+	f.StringVar(&o.sweep, "sweep", o.sweep, "how often reminders are checked, a `DURATION` such as 30s or 1m; 0 turns them off")
+	completeChainFlag(c, "flow")
+	completeFixed(c, "sweep", "0", "30s", "1m", "5m")
+	return c
+}
+
+func runConsole(ctx context.Context, env Env, g *Globals, o *consoleOptions) error {
+	chain, user, sweep, nis2 := &o.chain, &o.user, &o.sweep, &o.nis2
 	interval, err := time.ParseDuration(*sweep)
 	if err != nil || (interval != 0 && interval < time.Second) {
 		return usagef("bad --sweep %q (accepted: 0 to turn reminders off, or a duration of 1s or more such as 30s, 1m)", *sweep)

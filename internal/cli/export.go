@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -12,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/bot/report"
@@ -21,35 +22,38 @@ import (
 // This file holds `vigie export`: the main courante of one incident, signed,
 // on stdout or in a file, read from the database without changing it.
 
-const exportUsage = "vigie export ID [--format md|csv|json|pdf] [-o FILE]"
-
-func init() {
-	commands["export"] = command{
-		summary: "write the signed main courante of incident ID (md, csv, json or pdf)",
-		run:     runExport,
+func newExportCmd(env Env, g *Globals) *cobra.Command {
+	var format, out string
+	c := &cobra.Command{
+		Use:   "export ID [--format md|csv|json|pdf] [-o FILE]",
+		Short: "write the signed main courante of incident ID (md, csv, json or pdf)",
+		Long: `Write the main courante of incident ID, signed with this Vigie's key, on
+stdout or atomically in FILE (mode 0600). It reads the database without
+changing it; while a Vigie runs on it, export from the chat instead
+(/incident exporter). vigie verify checks a json or csv export offline.`,
+		Example: `  vigie export 2026-0001
+  vigie export 2026-0001 -o main-courante.pdf
+  vigie --db /srv/vigie/vigie.db export 2026-0001 --format json -o 2026-0001.json`,
+		ValidArgsFunction: cobra.NoFileCompletions,
+		RunE: func(c *cobra.Command, args []string) error {
+			switch len(args) {
+			case 0:
+				return usagef("missing incident ID, such as 2026-0001 (usage: %s)", c.UseLine())
+			case 1:
+				return runExport(c.Context(), env, g, strings.TrimPrefix(args[0], "#"), format, out) // # as the chat writes it
+			}
+			return usagef("one ID only, got also %q (usage: %s)", args[1], c.UseLine())
+		},
 	}
+	c.Flags().StringVar(&format, "format", "", "output format, `md|csv|json|pdf` (default: from -o's extension, else md)")
+	c.Flags().StringVarP(&out, "output", "o", "", "write to `FILE`, atomically, instead of stdout")
+	completeFixed(c, "format", report.ExportFormats...)
+	return c
 }
 
-func runExport(ctx context.Context, env Env, g *Globals, args []string) error {
-	fset := flag.NewFlagSet("export", flag.ContinueOnError)
-	fset.SetOutput(io.Discard)
-	format := fset.String("format", "", "md, csv, json or pdf (default: from -o's extension, else md)")
-	out := fset.String("o", "", "write to FILE, atomically, instead of stdout")
-	// Flags may come before or after ID: parse, take ID, parse again.
-	if err := fset.Parse(args); err != nil {
-		return usagef("%v (usage: %s)", err, exportUsage)
-	}
-	if fset.NArg() == 0 {
-		return usagef("missing incident ID, such as 2026-0001 (usage: %s)", exportUsage)
-	}
-	id := strings.TrimPrefix(fset.Arg(0), "#") // as the chat writes it
-	if err := fset.Parse(fset.Args()[1:]); err != nil {
-		return usagef("%v (usage: %s)", err, exportUsage)
-	}
-	if fset.NArg() > 0 {
-		return usagef("one ID only, got also %q (usage: %s)", fset.Arg(0), exportUsage)
-	}
-	f, err := outputFormat(*format, *out, report.ExportFormats)
+func runExport(ctx context.Context, env Env, g *Globals, id, format, outFile string) error {
+	out := &outFile
+	f, err := outputFormat(format, *out, report.ExportFormats)
 	if err != nil {
 		return err
 	}
@@ -58,7 +62,7 @@ func runExport(ctx context.Context, env Env, g *Globals, args []string) error {
 			return err
 		}
 	}
-	*format = f
+	format = f
 	s, dir, err := openReadOnly(env, g, "export from the chat with /incident exporter, or stop that Vigie")
 	if err != nil {
 		return err
@@ -84,12 +88,12 @@ func runExport(ctx context.Context, env Env, g *Globals, args []string) error {
 	}
 	src := report.Pages(ctx, s, id)
 	if *out == "" {
-		_, err := report.ExportFrom(env.Stdout, *format, inc, src, key, time.Now())
+		_, err := report.ExportFrom(env.Stdout, format, inc, src, key, time.Now())
 		return err
 	}
 	var head incident.Head
 	err = writeExportFile(*out, func(w io.Writer) (err error) {
-		head, err = report.ExportFrom(w, *format, inc, src, key, time.Now())
+		head, err = report.ExportFrom(w, format, inc, src, key, time.Now())
 		return err
 	})
 	if err != nil {

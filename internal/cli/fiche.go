@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/spf13/cobra"
 
 	"github.com/vigie-sante/vigie/bot/report"
 	"github.com/vigie-sante/vigie/flows"
@@ -18,28 +19,39 @@ import (
 // This file holds `vigie fiche`: the offline reflex sheet of the alert
 // chains, to print and pin on the crisis-room wall. It needs no database.
 
-const ficheUsage = "vigie fiche [--flow ID] [--format md|pdf] [--nis2] [-o FILE]"
-
-func init() {
-	commands["fiche"] = command{
-		summary: "the offline reflex sheet of each chain (md or pdf): every number, what to do without internet",
-		run:     runFiche,
-	}
+// ficheOptions are the flags of vigie fiche.
+type ficheOptions struct {
+	chain, format, out string
+	nis2               bool
 }
 
-func runFiche(ctx context.Context, env Env, g *Globals, args []string) error {
-	fs := flag.NewFlagSet("fiche", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	chain := fs.String("flow", "", "the chain of the sheet (default: every chain)")
-	format := fs.String("format", "", "md or pdf (default: from -o's extension, else md)")
-	out := fs.String("o", "", "write to FILE, atomically, instead of stdout")
-	nis2 := fs.Bool("nis2", false, "include the NIS2 steps (not in force in France yet)")
-	if err := fs.Parse(args); err != nil {
-		return usagef("%v (usage: %s)", err, ficheUsage)
+func newFicheCmd(env Env, g *Globals) *cobra.Command {
+	var o ficheOptions
+	c := &cobra.Command{
+		Use:   "fiche [--flow ID] [--format md|pdf] [--nis2] [-o FILE]",
+		Short: "the offline reflex sheet of each chain (md or pdf): every number, what to do without internet",
+		Long: `The offline reflex sheet of the alert chains, to print and pin on the
+crisis-room wall: every number, every step with its deadline, what to do
+without internet. It needs no database; the organisation comes from
+--config or the VIGIE_ORG_* variables.`,
+		Example: `  vigie fiche -o fiche.pdf
+  vigie fiche --flow nouvelle-aquitaine/es-esms --format md
+  vigie --lang en fiche --flow nouvelle-aquitaine/ose --nis2 -o reflex-sheet.pdf`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, args []string) error { return runFiche(c.Context(), env, g, o) },
 	}
-	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q (usage: %s)", fs.Arg(0), ficheUsage)
-	}
+	f := c.Flags()
+	f.StringVar(&o.chain, "flow", "", "the chain of the sheet, an `ID` (default: every chain)")
+	f.StringVar(&o.format, "format", "", "output format, `md|pdf` (default: from -o's extension, else md)")
+	f.StringVarP(&o.out, "output", "o", "", "write to `FILE`, atomically, instead of stdout")
+	f.BoolVar(&o.nis2, "nis2", false, "include the NIS2 steps (not in force in France yet)")
+	completeChainFlag(c, "flow")
+	completeFixed(c, "format", report.SheetFormats...)
+	return c
+}
+
+func runFiche(ctx context.Context, env Env, g *Globals, o ficheOptions) error {
+	chain, format, out, nis2 := &o.chain, &o.format, &o.out, &o.nis2
 	f, err := outputFormat(*format, *out, report.SheetFormats)
 	if err != nil {
 		return err

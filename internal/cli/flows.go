@@ -2,9 +2,7 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -15,21 +13,17 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"github.com/vigie-sante/vigie/flows"
 	"github.com/vigie-sante/vigie/flows/builtin"
 )
 
-// This file holds `vigie flows`: the dispatch of its subcommands, their
-// common argument handling, and the short ones (list, graph, validate).
+// This file holds `vigie flows`: its subcommands, their common argument
+// handling, and the short ones (list, graph, validate).
 // show is in flows_show.go, eval in flows_eval.go, the wording shared by
 // both in flows_text.go.
-
-func init() {
-	commands["flows"] = command{
-		summary: "list, show, evaluate, validate or draw the alert chains",
-		run:     runFlows,
-	}
-}
 
 // now is the clock of the flows commands: the version in force and the
 // default T0 are read from it. Tests replace it.
@@ -39,100 +33,98 @@ var now = time.Now
 // that they read as paths in the repository.
 const embeddedPrefix = "flows/builtin/"
 
-// flowsCommand is one subcommand of `vigie flows`. It writes its output to w,
-// a buffer that reaches stdout only when run returns nil, so that bad usage
-// prints nothing on stdout.
-type flowsCommand struct {
-	usage string
-	run   func(env Env, w io.Writer, lang flows.Lang, args []string) error
+// flowsFlags are the flags of a flows subcommand; each uses some.
+type flowsFlags struct {
+	format, version, t0 string
+	features            []string
 }
 
-// The usage line of each subcommand.
-const (
-	flowsListUsage     = "vigie flows list"
-	flowsShowUsage     = "vigie flows show ID [--version V]"
-	flowsEvalUsage     = "vigie flows eval ID [KEY=VALUE…] [--t0 RFC3339] [--format text|json] [--version V] [--feature F]…"
-	flowsValidateUsage = "vigie flows validate [PATH…]"
-	flowsGraphUsage    = "vigie flows graph ID [--format mermaid|dot] [--version V]"
-)
+// flowsRun is one subcommand of `vigie flows`. It writes its output to w,
+// a buffer that reaches stdout only when it returns nil, so that bad usage
+// prints nothing on stdout. pos are its positional arguments, usage its
+// usage line for messages.
+type flowsRun func(env Env, w io.Writer, lang flows.Lang, o *flowsFlags, pos []string, usage string) error
 
-var flowsCommands = map[string]flowsCommand{
-	"list":     {flowsListUsage, flowsList},
-	"show":     {flowsShowUsage, flowsShow},
-	"eval":     {flowsEvalUsage, flowsEval},
-	"validate": {flowsValidateUsage, flowsValidate},
-	"graph":    {flowsGraphUsage, flowsGraph},
-}
-
-var flowsOrder = []string{"list", "show", "eval", "validate", "graph"}
-
-func runFlows(_ context.Context, env Env, g *Globals, args []string) error {
-	if len(args) == 0 {
-		return usagef("missing subcommand (accepted: %s)", strings.Join(flowsOrder, ", "))
+func newFlowsCmd(env Env, g *Globals) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "flows list|show|eval|validate|graph",
+		Short: "list, show, evaluate, validate or draw the alert chains",
+		Long: `The alert chains Vigie ships with, embedded in the binary: list them, show
+one in full, evaluate one for given answers (what is owed, by when), draw
+its graph, or validate chain files before they are added.`,
+		Example: `  vigie flows list
+  vigie flows show nouvelle-aquitaine/ose
+  vigie flows eval nouvelle-aquitaine/es-esms malicious=oui personal_data_breach=non
+  vigie flows graph nouvelle-aquitaine/ose --format dot | dot -Tsvg > ose.svg
+  vigie flows validate path/to/my-region/`,
+		ValidArgsFunction: cobra.NoFileCompletions,
+		RunE:              func(c *cobra.Command, args []string) error { return subcommandUsage(c, args) },
 	}
-	name, args := args[0], args[1:]
-	if name == "help" || name == "aide" || name == "-h" || name == "-help" || name == "--help" {
-		flowsUsage(env.Stdout)
-		return nil
-	}
-	cmd, ok := flowsCommands[name]
-	if !ok {
-		return usagef("unknown subcommand %q (accepted: %s)", name, strings.Join(flowsOrder, ", "))
-	}
-	lang, _ := flows.ParseLang(g.Lang) // Run has checked it; "" is French
-	var out bytes.Buffer
-	err := cmd.run(env, &out, lang, args)
-	var help *flowsHelp
-	if errors.As(err, &help) {
-		_, err = io.WriteString(env.Stdout, help.text)
-		return err
-	}
-	if err != nil {
-		return err
-	}
-	_, err = env.Stdout.Write(out.Bytes())
-	return err
-}
-
-func flowsUsage(w io.Writer) {
-	fmt.Fprintln(w, "Usage:")
-	for _, n := range flowsOrder {
-		fmt.Fprintf(w, "  %s\n", flowsCommands[n].usage)
-	}
-}
-
-// flowsHelp is a request for a subcommand's help (-h), which goes to stdout.
-type flowsHelp struct{ text string }
-
-func (h *flowsHelp) Error() string { return h.text }
-
-// parseFlowsArgs parses flags placed anywhere among the positional arguments
-// (`flows show ID --version V` as well as `flows show --version V ID`) and
-// returns the positional ones. After "--" everything is positional.
-func parseFlowsArgs(set *flag.FlagSet, usage string, args []string) ([]string, error) {
-	set.SetOutput(io.Discard)
-	var pos []string
-	for {
-		if err := set.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				var b strings.Builder
-				fmt.Fprintf(&b, "Usage: %s\n", usage)
-				set.SetOutput(&b)
-				set.PrintDefaults()
-				return nil, &flowsHelp{b.String()}
+	sub := func(use, short, example string, run flowsRun, chainArg bool, flags func(*pflag.FlagSet, *flowsFlags)) *cobra.Command {
+		var o flowsFlags
+		s := &cobra.Command{
+			Use: use, Short: short, Example: example,
+			RunE: func(c *cobra.Command, args []string) error {
+				lang, _ := flows.ParseLang(g.Lang) // checked before; "" is French
+				var out bytes.Buffer
+				if err := run(env, &out, lang, &o, args, c.UseLine()); err != nil {
+					return err
+				}
+				_, err := env.Stdout.Write(out.Bytes())
+				return err
+			},
+		}
+		if chainArg {
+			s.ValidArgsFunction = func(_ *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+				if len(args) > 0 {
+					return nil, cobra.ShellCompDirectiveNoFileComp
+				}
+				return chainIDs(toComplete)
 			}
-			return nil, usagef("%v (usage: %s)", err, usage)
 		}
-		rest := set.Args()
-		if len(rest) == 0 {
-			return pos, nil
+		if flags != nil {
+			flags(s.Flags(), &o)
 		}
-		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
-			return append(pos, rest...), nil
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
+		return s
 	}
+	version := func(f *pflag.FlagSet, o *flowsFlags) {
+		f.StringVar(&o.version, "version", "", "chain version `V` (default: the one in force)")
+	}
+	c.AddCommand(
+		sub("list", "the chains, with the version in force and the others",
+			"  vigie flows list\n  vigie --lang en flows list", flowsList, false, nil),
+		sub("show ID [--version V]", "a chain in full: questions, steps, recipients, deadlines, sources",
+			"  vigie flows show nouvelle-aquitaine/ose\n  vigie flows show national/ars --version 2016-09.1", flowsShow, true, version),
+		sub("eval ID [KEY=VALUE…] [--t0 RFC3339] [--format text|json] [--version V] [--feature F]…",
+			"what a chain requires for given answers, all given at T0: steps due, with their deadlines",
+			"  vigie flows eval nouvelle-aquitaine/es-esms malicious=oui personal_data_breach=non\n"+
+				"  vigie flows eval nouvelle-aquitaine/ose malicious=oui --t0 2026-03-28T10:00:00+01:00 --format json",
+			flowsEval, true, func(f *pflag.FlagSet, o *flowsFlags) {
+				f.StringVar(&o.t0, "t0", "", "time of awareness (prise de connaissance), `RFC3339` such as 2026-03-28T10:00:00+01:00 (default: now)")
+				f.StringVar(&o.format, "format", "text", "output format, `text|json`")
+				f.StringVar(&o.version, "version", "", "chain version `V` (default: the one in force at T0)")
+				f.StringArrayVar(&o.features, "feature", nil, "feature switch `F` to turn on, such as nis2 (repeatable)")
+			}),
+		sub("validate [PATH…]", "check chain and contacts files, with the embedded ones",
+			"  vigie flows validate\n  vigie flows validate path/to/my-region/\n  vigie flows validate flows/builtin/   # in a checkout, after an edit",
+			flowsValidate, false, nil),
+		sub("graph ID [--format mermaid|dot] [--version V]", "the graph of a chain, in Mermaid or Graphviz dot",
+			"  vigie flows graph nouvelle-aquitaine/ose\n  vigie flows graph nouvelle-aquitaine/ose --format dot | dot -Tsvg > ose.svg",
+			flowsGraph, true, func(f *pflag.FlagSet, o *flowsFlags) {
+				f.StringVar(&o.format, "format", "mermaid", "graph language, `mermaid|dot`")
+				version(f, o)
+			}),
+	)
+	for _, s := range c.Commands() {
+		switch s.Name() {
+		case "eval":
+			completeFixed(s, "format", "text", "json")
+			completeFixed(s, "feature", "nis2")
+		case "graph":
+			completeFixed(s, "format", "mermaid", "dot")
+		}
+	}
+	return c
 }
 
 // chainIDArg checks that pos holds exactly one chain id and returns it.
@@ -183,13 +175,7 @@ func flagOneOf(flagName, value string, accepted ...string) error {
 	return usagef("bad --%s %q (accepted: %s)", flagName, value, strings.Join(accepted, ", "))
 }
 
-func flowsList(_ Env, w io.Writer, lang flows.Lang, args []string) error {
-	set := flag.NewFlagSet("list", flag.ContinueOnError)
-	usage := flowsListUsage
-	pos, err := parseFlowsArgs(set, usage, args)
-	if err != nil {
-		return err
-	}
+func flowsList(_ Env, w io.Writer, lang flows.Lang, _ *flowsFlags, pos []string, usage string) error {
 	if len(pos) > 0 {
 		return usagef("unexpected argument %q (usage: %s)", pos[0], usage)
 	}
@@ -218,15 +204,8 @@ func flowsList(_ Env, w io.Writer, lang flows.Lang, args []string) error {
 	return tw.Flush()
 }
 
-func flowsGraph(_ Env, w io.Writer, lang flows.Lang, args []string) error {
-	set := flag.NewFlagSet("graph", flag.ContinueOnError)
-	format := set.String("format", "mermaid", "mermaid or dot")
-	version := set.String("version", "", "chain version (default: the one in force)")
-	usage := flowsGraphUsage
-	pos, err := parseFlowsArgs(set, usage, args)
-	if err != nil {
-		return err
-	}
+func flowsGraph(_ Env, w io.Writer, lang flows.Lang, o *flowsFlags, pos []string, usage string) error {
+	format, version := &o.format, &o.version
 	cat, err := flowsCatalog()
 	if err != nil {
 		return err
@@ -253,26 +232,20 @@ func flowsGraph(_ Env, w io.Writer, lang flows.Lang, args []string) error {
 // errInvalidChains is returned once the problems of invalid files are printed.
 var errInvalidChains = errors.New("invalid chain files")
 
-func flowsValidate(env Env, w io.Writer, _ flows.Lang, args []string) error {
-	set := flag.NewFlagSet("validate", flag.ContinueOnError)
-	pos, err := parseFlowsArgs(set, flowsValidateUsage, args)
-	if err != nil {
-		return err
-	}
-	files, err := flows.ReadFS(builtin.FS())
+func flowsValidate(env Env, w io.Writer, _ flows.Lang, _ *flowsFlags, pos []string, _ string) error {
+	embedded, err := flows.ReadFS(builtin.FS())
 	if err != nil {
 		return fmt.Errorf("read embedded chains: %w", err)
 	}
-	for i := range files {
-		files[i].Name = embeddedPrefix + files[i].Name
-	}
+	var given []flows.File
 	for _, p := range pos {
 		more, err := readChainPath(p)
 		if err != nil {
 			return err
 		}
-		files = append(files, more...)
+		given = append(given, more...)
 	}
+	files := withGiven(embedded, given)
 	cat, err := flows.Compile(files)
 	var errs flows.Errors
 	if errors.As(err, &errs) {
@@ -291,6 +264,43 @@ func flowsValidate(env Env, w io.Writer, _ flows.Lang, args []string) error {
 	// Compile accepts only chain and contacts files: the rest are contacts.
 	_, err = fmt.Fprintf(w, "ok: %d chains, %d contacts files\n", chains, len(files)-chains)
 	return err
+}
+
+// withGiven returns the embedded files, named as in the repository, with
+// the given ones. A given file whose path ends with an embedded file's name
+// (flows/builtin/chains/national/ars-2022.yaml in a checkout, or below
+// flows/builtin/ given as a directory) is that file, perhaps being edited:
+// it takes the embedded copy's place instead of defining its chain a
+// second time. A file named twice (a directory and a file in it) is read
+// once.
+func withGiven(embedded, given []flows.File) []flows.File {
+	replaced := map[string]bool{}
+	seen := map[string]bool{}
+	var add []flows.File
+	for _, f := range given {
+		abs, err := filepath.Abs(f.Name)
+		if err != nil {
+			abs = f.Name
+		}
+		abs = filepath.ToSlash(filepath.Clean(abs))
+		if seen[abs] {
+			continue
+		}
+		seen[abs] = true
+		for _, e := range embedded {
+			if strings.HasSuffix(abs, "/"+e.Name) {
+				replaced[e.Name] = true
+			}
+		}
+		add = append(add, f)
+	}
+	var files []flows.File
+	for _, e := range embedded {
+		if !replaced[e.Name] {
+			files = append(files, flows.File{Name: embeddedPrefix + e.Name, Data: e.Data})
+		}
+	}
+	return append(files, add...)
 }
 
 // readChainPath reads a chain or contacts file, or every .yaml and .yml file

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"slices"
@@ -12,27 +11,11 @@ import (
 	"github.com/vigie-sante/vigie/flows"
 )
 
-// repeatedFlag is a flag that may be repeated: --feature a --feature b.
-type repeatedFlag []string
-
-func (l *repeatedFlag) String() string     { return strings.Join(*l, ",") }
-func (l *repeatedFlag) Set(v string) error { *l = append(*l, v); return nil }
-
 // flowsEval evaluates a chain for answers given as KEY=VALUE, all given at
 // T0, and prints the plan: required steps with their due instants and
 // reasons, pending steps, next questions, and whether the chain has ended.
-func flowsEval(_ Env, w io.Writer, lang flows.Lang, args []string) error {
-	set := flag.NewFlagSet("eval", flag.ContinueOnError)
-	t0Flag := set.String("t0", "", "time of awareness (prise de connaissance), RFC 3339 such as 2026-03-28T10:00:00+01:00 (default: now)")
-	format := set.String("format", "text", "text or json")
-	version := set.String("version", "", "chain version (default: the one in force at T0)")
-	var feats repeatedFlag
-	set.Var(&feats, "feature", "feature switch to turn on, such as nis2 (repeatable)")
-	usage := flowsEvalUsage
-	pos, err := parseFlowsArgs(set, usage, args)
-	if err != nil {
-		return err
-	}
+func flowsEval(_ Env, w io.Writer, lang flows.Lang, o *flowsFlags, pos []string, usage string) error {
+	t0Flag, format, version, feats := &o.t0, &o.format, &o.version, o.features
 	cat, err := flowsCatalog()
 	if err != nil {
 		return err

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -13,14 +12,8 @@ import (
 // flowsShow prints a chain in full: where it comes from, its questions and
 // its steps with every recipient and means, condition, deadline, reminders,
 // basis and source.
-func flowsShow(_ Env, w io.Writer, lang flows.Lang, args []string) error {
-	set := flag.NewFlagSet("show", flag.ContinueOnError)
-	version := set.String("version", "", "chain version (default: the one in force)")
-	usage := flowsShowUsage
-	pos, err := parseFlowsArgs(set, usage, args)
-	if err != nil {
-		return err
-	}
+func flowsShow(_ Env, w io.Writer, lang flows.Lang, o *flowsFlags, pos []string, usage string) error {
+	version := &o.version
 	cat, err := flowsCatalog()
 	if err != nil {
 		return err

@@ -358,7 +358,19 @@ func TestFlowsValidate(t *testing.T) {
 		chains += len(cat.Versions(id))
 	}
 	contacts := len(files) - chains
-	duplicate := filepath.Join("..", "..", "flows", "builtin", "chains", "nouvelle-aquitaine", "ose.yaml")
+	// A copy of an embedded chain outside flows/builtin is a second
+	// definition of it; the file in its place in a checkout is the chain
+	// itself, being edited (below).
+	builtinDir := filepath.Join("..", "..", "flows", "builtin")
+	ose, err := os.ReadFile(filepath.Join(builtinDir, "chains", "nouvelle-aquitaine", "ose.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	duplicate := filepath.Join(t.TempDir(), "ose.yaml")
+	if err := os.WriteFile(duplicate, ose, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ok := fmt.Sprintf("ok: %d chains, %d contacts files\n", chains, contacts)
 	tests := []struct {
 		name   string
 		args   []string
@@ -377,6 +389,12 @@ func TestFlowsValidate(t *testing.T) {
 				`testdata/invalid/bad\.yaml:\d+: bad deadline "sometime"`)},
 		{"duplicate of an embedded chain", []string{duplicate}, ExitFailure, "",
 			regexp.MustCompile(`ose\.yaml:\d+: chain "nouvelle-aquitaine/ose" version "[^"]+" is defined twice`)},
+		// The checkout's own chains replace the embedded copies they were
+		// built from, rather than being reported as defined twice.
+		{"builtin directory", []string{builtinDir + string(filepath.Separator)}, ExitOK, ok, nil},
+		{"builtin chains directory", []string{filepath.Join(builtinDir, "chains")}, ExitOK, ok, nil},
+		{"builtin file", []string{filepath.Join(builtinDir, "chains", "nouvelle-aquitaine", "ose.yaml")}, ExitOK, ok, nil},
+		{"builtin directory twice", []string{builtinDir, filepath.Join(builtinDir, "contacts", "national.yaml")}, ExitOK, ok, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

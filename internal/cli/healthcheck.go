@@ -7,19 +7,28 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/vigie-sante/vigie/internal/config"
 )
 
-func init() {
-	commands["healthcheck"] = command{summary: "exit 0 if the local vigie serve answers /healthz (Docker HEALTHCHECK)", run: runHealthcheck}
+func newHealthcheckCmd(env Env, g *Globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "healthcheck",
+		Short: "exit 0 if the local vigie serve answers /healthz (Docker HEALTHCHECK)",
+		Long: `Exit 0 if the vigie serve of this machine answers /healthz on the port of
+the configured listen address (listen, VIGIE_LISTEN, else :8080), 1 if
+not: the Docker HEALTHCHECK, since distroless images have no curl.`,
+		Example: `  vigie healthcheck
+  vigie --config /etc/vigie/vigie.yaml healthcheck`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, args []string) error { return runHealthcheck(c.Context(), env, g) },
+	}
 }
 
 // runHealthcheck asks the local server's /healthz, on the port of the
 // configured listen address: distroless images have no curl.
-func runHealthcheck(ctx context.Context, env Env, g *Globals, args []string) error {
-	if len(args) > 0 {
-		return usagef("usage: vigie [--config FILE] healthcheck")
-	}
+func runHealthcheck(ctx context.Context, env Env, g *Globals) error {
 	// Only the listen address matters here: a configuration that does not
 	// validate any more must not make a running server look unhealthy.
 	listen := env.Getenv("VIGIE_LISTEN")

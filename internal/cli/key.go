@@ -1,18 +1,17 @@
 package cli
 
 import (
-	"context"
 	"crypto/ed25519"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/spf13/cobra"
 
 	"github.com/vigie-sante/vigie/internal/keyfile"
 )
@@ -22,24 +21,22 @@ import (
 // that whoever checks an export can tell it was signed by this Vigie and
 // not by anyone holding a key of their own.
 
-const keyUsage = "vigie key"
-
-func init() {
-	commands["key"] = command{
-		summary: "print the public signing key and its fingerprint, to publish for vigie verify --key",
-		run:     runKey,
+func newKeyCmd(env Env, g *Globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "key",
+		Short: "print the public signing key and its fingerprint, to publish for vigie verify --key",
+		Long: `Print the public half of the signing key kept in the data directory, and
+its fingerprint, for the structure to publish (intranet, reflex sheet, a
+letter to the ARS): whoever checks an export runs vigie verify FILE --key
+with it. A missing key is created.`,
+		Example: `  vigie key
+  vigie --db /srv/vigie/vigie.db key`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, args []string) error { return runKey(env, g) },
 	}
 }
 
-func runKey(_ context.Context, env Env, g *Globals, args []string) error {
-	fset := flag.NewFlagSet("key", flag.ContinueOnError)
-	fset.SetOutput(io.Discard)
-	if err := fset.Parse(args); err != nil {
-		return usagef("%v (usage: %s)", err, keyUsage)
-	}
-	if fset.NArg() > 0 {
-		return usagef("unexpected argument %q (usage: %s)", fset.Arg(0), keyUsage)
-	}
+func runKey(env Env, g *Globals) error {
 	_, dir, err := g.dbPath(env)
 	if err != nil {
 		return err

@@ -17,6 +17,7 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/vigie-sante/vigie/adapters/mattermost"
 	"github.com/vigie-sante/vigie/bot"
 	"github.com/vigie-sante/vigie/internal/config"
 )
@@ -263,4 +264,40 @@ func cmdToken(yaml string) string {
 	}
 	line, _, _ := strings.Cut(rest, "\n")
 	return strings.Trim(line, `"`)
+}
+
+// TestSetupListen: the listen address printed by mattermost setup is
+// --listen, else the port of an http public URL that names one, else
+// :8080, said to be what a proxy or a port mapping forwards to.
+func TestSetupListen(t *testing.T) {
+	for _, tc := range []struct {
+		public, flag, want, note string
+	}{
+		{"http://10.0.0.5:9090", "", `listen: ":9090"`, "the port of public_url"},
+		{"http://127.0.0.1:18080/", "", `listen: ":18080"`, "the port of public_url"},
+		{"https://vigie.exemple.fr", "", `listen: ":8080"`, "reverse proxy"},
+		{"https://vigie.exemple.fr:8443", "", `listen: ":8080"`, "reverse proxy"},
+		{"http://vigie.intra", "", `listen: ":8080"`, "port mapping"},
+		{"https://vigie.exemple.fr", "127.0.0.1:9000", `listen: "127.0.0.1:9000"`, ""},
+	} {
+		opt := mattermost.SetupOptions{URL: "https://chat.exemple.fr", PublicURL: tc.public}
+		res := &mattermost.SetupResult{Command: &model.Command{Trigger: "incident", URL: tc.public + "/mattermost/command", Token: "tok"},
+			Team: &model.Team{Name: "crise", DisplayName: "Cellule de crise"}, Created: true}
+		listen, note, err := setupListen(tc.public, tc.flag)
+		if err != nil {
+			t.Fatalf("%s %s: %v", tc.public, tc.flag, err)
+		}
+		out := setupYAML(opt, res, listen, note)
+		if !strings.Contains(out, "\n"+tc.want) || !strings.Contains(out, tc.note) {
+			t.Errorf("public %s, --listen %q: want %s and %q in:\n%s", tc.public, tc.flag, tc.want, tc.note, out)
+		}
+		if !strings.Contains(out, "create_post_ephemeral") {
+			t.Errorf("setup does not say the bot needs create_post_ephemeral:\n%s", out)
+		}
+	}
+	code, _, stderr := mmRun(context.Background(), nil, "mattermost", "setup", "--url", "http://mm", "--team", "crise",
+		"--public-url", "http://v", "--admin-token", "x", "--listen", "8080")
+	if code != ExitUsage || !strings.Contains(stderr, `bad --listen "8080"`) {
+		t.Errorf("a bad --listen: exit %d, %q", code, stderr)
+	}
 }

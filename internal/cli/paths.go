@@ -40,24 +40,29 @@ func stateDir(env Env) (string, error) {
 // also holds the signing key and console exports. The directory is created
 // with mode 0700.
 func (g *Globals) dbPath(env Env) (db, dir string, err error) {
+	if db, dir, err = g.dbFile(env); err != nil {
+		return "", "", err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", "", fmt.Errorf("data directory: %w", err)
+	}
+	return db, dir, nil
+}
+
+// dbFile is dbPath without creating anything, for vigie doctor.
+func (g *Globals) dbFile(env Env) (db, dir string, err error) {
 	if g.DB == "" && env.Getenv != nil {
 		// In a container the database is given by the environment, so
 		// that serve, export and backup all find it.
 		g.DB = env.Getenv("VIGIE_DB")
 	}
 	if g.DB != "" {
-		db = g.DB
-		dir = filepath.Dir(db)
-	} else {
-		if dir, err = stateDir(env); err != nil {
-			return "", "", err
-		}
-		db = filepath.Join(dir, "vigie.db")
+		return g.DB, filepath.Dir(g.DB), nil
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", "", fmt.Errorf("data directory: %w", err)
+	if dir, err = stateDir(env); err != nil {
+		return "", "", err
 	}
-	return db, dir, nil
+	return filepath.Join(dir, "vigie.db"), dir, nil
 }
 
 // openReadOnly opens the database for a tool that only reads it (export,

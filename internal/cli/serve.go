@@ -3,15 +3,18 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/vigie-sante/vigie/bot"
 	"github.com/vigie-sante/vigie/bot/incident"
@@ -22,9 +25,42 @@ import (
 	"github.com/vigie-sante/vigie/internal/remind"
 )
 
-func init() {
-	commands["serve"] = command{summary: "the bot on Mattermost or Slack, with its HTTP endpoints", run: runServe}
-	commands["config"] = command{summary: "config check: validate and print the effective configuration, secrets masked", run: runConfig}
+func newServeCmd(env Env, g *Globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "serve",
+		Short: "the bot on Mattermost or Slack, with its HTTP endpoints",
+		Long: `The bot on Mattermost or Slack: the platform's endpoints, /healthz,
+/readyz and /metrics on the listen address, reminders and backups.
+Settings come from the configuration file (--config, VIGIE_CONFIG) and the
+VIGIE_* variables; vigie doctor checks them first.`,
+		Example: `  vigie --config vigie.yaml serve
+  VIGIE_CONFIG=/etc/vigie/vigie.yaml vigie serve`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, args []string) error { return runServe(c.Context(), env, g) },
+	}
+}
+
+func newConfigCmd(env Env, g *Globals) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "config check",
+		Short: "config check: validate and print the effective configuration, secrets masked",
+		Example: `  vigie --config vigie.yaml config check
+  VIGIE_CONFIG=/etc/vigie/vigie.yaml vigie config check`,
+		ValidArgsFunction: cobra.NoFileCompletions,
+		RunE:              func(c *cobra.Command, args []string) error { return subcommandUsage(c, args) },
+	}
+	c.AddCommand(&cobra.Command{
+		Use:   "check",
+		Short: "validate the configuration and print it with the defaults filled in, secrets masked",
+		Long: `Validate the configuration file (--config, VIGIE_CONFIG) with the VIGIE_*
+variables, as serve and console will, and print the effective
+configuration: every default filled in, secrets masked.`,
+		Example: `  vigie --config vigie.yaml config check
+  vigie config check --config vigie.yaml`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, args []string) error { return runConfig(env, g) },
+	})
+	return c
 }
 
 // Platform is a chat platform adapter as serve uses it: a bot.Chat that
@@ -51,11 +87,16 @@ type Handler interface {
 // registers itself here, so that serve names none of them.
 var platforms = map[string]func(cfg *config.Config, dir string, log *slog.Logger) (Platform, error){}
 
-func runConfig(ctx context.Context, env Env, g *Globals, args []string) error {
-	if len(args) != 1 || args[0] != "check" {
-		return usagef("usage: vigie --config FILE config check")
+func runConfig(env Env, g *Globals) error {
+	var taken []string // the VIGIE_* variables that set something
+	getenv := func(k string) string {
+		v := env.getenv(k)
+		if v != "" && strings.HasPrefix(k, "VIGIE_") && !slices.Contains(taken, k) {
+			taken = append(taken, k)
+		}
+		return v
 	}
-	cfg, err := config.Load(g.Config, env.Getenv)
+	cfg, err := config.Load(g.Config, getenv)
 	if err != nil {
 		return err
 	}
@@ -69,23 +110,26 @@ func runConfig(ctx context.Context, env Env, g *Globals, args []string) error {
 	if cfg.DB != "" && g.DB == "" {
 		g.DB = cfg.DB
 	}
-	db, _, err := g.dbPath(env)
+	db, _, err := g.dbPath(Env{Getenv: getenv})
 	if err != nil {
 		return err
 	}
 	if g.Config == "" {
-		fmt.Fprintln(env.Stdout, "# No configuration file (--config or VIGIE_CONFIG): the defaults and the VIGIE_* variables.")
+		// Said on stderr too, so that `config check > vigie.yaml` still
+		// tells the person; on stdout as comments, so that it stays YAML.
+		const none = "No configuration file found: --config was not given and VIGIE_CONFIG is not set (Vigie looks nowhere else)."
+		fmt.Fprintf(env.Stderr, "vigie config check: %s Below: the defaults, with the VIGIE_* variables.\n", none)
+		fmt.Fprintf(env.Stdout, "# %s\n# These are the defaults, with the VIGIE_* variables of the environment: a file to start from.\n", none)
+	}
+	slices.Sort(taken)
+	if len(taken) > 0 {
+		fmt.Fprintf(env.Stdout, "# Taken from the environment: %s\n", strings.Join(taken, ", "))
 	}
 	fmt.Fprint(env.Stdout, withDefaults(cfg, db).Masked())
 	return nil
 }
 
-func runServe(ctx context.Context, env Env, g *Globals, args []string) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
-		return usagef("usage: vigie [--config FILE] serve (settings come from the configuration and VIGIE_* variables)")
-	}
+func runServe(ctx context.Context, env Env, g *Globals) error {
 	cfg, err := config.Load(g.Config, env.Getenv)
 	if err != nil {
 		return err

@@ -1,10 +1,14 @@
 package cli_test
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/goccy/go-yaml"
 
 	"github.com/vigie-sante/vigie/internal/cli"
 )
@@ -58,5 +62,36 @@ func TestConfigCheckShowsDefaults(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("config check lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestConfigCheckWithoutFile: with neither --config nor VIGIE_CONFIG,
+// config check says so in a sentence, names the variables it took, and
+// prints the defaults as YAML that a configuration may start from.
+func TestConfigCheckWithoutFile(t *testing.T) {
+	var out, errs bytes.Buffer
+	db := filepath.Join(t.TempDir(), "vigie.db")
+	env := cli.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errs, Getenv: func(k string) string {
+		return map[string]string{"VIGIE_DB": db, "VIGIE_LANG": "en"}[k]
+	}}
+	if code := cli.Run(context.Background(), env, []string{"config", "check"}); code != cli.ExitOK {
+		t.Fatalf("exit %d: %s", code, errs.String())
+	}
+	text := out.String()
+	for _, want := range []string{
+		"# No configuration file found: --config was not given and VIGIE_CONFIG is not set",
+		"# Taken from the environment: VIGIE_DB, VIGIE_LANG",
+		"lang: en", "db: " + db, "listen: :8080",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("config check lacks %q:\n%s", want, text)
+		}
+	}
+	var v map[string]any
+	if err := yaml.Unmarshal(out.Bytes(), &v); err != nil || v["trigger"] != "/incident" {
+		t.Errorf("stdout is not the defaults as YAML (%v): %v", err, v)
+	}
+	if !strings.Contains(errs.String(), "No configuration file found") {
+		t.Errorf("stderr does not say it either: %q", errs.String())
 	}
 }

@@ -3,10 +3,11 @@ package cli
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/spf13/cobra"
 
 	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/bot/report"
@@ -16,30 +17,33 @@ import (
 // This file holds `vigie stats`: the anonymised yearly statistics of the
 // incidents in the database (bot/report/stats.go), read without changing it.
 
-const statsUsage = "vigie stats --year YYYY [--format csv|md] [-o FILE]"
-
-func init() {
-	commands["stats"] = command{
-		summary: "anonymised yearly statistics of the incidents (csv or md), as CSP art. D1111-16-3 has them published",
-		run:     runStats,
+func newStatsCmd(env Env, g *Globals) *cobra.Command {
+	var year, format, out string
+	c := &cobra.Command{
+		Use:   "stats --year YYYY [--format csv|md] [-o FILE]",
+		Short: "anonymised yearly statistics of the incidents (csv or md), as CSP art. D1111-16-3 has them published",
+		Long: `The anonymised statistics of the incidents whose T0 (Paris time) falls in
+a year, as CSP art. D1111-16-3 has them published. It reads the database
+without changing it.`,
+		Example: `  vigie stats --year 2026
+  vigie stats --year 2026 -o stats-2026.csv`,
+		Args: noArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			return runStats(c.Context(), env, g, c.UseLine(), year, format, out)
+		},
 	}
+	c.Flags().StringVar(&year, "year", "", "the `YYYY` year of the incidents' T0, Paris time (required)")
+	c.Flags().StringVar(&format, "format", "", "output format, `csv|md` (default: from -o's extension, else md)")
+	c.Flags().StringVarP(&out, "output", "o", "", "write to `FILE`, atomically, instead of stdout")
+	completeFixed(c, "format", report.StatsFormats...)
+	return c
 }
 
-func runStats(ctx context.Context, env Env, g *Globals, args []string) error {
-	fs := flag.NewFlagSet("stats", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	year := fs.String("year", "", "the year of the incidents' T0, Paris time (required)")
-	format := fs.String("format", "", "csv or md (default: from -o's extension, else md)")
-	out := fs.String("o", "", "write to FILE, atomically, instead of stdout")
-	if err := fs.Parse(args); err != nil {
-		return usagef("%v (usage: %s)", err, statsUsage)
-	}
-	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q (usage: %s)", fs.Arg(0), statsUsage)
-	}
+func runStats(ctx context.Context, env Env, g *Globals, usage, yearFlag, formatFlag, outFlag string) error {
+	year, format, out := &yearFlag, &formatFlag, &outFlag
 	y, err := strconv.Atoi(*year)
 	if *year == "" {
-		return usagef("missing --year, such as --year 2026 (usage: %s)", statsUsage)
+		return usagef("missing --year, such as --year 2026 (usage: %s)", usage)
 	}
 	if err != nil || y < 2000 || y > 9999 {
 		return usagef("bad --year %q (accepted: a year such as 2026)", *year)

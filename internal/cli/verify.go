@@ -2,14 +2,14 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"crypto/ed25519"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/vigie-sante/vigie/bot/report"
 	"github.com/vigie-sante/vigie/internal/keyfile"
@@ -19,36 +19,40 @@ import (
 // courante was not altered, truncated or reordered. It needs no database,
 // so that anyone given the file (a lawyer, an auditor, the ARS) can run it.
 
-const verifyUsage = "vigie verify FILE [--key BASE64|FILE|SHA256:…]"
-
 // verifyAccepted says what verify reads, for usage errors.
 const verifyAccepted = "accepted: a .json or .csv file written by vigie export, or - for stdin"
 
-func init() {
-	commands["verify"] = command{
-		summary: "check offline that an exported main courante (json or csv) is intact and signed",
-		run:     runVerify,
+func newVerifyCmd(env Env, _ *Globals) *cobra.Command {
+	var key string
+	c := &cobra.Command{
+		Use:   "verify FILE [--key BASE64|FILE|SHA256:…]",
+		Short: "check offline that an exported main courante (json or csv) is intact and signed",
+		Long: `Check offline that an exported main courante (json or csv) was not altered,
+truncated or reordered, and that it is signed. It needs no database, so
+that anyone given the file (a lawyer, an auditor, the ARS) can run it.
+Without --key, the signature is checked with the key written in the file,
+which anyone could replace: give the fingerprint the structure publishes
+(vigie key) to know who signed.`,
+		Example: `  vigie verify 2026-0001.json --key SHA256:3q2+7w…
+  vigie verify 2026-0001.csv --key vigie-public.pem
+  vigie export 2026-0001 --format json | vigie verify - --key SHA256:3q2+7w…`,
+		RunE: func(c *cobra.Command, args []string) error {
+			switch len(args) {
+			case 0:
+				return usagef("missing FILE (usage: %s; %s)", c.UseLine(), verifyAccepted)
+			case 1:
+				return runVerify(env, args[0], key)
+			}
+			return usagef("one FILE only, got also %q (usage: %s)", args[1], c.UseLine())
+		},
 	}
+	c.Flags().StringVar(&key, "key", "", "the key the export must be signed with: `BASE64|FILE|SHA256:…` (base64, a key file, PEM public or private, or a fingerprint)")
+	_ = c.MarkFlagFilename("key")
+	return c
 }
 
-func runVerify(_ context.Context, env Env, _ *Globals, args []string) error {
-	fset := flag.NewFlagSet("verify", flag.ContinueOnError)
-	fset.SetOutput(io.Discard)
-	keyArg := fset.String("key", "", "the key the export must be signed with: base64, a key file (PEM public or private), or a fingerprint SHA256:…")
-	// Flags may come before or after FILE: parse, take FILE, parse again.
-	if err := fset.Parse(args); err != nil {
-		return usagef("%v (usage: %s)", err, verifyUsage)
-	}
-	if fset.NArg() == 0 {
-		return usagef("missing FILE (usage: %s; %s)", verifyUsage, verifyAccepted)
-	}
-	file := fset.Arg(0)
-	if err := fset.Parse(fset.Args()[1:]); err != nil {
-		return usagef("%v (usage: %s)", err, verifyUsage)
-	}
-	if fset.NArg() > 0 {
-		return usagef("one FILE only, got also %q (usage: %s)", fset.Arg(0), verifyUsage)
-	}
+func runVerify(env Env, file, key string) error {
+	keyArg := &key
 	var opts report.VerifyOptions
 	var pinned string // a fingerprint to compare after verifying
 	switch k := *keyArg; {
