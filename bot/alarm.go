@@ -11,17 +11,28 @@ import (
 // message in the incident's channel telling the cell to go on on paper and
 // call the administrator. The store refuses the incident's new entries;
 // the alarm is raised once per incident, however often they are refused.
+// A caller that finds it being raised (the background audit and a refused
+// command at once) returns when it has been: the person who was refused
+// sees the alarm in the channel before the refusal.
 func (b *Bot) Alarm(ctx context.Context, be *incident.BrokenError) {
 	b.alarmMu.Lock()
-	done := b.alarmed[be.Incident]
-	if b.alarmed == nil {
-		b.alarmed = map[string]bool{}
+	raising, seen := b.alarmed[be.Incident]
+	if !seen {
+		if b.alarmed == nil {
+			b.alarmed = map[string]chan struct{}{}
+		}
+		raising = make(chan struct{})
+		b.alarmed[be.Incident] = raising
 	}
-	b.alarmed[be.Incident] = true
 	b.alarmMu.Unlock()
-	if done {
+	if seen {
+		select {
+		case <-raising:
+		case <-ctx.Done():
+		}
 		return
 	}
+	defer close(raising)
 	b.log.Error("main courante broken: the incident refuses new entries", "incident", be.Incident, "err", be.Err)
 	b.cfg.Observer.ChainBroken()
 	inc, err := b.store.Incident(ctx, be.Incident)

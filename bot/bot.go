@@ -122,10 +122,11 @@ type Bot struct {
 	// wakes it (outbox.go).
 	outboxOn atomic.Bool
 	owedCh   chan struct{}
-	// alarmMu guards alarmed, the incidents whose broken main courante was
-	// announced: once per incident and process.
+	// alarmMu guards alarmed: for each incident whose broken main
+	// courante was announced, or is being announced, a channel closed once
+	// the announcement is over, which later callers wait for.
 	alarmMu sync.Mutex
-	alarmed map[string]bool
+	alarmed map[string]chan struct{}
 	// clicks keeps the answers to recent clicks, for their repeats.
 	clicks clickReplies
 }
@@ -250,6 +251,10 @@ func (b *Bot) Handle(ctx context.Context, ev Event) Reply {
 	return reply
 }
 
+// alarmWait bounds how long a refused command waits for the alarm of a
+// broken main courante to be posted.
+const alarmWait = 10 * time.Second
+
 func (b *Bot) fail(ev Event, lang Lang, err error) Reply {
 	if msg, ok := ErrorMessage(err); ok {
 		return Reply{Text: "⚠️ " + msg, Error: true}
@@ -260,7 +265,11 @@ func (b *Bot) fail(ev Event, lang Lang, err error) Reply {
 		return Reply{Text: "⛔ " + tr(lang, "err.damaged"), Error: true}
 	}
 	if be, ok := errors.AsType[*incident.BrokenError](err); ok {
-		b.Alarm(context.WithoutCancel(context.Background()), be)
+		// Not the request's context: the alarm is posted even if the
+		// person gave up; bounded, as the person waits for it.
+		ctx, cancel := context.WithTimeout(context.Background(), alarmWait)
+		b.Alarm(ctx, be)
+		cancel()
 		return Reply{Text: "⛔ " + tr(lang, "err.broken", be.Incident), Error: true}
 	}
 	b.log.Error("handle event", "channel", ev.Channel, "user", ev.User.ID, "err", err)
