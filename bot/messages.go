@@ -41,7 +41,7 @@ var messages = i18n.Catalogue{
 	"err.unknown_chain":        {FR: "Chaîne d'alerte inconnue « %s ». Chaînes : %s.", EN: "Unknown alert chain \"%s\". Chains: %s."},
 	"err.no_new_channel":       {FR: "canal=%s : la création d'un canal dédié n'est pas possible ici ; ouvrez l'incident sans canal=.", EN: "channel=%s: creating a dedicated channel is not possible here; open the incident without channel=."},
 	"err.channel_value":        {FR: "canal=%s n'est pas compris (accepté : canal=nouveau, pour ouvrir l'incident dans un canal dédié).", EN: "channel=%s is not understood (accepted: channel=new, to open the incident in a dedicated channel)."},
-	"err.already_open":         {FR: "L'incident #%s est déjà ouvert dans ce canal. Closez-le (clore) ou ouvrez le nouvel incident dans un autre canal.", EN: "Incident #%s is already open in this channel. Close it (close) or open the new incident in another channel."},
+	"err.already_open":         {FR: "L'incident #%s est déjà ouvert dans ce canal. Clôturez-le (clore) ou ouvrez le nouvel incident dans un autre canal.", EN: "Incident #%s is already open in this channel. Close it (close) or open the new incident in another channel."},
 	"err.chain_usage":          {FR: "Usage : chaine ID. Chaînes : %s.", EN: "Usage: chain ID. Chains: %s."},
 	"err.chain_same":           {FR: "L'incident #%s suit déjà la chaîne %s.", EN: "Incident #%s already follows chain %s."},
 	"err.chain_pinned":         {FR: "L'incident #%s suit la chaîne %s v%s depuis son ouverture ; elle ne peut pas changer (l'historique perdrait son sens). Ouvrez un autre incident si besoin.", EN: "Incident #%s has followed chain %s v%s since it was opened; it cannot change (the history would lose its meaning). Open another incident if needed."},
