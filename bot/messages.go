@@ -71,6 +71,8 @@ var messages = i18n.Catalogue{
 	"err.t0_same":              {FR: "Le T0 est déjà %s : rien n'a changé.", EN: "T0 is already %s: nothing changed."},
 	"err.bad_time":             {FR: "Heure illisible « %s ». Accepté : 02:10, 2h10 (heure de Paris), 2026-11-23T02:10 (heure de Paris) ou RFC 3339 comme 2026-11-23T02:10:00+01:00.", EN: "Unreadable time \"%s\". Accepted: 02:10, 2h10 (Paris time), 2026-11-23T02:10 (Paris time) or RFC 3339 such as 2026-11-23T02:10:00+01:00."},
 	"err.future_time":          {FR: "L'heure « %s » est dans le futur (il est %s) : on ne peut enregistrer que ce qui a eu lieu.", EN: "Time \"%s\" is in the future (it is %s): only what happened can be recorded."},
+	"err.field_required":       {FR: "« %s » est obligatoire.", EN: "\"%s\" is required."},
+	"err.field_option":         {FR: "« %s » n'est pas un choix de « %s » (accepté : %s).", EN: "\"%s\" is not a choice of \"%s\" (accepted: %s)."},
 	"err.future_clock":         {FR: "L'heure « %s » est encore à venir aujourd'hui (il est %s) : on ne peut enregistrer que ce qui a eu lieu. Une heure seule est celle d'aujourd'hui, ou d'hier si c'était il y a moins de 12 h ; pour un autre moment, donnez la date, par exemple %s.", EN: "Time \"%s\" is still to come today (it is %s): only what happened can be recorded. A time alone is today's, or yesterday's if that was less than 12 h ago; for another moment, give the date, for example %s."},
 	"err.export_usage":         {FR: "Usage : exporter [md|csv|json|pdf]", EN: "Usage: export [md|csv|json|pdf]"},
 	"err.export_format":        {FR: "Format d'export inconnu « %s » (accepté : %s).", EN: "Unknown export format \"%s\" (accepted: %s)."},
