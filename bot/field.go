@@ -49,6 +49,9 @@ func (b *Bot) CheckField(ctx context.Context, ev Event, d *Dialog, name, value s
 	if err != nil {
 		return "", err
 	}
+	if err := b.checkStep(ctx, cmd, lang); err != nil {
+		return "", err
+	}
 	if len(f.Options) > 0 {
 		typed := v
 		if cmd.verb == "done" && name == "via" {
@@ -85,6 +88,27 @@ func (b *Bot) CheckField(ctx context.Context, ev Event, d *Dialog, name, value s
 		return "", err
 	}
 	return v, nil
+}
+
+// checkStep refuses at the first field a dialog about a step the
+// incident cannot act on, as its handler would at the end.
+func (b *Bot) checkStep(ctx context.Context, cmd *command, lang Lang) error {
+	if (cmd.verb != "done" && cmd.verb != "na") || cmd.incident == "" || len(cmd.args) == 0 {
+		return nil
+	}
+	inc, err := b.store.Incident(ctx, cmd.incident)
+	if errors.Is(err, incident.ErrNotFound) {
+		return uerr(ENotFound, lang, "err.no_incident", echo(cmd.incident))
+	}
+	if err != nil {
+		return err
+	}
+	c, err := b.chainOf(inc)
+	if err != nil {
+		return err
+	}
+	_, _, err = b.stepInPlan(&request{lang: lang}, inc, c, cmd.args[0])
+	return err
 }
 
 // checkDeclared checks the time a notification was made as done does: a

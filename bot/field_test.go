@@ -69,8 +69,12 @@ func TestCheckField(t *testing.T) {
 			t.Errorf("%s %s=%q: got %q, %q; want %q, %q", tc.d.Action, tc.field, tc.typed, got, msg, tc.want, tc.err)
 		}
 	}
-	if r := h.ok("statut"); r.Error {
-		t.Fatal(r.Text)
+	// A dialog about a step that is not there is refused at its first
+	// field, not after the whole form.
+	bogus := *na
+	bogus.Action = "#2026-0001 sans-objet plainte"
+	if _, msg := h.check(&bogus, "reason", "pas d'assurance"); !strings.Contains(msg, "Étape inconnue « plainte »") {
+		t.Errorf("unknown step: %q", msg)
 	}
 }
 

@@ -139,7 +139,7 @@ func (c *Console) looksLikeCommand(v string) bool {
 // field labelled label: yes, no, or (false ok) the form is dropped.
 func (c *Console) confirm(in lines, v, label string) (yes, ok bool) {
 	for {
-		a, err := in.readLine("  "+c.say("confirm", v, label), &formField{})
+		a, err := in.readLine("  "+c.say("confirm", short(v), label), &formField{})
 		switch {
 		case errors.Is(err, errInterrupt), err != nil && strings.TrimSpace(a) == "", isWord(cancelWords, a):
 			return false, false
@@ -149,4 +149,12 @@ func (c *Console) confirm(in lines, v, label string) (yes, ok bool) {
 			return false, true
 		}
 	}
+}
+
+// short cuts a value quoted back in a question.
+func short(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return s
 }

@@ -11,11 +11,11 @@ import (
 
 // This file lays out what one command prints: the cards it posted or
 // changed, then its reply, within the screen's height. Cards are folded
-// step by step until they fit: first the text of blocks with buttons is
-// cut to its first line, then left out, then every block's text; titles,
-// fields and buttons always stay, and a folded card says how to see it
-// whole; a block without buttons (a reminder's text) keeps its first
-// line. A reply the person asked for (statut, aide) is never folded: the
+// step by step until they fit: first the text of blocks without buttons
+// (what is done, answers, lists) is cut to its first line, then the text
+// of blocks with buttons (what is still to do) too, then left out; titles,
+// fields and buttons always stay, and a folded screen says how to see it
+// all. A reply the person asked for (statut, aide) is never folded: the
 // terminal's scrollback keeps what goes past the top.
 
 // shownBlock is a block as the terminal shows it.
@@ -156,16 +156,17 @@ type line struct {
 	style string
 }
 
-// folds are how far a card is folded to fit the screen.
+// folds are how far a card is folded to fit the screen: what is done or
+// only said (blocks without buttons) goes first, then what is still to do.
 const (
 	foldNone   = iota
-	foldFirst  // text of blocks with buttons: its first line only
-	foldAction // text of blocks with buttons: none
-	foldAll    // and of the others, their first line only; no recall of buttons
+	foldQuiet  // text of blocks without buttons: its first line, and how many more
+	foldFirst  // and of blocks with buttons: its first line
+	foldAction // and of blocks with buttons: none; no recall of buttons
 )
 
-// render lays d out folded to level.
-func (c *Console) render(d *card, level int) []line {
+// render lays d out folded to level, and says whether it folded anything.
+func (c *Console) render(d *card, level int) ([]line, bool) {
 	var out []line
 	if d.title != "" {
 		out = append(out, line{"━━ " + d.title + " ━━", bold})
@@ -174,7 +175,7 @@ func (c *Console) render(d *card, level int) []line {
 	var still []string
 	for _, p := range d.parts {
 		if p.brief {
-			if level == foldAll {
+			if level == foldAction {
 				folded = true
 				continue
 			}
@@ -189,14 +190,16 @@ func (c *Console) render(d *card, level int) []line {
 		}
 		text := p.text
 		switch {
-		case level >= foldAction && p.keys != "":
-			text = nil
-		case level == foldFirst && p.keys != "" && len(text) > 1:
-			text = text[:1]
-		case level == foldAll && len(text) > 1:
+		case p.keys == "" && level >= foldQuiet && len(text) > 1:
 			text = append(text[:1:1], fmt.Sprintf("  … (+%d)", len(p.text)-1))
+			folded = true
+		case p.keys != "" && level == foldFirst && len(text) > 1:
+			text = text[:1]
+			folded = true
+		case p.keys != "" && level == foldAction && len(text) > 0:
+			text = nil
+			folded = true
 		}
-		folded = folded || len(text) < len(p.text) || level == foldAll && len(p.text) > 1
 		for _, t := range text {
 			out = append(out, line{t, ""})
 		}
@@ -210,21 +213,24 @@ func (c *Console) render(d *card, level int) []line {
 			out = append(out, line{"  " + s, cyan})
 		}
 	}
-	if folded {
-		out = append(out, line{"  " + c.say("folded"), dim})
-	}
-	return append(out, line{})
+	return append(out, line{}), folded
 }
 
 // layout folds the cards of s as little as makes the screen fit: the line
-// typed, what the command prints, and the next prompt.
+// typed, what the command prints, and the next prompt. When it folded
+// something, a last line says how to see it all.
 func (c *Console) layout(s *screen) []line {
 	budget := c.opt.Height - 2
 	var out []line
-	for level := foldNone; level <= foldAll; level++ {
+	for level := foldNone; level <= foldAction; level++ {
 		out = out[:0]
+		folded := false
 		for _, d := range s.cards {
-			out = append(out, c.render(d, level)...)
+			ls, f := c.render(d, level)
+			out, folded = append(out, ls...), folded || f
+		}
+		if folded {
+			out = append(out, line{c.say("folded"), dim}, line{})
 		}
 		out = append(out, s.reply...)
 		if c.height(out) <= budget {
@@ -273,7 +279,8 @@ func (c *Console) replyLines(r bot.Reply) []line {
 	case r.Message != nil:
 		blocks := c.blocks(*r.Message)
 		c.offer("reply", blocks)
-		return c.render(posted(r.Message.Title, blocks), foldNone)
+		ls, _ := c.render(posted(r.Message.Title, blocks), foldNone)
+		return ls
 	case r.Text != "":
 		var out []line
 		for _, l := range strings.Split(r.Text, "\n") {

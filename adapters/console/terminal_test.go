@@ -252,7 +252,7 @@ func TestCommandAtFieldPrompt(t *testing.T) {
 			h := &handler{HandleFn: reasonDialog}
 			tt := runTTY(t, "sans-objet plan-crise-ars\n"+tc.typed, h)
 			got := tt.screen.Text()
-			if tc.name != "not a command" && !strings.Contains(got, "ressemble à une commande. Est-ce bien la valeur de « Raison » ? (o/n) :") {
+			if tc.name != "not a command" && !strings.Contains(got, "ressemble à une commande : est-ce bien « Raison » ? (o/n) :") {
 				t.Errorf("not asked:\n%s", got)
 			}
 			if tc.name == "no, then the reason" && !strings.Contains(got, "Pas pris. La commande se tape après le formulaire (ou « annuler » d'abord).\n  Raison : plan non déclenché\n") {

@@ -194,3 +194,12 @@ func runeColumns(r rune) int {
 	}
 	return 1
 }
+
+// Columns is how many columns s takes on a Screen.
+func Columns(s string) int {
+	n := 0
+	for _, r := range s {
+		n += runeColumns(r)
+	}
+	return n
+}
