@@ -62,6 +62,7 @@ func openHistory(path string, max int) (*history, error) {
 }
 
 func (h *history) add(entry string) {
+	entry = strings.TrimRight(entry, " \t") // a completion's space
 	if strings.TrimSpace(entry) == "" || strings.HasPrefix(entry, " ") || strings.ContainsAny(entry, "\r\n") {
 		return
 	}
