@@ -12,6 +12,9 @@ import (
 	"github.com/vigie-sante/vigie/bot"
 )
 
+// maxDialogs bounds the dialogs that follow one another after a command.
+const maxDialogs = 10
+
 // errInterrupt is Ctrl-C at a prompt.
 var errInterrupt = errors.New("interrupted")
 
@@ -122,7 +125,9 @@ func (c *Console) dispatch(ctx context.Context, h Handler, in lines, typed strin
 		ev.Text = c.command(typed)
 	}
 	reply := c.handle(ctx, h, ev)
-	if reply.Dialog != nil {
+	// A submitted dialog may be answered by the next one (a declaration
+	// draft asks its missing facts a few at a time).
+	for asked := 0; reply.Dialog != nil && asked < maxDialogs; asked++ {
 		fields, ok := c.ask(ctx, h, in, reply.Dialog)
 		if !ok {
 			c.println(c.say("cancelled") + "\n")

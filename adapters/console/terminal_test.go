@@ -488,3 +488,24 @@ func around(rows []string, s string) string {
 	i := slices.IndexFunc(rows, func(r string) bool { return strings.Contains(r, s) })
 	return strings.Join(rows[max(0, i-10):min(len(rows), i+20)], "\n")
 }
+
+// TestDialogAfterDialog: a dialog answered by another (a draft's facts, a
+// few at a time) is asked in turn, then the reply shown.
+func TestDialogAfterDialog(t *testing.T) {
+	step := func(name string) *bot.Dialog {
+		return &bot.Dialog{Title: name, Action: "#1 brouillon cnil", Fields: []bot.DialogField{{Name: name, Label: name}}}
+	}
+	h := &handler{HandleFn: func(ev bot.Event) bot.Reply {
+		switch {
+		case ev.Fields == nil:
+			return bot.Reply{Dialog: step("personnes")}
+		case ev.Fields["personnes"] != "":
+			return bot.Reply{Dialog: step("donnees")}
+		}
+		return bot.Reply{Text: "Brouillon prêt."}
+	}}
+	tt := runTTY(t, "brouillon cnil\npatients\nidentité\n", h)
+	if !strings.Contains(tt.screen.Text(), "  donnees : identité\nBrouillon prêt.\n") || len(h.events) != 3 {
+		t.Errorf("events %+v; screen:\n%s", h.events, tt.screen.Text())
+	}
+}
