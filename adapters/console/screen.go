@@ -166,14 +166,16 @@ const (
 )
 
 // render lays d out folded to level, and says whether it folded anything.
-func (c *Console) render(d *card, level int) ([]line, bool) {
+// At foldAction, the parts in firstLine keep their first line.
+func (c *Console) render(d *card, level int, firstLine map[*part]bool) ([]line, bool) {
 	var out []line
 	if d.title != "" {
 		out = append(out, line{"━━ " + d.title + " ━━", bold})
 	}
 	folded := false
 	var still []string
-	for _, p := range d.parts {
+	for i := range d.parts {
+		p := &d.parts[i]
 		if p.brief {
 			if level == foldAction {
 				folded = true
@@ -196,7 +198,10 @@ func (c *Console) render(d *card, level int) ([]line, bool) {
 		case p.keys != "" && level == foldFirst && len(text) > 1:
 			text = text[:1]
 			folded = true
-		case p.keys != "" && level == foldAction && len(text) > 0:
+		case p.keys != "" && level == foldAction && firstLine[p] && len(text) > 1:
+			text = text[:1]
+			folded = true
+		case p.keys != "" && level == foldAction && !firstLine[p] && len(text) > 0:
 			text = nil
 			folded = true
 		}
@@ -217,27 +222,64 @@ func (c *Console) render(d *card, level int) ([]line, bool) {
 }
 
 // layout folds the cards of s as little as makes the screen fit: the line
-// typed, what the command prints, and the next prompt. When it folded
-// something, a last line says how to see it all.
+// typed, what the command prints, and the next prompt. When the text of
+// blocks with buttons must go, the first lines that still fit are put
+// back, the shortest first (a step's action and phone number often fit
+// where a question's help does not). When it folded something, a last
+// line says how to see it all.
 func (c *Console) layout(s *screen) []line {
 	budget := c.opt.Height - 2
 	var out []line
 	for level := foldNone; level <= foldAction; level++ {
-		out = out[:0]
-		folded := false
-		for _, d := range s.cards {
-			ls, f := c.render(d, level)
-			out, folded = append(out, ls...), folded || f
-		}
-		if folded {
-			out = append(out, line{c.say("folded"), dim}, line{})
-		}
-		out = append(out, s.reply...)
+		out = c.lay(s, level, nil)
 		if c.height(out) <= budget {
+			if level == foldAction {
+				out = c.unfold(s, budget, out)
+			}
 			break
 		}
 	}
 	return c.wrapLines(out)
+}
+
+// lay lays s out at one level of folding.
+func (c *Console) lay(s *screen, level int, firstLine map[*part]bool) []line {
+	var out []line
+	folded := false
+	for _, d := range s.cards {
+		ls, f := c.render(d, level, firstLine)
+		out, folded = append(out, ls...), folded || f
+	}
+	if folded {
+		out = append(out, line{c.say("folded"), dim}, line{})
+	}
+	return append(out, s.reply...)
+}
+
+// unfold puts back, at foldAction, the first line of the blocks with
+// buttons that still fit, the shortest first.
+func (c *Console) unfold(s *screen, budget int, out []line) []line {
+	var cands []*part
+	for _, d := range s.cards {
+		for i := range d.parts {
+			if p := &d.parts[i]; !p.brief && p.keys != "" && len(p.text) > 0 {
+				cands = append(cands, p)
+			}
+		}
+	}
+	slices.SortStableFunc(cands, func(a, b *part) int {
+		return rows(a.text[0], c.opt.Width) - rows(b.text[0], c.opt.Width)
+	})
+	firstLine := map[*part]bool{}
+	for _, p := range cands {
+		firstLine[p] = true
+		if more := c.lay(s, foldAction, firstLine); c.height(more) <= budget {
+			out = more
+		} else {
+			delete(firstLine, p)
+		}
+	}
+	return out
 }
 
 // height is how many rows lines take on the screen.
@@ -279,7 +321,7 @@ func (c *Console) replyLines(r bot.Reply) []line {
 	case r.Message != nil:
 		blocks := c.blocks(*r.Message)
 		c.offer("reply", blocks)
-		ls, _ := c.render(posted(r.Message.Title, blocks), foldNone)
+		ls, _ := c.render(posted(r.Message.Title, blocks), foldNone, nil)
 		return ls
 	case r.Text != "":
 		var out []line
