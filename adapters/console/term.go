@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	"golang.org/x/term"
 )
@@ -24,14 +25,15 @@ const ctrlC = '\uF8FF'
 
 // terminal reads lines with a line editor.
 type terminal struct {
-	c    *Console
-	t    *term.Terminal
-	ctx  context.Context
-	comp Completer     // nil: Tab completes the console's own words only
-	hist *history      // the commands typed, kept in a file
-	form *formField    // the field being asked, nil at the command prompt
-	cut  bool          // Ctrl-C cut the line being read
-	inrd *interrupting // reads the keyboard
+	c       *Console
+	t       *term.Terminal
+	ctx     context.Context
+	restore func()        // gives the terminal its mode back, once
+	comp    Completer     // nil: Tab completes the console's own words only
+	hist    *history      // the commands typed, kept in a file
+	form    *formField    // the field being asked, nil at the command prompt
+	cut     bool          // Ctrl-C cut the line being read
+	inrd    *interrupting // reads the keyboard
 }
 
 // openTerminal puts a real terminal in raw mode (restored by done) and
@@ -43,7 +45,7 @@ func (c *Console) openTerminal(ctx context.Context, h Handler) (lines, func(), e
 		if err != nil {
 			return nil, nil, err
 		}
-		restore = func() { _ = term.Restore(int(f.Fd()), state) }
+		restore = sync.OnceFunc(func() { _ = term.Restore(int(f.Fd()), state) })
 	}
 	if f, ok := c.opt.Out.(*os.File); ok {
 		if w, hgt, err := term.GetSize(int(f.Fd())); err == nil && w > 0 && hgt > 0 {
@@ -52,7 +54,7 @@ func (c *Console) openTerminal(ctx context.Context, h Handler) (lines, func(), e
 			c.mu.Unlock()
 		}
 	}
-	tl := &terminal{c: c, ctx: ctx, inrd: &interrupting{r: c.opt.In}}
+	tl := &terminal{c: c, ctx: ctx, restore: restore, inrd: &interrupting{r: c.opt.In}}
 	tl.comp, _ = h.(Completer)
 	hist, err := openHistory(c.opt.History, HistoryMax)
 	if err != nil {
@@ -83,7 +85,29 @@ func (c *Console) openTerminal(ctx context.Context, h Handler) (lines, func(), e
 	}, nil
 }
 
+// readLine reads a line, or gives up when ctx ends: a stop signal must
+// not wait for a key, nor leave the terminal raw when the process exits.
+// The read itself cannot be interrupted; it is left to the exit.
 func (tl *terminal) readLine(prompt string, form *formField) (string, error) {
+	type read struct {
+		line string
+		err  error
+	}
+	done := make(chan read, 1)
+	go func() {
+		line, err := tl.read(prompt, form)
+		done <- read{line, err}
+	}()
+	select {
+	case r := <-done:
+		return r.line, r.err
+	case <-tl.ctx.Done():
+		tl.restore()
+		return "", io.EOF
+	}
+}
+
+func (tl *terminal) read(prompt string, form *formField) (string, error) {
 	tl.form, tl.cut = form, false
 	tl.t.SetPrompt(prompt)
 	line, err := tl.t.ReadLine()

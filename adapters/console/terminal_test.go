@@ -509,3 +509,30 @@ func TestDialogAfterDialog(t *testing.T) {
 		t.Errorf("events %+v; screen:\n%s", h.events, tt.screen.Text())
 	}
 }
+
+// TestStopWhileReading: the end of ctx (a stop signal) ends Run while it
+// waits for a key.
+func TestStopWhileReading(t *testing.T) {
+	in, typing := io.Pipe()
+	defer typing.Close()
+	tt := newTTY(in)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- tt.c.Run(ctx, &handler{}) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(tt.screen.Text(), "vigie>") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no prompt:\n%s", tt.screen.Text())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run still waits for a key after ctx ended")
+	}
+}
