@@ -32,7 +32,7 @@ func (c *Console) ask(ctx context.Context, h Handler, in lines, d *bot.Dialog) (
 	ev := bot.Event{Channel: Channel, User: c.opt.User}
 	fields := map[string]string{}
 	for _, f := range d.Fields {
-		prompt := "  " + c.fieldPrompt(f) + " : "
+		prompt := "  " + c.fieldPrompt(f) + c.colon()
 		for {
 			typed, err := in.readLine(prompt, &formField{f})
 			v := strings.TrimSpace(typed)

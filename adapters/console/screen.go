@@ -35,7 +35,7 @@ func (c *Console) blocks(m bot.Message) []shownBlock {
 	for i, blk := range m.Blocks {
 		b := shownBlock{id: blockID(blk.Title, i), title: blk.Title, buttons: blk.Buttons}
 		for _, f := range blk.Fields {
-			b.fields = append(b.fields, fmt.Sprintf("  %s : %s", f.Label, f.Value))
+			b.fields = append(b.fields, "  "+f.Label+c.colon()+f.Value)
 		}
 		if blk.Text != "" {
 			for _, l := range strings.Split(blk.Text, "\n") {

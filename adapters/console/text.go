@@ -43,6 +43,15 @@ func (c *Console) say(key string, args ...any) string {
 	return s
 }
 
+// colon separates a label from its value: with a space before it in
+// French, without in English.
+func (c *Console) colon() string {
+	if c.opt.Lang == flows.EN {
+		return ": "
+	}
+	return " : "
+}
+
 // cancelWords drop a form; quitWords leave the console.
 var (
 	cancelWords = []string{"annuler", "cancel", "."}
