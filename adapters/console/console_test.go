@@ -216,6 +216,34 @@ func TestStaleKeyDoesNotAct(t *testing.T) {
 	}
 }
 
+// TestStaleKeyOfAStatus: a button the card withdraws is stale in the
+// copy of the card that statut printed before, too.
+func TestStaleKeyOfAStatus(t *testing.T) {
+	ctx := context.Background()
+	c, out := newConsole("statut\nnote x\na\n", false)
+	ref, err := c.Post(ctx, console.Channel, card)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &handler{HandleFn: func(ev bot.Event) bot.Reply {
+		switch ev.Text {
+		case "statut":
+			return bot.Reply{Message: &card}
+		case "note x": // the question is answered meanwhile
+			answered := card
+			answered.Blocks = card.Blocks[:1]
+			if err := c.Update(ctx, console.Channel, ref, answered); err != nil {
+				t.Error(err)
+			}
+		}
+		return bot.Reply{Text: "clicked " + ev.Text}
+	}}
+	got := run(t, c, out, h)
+	if !strings.Contains(got, "⚠️ Le bouton [a] « Oui » n'est plus proposé") {
+		t.Errorf("a key of the statut acted though the card withdrew it:\n%s", got)
+	}
+}
+
 // TestUpdatePrintsWhatChanged: an updated card shows its changed lines,
 // and recalls on one line each the blocks whose buttons are still offered.
 func TestUpdatePrintsWhatChanged(t *testing.T) {

@@ -46,12 +46,20 @@ func letters(n int) string {
 }
 
 // offer records the buttons that message ref shows now; the caller holds
-// mu.
+// mu. A button the message no longer shows is withdrawn from the last
+// reply too (a statut is a copy of the cards as they were).
 func (c *Console) offer(ref string, blocks []shownBlock) {
 	live := map[string]bool{}
 	for _, b := range blocks {
 		for _, btn := range b.buttons {
 			live[btn.Action] = true
+		}
+	}
+	if ref != "reply" {
+		for a := range c.live[ref] {
+			if !live[a] {
+				delete(c.live["reply"], a)
+			}
 		}
 	}
 	c.live[ref] = live
