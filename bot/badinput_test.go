@@ -33,6 +33,9 @@ func TestBadInput(t *testing.T) {
 		{"fait cert-sante via=portail at=25:99", "Heure illisible « 25:99 »"},
 		{"fait cert-sante via=portail at=2030-01-01T00:00:00Z", "dans le futur"},
 		{"fait cert-sante via=portail at=2026-11-22T10:00", "antérieure au T0"},
+		// 03:00 at 02:20 is later today, not yesterday (then before T0).
+		{"fait cert-sante via=portail at=03:00", "L'heure « 03:00 » est encore à venir aujourd'hui (il est 23/11/2026 02:20)"},
+		{"t0 03:00", "encore à venir aujourd'hui"},
 		{"fait cert-sante via=portail ref=a ref=b", "« ref= » est donné deux fois"},
 		{"fait ror via=portail", "n'est pas requise par les réponses données (elle l'est si capacity_impact=yes)"},
 		{"sans-objet cert-sante", "la raison est obligatoire"},

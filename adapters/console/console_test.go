@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -66,14 +65,14 @@ var card = bot.Message{
 	},
 }
 
-// cardText is card as printed without a terminal, buttons numbered from 1.
+// cardText is card as printed without a terminal, buttons keyed from a.
 const cardText = `━━ 🚨 Incident #2026-0001 — Rançongiciel ━━
   T0 : 23/11/2026 02:10
   État : ouvert
 ❓ L'incident est-il d'origine malveillante ?
   Par exemple : rançongiciel.
   Au clavier : /incident repondre malicious oui|non
-  [1] Oui  [2] Non
+  [a] Oui  [b] Non
 `
 
 // newConsole returns a console reading input and the buffer it writes to.
@@ -122,31 +121,8 @@ func TestPlainOutputEchoesCommands(t *testing.T) {
 	}
 }
 
-func TestTerminalShowsPromptAndStyles(t *testing.T) {
-	c, out := newConsole("statut\n", true)
-	h := &handler{HandleFn: statusOrNote}
-	got := run(t, c, out, h)
-	const (
-		b   = "\x1b[1m"
-		cy  = "\x1b[36m"
-		end = "\x1b[0m"
-	)
-	// Typed lines are not echoed: the terminal shows them.
-	want := "Vigie — console. Tapez « aide » pour les commandes, Ctrl-D pour quitter.\n\n" +
-		"vigie> " + b + "━━ 🚨 Incident #2026-0001 — Rançongiciel ━━" + end + "\n" +
-		"  T0 : 23/11/2026 02:10\n  État : ouvert\n" +
-		b + "❓ L'incident est-il d'origine malveillante ?" + end + "\n" +
-		"  Par exemple : rançongiciel.\n  Au clavier : /incident repondre malicious oui|non\n" +
-		"  " + cy + "[1] Oui  [2] Non" + end + "\n\n" +
-		"vigie> "
-	checkOutput(t, got, want)
-	if len(h.events) != 1 || !h.events[0].Dialogs {
-		t.Errorf("events %+v: a terminal can fill dialogs", h.events)
-	}
-}
-
 func TestButtonKeysAreStable(t *testing.T) {
-	c, out := newConsole("2\n4\n1\n", false)
+	c, out := newConsole("b\nd\na\n", false)
 	ctx := context.Background()
 	if _, err := c.Post(ctx, console.Channel, card); err != nil {
 		t.Fatal(err)
@@ -165,31 +141,120 @@ func TestButtonKeysAreStable(t *testing.T) {
 	}
 	h := &handler{}
 	got := run(t, c, out, h)
-	if !strings.Contains(got, "[3] Fait  [2] Non, finalement\n") {
+	if !strings.Contains(got, "[c] Fait  [b] Non, finalement\n") {
 		t.Errorf("keys not stable across messages:\n%s", got)
 	}
 	want := []string{"#2026-0001 repondre malicious no", "#2026-0001 repondre malicious yes"}
 	if got := h.texts(); !slices.Equal(got, want) {
 		t.Errorf("clicks sent %q, want %q", got, want)
 	}
-	if !strings.Contains(got, "vigie> 4\n⚠️ Aucun bouton [4] affiché.\n\n") {
-		t.Errorf("key 4 was never shown, yet:\n%s", got)
+	if !strings.Contains(got, "vigie> d\n⚠️ Aucun bouton [d] affiché.\n\n") {
+		t.Errorf("key d was never shown, yet:\n%s", got)
+	}
+	for _, ev := range h.events {
+		if !ev.Click {
+			t.Errorf("%q: a key typed is a click", ev.Text)
+		}
 	}
 }
 
-func TestUnknownButton(t *testing.T) {
-	c, out := newConsole("7\n", false)
+// TestKeysAreLettersNotVerbs: keys run a, b… z, aa…, and skip the words
+// that are commands ("na" is sans-objet in English).
+func TestKeysAreLettersNotVerbs(t *testing.T) {
+	c, out := newConsole("", false)
+	var btns []bot.Button
+	for i := range 400 {
+		btns = append(btns, bot.Button{Label: fmt.Sprint(i), Action: fmt.Sprintf("#1 note %d", i)})
+	}
+	if _, err := c.Post(context.Background(), console.Channel, bot.Message{Blocks: []bot.Block{{Buttons: btns}}}); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, want := range []string{"[a] 0 ", "[z] 25 ", "[aa] 26 ", "[az] 51 ", "[ba] 52 ", "[mz] 363 ", "[nb] 364 "} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no %q in %s", want, got)
+		}
+	}
+	if strings.Contains(got, "[na]") {
+		t.Errorf("key na given, which is a command:\n%s", got)
+	}
+}
+
+// TestNumbersAreNotButtons: a number typed alone is a step's number on a
+// checklist, never a button; the console says buttons are letters.
+func TestNumbersAreNotButtons(t *testing.T) {
+	c, out := newConsole("7\nzz\n", false)
 	h := &handler{}
-	checkOutput(t, run(t, c, out, h), "vigie> 7\n⚠️ Aucun bouton [7] affiché.\n\n")
+	checkOutput(t, run(t, c, out, h), "vigie> 7\n⚠️ Aucun bouton [7] : les boutons se tapent par leur lettre entre crochets, par exemple a pour [a].\n\n"+
+		"vigie> zz\n⚠️ Aucun bouton [zz] affiché.\n\n")
 	if len(h.events) != 0 {
 		t.Errorf("handler called with %+v", h.events)
 	}
 }
 
+// TestStaleKeyDoesNotAct: once a card no longer offers a button, its key
+// says so and sends nothing, though it was on screen a moment ago.
+func TestStaleKeyDoesNotAct(t *testing.T) {
+	ctx := context.Background()
+	c, out := newConsole("a\nb\n", false)
+	ref, err := c.Post(ctx, console.Channel, card)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answered := card
+	answered.Blocks = []bot.Block{card.Blocks[0], {Title: "Réponses", Text: "• Malveillant ? Oui (@rssi)"}}
+	if err := c.Update(ctx, console.Channel, ref, answered); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	h := &handler{}
+	got := run(t, c, out, h)
+	checkOutput(t, got, "vigie> a\n⚠️ Le bouton [a] « Oui » n'est plus proposé : le message a changé depuis. Rien n'a été fait ; « statut » montre l'état à jour.\n\n"+
+		"vigie> b\n⚠️ Le bouton [b] « Non » n'est plus proposé : le message a changé depuis. Rien n'a été fait ; « statut » montre l'état à jour.\n\n")
+	if len(h.events) != 0 {
+		t.Errorf("a stale key acted: %+v", h.events)
+	}
+}
+
+// TestStaleKeyOfAStatus: a button the card withdraws is stale in the
+// copy of the card that statut printed before, too.
+func TestStaleKeyOfAStatus(t *testing.T) {
+	ctx := context.Background()
+	c, out := newConsole("statut\nnote x\na\n", false)
+	ref, err := c.Post(ctx, console.Channel, card)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &handler{HandleFn: func(ev bot.Event) bot.Reply {
+		switch ev.Text {
+		case "statut":
+			return bot.Reply{Message: &card}
+		case "note x": // the question is answered meanwhile
+			answered := card
+			answered.Blocks = card.Blocks[:1]
+			if err := c.Update(ctx, console.Channel, ref, answered); err != nil {
+				t.Error(err)
+			}
+		}
+		return bot.Reply{Text: "clicked " + ev.Text}
+	}}
+	got := run(t, c, out, h)
+	if !strings.Contains(got, "⚠️ Le bouton [a] « Oui » n'est plus proposé") {
+		t.Errorf("a key of the statut acted though the card withdrew it:\n%s", got)
+	}
+}
+
+// TestUpdatePrintsWhatChanged: an updated card shows its changed lines,
+// and recalls on one line each the blocks whose buttons are still offered.
 func TestUpdatePrintsWhatChanged(t *testing.T) {
 	ctx := context.Background()
 	c, out := newConsole("", false)
-	ref, err := c.Post(ctx, console.Channel, card)
+	two := card
+	two.Blocks = append(append([]bot.Block(nil), card.Blocks...), bot.Block{
+		Title: "❓ Violation de données ?", Text: "Au clavier : /incident repondre personal_data_breach oui|non",
+		Buttons: []bot.Button{{Label: "Oui", Action: "#2026-0001 repondre personal_data_breach yes"}},
+	})
+	ref, err := c.Post(ctx, console.Channel, two)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,20 +269,33 @@ func TestUpdatePrintsWhatChanged(t *testing.T) {
 		return s
 	}
 
-	answered := card
-	answered.Blocks = []bot.Block{card.Blocks[0], {Title: "Réponses", Text: "• Malveillant ? Oui (@rssi)"}}
+	answered := two
+	answered.Blocks = []bot.Block{
+		{Fields: []bot.Field{{Label: "T0", Value: "23/11/2026 02:10"}, {Label: "État", Value: "ouvert"}, {Label: "Main courante", Value: "#2"}}},
+		two.Blocks[2],
+		{Title: "Réponses", Text: "• Malveillant ? Oui (@rssi)"},
+	}
 	checkOutput(t, update(answered), "━━ ↻ 🚨 Incident #2026-0001 — Rançongiciel ━━\n"+
-		"Réponses\n  • Malveillant ? Oui (@rssi)\n  (1 bloc inchangé)\n\n")
+		"  Main courante : #2\n"+
+		"Réponses\n  • Malveillant ? Oui (@rssi)\n"+
+		"Toujours proposé :\n  ❓ Violation de données ?  [c] Oui\n\n")
 
 	checkOutput(t, update(answered), "") // nothing changed: nothing printed
 
-	more := answered
-	more.Blocks = append(append([]bot.Block(nil), answered.Blocks...), bot.Block{Text: "Main courante : #3"})
-	checkOutput(t, update(more), "━━ ↻ 🚨 Incident #2026-0001 — Rançongiciel ━━\n"+
-		"  Main courante : #3\n  (2 blocs inchangés)\n\n")
-
-	// A block gone is a change too, even with nothing new to show.
-	checkOutput(t, update(answered), "━━ ↻ 🚨 Incident #2026-0001 — Rançongiciel ━━\n  (2 blocs inchangés)\n\n")
+	// A step done: the same block (its icon aside) shows its new lines.
+	step := bot.Message{Title: "📋 Notifications", Blocks: []bot.Block{{
+		Title: "🔴 1. CERT Santé", Text: "Portail : https://signalement\nÉchéance : sans délai — en retard de 20 min",
+		Buttons: []bot.Button{{Label: "Fait", Action: "#2026-0001 fait cert-sante"}},
+	}}}
+	ref2, _ := c.Post(ctx, console.Channel, step)
+	out.Reset()
+	done := bot.Message{Title: "📋 Notifications", Blocks: []bot.Block{{
+		Title: "✅ 1. CERT Santé", Text: "Portail : https://signalement\nÉchéance : sans délai\n✅ Fait à 02:25",
+	}}}
+	if err := c.Update(ctx, console.Channel, ref2, done); err != nil {
+		t.Fatal(err)
+	}
+	checkOutput(t, out.String(), "━━ ↻ 📋 Notifications ━━\n✅ 1. CERT Santé\n  Échéance : sans délai\n  ✅ Fait à 02:25\n\n")
 }
 
 // TestRestartDoesNotReuseRefs: the bot stores the refs of its card and
@@ -247,99 +325,8 @@ func TestRestartDoesNotReuseRefs(t *testing.T) {
 	checkOutput(t, out.String(), strings.Replace(cardText, "━━ ", "━━ ↻ ", 1)+"\n")
 }
 
-// proofDialog is the dialog behind a "Fait" button.
-var proofDialog = &bot.Dialog{
-	Title:  "Preuve : Déclarer l'incident au CERT Santé",
-	Submit: "Enregistrer",
-	Action: "#2026-0001 fait cert-sante",
-	Fields: []bot.DialogField{
-		{Name: "via", Label: "Moyen utilisé", Kind: "select", Options: []bot.Option{
-			{Label: "portail", Value: "portail"}, {Label: "e-mail", Value: "email"}, {Label: "téléphone", Value: "telephone"},
-		}},
-		{Name: "ref", Label: "Référence", Kind: "text", Optional: true, Help: "Par exemple le n° donné par le portail."},
-		{Name: "at", Label: "Fait à", Kind: "text", Optional: true, Default: "02:25"},
-		{Name: "note", Label: "Note", Kind: "textarea", Optional: true},
-	},
-}
-
-// clickDone opens proofDialog on the first event and records the
-// submission.
-func clickDone(ev bot.Event) bot.Reply {
-	if ev.Fields == nil {
-		return bot.Reply{Dialog: proofDialog}
-	}
-	return bot.Reply{Text: "Incident #2026-0001 : « Déclarer l'incident au CERT Santé » faite. ✅"}
-}
-
-func TestDialogAskedFieldByField(t *testing.T) {
-	c, out := newConsole("fait cert-sante\n\n9\n2\n\n\nticket reçu\n", true)
-	h := &handler{HandleFn: clickDone}
-	got := run(t, c, out, h)
-	const b, end = "\x1b[1m", "\x1b[0m"
-	via := "  Moyen utilisé (1=portail, 2=e-mail, 3=téléphone) : "
-	checkOutput(t, got, "Vigie — console. Tapez « aide » pour les commandes, Ctrl-D pour quitter.\n\n"+
-		"vigie> "+b+"Preuve : Déclarer l'incident au CERT Santé"+end+"\n"+
-		via+via+via+ // empty, then out of range: asked again
-		"  Référence — Par exemple le n° donné par le portail. : "+
-		"  Fait à [02:25] : "+
-		"  Note : "+
-		"Incident #2026-0001 : « Déclarer l'incident au CERT Santé » faite. ✅\n\n"+
-		"vigie> ")
-	if len(h.events) != 2 {
-		t.Fatalf("events %+v, want the click and the submission", h.events)
-	}
-	sub := h.events[1]
-	want := map[string]string{"via": "email", "at": "02:25", "note": "ticket reçu"}
-	if sub.Text != proofDialog.Action || !maps.Equal(sub.Fields, want) || sub.Channel != console.Channel || sub.User != rssi {
-		t.Errorf("submission %+v, want Text %q and Fields %v", sub, proofDialog.Action, want)
-	}
-}
-
-func TestDialogAnswers(t *testing.T) {
-	for _, tc := range []struct {
-		name  string
-		typed string // after the command
-		want  map[string]string
-	}{
-		{"numbers", "3\nCS-1\n\n\n", map[string]string{"via": "telephone", "ref": "CS-1", "at": "02:25"}},
-		{"value", "email\n\n10:00\nrappel\n", map[string]string{"via": "email", "at": "10:00", "note": "rappel"}},
-		{"label", "E-Mail\n\n\n\n", map[string]string{"via": "email", "at": "02:25"}},
-		{"not an option", "pigeon\n0\nportail\n\n\n\n", map[string]string{"via": "portail", "at": "02:25"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			c, out := newConsole("fait cert-sante\n"+tc.typed, true)
-			h := &handler{HandleFn: clickDone}
-			run(t, c, out, h)
-			if len(h.events) != 2 || !maps.Equal(h.events[1].Fields, tc.want) {
-				t.Errorf("events %+v, want a submission with %v", h.events, tc.want)
-			}
-		})
-	}
-}
-
-func TestDialogCancel(t *testing.T) {
-	for _, tc := range []struct{ name, typed string }{
-		{"dot", "1\n.\nstatut\n"},
-		{"end of input", "1\n"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			c, out := newConsole("fait cert-sante\n"+tc.typed, true)
-			h := &handler{HandleFn: clickDone}
-			got := run(t, c, out, h)
-			if !strings.Contains(got, "Annulé.\n\n") {
-				t.Errorf("no « Annulé. » in:\n%s", got)
-			}
-			want := []string{"fait cert-sante"}
-			if strings.Contains(tc.typed, "statut") {
-				want = append(want, "statut") // the console goes on
-			}
-			if texts := h.texts(); !slices.Equal(texts, want) {
-				t.Errorf("handled %q, want %q: a cancelled dialog submits nothing", texts, want)
-			}
-		})
-	}
-}
-
+// TestUpload: exports land in the export directory, for the crisis cell
+// only.
 func TestUpload(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "exports") // not there yet
 	c := console.New(console.Options{In: strings.NewReader(""), Out: &bytes.Buffer{}, Dir: dir})
@@ -415,52 +402,6 @@ func TestEndOfInput(t *testing.T) {
 		if got := h.texts(); !slices.Equal(got, tc.want) {
 			t.Errorf("input %q: handled %q, want %q", tc.input, got, tc.want)
 		}
-	}
-}
-
-// TestPostsWhileTyping has a reminder goroutine post while the person
-// types: every write to the terminal is whole, and under -race the output
-// is never written from two goroutines at once.
-func TestPostsWhileTyping(t *testing.T) {
-	const n = 200
-	c, out := newConsole(strings.Repeat("9\n", n)+strings.Repeat("note x\n", n), true)
-	h := &handler{HandleFn: func(bot.Event) bot.Reply { return bot.Reply{Text: "ok"} }}
-	done := make(chan struct{})
-	posted := 0
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		for ; ; posted++ {
-			select {
-			case <-done:
-				return
-			default:
-			}
-			nag := bot.Message{Title: "⏰ Rappel", Blocks: []bot.Block{{Text: fmt.Sprintf("rappel %d", posted)}}}
-			if _, err := c.Post(context.Background(), console.Channel, nag); err != nil {
-				t.Error(err)
-				return
-			}
-		}
-	})
-	err := c.Run(context.Background(), h)
-	close(done)
-	wg.Wait()
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := out.String()
-	for i := range posted {
-		if !strings.Contains(got, fmt.Sprintf("\x1b[1m━━ ⏰ Rappel ━━\x1b[0m\n  rappel %d\n\n", i)) {
-			t.Fatalf("reminder %d not printed whole", i)
-		}
-	}
-	// A reminder may come between a prompt and its answer, not inside
-	// either.
-	if c := strings.Count(got, "⚠️ Aucun bouton [9] affiché.\n\n"); c != n {
-		t.Errorf("%d whole warnings, want %d", c, n)
-	}
-	if c := strings.Count(got, "ok\n\n"); c != n {
-		t.Errorf("%d whole answers, want %d", c, n)
 	}
 }
 

@@ -1,28 +1,57 @@
 package console
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/vigie-sante/vigie/bot"
 )
 
-// Run reads commands until EOF or ctx ends, hands each to h and prints the
-// reply. A number typed alone clicks the button shown with that key.
+// maxDialogs bounds the dialogs that follow one another after a command.
+const maxDialogs = 10
+
+// errInterrupt is Ctrl-C at a prompt.
+var errInterrupt = errors.New("interrupted")
+
+// lines reads what the person types, a line at a time, after a prompt.
+// form says the line is a dialog field's: it is not a command to keep in
+// the history, and Tab completes with choices instead of commands.
+type lines interface {
+	readLine(prompt string, form *formField) (string, error)
+}
+
+// Run reads commands until EOF, quitter or ctx ends, hands each to h and
+// prints the reply. A button's key typed alone clicks it.
 func (c *Console) Run(ctx context.Context, h Handler) error {
-	if c.opt.TTY {
-		c.printf("Vigie — console. Tapez « aide » pour les commandes, Ctrl-D pour quitter.\n\n")
+	in, done, err := c.open(ctx, h)
+	if err != nil {
+		return err
 	}
+	defer done()
+	if c.opt.TTY {
+		c.println(c.say("banner") + "\n")
+	}
+	interrupted := false
 	for {
 		if ctx.Err() != nil {
 			return nil
 		}
-		line, err := c.readLine("vigie> ")
+		line, err := in.readLine("vigie> ", nil)
+		if errors.Is(err, errInterrupt) {
+			// Ctrl-C clears the line; twice in a row, it leaves.
+			if interrupted {
+				return nil
+			}
+			interrupted = true
+			c.println(c.say("interrupt"))
+			continue
+		}
+		interrupted = false
 		if errors.Is(err, io.EOF) {
 			if line == "" {
 				return nil
@@ -31,8 +60,11 @@ func (c *Console) Run(ctx context.Context, h Handler) error {
 			return err
 		}
 		line = strings.TrimSpace(line)
+		if isWord(quitWords, line) {
+			return nil
+		}
 		if line != "" && !strings.HasPrefix(line, "//") {
-			c.dispatch(ctx, h, line, bot.Event{Text: line})
+			c.dispatch(ctx, h, in, line)
 		}
 		if errors.Is(err, io.EOF) {
 			return nil
@@ -40,25 +72,30 @@ func (c *Console) Run(ctx context.Context, h Handler) error {
 	}
 }
 
-// readLine prompts on a terminal and reads one line. Without a terminal the
-// line read is echoed, so that a transcript shows what was typed.
-func (c *Console) readLine(prompt string) (string, error) {
+// open returns how lines are read: a line editor on a terminal, else
+// standard input as it comes, echoed.
+func (c *Console) open(ctx context.Context, h Handler) (lines, func(), error) {
 	if c.opt.TTY {
-		c.printf("%s", prompt)
+		return c.openTerminal(ctx, h)
 	}
-	line, err := c.in.ReadString('\n')
-	if !c.opt.TTY && strings.TrimSpace(line) != "" {
-		c.printf("%s%s\n", prompt, visible(strings.TrimRight(line, "\r\n")))
-	}
-	return line, err
+	return &plain{c: c, r: bufio.NewReader(c.opt.In)}, func() {}, nil
 }
 
-// printf writes to Out under mu: reminders are posted from another
-// goroutine while the console talks with the person.
-func (c *Console) printf(format string, args ...any) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	fmt.Fprintf(c.opt.Out, format, args...)
+// plain reads lines from a stream that is not a terminal. Each line read is
+// echoed after its prompt, so that a transcript shows what was typed.
+type plain struct {
+	c *Console
+	r *bufio.Reader
+}
+
+func (p *plain) readLine(prompt string, _ *formField) (string, error) {
+	line, err := p.r.ReadString('\n')
+	if strings.TrimSpace(line) != "" {
+		p.c.mu.Lock()
+		p.c.write(prompt + visible(strings.TrimRight(line, "\r\n")) + "\n")
+		p.c.mu.Unlock()
+	}
+	return strings.TrimRight(line, "\r\n"), err
 }
 
 // command strips the trigger from a typed line: "/incident note x" is
@@ -70,98 +107,67 @@ func (c *Console) command(line string) string {
 	return line
 }
 
-func (c *Console) dispatch(ctx context.Context, h Handler, line string, ev bot.Event) {
+// dispatch runs one typed line: a click when it is a button's key, else a
+// command; a dialog in answer is asked field by field, then submitted.
+// What the bot changes meanwhile is printed with the reply, folded to fit.
+func (c *Console) dispatch(ctx context.Context, h Handler, in lines, typed string) {
+	ev := bot.Event{Channel: Channel, User: c.opt.User, Dialogs: c.opt.TTY}
 	c.mu.Lock()
-	if action, ok := c.buttons[line]; ok {
-		ev.Text = action
-	} else if _, err := strconv.Atoi(line); err == nil {
-		fmt.Fprintf(c.opt.Out, "⚠️ Aucun bouton [%s] affiché.\n\n", line)
-		c.mu.Unlock()
-		return
-	} else {
-		ev.Text = c.command(line)
-	}
+	action, refusal := c.click(typed)
 	c.mu.Unlock()
-	ev.Channel, ev.User, ev.Dialogs = Channel, c.opt.User, c.opt.TTY
-	reply := h.Handle(ctx, ev)
-	if reply.Dialog != nil {
-		fields, ok := c.ask(reply.Dialog)
+	switch {
+	case refusal != "":
+		c.println(refusal + "\n")
+		return
+	case action != "":
+		ev.Text, ev.Click = action, true
+	default:
+		ev.Text = c.command(typed)
+	}
+	reply := c.handle(ctx, h, ev)
+	// A submitted dialog may be answered by the next one (a declaration
+	// draft asks its missing facts a few at a time).
+	for asked := 0; reply.Dialog != nil && asked < maxDialogs; asked++ {
+		fields, ok := c.ask(ctx, h, in, reply.Dialog)
 		if !ok {
-			c.printf("Annulé.\n\n")
+			c.println(c.say("cancelled") + "\n")
 			return
 		}
-		reply = h.Handle(ctx, bot.Event{Channel: Channel, User: c.opt.User, Text: reply.Dialog.Action, Fields: fields, Dialogs: false})
+		reply = c.handle(ctx, h, bot.Event{Channel: Channel, User: c.opt.User, Text: reply.Dialog.Action, Fields: fields})
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if reply.Message != nil {
-		c.printMessage(*reply.Message)
-	} else if reply.Text != "" {
-		fmt.Fprintf(c.opt.Out, "%s\n\n", reply.Text)
+	s := c.screen
+	c.screen = nil
+	if s == nil {
+		s = &screen{}
 	}
+	if reply.Dialog == nil {
+		s.reply = c.replyLines(reply)
+	}
+	c.print(c.layout(s))
 }
 
-// ask fills a dialog field by field on the terminal. An empty answer takes
-// the field's default, else leaves an optional field out; a select takes
-// an option's number, value or label, and asks again otherwise; "."
-// cancels.
-func (c *Console) ask(d *bot.Dialog) (map[string]string, bool) {
-	c.printf("%s\n", c.style(bold, d.Title))
-	fields := map[string]string{}
-	for _, f := range d.Fields {
-		prompt := f.Label
-		if len(f.Options) > 0 {
-			var opts []string
-			for i, o := range f.Options {
-				opts = append(opts, fmt.Sprintf("%d=%s", i+1, o.Label))
-			}
-			prompt += " (" + strings.Join(opts, ", ") + ")"
-		}
-		if f.Help != "" {
-			prompt += " — " + f.Help
-		}
-		if f.Default != "" {
-			prompt += " [" + f.Default + "]"
-		}
-		for {
-			v, err := c.readLine("  " + prompt + " : ")
-			v = strings.TrimSpace(v)
-			if v == "." || (err != nil && v == "") {
-				return nil, false
-			}
-			if v == "" {
-				v = f.Default
-			}
-			if v != "" && len(f.Options) > 0 {
-				var ok bool
-				if v, ok = option(f.Options, v); !ok {
-					continue
-				}
-			}
-			if v == "" && !f.Optional {
-				continue
-			}
-			if v != "" {
-				fields[f.Name] = v
-			}
-			break
-		}
+// handle hands ev to h, holding back what the bot prints meanwhile to lay
+// it out with the reply. When the answer is a dialog, what was held back is
+// printed first, and nothing more is held while the person fills it: a
+// reminder due meanwhile shows at once.
+func (c *Console) handle(ctx context.Context, h Handler, ev bot.Event) bot.Reply {
+	c.mu.Lock()
+	if c.screen == nil {
+		c.screen = &screen{}
 	}
-	return fields, true
-}
-
-// option returns the value of the option typed as its number, its value or
-// its label.
-func option(opts []bot.Option, typed string) (string, bool) {
-	if n, err := strconv.Atoi(typed); err == nil && n >= 1 && n <= len(opts) {
-		return opts[n-1].Value, true
-	}
-	for _, o := range opts {
-		if strings.EqualFold(typed, o.Value) || strings.EqualFold(typed, o.Label) {
-			return o.Value, true
+	c.mu.Unlock()
+	reply := h.Handle(ctx, ev)
+	if reply.Dialog != nil {
+		c.mu.Lock()
+		if s := c.screen; s != nil && len(s.cards) > 0 {
+			c.print(c.layout(s))
 		}
+		c.screen = nil
+		c.mu.Unlock()
 	}
-	return "", false
+	return reply
 }
 
 // visible writes a line read back for the transcript with its control

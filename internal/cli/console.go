@@ -104,6 +104,7 @@ func runConsole(ctx context.Context, env Env, g *Globals, o *consoleOptions) err
 	con := console.New(console.Options{
 		In: env.Stdin, Out: env.Stdout, TTY: env.StdinIsTTY && env.StdoutIsTTY,
 		Dir: filepath.Join(app.dir, "exports"), User: incident.User{ID: name, Name: name},
+		Lang: g.lang(), History: filepath.Join(app.dir, "console-history"),
 	})
 	for _, f := range cfg.Features {
 		features[f] = true

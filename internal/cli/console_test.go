@@ -13,9 +13,9 @@ import (
 )
 
 // nightScript is design.md §1, steps 1–4 and 6–7, as typed in the terminal.
-// Numbers alone are clicks on the buttons shown just before.
+// Letters alone are clicks on the buttons shown just before.
 const nightScript = `ouvrir Rançongiciel sur le PACS t0=02:10
-1
+a
 repondre malicious oui
 repondre personal_data_breach inconnu
 fait cert-sante via=portail ref=CS-1234 at=02:25 ticket reçu

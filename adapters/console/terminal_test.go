@@ -1,0 +1,538 @@
+package console_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vigie-sante/vigie/adapters/console"
+	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/bottest"
+)
+
+// tty is a console at a terminal 120×40: what it writes goes to a Screen,
+// which shows what a person sees, and to raw, which keeps the escape
+// sequences.
+type tty struct {
+	c      *console.Console
+	screen *bottest.Screen
+	raw    *bottest.Buffer
+}
+
+func newTTY(in io.Reader, opts ...func(*console.Options)) *tty {
+	tt := &tty{screen: bottest.NewScreen(120), raw: &bottest.Buffer{}}
+	o := console.Options{In: in, Out: io.MultiWriter(tt.screen, tt.raw), TTY: true, User: rssi, Width: 120, Height: 40}
+	for _, f := range opts {
+		f(&o)
+	}
+	tt.c = console.New(o)
+	return tt
+}
+
+// runTTY types input at a terminal until its end and returns the screen.
+func runTTY(t *testing.T, input string, h console.Handler, opts ...func(*console.Options)) *tty {
+	t.Helper()
+	tt := newTTY(strings.NewReader(input), opts...)
+	if err := tt.c.Run(context.Background(), h); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	return tt
+}
+
+const banner = "Vigie — console. « aide » : les commandes · Tab : compléter · ↑ : commandes tapées · « quitter » ou Ctrl-D : sortir\n\n"
+
+func TestTerminalShowsPromptAndStyles(t *testing.T) {
+	h := &handler{HandleFn: statusOrNote}
+	tt := runTTY(t, "statut\n", h)
+	// What was typed stays after its prompt: the terminal echoes it.
+	checkOutput(t, tt.screen.Text(), banner+"vigie> statut\n"+cardText+"\nvigie>\n")
+	raw := tt.raw.String()
+	for _, want := range []string{"\x1b[1m━━ 🚨 Incident #2026-0001 — Rançongiciel ━━\x1b[0m", "\x1b[36m  [a] Oui  [b] Non\x1b[0m"} {
+		if !strings.Contains(raw, want) {
+			t.Errorf("no %q in %q", want, raw)
+		}
+	}
+	if len(h.events) != 1 || !h.events[0].Dialogs {
+		t.Errorf("events %+v: a terminal can fill dialogs", h.events)
+	}
+}
+
+// TestTerminalWrapsBetweenWords: a long line is broken between words and
+// indented under its text, never in the middle of a phone number.
+func TestTerminalWrapsBetweenWords(t *testing.T) {
+	long := bot.Message{Blocks: []bot.Block{{Text: strings.Repeat("appeler le CERT Santé au 09 72 43 91 25 ; ", 4)}}}
+	h := &handler{HandleFn: func(bot.Event) bot.Reply { return bot.Reply{Message: &long} }}
+	tt := runTTY(t, "statut\n", h)
+	rows := tt.screen.Rows()
+	i := slices.Index(rows, "vigie> statut")
+	if i < 0 || !strings.HasPrefix(rows[i+1], "  appeler") || !strings.HasPrefix(rows[i+2], "    ") {
+		t.Fatalf("rows:\n%s", strings.Join(rows, "\n"))
+	}
+	for _, r := range rows[i+1 : i+3] {
+		if len([]rune(r)) > 120 || strings.HasSuffix(r, " 09") || strings.HasSuffix(r, " 72") {
+			t.Errorf("row %q cut badly", r)
+		}
+	}
+}
+
+// proofDialog is the dialog behind a "Fait" button.
+var proofDialog = &bot.Dialog{
+	Title:  "Preuve : Déclarer l'incident au CERT Santé",
+	Submit: "Enregistrer",
+	Action: "#2026-0001 fait cert-sante",
+	Fields: []bot.DialogField{
+		{Name: "via", Label: "Moyen utilisé", Kind: "select", Options: []bot.Option{
+			{Label: "portail", Value: "portail"}, {Label: "e-mail", Value: "email"}, {Label: "téléphone", Value: "telephone"},
+		}},
+		{Name: "ref", Label: "Référence", Kind: "text", Optional: true, Help: "Par exemple le n° donné par le portail."},
+		{Name: "at", Label: "Fait à", Kind: "text", Optional: true, Default: "02:25"},
+		{Name: "note", Label: "Note", Kind: "textarea", Optional: true},
+	},
+}
+
+// clickDone opens proofDialog on the first event and records the
+// submission.
+func clickDone(ev bot.Event) bot.Reply {
+	if ev.Fields == nil {
+		return bot.Reply{Dialog: proofDialog}
+	}
+	return bot.Reply{Text: "Incident #2026-0001 : « Déclarer l'incident au CERT Santé » faite. ✅"}
+}
+
+func TestDialogAskedFieldByField(t *testing.T) {
+	h := &handler{HandleFn: clickDone}
+	tt := runTTY(t, "fait cert-sante\n\n9\n2\n\n\nticket reçu\n", h)
+	via := "  Moyen utilisé (1=portail, 2=e-mail, 3=téléphone) : "
+	checkOutput(t, tt.screen.Text(), banner+
+		"vigie> fait cert-sante\n"+
+		"Preuve : Déclarer l'incident au CERT Santé\n"+
+		"(Entrée vide : valeur entre crochets ; « annuler » ou Ctrl-C : abandonner le formulaire)\n"+
+		strings.TrimRight(via, " ")+"\n"+
+		"  ⚠️ « Moyen utilisé » est obligatoire.\n"+
+		via+"9\n"+
+		"  ⚠️ « 9 » n'est pas un choix proposé (tapez son numéro ou son nom).\n"+
+		via+"2\n"+
+		"  Référence — Par exemple le n° donné par le portail. :\n"+
+		"  Fait à [02:25] :\n"+
+		"  Note : ticket reçu\n"+
+		"Incident #2026-0001 : « Déclarer l'incident au CERT Santé » faite. ✅\n\n"+
+		"vigie>\n")
+	if len(h.events) != 2 {
+		t.Fatalf("events %+v, want the click and the submission", h.events)
+	}
+	sub := h.events[1]
+	want := map[string]string{"via": "email", "at": "02:25", "note": "ticket reçu"}
+	if sub.Text != proofDialog.Action || !maps.Equal(sub.Fields, want) || sub.Channel != console.Channel || sub.User != rssi {
+		t.Errorf("submission %+v, want Text %q and Fields %v", sub, proofDialog.Action, want)
+	}
+}
+
+func TestDialogAnswers(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		typed string // after the command
+		want  map[string]string
+	}{
+		{"numbers", "3\nCS-1\n\n\n", map[string]string{"via": "telephone", "ref": "CS-1", "at": "02:25"}},
+		{"value", "email\n\n10:00\nrappelé\n", map[string]string{"via": "email", "at": "10:00", "note": "rappelé"}},
+		{"label", "E-Mail\n\n\n\n", map[string]string{"via": "email", "at": "02:25"}},
+		{"not an option", "pigeon\n0\nportail\n\n\n\n", map[string]string{"via": "portail", "at": "02:25"}},
+		{"tab completes a choice", "t\t\n\n\n\n", map[string]string{"via": "telephone", "at": "02:25"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := &handler{HandleFn: clickDone}
+			runTTY(t, "fait cert-sante\n"+tc.typed, h)
+			if len(h.events) != 2 || !maps.Equal(h.events[1].Fields, tc.want) {
+				t.Errorf("events %+v, want a submission with %v", h.events, tc.want)
+			}
+		})
+	}
+}
+
+func TestDialogCancel(t *testing.T) {
+	for _, tc := range []struct{ name, typed string }{
+		{"annuler", "1\nannuler\nstatut\n"},
+		{"cancel", "1\ncancel\nstatut\n"},
+		{"dot", "1\n.\nstatut\n"},
+		{"ctrl-c", "1\nCS-\x03statut\n"},
+		{"ctrl-d", "1\n\x04"},
+		{"end of input", "1\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := &handler{HandleFn: clickDone}
+			tt := runTTY(t, "fait cert-sante\n"+tc.typed, h)
+			if !strings.Contains(tt.screen.Text(), "Formulaire abandonné : rien n'a été enregistré.\n") {
+				t.Errorf("no « Formulaire abandonné » in:\n%s", tt.screen.Text())
+			}
+			want := []string{"fait cert-sante"}
+			if strings.Contains(tc.typed, "statut") {
+				want = append(want, "statut") // the console goes on
+			}
+			if texts := h.texts(); !slices.Equal(texts, want) {
+				t.Errorf("handled %q, want %q: a dropped form submits nothing", texts, want)
+			}
+		})
+	}
+}
+
+// checker is a handler that checks the fields of proofDialog as the bot
+// does: "at" must be a time of day in the past.
+type checker struct {
+	handler
+	checked []string
+}
+
+func (c *checker) CheckField(ctx context.Context, ev bot.Event, d *bot.Dialog, name, value string) (string, error) {
+	c.checked = append(c.checked, name+"="+value)
+	if name == "at" && value == "25:99" {
+		return "", bot.Errorf(bot.EInvalid, "Heure illisible « 25:99 ». Accepté : 02:10, 2h10.")
+	}
+	if name == "at" && value == "23:00" {
+		return "", bot.Errorf(bot.EInvalid, "L'heure « 23:00 » est encore à venir aujourd'hui.")
+	}
+	if name == "via" && value == "" {
+		return "", bot.Errorf(bot.EInvalid, "« Moyen utilisé » est obligatoire.")
+	}
+	return value, nil
+}
+
+// TestFormReasksBadField: a field refused by the bot's rule is asked again
+// with the reason; what was typed before is kept, and the form goes on.
+func TestFormReasksBadField(t *testing.T) {
+	h := &checker{handler: handler{HandleFn: clickDone}}
+	tt := runTTY(t, "fait cert-sante\n1\nCS-1234\n25:99\n23:00\n02:20\nappel\n", h)
+	got := tt.screen.Text()
+	for _, want := range []string{
+		"  Fait à [02:25] : 25:99\n  ⚠️ Heure illisible « 25:99 ». Accepté : 02:10, 2h10.\n  Fait à [02:25] : 23:00\n" +
+			"  ⚠️ L'heure « 23:00 » est encore à venir aujourd'hui.\n  Fait à [02:25] : 02:20\n  Note : appel\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no %q in:\n%s", want, got)
+		}
+	}
+	want := map[string]string{"via": "portail", "ref": "CS-1234", "at": "02:20", "note": "appel"}
+	if len(h.events) != 2 || !maps.Equal(h.events[1].Fields, want) {
+		t.Errorf("events %+v, want one submission with %v", h.events, want)
+	}
+	if !slices.Equal(h.checked, []string{"via=portail", "ref=CS-1234", "at=25:99", "at=23:00", "at=02:20", "note=appel"}) {
+		t.Errorf("checked %q", h.checked)
+	}
+}
+
+// reasonDialog is the dialog of sans-objet without a reason.
+func reasonDialog(ev bot.Event) bot.Reply {
+	if ev.Fields == nil && ev.Text == "sans-objet plan-crise-ars" {
+		return bot.Reply{Dialog: &bot.Dialog{Title: "Sans objet", Action: "#2026-0001 sans-objet plan-crise-ars",
+			Fields: []bot.DialogField{{Name: "reason", Label: "Raison", Kind: "textarea"}}}}
+	}
+	return bot.Reply{Text: "ok " + ev.Text}
+}
+
+// TestCommandAtFieldPrompt: a command typed at a field's prompt (the whole
+// command again, with its reason) is not taken as the value without a yes.
+func TestCommandAtFieldPrompt(t *testing.T) {
+	for _, tc := range []struct {
+		name, typed string
+		want        map[string]string // the submission; nil: none
+	}{
+		{"no, then the reason", "sans-objet plan-crise-ars ARS informée\nn\nplan non déclenché\n", map[string]string{"reason": "plan non déclenché"}},
+		{"yes", "/incident fait ror\noui\n", map[string]string{"reason": "/incident fait ror"}},
+		{"cancel", "statut\nannuler\n", nil},
+		{"not a command", "aucun lit fermé\n", map[string]string{"reason": "aucun lit fermé"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := &handler{HandleFn: reasonDialog}
+			tt := runTTY(t, "sans-objet plan-crise-ars\n"+tc.typed, h)
+			got := tt.screen.Text()
+			if tc.name != "not a command" && !strings.Contains(got, "ressemble à une commande : est-ce bien « Raison » ? (o/n) :") {
+				t.Errorf("not asked:\n%s", got)
+			}
+			if tc.name == "no, then the reason" && !strings.Contains(got, "Pas pris. La commande se tape après le formulaire (ou « annuler » d'abord).\n  Raison : plan non déclenché\n") {
+				t.Errorf("not asked again:\n%s", got)
+			}
+			var sub map[string]string
+			if len(h.events) == 2 {
+				sub = h.events[1].Fields
+			}
+			if !maps.Equal(sub, tc.want) || len(h.events) > 2 {
+				t.Errorf("events %+v, want a submission with %v", h.events, tc.want)
+			}
+		})
+	}
+}
+
+// TestCtrlC: at the prompt, Ctrl-C drops the line being typed; a second
+// Ctrl-C in a row leaves.
+func TestCtrlC(t *testing.T) {
+	h := &handler{HandleFn: statusOrNote}
+	tt := runTTY(t, "note PAC\x03statut\n\x03\x03note jamais\n", h)
+	if texts := h.texts(); !slices.Equal(texts, []string{"statut"}) {
+		t.Errorf("handled %q, want only statut", texts)
+	}
+	got := tt.screen.Text()
+	if !strings.Contains(got, "vigie> note PAC^C\n(Ctrl-C encore, Ctrl-D ou « quitter » pour sortir de Vigie)\nvigie> statut\n") {
+		t.Errorf("screen:\n%s", got)
+	}
+}
+
+func TestQuitAndCtrlD(t *testing.T) {
+	for _, input := range []string{"statut\nquitter\nnote x\n", "statut\nquit\nnote x\n", "statut\n\x04note x\n"} {
+		h := &handler{HandleFn: statusOrNote}
+		runTTY(t, input, h)
+		if texts := h.texts(); !slices.Equal(texts, []string{"statut"}) {
+			t.Errorf("%q: handled %q, want only statut", input, texts)
+		}
+	}
+}
+
+// completer is a handler that completes verbs and step keys.
+type completer struct {
+	handler
+	lines []string
+}
+
+func (c *completer) Complete(ctx context.Context, channel, line string, lang bot.Lang) []string {
+	c.lines = append(c.lines, line)
+	words := strings.Fields(line)
+	if strings.HasSuffix(line, " ") {
+		words = append(words, "")
+	}
+	var cands []string
+	switch len(words) {
+	case 0, 1:
+		cands = []string{"fait", "sans-objet", "statut"}
+	case 2:
+		cands = []string{"cert-sante", "cert-sante-resolution", "ars"}
+	}
+	var out []string
+	for _, c := range cands {
+		if strings.HasPrefix(c, words[len(words)-1]) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// TestTabCompletes: Tab completes a word alone, completes what the
+// candidates share, and lists them when it can add nothing.
+func TestTabCompletes(t *testing.T) {
+	h := &completer{handler: handler{HandleFn: statusOrNote}}
+	tt := runTTY(t, "fa\tc\t\t-r\t\nqu\t\n", h)
+	if texts := h.texts(); !slices.Equal(texts, []string{"fait cert-sante-resolution"}) {
+		t.Errorf("handled %q", texts)
+	}
+	if !strings.Contains(tt.screen.Text(), "Possibles : cert-sante  cert-sante-resolution\nvigie> fait cert-sante-resolution\n") {
+		t.Errorf("screen:\n%s", tt.screen.Text())
+	}
+	if !slices.Equal(h.lines[:2], []string{"fa", "fait c"}) {
+		t.Errorf("completer asked %q", h.lines)
+	}
+}
+
+// TestHistoryFile: the commands typed are kept in a file, 0600, bounded,
+// and come back with ↑ in the next session; form values, lines cut by
+// Ctrl-C and lines starting with a space are not kept.
+func TestHistoryFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "console-history")
+	withHistory := func(o *console.Options) { o.History = file }
+	h := &handler{HandleFn: func(ev bot.Event) bot.Reply {
+		if ev.Text == "sans-objet ror" && ev.Fields == nil {
+			return bot.Reply{Dialog: &bot.Dialog{Action: "#1 sans-objet ror", Fields: []bot.DialogField{{Name: "reason", Label: "Raison"}}}}
+		}
+		return bot.Reply{Text: "ok"}
+	}}
+	runTTY(t, "statut\nnote secret\x03 note cachée\nsans-objet ror\npas de lits\nnote PACS isolé\n", h, withHistory)
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(data); got != "statut\nsans-objet ror\nnote PACS isolé\n" {
+		t.Errorf("history file:\n%s", got)
+	}
+	if fi, err := os.Stat(file); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("history file mode %v (%v), want 0600", fi.Mode().Perm(), err)
+	}
+
+	// Next session: ↑ ↑ Enter runs the command before last.
+	h2 := &handler{HandleFn: func(bot.Event) bot.Reply { return bot.Reply{Text: "ok"} }}
+	runTTY(t, "\x1b[A\x1b[A\x1b[A\x1b[B\r", h2, withHistory)
+	if texts := h2.texts(); !slices.Equal(texts, []string{"sans-objet ror"}) {
+		t.Errorf("↑↑↑↓ ran %q, want sans-objet ror", texts)
+	}
+
+	// Bounded: a file grown past twice the bound is cut to the last ones.
+	var long strings.Builder
+	for i := range 2*console.HistoryMax + 5 {
+		fmt.Fprintf(&long, "note %d\n", i)
+	}
+	if err := os.WriteFile(file, []byte(long.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runTTY(t, "statut\n", h2, withHistory)
+	data, _ = os.ReadFile(file)
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	if len(lines) != console.HistoryMax || lines[len(lines)-1] != "statut" || lines[0] != fmt.Sprintf("note %d", console.HistoryMax+6) {
+		t.Errorf("history cut to %d lines, from %q to %q", len(lines), lines[0], lines[len(lines)-1])
+	}
+	if fi, _ := os.Stat(file); fi.Mode().Perm() != 0o600 {
+		t.Errorf("history file mode %v, want 0600 again", fi.Mode().Perm())
+	}
+}
+
+// TestReminderAbovePrompt: a reminder posted while the person types is
+// printed above the prompt, which is drawn again with what was typed.
+func TestReminderAbovePrompt(t *testing.T) {
+	in, typing := io.Pipe()
+	tt := newTTY(in)
+	h := &handler{HandleFn: statusOrNote}
+	done := make(chan error, 1)
+	go func() { done <- tt.c.Run(context.Background(), h) }()
+	waitRow := func(want string) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			rows := tt.screen.Rows()
+			if last := rows[len(rows)-1]; last == want {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("last row never %q; screen:\n%s", want, tt.screen.Text())
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	io.WriteString(typing, "note PACS is")
+	waitRow("vigie> note PACS is")
+	nag := bot.Message{Title: "⏰ Rappel — incident #2026-0001", Blocks: []bot.Block{{Text: "Déclarer l'incident au CERT Santé"}}}
+	if _, err := tt.c.Post(context.Background(), console.Channel, nag); err != nil {
+		t.Fatal(err)
+	}
+	waitRow("vigie> note PACS is")
+	io.WriteString(typing, "olé\n")
+	waitRow("vigie>")
+	typing.Close()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	want := banner + "━━ ⏰ Rappel — incident #2026-0001 ━━\n  Déclarer l'incident au CERT Santé\n\n" +
+		"vigie> note PACS isolé\nIncident #2026-0001 : note consignée (entrée 2).\n\nvigie>\n"
+	checkOutput(t, tt.screen.Text(), want)
+	if texts := h.texts(); !slices.Equal(texts, []string{"note PACS isolé"}) {
+		t.Errorf("handled %q", texts)
+	}
+}
+
+// TestPostsWhileTyping has a reminder goroutine post while the person
+// types: every reminder reaches the screen whole, and under -race the
+// terminal is never written from two goroutines at once.
+func TestPostsWhileTyping(t *testing.T) {
+	const n = 100
+	h := &handler{HandleFn: func(bot.Event) bot.Reply { return bot.Reply{Text: "ok"} }}
+	tt := newTTY(strings.NewReader(strings.Repeat("zz\n", n) + strings.Repeat("note x\n", n)))
+	done := make(chan struct{})
+	posted := 0
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for ; ; posted++ {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			nag := bot.Message{Title: "⏰ Rappel", Blocks: []bot.Block{{Text: fmt.Sprintf("rappel %d", posted)}}}
+			if _, err := tt.c.Post(context.Background(), console.Channel, nag); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	})
+	err := tt.c.Run(context.Background(), h)
+	close(done)
+	wg.Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := tt.screen.Rows()
+	for i := range posted {
+		if !slices.Contains(rows, fmt.Sprintf("  rappel %d", i)) {
+			t.Fatalf("reminder %d not printed whole:\n%s", i, around(rows, fmt.Sprintf("rappel %d", i-1)))
+		}
+	}
+	count := func(s string) int {
+		k := 0
+		for _, r := range rows {
+			if r == s {
+				k++
+			}
+		}
+		return k
+	}
+	if c := count("⚠️ Aucun bouton [zz] affiché."); c != n {
+		t.Errorf("%d whole warnings, want %d", c, n)
+	}
+	if c := count("ok"); c != n {
+		t.Errorf("%d whole answers, want %d", c, n)
+	}
+}
+
+// around returns the rows around the first that contains s.
+func around(rows []string, s string) string {
+	i := slices.IndexFunc(rows, func(r string) bool { return strings.Contains(r, s) })
+	return strings.Join(rows[max(0, i-10):min(len(rows), i+20)], "\n")
+}
+
+// TestDialogAfterDialog: a dialog answered by another (a draft's facts, a
+// few at a time) is asked in turn, then the reply shown.
+func TestDialogAfterDialog(t *testing.T) {
+	step := func(name string) *bot.Dialog {
+		return &bot.Dialog{Title: name, Action: "#1 brouillon cnil", Fields: []bot.DialogField{{Name: name, Label: name}}}
+	}
+	h := &handler{HandleFn: func(ev bot.Event) bot.Reply {
+		switch {
+		case ev.Fields == nil:
+			return bot.Reply{Dialog: step("personnes")}
+		case ev.Fields["personnes"] != "":
+			return bot.Reply{Dialog: step("donnees")}
+		}
+		return bot.Reply{Text: "Brouillon prêt."}
+	}}
+	tt := runTTY(t, "brouillon cnil\npatients\nidentité\n", h)
+	if !strings.Contains(tt.screen.Text(), "  donnees : identité\nBrouillon prêt.\n") || len(h.events) != 3 {
+		t.Errorf("events %+v; screen:\n%s", h.events, tt.screen.Text())
+	}
+}
+
+// TestStopWhileReading: the end of ctx (a stop signal) ends Run while it
+// waits for a key.
+func TestStopWhileReading(t *testing.T) {
+	in, typing := io.Pipe()
+	defer typing.Close()
+	tt := newTTY(in)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- tt.c.Run(ctx, &handler{}) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(tt.screen.Text(), "vigie>") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no prompt:\n%s", tt.screen.Text())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run still waits for a key after ctx ended")
+	}
+}
