@@ -126,3 +126,21 @@ func TestStatusShortAndFull(t *testing.T) {
 		}
 	}
 }
+
+// TestNAFormOnlyForAStep: "sans-objet X" without a reason, from a person
+// who can fill forms, is refused at once when X names no step, instead of
+// asking a reason that will be thrown away; a step named by its number
+// opens a form whose action names the step's key.
+func TestNAFormOnlyForAStep(t *testing.T) {
+	h := newHarness(t, bot.Config{Chain: "nouvelle-aquitaine/es-esms"})
+	h.ok("ouvrir Rançongiciel")
+	ev := bot.Event{Channel: "crise", User: h.user, Text: "sans-objet plainte", Dialogs: true}
+	if r := h.bot.Handle(t.Context(), ev); !r.Error || r.Dialog != nil {
+		t.Errorf("sans-objet of no step: %+v", r)
+	}
+	ev.Text = "sans-objet 2"
+	r := h.bot.Handle(t.Context(), ev)
+	if r.Dialog == nil || !strings.HasSuffix(r.Dialog.Action, "sans-objet ars") {
+		t.Errorf("sans-objet 2: %+v", r)
+	}
+}

@@ -189,13 +189,23 @@ func (b *Bot) notApplicable(ctx context.Context, r *request) (Reply, error) {
 		reason = strings.TrimSpace(r.cmd.opts["reason"])
 	}
 	if reason == "" && r.ev.Dialogs {
+		// The step is checked before the reason is asked: a form about a
+		// step the chain does not have would be typed for nothing.
 		target, err := b.target(ctx, r)
+		if err != nil {
+			return Reply{}, err
+		}
+		c, err := b.chainOf(target)
+		if err != nil {
+			return Reply{}, err
+		}
+		s, _, err := b.stepInPlan(r, target, c, id)
 		if err != nil {
 			return Reply{}, err
 		}
 		return Reply{Dialog: &Dialog{
 			Title: tr(r.lang, "dialog.na.title"), Submit: tr(r.lang, "dialog.na.submit"),
-			Action: "#" + target.ID + " sans-objet " + id,
+			Action: "#" + target.ID + " sans-objet " + s.ID,
 			Fields: []DialogField{{Name: "reason", Label: tr(r.lang, "dialog.na.reason"), Kind: "textarea"}},
 		}}, nil
 	}
