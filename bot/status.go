@@ -149,7 +149,7 @@ func (b *Bot) questionDetail(inc *incident.Incident, c *flows.Chain, q *flows.Qu
 		}
 	}
 	if len(decides) > 0 {
-		lines = append(lines, tr(lang, "detail.decides", strings.Join(decides, ", ")))
+		lines = append(lines, tr(lang, "detail.decides", strings.Join(decides, ", "), len(decides)))
 	}
 	lines = append(lines, strings.TrimPrefix(tr(lang, "card.typed", b.cfg.Trigger, q.ID), "\n"))
 	blk := Block{Title: "❓ " + questionLabel(c, q) + " — " + q.Text.In(lang), Text: strings.Join(lines, "\n")}

@@ -95,12 +95,8 @@ func runExport(ctx context.Context, env Env, g *Globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	noun := "entries"
-	if head.Seq == 1 {
-		noun = "entry"
-	}
-	fmt.Fprintf(env.Stdout, "export: incident %s, %d %s, head %s, signed by %s → %s\n",
-		id, head.Seq, noun, head.Short(), keyfile.Fingerprint(key.Public().(ed25519.PublicKey)), *out)
+	fmt.Fprintf(env.Stdout, "export: incident %s, %s, head %s, signed by %s → %s\n",
+		id, entries(int(head.Seq)), head.Short(), keyfile.Fingerprint(key.Public().(ed25519.PublicKey)), *out)
 	return nil
 }
 
