@@ -84,12 +84,12 @@ func runExport(ctx context.Context, env Env, g *Globals, args []string) error {
 	}
 	src := report.Pages(ctx, s, id)
 	if *out == "" {
-		_, err := report.ExportFrom(env.Stdout, *format, inc, src, key, time.Now())
+		_, err := report.ExportFrom(env.Stdout, *format, g.lang(), inc, src, key, time.Now())
 		return err
 	}
 	var head incident.Head
 	err = writeExportFile(*out, func(w io.Writer) (err error) {
-		head, err = report.ExportFrom(w, *format, inc, src, key, time.Now())
+		head, err = report.ExportFrom(w, *format, g.lang(), inc, src, key, time.Now())
 		return err
 	})
 	if err != nil {
