@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/vigie-sante/vigie/bot/i18n"
@@ -36,7 +37,7 @@ func (b *Bot) answer(ctx context.Context, r *request) (Reply, error) {
 		key = q.ID
 		v, err := c.ParseAnswer(key, raw)
 		if err != nil {
-			return nil, uerr(EInvalid, r.lang, "err.bad_answer", err.Error())
+			return nil, answerError(err, r.lang)
 		}
 		val = v
 		if !b.asked(c, inc, q) {
@@ -85,4 +86,32 @@ func (b *Bot) asked(c *flows.Chain, inc *incident.Incident, q *flows.Question) b
 		}
 	}
 	return true
+}
+
+// answerError is ParseAnswer's error in lang: the values accepted are
+// named as a person of lang types them.
+func answerError(err error, lang Lang) error {
+	var bad *flows.BadAnswerError
+	var unknown *flows.UnknownQuestionError
+	switch {
+	case errors.As(err, &bad):
+		accepted := make([]string, len(bad.Accepted))
+		for i, v := range bad.Accepted {
+			accepted[i] = typedValue(v, lang)
+		}
+		return uerr(EInvalid, lang, "err.bad_answer", bad.Question, echo(bad.Value), strings.Join(accepted, ", "))
+	case errors.As(err, &unknown):
+		return uerr(ENotFound, lang, "err.unknown_question", echo(unknown.Key), len(unknown.Accepted), strings.Join(unknown.Accepted, ", "))
+	}
+	return err
+}
+
+// typedValue is an answer as a person of lang types it: oui, non, inconnu;
+// a question's own answers are typed as they are.
+func typedValue(v flows.Value, lang Lang) string {
+	switch v {
+	case flows.Yes, flows.No, flows.Unknown:
+		return tr(lang, "typed."+string(v))
+	}
+	return string(v)
 }

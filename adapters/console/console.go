@@ -42,7 +42,8 @@ type Options struct {
 	TTY     bool   // a person at a terminal: prompt, colours, dialogs
 	Dir     string // where exported files are written
 	User    incident.User
-	Trigger string // "/incident": accepted before commands, and stripped
+	Trigger string   // "/incident": accepted before commands, and stripped
+	Lang    bot.Lang // the console's own words: fr (default) or en
 }
 
 // Console implements bot.Chat and bot.Uploader on a terminal.
@@ -111,17 +112,10 @@ func (c *Console) Update(ctx context.Context, channel, ref string, m bot.Message
 	}
 	out := c.title(m.Title, true) + strings.Join(changed, "")
 	if same := len(blocks) - len(changed); same > 0 {
-		out += fmt.Sprintf("  (%d %s)\n", same, plural(same, "bloc inchangé", "blocs inchangés"))
+		out += "  " + c.tr("unchanged", same) + "\n"
 	}
 	c.write(out + "\n")
 	return nil
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // Upload writes the file in the export directory and returns its path.
@@ -172,7 +166,7 @@ func (c *Console) blocks(m bot.Message) []string {
 			b.WriteString(c.style(bold, blk.Title) + "\n")
 		}
 		for _, f := range blk.Fields {
-			fmt.Fprintf(&b, "  %s : %s\n", f.Label, f.Value)
+			b.WriteString("  " + c.tr("field", f.Label, f.Value) + "\n")
 		}
 		if blk.Text != "" {
 			for _, line := range strings.Split(blk.Text, "\n") {

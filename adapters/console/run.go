@@ -16,7 +16,7 @@ import (
 // reply. A number typed alone clicks the button shown with that key.
 func (c *Console) Run(ctx context.Context, h Handler) error {
 	if c.opt.TTY {
-		c.printf("Vigie — console. Tapez « aide » pour les commandes, Ctrl-D pour quitter.\n\n")
+		c.printf("%s\n\n", c.tr("banner"))
 	}
 	for {
 		if ctx.Err() != nil {
@@ -75,7 +75,7 @@ func (c *Console) dispatch(ctx context.Context, h Handler, line string, ev bot.E
 	if action, ok := c.buttons[line]; ok {
 		ev.Text = action
 	} else if _, err := strconv.Atoi(line); err == nil {
-		fmt.Fprintf(c.opt.Out, "⚠️ Aucun bouton [%s] affiché.\n\n", line)
+		fmt.Fprintf(c.opt.Out, "%s\n\n", c.tr("no_button", line))
 		c.mu.Unlock()
 		return
 	} else {
@@ -87,7 +87,7 @@ func (c *Console) dispatch(ctx context.Context, h Handler, line string, ev bot.E
 	if reply.Dialog != nil {
 		fields, ok := c.ask(reply.Dialog)
 		if !ok {
-			c.printf("Annulé.\n\n")
+			c.printf("%s\n\n", c.tr("cancelled"))
 			return
 		}
 		reply = h.Handle(ctx, bot.Event{Channel: Channel, User: c.opt.User, Text: reply.Dialog.Action, Fields: fields, Dialogs: false})
@@ -124,7 +124,7 @@ func (c *Console) ask(d *bot.Dialog) (map[string]string, bool) {
 			prompt += " [" + f.Default + "]"
 		}
 		for {
-			v, err := c.readLine("  " + prompt + " : ")
+			v, err := c.readLine("  " + c.tr("prompt", prompt))
 			v = strings.TrimSpace(v)
 			if v == "." || (err != nil && v == "") {
 				return nil, false

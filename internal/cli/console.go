@@ -89,7 +89,7 @@ func runConsole(ctx context.Context, env Env, g *Globals, args []string) error {
 	defer app.Close()
 	con := console.New(console.Options{
 		In: env.Stdin, Out: env.Stdout, TTY: env.StdinIsTTY && env.StdoutIsTTY,
-		Dir: filepath.Join(app.dir, "exports"), User: incident.User{ID: name, Name: name},
+		Dir: filepath.Join(app.dir, "exports"), User: incident.User{ID: name, Name: name}, Lang: g.lang(),
 	})
 	for _, f := range cfg.Features {
 		features[f] = true
