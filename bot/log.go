@@ -72,7 +72,7 @@ func (b *Bot) point(ctx context.Context, r *request) (Reply, error) {
 		data := map[string]string{"n": fmt.Sprint(inc.Points)}
 		for _, k := range []string{"conditions", "actions", "besoins"} {
 			if v := strings.TrimSpace(o[k]); v != "" {
-				fmt.Fprintf(&text, " — %s : %s", tr(b.cfg.Lang, "point."+map[string]string{"conditions": "conditions", "actions": "actions", "besoins": "needs"}[k]), v)
+				text.WriteString(tr(b.cfg.Lang, "log.point_part", tr(b.cfg.Lang, "point."+map[string]string{"conditions": "conditions", "actions": "actions", "besoins": "needs"}[k]), v))
 				data[k] = v
 			}
 		}

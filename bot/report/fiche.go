@@ -175,7 +175,7 @@ func sheetItems(cat *flows.Catalog, chains []*flows.Chain, opt SheetOptions) []s
 				for _, m := range ct.Means {
 					ms = append(ms, tr(lang, "kind."+m.Kind)+" "+m.Value+meansNote(m, lang))
 				}
-				add("li", ct.Name.In(lang)+" — "+strings.Join(ms, " ; "))
+				add("li", ct.Name.In(lang)+" — "+strings.Join(ms, tr(lang, "sheet.means_sep")))
 			}
 		}
 		add("small", tr(lang, "sheet.footer"))

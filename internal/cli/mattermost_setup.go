@@ -29,7 +29,7 @@ func runMattermost(ctx context.Context, env Env, g *Globals, args []string) erro
 	}
 	fs := flag.NewFlagSet("mattermost setup", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	var opt mattermost.SetupOptions
+	opt := mattermost.SetupOptions{Lang: g.lang()}
 	fs.StringVar(&opt.URL, "url", env.Getenv("VIGIE_MATTERMOST_URL"), "")
 	fs.StringVar(&opt.Team, "team", "", "")
 	fs.StringVar(&opt.PublicURL, "public-url", env.Getenv("VIGIE_PUBLIC_URL"), "")

@@ -21,8 +21,8 @@ import (
 )
 
 // asked finds the keys code asks for: the first string argument of tr,
-// uerr, msg and i18n.T.
-var asked = regexp.MustCompile(`(?:\btr|\buerr|\bmsg|\bT)\([^"{}]*"([a-z0-9_.-]+)"`)
+// uerr, msg, word and i18n.T.
+var asked = regexp.MustCompile(`(?:\btr|\buerr|\bmsg|\bword|\bT)\([^"{}]*"([a-z0-9_.-]+)"`)
 
 // Check checks c, the catalogue of the package whose tests run (its files
 // are read from the current directory). A key that ends with a dot is a
