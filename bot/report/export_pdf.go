@@ -182,10 +182,7 @@ func (t *transcript) small(s string) {
 
 func (t *transcript) field(label, value string) {
 	t.doc.field(label, value, t.lang)
-	sep := " : "
-	if t.lang == flows.EN {
-		sep = ": "
-	}
+	sep := i18n.T(t.lang, "sep.field")
 	t.set(label + sep + value)
 }
 
