@@ -41,7 +41,7 @@ func (b *Bot) answer(ctx context.Context, r *request) (Reply, error) {
 		}
 		val = v
 		if !b.asked(c, inc, q) {
-			return nil, uerr(EConflict, r.lang, "err.not_asked", key, q.When.String())
+			return nil, uerr(EConflict, r.lang, "err.not_asked", key, conditionText(q.When, r.lang))
 		}
 		if prev, ok := inc.Answer(key); ok && prev.Value == v {
 			return nil, uerr(EConflict, r.lang, "err.same_answer", q.Text.In(r.lang), i18n.Value(v, r.lang), prev.By.String(), b.when(prev.At, r.lang))
@@ -114,4 +114,14 @@ func typedValue(v flows.Value, lang Lang) string {
 		return tr(lang, "typed."+string(v))
 	}
 	return string(v)
+}
+
+// conditionText is a condition as a person of lang would type the answers
+// that make it true: "capacity_impact=oui et malicious=oui".
+func conditionText(cond flows.Condition, lang Lang) string {
+	parts := make([]string, len(cond))
+	for i, cl := range cond {
+		parts[i] = cl.Key + "=" + typedValue(cl.Value, lang)
+	}
+	return strings.Join(parts, tr(lang, "word.and"))
 }

@@ -34,7 +34,7 @@ func TestBadInput(t *testing.T) {
 		{"fait cert-sante via=portail at=2030-01-01T00:00:00Z", "dans le futur"},
 		{"fait cert-sante via=portail at=2026-11-22T10:00", "antérieure au T0"},
 		{"fait cert-sante via=portail ref=a ref=b", "« ref= » est donné deux fois"},
-		{"fait ror via=portail", "n'est pas requise par les réponses données (elle l'est si capacity_impact=yes)"},
+		{"fait ror via=portail", "n'est pas requise par les réponses données (elle l'est si capacity_impact=oui)"},
 		{"sans-objet cert-sante", "la raison est obligatoire"},
 		{"rappel cert-sante", "Usage : rappel ÉTAPE DURÉE"},
 		{"rappel cert-sante 0m", "Durée refusée « 0m »"},

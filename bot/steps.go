@@ -46,7 +46,7 @@ func (b *Bot) stepInPlan(r *request, inc *incident.Incident, c *flows.Chain, id 
 			return s, nil, nil
 		}
 	}
-	return nil, nil, uerr(EConflict, r.lang, "err.step_left_out", stepLabel(s), s.When.String())
+	return nil, nil, uerr(EConflict, r.lang, "err.step_left_out", stepLabel(s), conditionText(s.When, r.lang))
 }
 
 func (b *Bot) stepState(inc *incident.Incident, id string) *incident.StepState {

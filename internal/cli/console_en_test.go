@@ -59,7 +59,7 @@ func TestConsoleNightEnglish(t *testing.T) {
 	var out, errs bytes.Buffer
 	env := Env{Stdin: strings.NewReader(nightScriptEN), Stdout: &out, Stderr: &errs,
 		Getenv: func(k string) string { return map[string]string{"USER": "rssi"}[k] }}
-	code := Run(context.Background(), env, []string{"--db", db, "--lang", "en", "console", "--flow", "nouvelle-aquitaine/es-esms"})
+	code := Run(context.Background(), env, []string{"--db", db, "--lang", "en", "console", "--flow", "nouvelle-aquitaine/es-esms", "--sweep", "0"})
 	if code != ExitOK || errs.Len() > 0 {
 		t.Fatalf("console: exit %d, stderr:\n%s\nstdout:\n%s", code, errs.String(), out.String())
 	}
