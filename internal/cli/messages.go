@@ -10,9 +10,12 @@ import (
 //go:embed locales/*.toml
 var locales embed.FS
 
-// messages are the command line's words that depend on a count
-// (locales/fr.toml and locales/en.toml).
+// messages are the command line's words (locales/fr.toml and
+// locales/en.toml): how vigie flows shows the alert chains, and counts.
 var messages = i18n.MustLoad(locales, "locales")
+
+// tr returns the message key in lang, formatted with args.
+func tr(lang flows.Lang, key string, args ...any) string { return messages.T(lang, key, args...) }
 
 // entries says how many entries a main courante has, in the operator's
 // reports, which are in English: "1 entry", "2 entries".
