@@ -77,6 +77,18 @@ func TestConsoleNightEnglish(t *testing.T) {
 			}
 		}
 	}
+	// On the server, vigie --lang en export writes the same report in English.
+	var exp, experr bytes.Buffer
+	env = Env{Stdout: &exp, Stderr: &experr, Getenv: func(string) string { return "" }}
+	if code := Run(context.Background(), env, []string{"--db", db, "--lang", "en", "export", "2026-0001", "--format", "md"}); code != ExitOK {
+		t.Fatalf("export: exit %d: %s", code, experr.String())
+	}
+	for _, want := range []string{"| Title | Ransomware on the PACS |", "| Status | closed |", "## Head of the chain and signature"} {
+		if !strings.Contains(exp.String(), want) {
+			t.Errorf("vigie --lang en export lacks %q", want)
+		}
+	}
+
 	for _, want := range []string{
 		"e.g.: /incident open Ransomware on the PACS t0=02:10",
 		"T0 (awareness): 2026-11-23 02:10",

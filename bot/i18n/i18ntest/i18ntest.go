@@ -24,9 +24,27 @@ import (
 // uerr, msg, word and i18n.T.
 var asked = regexp.MustCompile(`(?:\btr|\buerr|\bmsg|\bword|\bT)\([^"{}]*"([a-z0-9_.-]+)"`)
 
+// literal finds the string literals of Go code that look like keys.
+var literal = regexp.MustCompile(`"([a-z0-9_.-]+)"`)
+
+// used reports whether the code names key: as a literal, or by a prefix
+// ending with a dot that it completes at run time ("via." + means).
+func used(key string, named map[string]bool) bool {
+	if named[key] {
+		return true
+	}
+	for i := len(key) - 1; i > 0; i-- {
+		if key[i] == '.' && named[key[:i+1]] {
+			return true
+		}
+	}
+	return false
+}
+
 // Check checks c, the catalogue of the package whose tests run (its files
-// are read from the current directory). A key that ends with a dot is a
-// prefix completed at run time, and is not checked.
+// are read from the current directory): every key asked for exists, and
+// every key is named by the code, whole or by a prefix that ends with a
+// dot, completed at run time.
 func Check(t *testing.T, c i18n.Catalogue) {
 	t.Helper()
 	for _, p := range c.Lint() {
@@ -39,6 +57,7 @@ func Check(t *testing.T, c i18n.Catalogue) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	named := map[string]bool{} // every string literal that could be a key
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
 			continue
@@ -51,6 +70,14 @@ func Check(t *testing.T, c i18n.Catalogue) {
 			if !c.Has(m[1]) && !strings.HasSuffix(m[1], ".") {
 				t.Errorf("%s asks for %q, which the catalogue lacks", f, m[1])
 			}
+		}
+		for _, m := range literal.FindAllStringSubmatch(string(src), -1) {
+			named[m[1]] = true
+		}
+	}
+	for _, k := range c.Keys() {
+		if !used(k, named) {
+			t.Errorf("%s: no code of the package names it (a key left behind?)", k)
 		}
 	}
 	for _, p := range Render(c) {
