@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/vigie-sante/vigie/bot/i18n"
@@ -36,11 +37,11 @@ func (b *Bot) answer(ctx context.Context, r *request) (Reply, error) {
 		key = q.ID
 		v, err := c.ParseAnswer(key, raw)
 		if err != nil {
-			return nil, uerr(EInvalid, r.lang, "err.bad_answer", err.Error())
+			return nil, answerError(err, r.lang)
 		}
 		val = v
 		if !b.asked(c, inc, q) {
-			return nil, uerr(EConflict, r.lang, "err.not_asked", key, q.When.String())
+			return nil, uerr(EConflict, r.lang, "err.not_asked", key, conditionText(q.When, r.lang))
 		}
 		if prev, ok := inc.Answer(key); ok && prev.Value == v {
 			return nil, uerr(EConflict, r.lang, "err.same_answer", q.Text.In(r.lang), i18n.Value(v, r.lang), prev.By.String(), b.when(prev.At, r.lang))
@@ -85,4 +86,42 @@ func (b *Bot) asked(c *flows.Chain, inc *incident.Incident, q *flows.Question) b
 		}
 	}
 	return true
+}
+
+// answerError is ParseAnswer's error in lang: the values accepted are
+// named as a person of lang types them.
+func answerError(err error, lang Lang) error {
+	var bad *flows.BadAnswerError
+	var unknown *flows.UnknownQuestionError
+	switch {
+	case errors.As(err, &bad):
+		accepted := make([]string, len(bad.Accepted))
+		for i, v := range bad.Accepted {
+			accepted[i] = typedValue(v, lang)
+		}
+		return uerr(EInvalid, lang, "err.bad_answer", bad.Question, echo(bad.Value), strings.Join(accepted, ", "))
+	case errors.As(err, &unknown):
+		return uerr(ENotFound, lang, "err.unknown_question", echo(unknown.Key), len(unknown.Accepted), strings.Join(unknown.Accepted, ", "))
+	}
+	return err
+}
+
+// typedValue is an answer as a person of lang types it: oui, non, inconnu;
+// a question's own answers are typed as they are.
+func typedValue(v flows.Value, lang Lang) string {
+	switch v {
+	case flows.Yes, flows.No, flows.Unknown:
+		return tr(lang, "typed."+string(v))
+	}
+	return string(v)
+}
+
+// conditionText is a condition as a person of lang would type the answers
+// that make it true: "capacity_impact=oui et malicious=oui".
+func conditionText(cond flows.Condition, lang Lang) string {
+	parts := make([]string, len(cond))
+	for i, cl := range cond {
+		parts[i] = cl.Key + "=" + typedValue(cl.Value, lang)
+	}
+	return strings.Join(parts, tr(lang, "word.and"))
 }

@@ -23,7 +23,7 @@ func TestBadInput(t *testing.T) {
 		{"frobnicate", "Commandes : ouvrir"},
 		{"repondre", "Usage : repondre CLÉ VALEUR"},
 		{"repondre bogus oui", "capacity_impact"},
-		{"repondre malicious peut-etre", "accepted: yes, no, unknown"},
+		{"repondre malicious peut-etre", "Réponse refusée : la question malicious n'accepte pas « peut-etre » (accepté : oui, non, inconnu)."},
 		{"repondre insured", "Usage : repondre"},
 		{"repondre malicious oui", "rien n'a changé"},
 		{"fait", "Usage : fait ÉTAPE via="},
@@ -37,7 +37,7 @@ func TestBadInput(t *testing.T) {
 		{"fait cert-sante via=portail at=03:00", "L'heure « 03:00 » est encore à venir aujourd'hui (il est 23/11/2026 02:20)"},
 		{"t0 03:00", "encore à venir aujourd'hui"},
 		{"fait cert-sante via=portail ref=a ref=b", "« ref= » est donné deux fois"},
-		{"fait ror via=portail", "n'est pas requise par les réponses données (elle l'est si capacity_impact=yes)"},
+		{"fait ror via=portail", "n'est pas requise par les réponses données (elle l'est si capacity_impact=oui)"},
 		{"sans-objet cert-sante", "la raison est obligatoire"},
 		{"rappel cert-sante", "Usage : rappel ÉTAPE DURÉE"},
 		{"rappel cert-sante 0m", "Durée refusée « 0m »"},
@@ -204,7 +204,11 @@ func TestEnglish(t *testing.T) {
 	if r.Text != "Incident #2026-0001 opened: Ransomware." {
 		t.Fatalf("reply %q", r.Text)
 	}
-	if r := h.do("done cert-sante via=pigeon"); !strings.Contains(r.Text, `Unknown means "pigeon" (accepted: portail, email, telephone, courrier, autre)`) {
+	if r := h.do("done cert-sante via=pigeon"); !strings.Contains(r.Text, `Unknown means "pigeon" (accepted: portal, email, phone, letter, other)`) {
+		t.Fatalf("reply %q", r.Text)
+	}
+	// An error of package flows reaches the person in their language.
+	if r := h.do("answer malicious maybe"); r.Text != `⚠️ Answer refused: question malicious does not accept "maybe" (accepted: yes, no, unknown).` {
 		t.Fatalf("reply %q", r.Text)
 	}
 	inc := h.incident("2026-0001")

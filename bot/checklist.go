@@ -79,11 +79,8 @@ func waitingLines(c *flows.Chain, pending []flows.Waiting, lang Lang, full bool)
 	}
 	slices.SortStableFunc(order, func(a, b string) int { return groups[a].first - groups[b].first })
 	for _, on := range order {
-		key := "checklist.decides"
-		if len(groups[on].steps) == 1 {
-			key = "checklist.decides_one"
-		}
-		lines = append(lines, tr(lang, key, on, strings.Join(groups[on].steps, ", ")))
+		steps := groups[on].steps
+		lines = append(lines, tr(lang, "checklist.decides", on, strings.Join(steps, ", "), len(steps)))
 	}
 	return lines
 }

@@ -109,14 +109,6 @@ func (b *Bot) Complete(ctx context.Context, channel, line string, lang Lang) []s
 	return withPrefix(cands, last)
 }
 
-// typedValue is how a value of a yes/no question is typed in lang.
-func typedValue(v flows.Value, lang Lang) string {
-	if lang == flows.EN {
-		return string(v)
-	}
-	return map[flows.Value]string{flows.Yes: "oui", flows.No: "non", flows.Unknown: "inconnu"}[v]
-}
-
 // optionNames are a verb's key= options as they are typed, "via=".
 func optionNames(verb string) []string {
 	var out []string

@@ -159,9 +159,9 @@ func (b *Bot) storeFacts(r *request, inc *incident.Incident, given map[string]st
 	for i, k := range changed {
 		inc.Facts[k] = given[k]
 		data[k] = given[k]
-		parts[i] = draft.Label(k, b.cfg.Lang) + " : " + given[k]
+		parts[i] = tr(b.cfg.Lang, "log.fact", draft.Label(k, b.cfg.Lang), given[k])
 	}
-	e := r.entry(incident.KindFacts, tr(b.cfg.Lang, "log.facts", strings.Join(parts, " ; ")), data)
+	e := r.entry(incident.KindFacts, tr(b.cfg.Lang, "log.facts", strings.Join(parts, tr(b.cfg.Lang, "log.facts_sep"))), data)
 	return &e, changed
 }
 
@@ -198,7 +198,11 @@ func (b *Bot) askFacts(tg *draft.Target, inc *incident.Incident, missing, stored
 	name := tg.Name(r.lang)
 	var text strings.Builder
 	if len(stored) > 0 {
-		text.WriteString(tr(r.lang, "draft.stored", inc.ID, strings.Join(stored, ", ")) + "\n")
+		typed := make([]string, len(stored))
+		for i, k := range stored {
+			typed[i] = draft.TypedKey(k, r.lang)
+		}
+		text.WriteString(tr(r.lang, "draft.stored", inc.ID, strings.Join(typed, ", ")) + "\n")
 	}
 	text.WriteString(tr(r.lang, "draft.missing", name, inc.ID, len(missing)) + "\n")
 	text.WriteString(b.missingList(missing, r.lang) + "\n")

@@ -65,7 +65,7 @@ func TestDraftCNIL(t *testing.T) {
 	// Nothing given: the reply says what is missing and how to give it;
 	// nothing is logged.
 	r := h.ok("brouillon cnil")
-	for _, w := range []string{"il manque 8 information(s)", "• declarant= Déclarant (nom, fonction)",
+	for _, w := range []string{"il manque 8 informations :", "• declarant= Déclarant (nom, fonction)",
 		"• personnes= Catégories et nombre approximatif de personnes concernées", "/incident #2026-0001 brouillon cnil declarant=\"…\" contact=\"…\"",
 		"incomplet=oui"} {
 		if !strings.Contains(r.Text, w) {

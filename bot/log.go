@@ -72,7 +72,7 @@ func (b *Bot) point(ctx context.Context, r *request) (Reply, error) {
 		data := map[string]string{"n": fmt.Sprint(inc.Points)}
 		for _, k := range []string{"conditions", "actions", "besoins"} {
 			if v := strings.TrimSpace(o[k]); v != "" {
-				fmt.Fprintf(&text, " — %s : %s", tr(b.cfg.Lang, "point."+map[string]string{"conditions": "conditions", "actions": "actions", "besoins": "needs"}[k]), v)
+				text.WriteString(tr(b.cfg.Lang, "log.point_part", tr(b.cfg.Lang, "point."+map[string]string{"conditions": "conditions", "actions": "actions", "besoins": "needs"}[k]), v))
 				data[k] = v
 			}
 		}
@@ -110,7 +110,7 @@ func (b *Bot) export(ctx context.Context, r *request) (Reply, error) {
 	}
 	// The file is uploaded whole; its entries are read a page at a time.
 	var buf bytes.Buffer
-	if _, err := report.ExportFrom(&buf, format, inc, report.Pages(ctx, b.store, inc.ID), b.key, r.now); err != nil {
+	if _, err := report.ExportFrom(&buf, format, r.lang, inc, report.Pages(ctx, b.store, inc.ID), b.key, r.now); err != nil {
 		return Reply{}, err
 	}
 	name := fmt.Sprintf("main-courante-%s-%d.%s", inc.ID, inc.Head.Seq, format)

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"unicode/utf8"
 
 	"github.com/vigie-sante/vigie/bot/guard"
@@ -50,7 +49,7 @@ func (b *Bot) LogPin(ctx context.Context, p Pin) (bool, error) {
 			data["link"] = p.Link
 		}
 		return []incident.Entry{{Time: b.now().UTC(), Actor: p.By.String(), Kind: incident.KindNote,
-			Text: fmt.Sprintf("📌 %s : %s", p.Author.String(), text), Data: data}}, nil
+			Text: tr(b.cfg.Lang, "log.pin", p.Author.String(), text), Data: data}}, nil
 	})
 	if err != nil {
 		return false, err

@@ -123,7 +123,7 @@ func (b *Bot) detail(ctx context.Context, r *request) (Reply, error) {
 	m := &Message{Title: tr(r.lang, "detail.title", inc.ID)}
 	if planned == nil { // waiting on an answer
 		m.Blocks = append(m.Blocks, Block{Title: "⏳ " + stepLabel(s) + " — " + s.Title.In(r.lang),
-			Text: strings.Join(append(recipientLines(s, r.lang), tr(r.lang, "detail.waits", s.When.String())), "\n")})
+			Text: strings.Join(append(recipientLines(s, r.lang), tr(r.lang, "detail.waits", conditionText(s.When, r.lang))), "\n")})
 		return Reply{Message: m}, nil
 	}
 	m.Blocks = append(m.Blocks, b.stepBlock(inc, c, *planned, r.now, r.lang, inc.Status == incident.StatusOpen, true))
@@ -149,7 +149,7 @@ func (b *Bot) questionDetail(inc *incident.Incident, c *flows.Chain, q *flows.Qu
 		}
 	}
 	if len(decides) > 0 {
-		lines = append(lines, tr(lang, "detail.decides", strings.Join(decides, ", ")))
+		lines = append(lines, tr(lang, "detail.decides", strings.Join(decides, ", "), len(decides)))
 	}
 	lines = append(lines, strings.TrimPrefix(tr(lang, "card.typed", b.cfg.Trigger, q.ID), "\n"))
 	blk := Block{Title: "❓ " + questionLabel(c, q) + " — " + q.Text.In(lang), Text: strings.Join(lines, "\n")}

@@ -46,7 +46,7 @@ func (b *Bot) stepInPlan(r *request, inc *incident.Incident, c *flows.Chain, id 
 			return s, nil, nil
 		}
 	}
-	return nil, nil, uerr(EConflict, r.lang, "err.step_left_out", stepLabel(s), s.When.String())
+	return nil, nil, uerr(EConflict, r.lang, "err.step_left_out", stepLabel(s), conditionText(s.When, r.lang))
 }
 
 func (b *Bot) stepState(inc *incident.Incident, id string) *incident.StepState {
@@ -64,7 +64,7 @@ func (b *Bot) stepState(inc *incident.Incident, id string) *incident.StepState {
 // done records the proof that a notification was made.
 func (b *Bot) done(ctx context.Context, r *request) (Reply, error) {
 	if len(r.cmd.args) == 0 {
-		return Reply{}, uerr(EInvalid, r.lang, "err.done_usage", strings.Join(incident.Means, "|"))
+		return Reply{}, uerr(EInvalid, r.lang, "err.done_usage", strings.Join(meansTyped(r.lang), "|"))
 	}
 	id := r.cmd.args[0]
 	note := strings.TrimSpace(strings.TrimSpace(r.cmd.opts["note"] + " " + r.cmd.rest(1)))
@@ -86,11 +86,11 @@ func (b *Bot) done(ctx context.Context, r *request) (Reply, error) {
 		return Reply{Dialog: b.proofDialog(target, s, r)}, nil
 	}
 	if via == "" {
-		return Reply{}, uerr(EInvalid, r.lang, "err.via_missing", strings.Join(incident.Means, ", "))
+		return Reply{}, uerr(EInvalid, r.lang, "err.via_missing", strings.Join(meansTyped(r.lang), ", "))
 	}
 	via = normalizeMeans(via)
 	if !slices.Contains(incident.Means, via) {
-		return Reply{}, uerr(EInvalid, r.lang, "err.via_bad", echo(r.cmd.opts["via"]), strings.Join(incident.Means, ", "))
+		return Reply{}, uerr(EInvalid, r.lang, "err.via_bad", echo(r.cmd.opts["via"]), strings.Join(meansTyped(r.lang), ", "))
 	}
 	declared := r.now
 	if s, ok := r.cmd.opts["at"]; ok && s != "" {
@@ -139,6 +139,16 @@ func (b *Bot) done(ctx context.Context, r *request) (Reply, error) {
 		return Reply{}, err
 	}
 	return Reply{Text: tr(r.lang, "done.ok", inc.ID, step.Title.In(r.lang), i18n.Ref(ref, r.lang))}, nil
+}
+
+// meansTyped are the means of notification as a person of lang types
+// them after via=.
+func meansTyped(lang Lang) []string {
+	out := make([]string, len(incident.Means))
+	for i, m := range incident.Means {
+		out[i] = tr(lang, "via."+m)
+	}
+	return out
 }
 
 // normalizeMeans accepts the usual spellings of the means of notification.

@@ -33,22 +33,53 @@ func (q *Question) Normalize(s string) Value {
 }
 
 // ParseAnswer checks that key is a question of c and value one of its
-// answers, and returns the normalized value. Its error says what is
-// accepted.
+// answers, and returns the normalized value. Its error, an
+// *UnknownQuestionError or a *BadAnswerError, says what is accepted; the
+// conversation shows it in the person's language.
 func (c *Chain) ParseAnswer(key, value string) (Value, error) {
 	q := c.questions[key]
 	if q == nil {
-		return "", fmt.Errorf("unknown question %q for chain %s (accepted: %s)", key, c.ID, questionIDs(c))
+		ids := make([]string, len(c.Questions))
+		for i, q := range c.Questions {
+			ids[i] = q.ID
+		}
+		return "", &UnknownQuestionError{Chain: c.ID, Key: key, Accepted: ids}
 	}
 	v := q.Normalize(value)
 	if !q.Allows(v) {
-		also := ""
-		if q.Allows(Yes) {
-			also = "; oui and non too"
-		}
-		return "", fmt.Errorf("question %q does not accept %q (accepted: %s%s)", key, value, valuesString(q.Answers), also)
+		return "", &BadAnswerError{Question: key, Value: value, Accepted: q.Answers}
 	}
 	return v, nil
+}
+
+// UnknownQuestionError is ParseAnswer's error for a key that names no
+// question of the chain.
+type UnknownQuestionError struct {
+	Chain, Key string
+	Accepted   []string // the chain's question keys, in order
+}
+
+func (e *UnknownQuestionError) Error() string {
+	accepted := strings.Join(e.Accepted, ", ")
+	if accepted == "" {
+		accepted = "none"
+	}
+	return fmt.Sprintf("unknown question %q for chain %s (accepted: %s)", e.Key, e.Chain, accepted)
+}
+
+// BadAnswerError is ParseAnswer's error for a value that is not one of
+// the question's answers.
+type BadAnswerError struct {
+	Question, Value string
+	Accepted        []Value // the question's answers, in order
+}
+
+func (e *BadAnswerError) Error() string {
+	also := ""
+	if slices.Contains(e.Accepted, Yes) {
+		also = "; oui and non too"
+	}
+	return fmt.Sprintf("question %q does not accept %q (accepted: %s%s)", e.Question, e.Value, valuesString(e.Accepted), also)
 }
 
 // Answer is what the crisis cell answered to a question, and when.

@@ -27,7 +27,7 @@ type formField struct {
 
 // ask fills d field by field and says whether the person went to the end.
 func (c *Console) ask(ctx context.Context, h Handler, in lines, d *bot.Dialog) (map[string]string, bool) {
-	c.println(c.style(bold, d.Title) + "\n" + c.style(dim, c.say("form_how")))
+	c.println(c.style(bold, d.Title) + "\n" + c.style(dim, c.tr("form_how")))
 	checker, _ := h.(FieldChecker)
 	ev := bot.Event{Channel: Channel, User: c.opt.User}
 	fields := map[string]string{}
@@ -54,7 +54,7 @@ func (c *Console) ask(ctx context.Context, h Handler, in lines, d *bot.Dialog) (
 					return nil, false
 				}
 				if !yes {
-					c.println("  " + c.say("confirm_no"))
+					c.println("  " + c.tr("confirm_no"))
 					continue
 				}
 			}
@@ -113,7 +113,7 @@ func (c *Console) check(ctx context.Context, checker FieldChecker, ev bot.Event,
 		if f.Optional {
 			return "", ""
 		}
-		return "", c.say("required", f.Label)
+		return "", c.tr("required", f.Label)
 	}
 	if len(f.Options) > 0 {
 		for _, o := range f.Options {
@@ -121,7 +121,7 @@ func (c *Console) check(ctx context.Context, checker FieldChecker, ev bot.Event,
 				return o.Value, ""
 			}
 		}
-		return "", c.say("not_option", v)
+		return "", c.tr("not_option", v)
 	}
 	return v, ""
 }
@@ -139,7 +139,7 @@ func (c *Console) looksLikeCommand(v string) bool {
 // field labelled label: yes, no, or (false ok) the form is dropped.
 func (c *Console) confirm(in lines, v, label string) (yes, ok bool) {
 	for {
-		a, err := in.readLine("  "+c.say("confirm", short(v), label), &formField{})
+		a, err := in.readLine("  "+c.tr("confirm", short(v), label), &formField{})
 		switch {
 		case errors.Is(err, errInterrupt), err != nil && strings.TrimSpace(a) == "", isWord(cancelWords, a):
 			return false, false

@@ -84,13 +84,13 @@ func (c *Console) click(line string) (action, refusal string) {
 		if c.offered(a) {
 			return a, ""
 		}
-		return "", c.say("stale", line, c.labels[a])
+		return "", c.tr("stale", line, c.labels[a])
 	}
 	if _, err := strconv.Atoi(line); err == nil {
-		return "", c.say("number", line)
+		return "", c.tr("number", line)
 	}
 	if keyLike(line) && !bot.LooksLikeCommand(line) && !isWord(quitWords, line) {
-		return "", c.say("no_button", line)
+		return "", c.tr("no_button", line)
 	}
 	return "", ""
 }

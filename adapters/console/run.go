@@ -34,7 +34,7 @@ func (c *Console) Run(ctx context.Context, h Handler) error {
 	}
 	defer done()
 	if c.opt.TTY {
-		c.println(c.say("banner") + "\n")
+		c.println(c.tr("banner") + "\n")
 	}
 	interrupted := false
 	for {
@@ -48,7 +48,7 @@ func (c *Console) Run(ctx context.Context, h Handler) error {
 				return nil
 			}
 			interrupted = true
-			c.println(c.say("interrupt"))
+			c.println(c.tr("interrupt"))
 			continue
 		}
 		interrupted = false
@@ -130,7 +130,7 @@ func (c *Console) dispatch(ctx context.Context, h Handler, in lines, typed strin
 	for asked := 0; reply.Dialog != nil && asked < maxDialogs; asked++ {
 		fields, ok := c.ask(ctx, h, in, reply.Dialog)
 		if !ok {
-			c.println(c.say("cancelled") + "\n")
+			c.println(c.tr("cancelled") + "\n")
 			return
 		}
 		reply = c.handle(ctx, h, bot.Event{Channel: Channel, User: c.opt.User, Text: reply.Dialog.Action, Fields: fields})

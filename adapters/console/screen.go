@@ -213,7 +213,7 @@ func (c *Console) render(d *card, level int, firstLine map[*part]bool) ([]line, 
 		}
 	}
 	if len(still) > 0 {
-		out = append(out, line{c.say("still"), dim})
+		out = append(out, line{c.tr("still"), dim})
 		for _, s := range still {
 			out = append(out, line{"  " + s, cyan})
 		}
@@ -251,7 +251,7 @@ func (c *Console) lay(s *screen, level int, firstLine map[*part]bool) []line {
 		out, folded = append(out, ls...), folded || f
 	}
 	if folded {
-		out = append(out, line{c.say("folded"), dim}, line{})
+		out = append(out, line{c.tr("folded"), dim}, line{})
 	}
 	return append(out, s.reply...)
 }

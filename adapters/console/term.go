@@ -59,7 +59,7 @@ func (c *Console) openTerminal(ctx context.Context, h Handler) (lines, func(), e
 	hist, err := openHistory(c.opt.History, HistoryMax)
 	if err != nil {
 		// The console works without it; say why ↑ forgets.
-		c.println(c.say("history_warn", err))
+		c.println(c.tr("history_warn", err))
 		hist, _ = openHistory("", HistoryMax)
 	}
 	tl.hist = hist
@@ -150,7 +150,7 @@ func (tl *terminal) complete(line string, pos int) (string, int, bool) {
 		repl += " "
 	}
 	if len(repl) <= len(word) {
-		_, _ = tl.t.Write([]byte(tl.c.say("candidates", strings.Join(cands, "  ")) + "\n"))
+		_, _ = tl.t.Write([]byte(tl.c.tr("candidates", strings.Join(cands, "  ")) + "\n"))
 		return line, pos, true
 	}
 	newBefore := before[:start] + repl

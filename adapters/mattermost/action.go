@@ -106,7 +106,7 @@ func (a *Adapter) clickResponse(ctx context.Context, req *model.PostActionIntegr
 		if text != "" {
 			text += "\n\n"
 		}
-		text += rd.markdown(*reply.Message)
+		text += rd.markdown(*reply.Message, lang)
 	}
 	resp.EphemeralText = fit(text, maxRunes)
 	return resp

@@ -130,7 +130,7 @@ func fallback(b bot.Block) string {
 // the person (ephemeral text has no attachments). Buttons are left out:
 // an ephemeral post is not the bot's, and its clicks are refused; the
 // card in the channel carries them.
-func (r *renderer) markdown(m bot.Message) string {
+func (r *renderer) markdown(m bot.Message, lang bot.Lang) string {
 	var b strings.Builder
 	if m.Title != "" {
 		b.WriteString("**" + r.text(m.Title) + "**\n")
@@ -140,7 +140,7 @@ func (r *renderer) markdown(m bot.Message) string {
 			b.WriteString("\n**" + r.text(blk.Title) + "**\n")
 		}
 		for _, f := range blk.Fields {
-			b.WriteString("- " + r.text(f.Label) + " : " + r.text(f.Value) + "\n")
+			b.WriteString("- " + messages.T(lang, "field", r.text(f.Label), r.text(f.Value)) + "\n")
 		}
 		if body := blk.Body(); body != "" {
 			b.WriteString(r.text(body) + "\n")

@@ -135,7 +135,7 @@ func TestRenderGolden(t *testing.T) {
 		})
 	}
 	// A status shown to one person: the same blocks as text.
-	golden(t, "status-markdown", []byte(r.markdown(card)+"\n"))
+	golden(t, "status-markdown", []byte(r.markdown(card, "fr")+"\n"))
 }
 
 func TestRenderMentionAndPlainMessage(t *testing.T) {

@@ -9,15 +9,18 @@ import (
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/vigie-sante/vigie/bot"
 )
 
 // SetupOptions say where to install the slash command.
 type SetupOptions struct {
-	URL        string // the Mattermost site URL
-	AdminToken string // a token allowed to manage slash commands (a system admin's)
-	Team       string // the team's name or id
-	PublicURL  string // how Mattermost reaches Vigie
-	Trigger    string // "incident" (a leading slash is dropped)
+	URL        string   // the Mattermost site URL
+	AdminToken string   // a token allowed to manage slash commands (a system admin's)
+	Team       string   // the team's name or id
+	PublicURL  string   // how Mattermost reaches Vigie
+	Trigger    string   // "incident" (a leading slash is dropped)
+	Lang       bot.Lang // the command's description and hint: fr (default) or en
 	HTTPClient *http.Client
 }
 
@@ -71,10 +74,10 @@ func Setup(ctx context.Context, opt SetupOptions) (*SetupResult, error) {
 		Method:           model.CommandMethodPost,
 		URL:              strings.TrimRight(opt.PublicURL, "/") + PathCommand,
 		DisplayName:      "Vigie",
-		Description:      "Cellule de crise cyber : alerte, notifications obligatoires et main courante",
+		Description:      messages.T(opt.Lang, "setup.description"),
 		AutoComplete:     true,
-		AutoCompleteDesc: "Incident cyber : ouvrir, répondre, fait, note, point, exporter, clore (aide : toutes les commandes)",
-		AutoCompleteHint: "[ouvrir|statut|repondre|fait|sans-objet|rappel|note|point|t0|exporter|clore|aide] …",
+		AutoCompleteDesc: messages.T(opt.Lang, "setup.autocomplete"),
+		AutoCompleteHint: messages.T(opt.Lang, "setup.hint"),
 	}
 	cmds, _, err := c.ListCommands(ctx, team.Id, true)
 	if err != nil {

@@ -24,24 +24,9 @@ const (
 	maxFallbackText = 3000 // the notification text (Slack truncates at 40 000)
 )
 
-// words are the adapter's own few sentences.
-var words = map[string][2]string{ // key → {fr, en}
-	"truncated":   {"… %d blocs de plus : tapez `%s statut` pour tout voir.", "… %d more blocks: type `%s status` to see everything."},
-	"invite_bot":  {"Vigie ne voit pas ce canal : invitez-la (/invite @Vigie) puis recommencez.", "Vigie cannot see this channel: invite it (/invite @Vigie) and try again."},
-	"cancel":      {"Annuler", "Cancel"},
-	"unavailable": {"Vigie n'a pas pu enregistrer la commande ; réessayez dans un instant.", "Vigie could not record the command; try again in a moment."},
-}
-
-func word(lang bot.Lang, key string, args ...any) string {
-	w := words[key][0]
-	if lang == "en" {
-		w = words[key][1]
-	}
-	if len(args) > 0 {
-		return fmt.Sprintf(w, args...)
-	}
-	return w
-}
+// word returns the adapter's message key in lang (locales/fr.toml and
+// locales/en.toml), formatted with args.
+func word(lang bot.Lang, key string, args ...any) string { return messages.T(lang, key, args...) }
 
 // renderMessage lays a message out as Block Kit: the title as a header;
 // each block as a section (title in bold, then its text, split at Slack's

@@ -1,6 +1,8 @@
 package draft
 
 import (
+	"embed"
+
 	"github.com/vigie-sante/vigie/bot/i18n"
 	"github.com/vigie-sante/vigie/flows"
 )
@@ -8,105 +10,9 @@ import (
 // tr returns the message key in lang, formatted with args.
 func tr(lang flows.Lang, key string, args ...any) string { return messages.T(lang, key, args...) }
 
+//go:embed locales/*.toml
+var locales embed.FS
+
 // messages are the words of the declaration drafts: regulators' names,
 // headings, sections, and every fact with its help.
-var messages = i18n.Catalogue{
-	"draft.target.cert-sante": {FR: "CERT Santé / ARS", EN: "CERT Santé / ARS"},
-	"draft.target.cnil":       {FR: "CNIL", EN: "CNIL"},
-	"draft.target.anssi":      {FR: "ANSSI (OSE)", EN: "ANSSI (OSE)"},
-	"draft.short.cert-sante":  {FR: "CERT Santé", EN: "CERT Santé"},
-	"draft.short.cnil":        {FR: "CNIL", EN: "CNIL"},
-	"draft.short.anssi":       {FR: "ANSSI", EN: "ANSSI"},
-
-	"draft.heading.cert-sante": {FR: "DÉCLARATION D'INCIDENT DE SÉCURITÉ DES SYSTÈMES D'INFORMATION — CERT Santé (ANS) / ARS", EN: "INFORMATION-SYSTEM SECURITY INCIDENT REPORT — CERT Santé (ANS) / ARS"},
-	"draft.heading.cnil":       {FR: "NOTIFICATION DE VIOLATION DE DONNÉES À CARACTÈRE PERSONNEL — CNIL", EN: "PERSONAL DATA BREACH NOTIFICATION — CNIL"},
-	"draft.heading.anssi":      {FR: "DÉCLARATION D'INCIDENT — ANSSI (opérateur de services essentiels)", EN: "INCIDENT DECLARATION — ANSSI (operator of essential services)"},
-	"draft.basis.cert-sante":   {FR: "Informations prévues par l'article D1111-16-3 II du code de la santé publique.", EN: "Information listed by article D1111-16-3 II of the French public health code."},
-	"draft.basis.cnil":         {FR: "Contenu prévu par l'article 33.3 du RGPD (notification à l'autorité de contrôle).", EN: "Content required by GDPR article 33(3) (notification to the supervisory authority)."},
-	"draft.basis.anssi":        {FR: "Loi n° 2018-133 du 26 février 2018, art. 7 ; décret n° 2018-384 du 23 mai 2018, art. 11 ; critères d'impact de la directive (UE) 2016/1148, art. 14.4.", EN: "Law no. 2018-133 of 26 February 2018, art. 7; decree no. 2018-384 of 23 May 2018, art. 11; impact criteria of directive (EU) 2016/1148, art. 14(4)."},
-	"draft.prepared":           {FR: "Brouillon préparé par Vigie le %s (heure de Paris) — incident #%s « %s ».", EN: "Draft prepared by Vigie on %s (Paris time) — incident #%s \"%s\"."},
-	"draft.where":              {FR: "À reporter sur : %s", EN: "To copy into: %s"},
-	"draft.t0":                 {FR: "Date du constat (prise de connaissance, T0)", EN: "Date of discovery (awareness, T0)"},
-	"draft.paris":              {FR: "%s (heure de Paris)", EN: "%s (Paris time)"},
-	"draft.status":             {FR: "État de l'incident", EN: "Incident status"},
-	"draft.ongoing":            {FR: "en cours", EN: "ongoing"},
-	"draft.closed":             {FR: "clos le %s", EN: "closed on %s"},
-	"draft.deadline72":         {FR: "Notification dans les 72 heures, au plus tard le", EN: "Notification within 72 hours, no later than"},
-	"draft.blank":              {FR: "[À COMPLÉTER]", EN: "[TO BE COMPLETED]"},
-	"draft.unknown_yet":        {FR: "non connues à ce stade", EN: "not known at this stage"},
-	"draft.done_line":          {FR: "%s : le %s, %s%s", EN: "%s: on %s, %s%s"},
-	"draft.na_line":            {FR: "%s : sans objet — %s", EN: "%s: not applicable — %s"},
-	"draft.none_yet":           {FR: "aucune à ce stade", EN: "none so far"},
-	"draft.footer.cert-sante":  {FR: "Le GIP (CERT Santé) peut demander des informations complémentaires ; l'informer sans délai de la résolution de l'incident.", EN: "The GIP (CERT Santé) may ask for more information; tell it without delay when the incident is resolved."},
-	"draft.footer.cnil":        {FR: "Les informations peuvent être communiquées de manière échelonnée (RGPD art. 33.4) : notification initiale, puis complémentaire. Toute violation est consignée dans le registre (art. 33.5).", EN: "Information may be provided in phases (GDPR art. 33(4)): an initial notification, then a complementary one. Every breach is documented in the register (art. 33(5))."},
-	"draft.footer.anssi":       {FR: "Communiquer à l'ANSSI les informations complémentaires sur les causes et les conséquences dès qu'elles sont connues, et répondre à ses demandes (décret 2018-384, art. 11). Cette déclaration ne remplace pas celle au CERT Santé.", EN: "Send ANSSI further information on causes and consequences as soon as it is known, and answer its requests (decree 2018-384, art. 11). This declaration does not replace the one to CERT Santé."},
-
-	"draft.s.identification":  {FR: "1. Identification de la structure et du déclarant", EN: "1. Identification of the structure and the reporter"},
-	"draft.s.description":     {FR: "2. Description de l'incident", EN: "2. Description of the incident"},
-	"draft.s.impacts":         {FR: "3. Impacts", EN: "3. Impacts"},
-	"draft.s.causes":          {FR: "4. Causes", EN: "4. Causes"},
-	"draft.s.answers":         {FR: "Réponses consignées dans la main courante", EN: "Answers recorded in the main courante"},
-	"draft.s.declarations":    {FR: "Déclarations déjà faites", EN: "Declarations already made"},
-	"draft.s.controller":      {FR: "Responsable du traitement", EN: "Controller"},
-	"draft.s.timing":          {FR: "Chronologie", EN: "Timeline"},
-	"draft.s.nature":          {FR: "a) Nature de la violation", EN: "a) Nature of the breach"},
-	"draft.s.consequences":    {FR: "c) Conséquences probables", EN: "c) Likely consequences"},
-	"draft.s.measures":        {FR: "d) Mesures prises ou envisagées", EN: "d) Measures taken or proposed"},
-	"draft.s.operator":        {FR: "1. Opérateur et déclarant", EN: "1. Operator and reporter"},
-	"draft.s.incident":        {FR: "2. Incident", EN: "2. Incident"},
-	"draft.s.service_impact":  {FR: "3. Impact sur le service essentiel", EN: "3. Impact on the essential service"},
-	"draft.s.causes_measures": {FR: "4. Causes et mesures", EN: "4. Causes and measures"},
-
-	"fact.structure":             {FR: "Structure (raison sociale)", EN: "Organisation (legal name)"},
-	"fact.structure.help":        {FR: "l'établissement ou l'entité juridique qui déclare", EN: "the establishment or legal entity reporting"},
-	"fact.finess":                {FR: "N° FINESS", EN: "FINESS number"},
-	"fact.finess.help":           {FR: "9 chiffres, ceux de l'établissement touché", EN: "9 digits, those of the establishment hit"},
-	"fact.siren":                 {FR: "N° SIREN", EN: "SIREN number"},
-	"fact.siren.help":            {FR: "9 chiffres ; le formulaire de la CNIL le demande", EN: "9 digits; the CNIL's form asks for it"},
-	"fact.declarant":             {FR: "Déclarant (nom, fonction)", EN: "Reporter (name, role)"},
-	"fact.declarant.help":        {FR: "la personne qui déclare, pour la direction ou par délégation", EN: "the person reporting, for the management or by delegation"},
-	"fact.contact":               {FR: "Coordonnées du déclarant", EN: "Reporter's contact details"},
-	"fact.contact.help":          {FR: "téléphone et e-mail joignables pendant la crise, hors messagerie compromise", EN: "phone and e-mail reachable during the crisis, outside any compromised mail system"},
-	"fact.dpo":                   {FR: "Délégué à la protection des données (DPO) ou autre point de contact", EN: "Data protection officer (DPO) or other contact point"},
-	"fact.dpo.help":              {FR: "nom et coordonnées", EN: "name and contact details"},
-	"fact.description":           {FR: "Description de l'incident", EN: "Description of the incident"},
-	"fact.description.help":      {FR: "ce qui s'est passé et comment cela a été constaté", EN: "what happened and how it was found"},
-	"fact.perimetre":             {FR: "Périmètre", EN: "Scope"},
-	"fact.perimetre.help":        {FR: "sites, services et activités touchés", EN: "sites, departments and activities affected"},
-	"fact.systemes":              {FR: "Systèmes touchés", EN: "Systems affected"},
-	"fact.systemes.help":         {FR: "applications, serveurs, postes, équipements biomédicaux…", EN: "applications, servers, workstations, biomedical devices…"},
-	"fact.donnees":               {FR: "Données touchées (catégories)", EN: "Data affected (categories)"},
-	"fact.donnees.help":          {FR: "par exemple dossiers patients, imagerie, données RH ; données de santé ou non", EN: "for example patient records, imaging, HR data; health data or not"},
-	"fact.service":               {FR: "Service essentiel touché", EN: "Essential service affected"},
-	"fact.service.help":          {FR: "celui que nomme l'arrêté de désignation OSE, par exemple la prise en charge aux urgences", EN: "the one the OSE designation names, for example emergency care"},
-	"fact.nature":                {FR: "Nature de la violation", EN: "Nature of the breach"},
-	"fact.nature.help":           {FR: "perte de confidentialité, d'intégrité ou de disponibilité, et comment (vol, chiffrement, envoi par erreur…)", EN: "loss of confidentiality, integrity or availability, and how (theft, encryption, sent in error…)"},
-	"fact.personnes":             {FR: "Catégories et nombre approximatif de personnes concernées", EN: "Categories and approximate number of data subjects concerned"},
-	"fact.personnes.help":        {FR: "par exemple patients, environ 12 000 ; agents, environ 800", EN: "for example patients, about 12,000; staff, about 800"},
-	"fact.enregistrements":       {FR: "Catégories et nombre approximatif d'enregistrements concernés", EN: "Categories and approximate number of personal data records concerned"},
-	"fact.enregistrements.help":  {FR: "par exemple comptes rendus, environ 40 000", EN: "for example reports, about 40,000"},
-	"fact.impact_donnees":        {FR: "Impact sur les données", EN: "Impact on data"},
-	"fact.impact_donnees.help":   {FR: "ce qui est perdu, altéré, divulgué ou indisponible", EN: "what is lost, altered, disclosed or unavailable"},
-	"fact.impact_personnes":      {FR: "Impact sur les personnes", EN: "Impact on people"},
-	"fact.impact_personnes.help": {FR: "patients, résidents, personnels : sécurité des soins, retards, déprogrammations", EN: "patients, residents, staff: safety of care, delays, cancelled procedures"},
-	"fact.impact_systemes":       {FR: "Impact sur les systèmes", EN: "Impact on systems"},
-	"fact.impact_systemes.help":  {FR: "ce qui est arrêté, isolé ou dégradé, et depuis quand", EN: "what is stopped, isolated or degraded, and since when"},
-	"fact.impact_structure":      {FR: "Impact sur le fonctionnement de la structure", EN: "Impact on the structure's operations"},
-	"fact.impact_structure.help": {FR: "activité, capacitaire, délestage, plan blanc, fonctionnement en mode dégradé", EN: "activity, capacity, patient diversion, plan blanc, degraded mode"},
-	"fact.utilisateurs":          {FR: "Nombre d'utilisateurs touchés", EN: "Number of users affected"},
-	"fact.utilisateurs.help":     {FR: "utilisateurs du service essentiel touchés par la perturbation (estimation)", EN: "users of the essential service affected by the disruption (estimate)"},
-	"fact.duree":                 {FR: "Durée de l'incident", EN: "Duration of the incident"},
-	"fact.duree.help":            {FR: "depuis quand, et durée prévue si elle est connue", EN: "since when, and the expected duration if known"},
-	"fact.portee":                {FR: "Portée géographique", EN: "Geographical spread"},
-	"fact.portee.help":           {FR: "sites, territoire, patients d'autres départements ou régions", EN: "sites, area, patients from other départements or regions"},
-	"fact.transfrontalier":       {FR: "Effets dans d'autres États membres de l'UE", EN: "Effects in other EU member states"},
-	"fact.transfrontalier.help":  {FR: "si le service est aussi fourni ailleurs dans l'Union", EN: "if the service is also provided elsewhere in the Union"},
-	"fact.consequences":          {FR: "Conséquences probables pour les personnes", EN: "Likely consequences for the data subjects"},
-	"fact.consequences.help":     {FR: "par exemple divulgation de données de santé, usurpation d'identité, hameçonnage ciblé", EN: "for example disclosure of health data, identity theft, targeted phishing"},
-	"fact.causes":                {FR: "Causes (si connues)", EN: "Causes (if known)"},
-	"fact.causes.help":           {FR: "origine supposée ou établie : hameçonnage, vulnérabilité, prestataire compromis…", EN: "suspected or established origin: phishing, vulnerability, compromised supplier…"},
-	"fact.mesures":               {FR: "Mesures prises ou envisagées (état de la prise en charge)", EN: "Measures taken or proposed (state of the response)"},
-	"fact.mesures.help":          {FR: "isolement, restauration, mots de passe réinitialisés, information des personnes…", EN: "isolation, restoration, passwords reset, people informed…"},
-	"fact.retard":                {FR: "Motifs du retard (notification au-delà de 72 heures)", EN: "Reasons for the delay (notification after 72 hours)"},
-	"fact.retard.help":           {FR: "RGPD art. 33.1 : une notification tardive en donne les raisons", EN: "GDPR art. 33(1): a late notification gives the reasons"},
-}
+var messages = i18n.MustLoad(locales, "locales")

@@ -114,10 +114,7 @@ func (w *Writer) Render(t *Target, inc *incident.Incident, c *flows.Chain, now t
 	tr := func(key string, args ...any) string { return messages.T(lang, key, args...) }
 	var out strings.Builder
 	line := func(s string) { out.WriteString(s + "\n") }
-	sep := " : "
-	if lang == flows.EN {
-		sep = ": "
-	}
+	sep := i18n.T(lang, "sep.field")
 	line(tr("draft.heading." + t.ID))
 	line(tr("draft.basis." + t.ID))
 	line(tr("draft.prepared", i18n.When(now, lang), inc.ID, inc.Title))

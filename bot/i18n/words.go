@@ -18,7 +18,7 @@ func Value(v flows.Value, lang flows.Lang) string {
 // Means is a means of notification (incident.Means) as people read it; a
 // means the catalogue does not know is shown as recorded.
 func Means(m string, lang flows.Lang) string {
-	if _, ok := words["means."+m]; ok {
+	if words.has("means." + m) {
 		return T(lang, "means."+m)
 	}
 	return m

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/vigie-sante/vigie/bot/incident"
+	"github.com/vigie-sante/vigie/flows"
 )
 
 // ExportFormats are the formats Export writes, in the order they are offered
@@ -29,9 +30,11 @@ const (
 
 // Export writes the main courante of inc, its entries in order, in format
 // (md, csv, json or pdf), with the head signed by key. now is the export time
-// written in the file. It is ExportFrom for entries held in memory.
-func Export(w io.Writer, format string, inc *incident.Incident, entries []incident.Entry, key ed25519.PrivateKey, now time.Time) error {
-	_, err := ExportFrom(w, format, inc, Slice(entries), key, now)
+// written in the file. The reports people read (md, pdf) are in lang; the
+// machine formats (json, csv) are the same in every language. It is
+// ExportFrom for entries held in memory.
+func Export(w io.Writer, format string, lang flows.Lang, inc *incident.Incident, entries []incident.Entry, key ed25519.PrivateKey, now time.Time) error {
+	_, err := ExportFrom(w, format, lang, inc, Slice(entries), key, now)
 	return err
 }
 
@@ -48,7 +51,7 @@ func Export(w io.Writer, format string, inc *incident.Incident, entries []incide
 // written, so that Export never hands out a file Verify would reject
 // (JSON cannot carry invalid UTF-8, for one). On error, w may hold part
 // of a file: write to a temporary file and rename it once complete.
-func ExportFrom(w io.Writer, format string, inc *incident.Incident, src Source, key ed25519.PrivateKey, now time.Time) (incident.Head, error) {
+func ExportFrom(w io.Writer, format string, lang flows.Lang, inc *incident.Incident, src Source, key ed25519.PrivateKey, now time.Time) (incident.Head, error) {
 	if !slices.Contains(ExportFormats, format) {
 		return incident.Head{}, fmt.Errorf("unknown export format %q (accepted: %s)", format, strings.Join(ExportFormats, ", "))
 	}
@@ -61,6 +64,10 @@ func ExportFrom(w io.Writer, format string, inc *incident.Incident, src Source, 
 	d, err := newExportDoc(inc, src, key, now)
 	if err != nil {
 		return incident.Head{}, err
+	}
+	d.lang = flows.FR
+	if lang == flows.EN {
+		d.lang = flows.EN
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	switch format {
@@ -96,6 +103,8 @@ type exportDoc struct {
 	// An export being written reads its entries from src, up to Head; a
 	// file read back by Verify has its Entries instead.
 	src Source
+	// lang is the language of the reports people read (md, pdf).
+	lang flows.Lang
 }
 
 // exportIncident is the part of an incident an export shows. The

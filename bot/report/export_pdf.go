@@ -20,8 +20,8 @@ import (
 // printed here let a reader compare the paper with them.
 //
 // Everything is taken from the entries, which the head's signature covers,
-// rather than from the incident's current state. The report is in French,
-// as the Markdown one.
+// rather than from the incident's current state. The report is in the
+// export's language, as the Markdown one.
 func writePDF(w io.Writer, d *exportDoc) error {
 	_, err := renderPDF(w, d, false)
 	return err
@@ -31,7 +31,7 @@ func writePDF(w io.Writer, d *exportDoc) error {
 // it set, in order, for tests that read the PDF back (not otherwise: a
 // main courante of 100 000 entries sets half a million lines).
 func renderPDF(w io.Writer, d *exportDoc, record bool) ([]string, error) {
-	const lang = flows.FR
+	lang := d.lang
 	inc := d.Incident
 	doc := newPDF(w, tr(lang, "pdf.mc.title", inc.ID), tr(lang, "pdf.mc.footer", inc.ID, d.Head.Short()), d.ExportedAt, lang)
 	t := &transcript{doc: doc, lang: lang, record: record}
@@ -42,13 +42,13 @@ func renderPDF(w io.Writer, d *exportDoc, record bool) ([]string, error) {
 	if inc.Chain != "" {
 		t.field(tr(lang, "pdf.mc.chain"), tr(lang, "pdf.mc.chain_version", inc.Chain, inc.Version))
 	}
-	t.field(tr(lang, "pdf.mc.t0"), pdfTime(inc.T0))
-	t.field(tr(lang, "pdf.mc.opened"), tr(lang, "pdf.mc.by_on", inc.OpenedBy.String(), pdfTime(inc.OpenedAt)))
-	t.field(tr(lang, "pdf.mc.status"), mdStatus(inc.Status))
+	t.field(tr(lang, "pdf.mc.t0"), pdfTime(inc.T0, lang))
+	t.field(tr(lang, "pdf.mc.opened"), tr(lang, "pdf.mc.by_on", inc.OpenedBy.String(), pdfTime(inc.OpenedAt, lang)))
+	t.field(tr(lang, "pdf.mc.status"), mdStatus(inc.Status, lang))
 	if !inc.ClosedAt.IsZero() {
-		t.field(tr(lang, "pdf.mc.closed"), tr(lang, "pdf.mc.by_on", inc.ClosedBy.String(), pdfTime(inc.ClosedAt)))
+		t.field(tr(lang, "pdf.mc.closed"), tr(lang, "pdf.mc.by_on", inc.ClosedBy.String(), pdfTime(inc.ClosedAt, lang)))
 	}
-	t.field(tr(lang, "pdf.mc.exported"), pdfTime(d.ExportedAt))
+	t.field(tr(lang, "pdf.mc.exported"), pdfTime(d.ExportedAt, lang))
 	t.field(tr(lang, "pdf.mc.head"), d.Head.Short())
 
 	t.heading(2, tr(lang, "pdf.mc.answers"))
@@ -56,7 +56,7 @@ func renderPDF(w io.Writer, d *exportDoc, record bool) ([]string, error) {
 	err := d.each(func(e incident.Entry) error {
 		if e.Kind == incident.KindAnswer {
 			n++
-			t.para(tr(lang, "pdf.mc.answer", e.Seq, pdfTime(e.Time), e.Actor, e.Text), false)
+			t.para(tr(lang, "pdf.mc.answer", e.Seq, pdfTime(e.Time, lang), e.Actor, e.Text), false)
 		}
 		return nil
 	})
@@ -82,9 +82,9 @@ func renderPDF(w io.Writer, d *exportDoc, record bool) ([]string, error) {
 				t.field(tr(lang, "pdf.mc.ref"), ref)
 			}
 			if at := e.Data["declared_at"]; at != "" {
-				t.field(tr(lang, "pdf.mc.declared_at"), pdfRFC3339(at))
+				t.field(tr(lang, "pdf.mc.declared_at"), pdfRFC3339(at, lang))
 			}
-			t.field(tr(lang, "pdf.mc.recorded"), tr(lang, "pdf.mc.by_on", e.Actor, pdfTime(e.Time)))
+			t.field(tr(lang, "pdf.mc.recorded"), tr(lang, "pdf.mc.by_on", e.Actor, pdfTime(e.Time, lang)))
 			if note := e.Data["note"]; note != "" {
 				t.field(tr(lang, "pdf.mc.note"), note)
 			}
@@ -97,7 +97,7 @@ func renderPDF(w io.Writer, d *exportDoc, record bool) ([]string, error) {
 			if s := e.Data["step"]; s != "" {
 				t.field(tr(lang, "pdf.mc.step"), s)
 			}
-			t.field(tr(lang, "pdf.mc.recorded"), tr(lang, "pdf.mc.by_on", e.Actor, pdfTime(e.Time)))
+			t.field(tr(lang, "pdf.mc.recorded"), tr(lang, "pdf.mc.by_on", e.Actor, pdfTime(e.Time, lang)))
 			t.small(tr(lang, "pdf.mc.proof", e.Seq, e.Hash))
 		}
 		return nil
@@ -115,11 +115,7 @@ func renderPDF(w io.Writer, d *exportDoc, record bool) ([]string, error) {
 			t.doc.rule()
 		}
 		t.doc.keep(20)
-		kind := kindLabels[e.Kind]
-		if kind == "" {
-			kind = e.Kind
-		}
-		t.para(tr(lang, "pdf.mc.entry", e.Seq, e.Time.In(incident.Paris).Format(parisLayout), formatTime(e.Time), e.Actor, kind), true)
+		t.para(tr(lang, "pdf.mc.entry", e.Seq, parisTime(e.Time, lang), formatTime(e.Time), e.Actor, kindLabel(e.Kind, lang)), true)
 		t.para(e.Text, false)
 		if len(e.Data) > 0 {
 			keys := make([]string, 0, len(e.Data))
@@ -129,7 +125,7 @@ func renderPDF(w io.Writer, d *exportDoc, record bool) ([]string, error) {
 			slices.Sort(keys)
 			parts := make([]string, len(keys))
 			for i, k := range keys {
-				parts[i] = k + " : " + e.Data[k]
+				parts[i] = tr(lang, "md.data", k, e.Data[k])
 			}
 			t.small(strings.Join(parts, " · "))
 		}
@@ -186,22 +182,19 @@ func (t *transcript) small(s string) {
 
 func (t *transcript) field(label, value string) {
 	t.doc.field(label, value, t.lang)
-	sep := " : "
-	if t.lang == flows.EN {
-		sep = ": "
-	}
+	sep := i18n.T(t.lang, "sep.field")
 	t.set(label + sep + value)
 }
 
 // pdfTime writes an instant in Paris time with its zone, then in UTC.
-func pdfTime(t time.Time) string { return mdTime(t) }
+func pdfTime(t time.Time, lang flows.Lang) string { return mdTime(t, lang) }
 
 // pdfRFC3339 writes a time stored as RFC 3339 text as pdfTime does; text
 // that is not a time is shown as it is.
-func pdfRFC3339(s string) string {
+func pdfRFC3339(s string, lang flows.Lang) string {
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
 		return s
 	}
-	return mdTime(t)
+	return mdTime(t, lang)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/vigie-sante/vigie/bot/bottest"
 	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/bot/report"
+	"github.com/vigie-sante/vigie/flows"
 )
 
 // pdfFixture is the export fixture with entries that carry every French
@@ -35,7 +36,7 @@ var footer = regexp.MustCompile(`Main courante de l'incident \S+, tête #\d+ [0-
 
 func TestExportPDF(t *testing.T) {
 	inc, entries := pdfFixture()
-	lines, pdf, err := report.PDFLines(inc, entries, testKey, exportNow)
+	lines, pdf, err := report.PDFLines(inc, entries, flows.FR, testKey, exportNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +51,7 @@ func TestExportPDF(t *testing.T) {
 
 	// Export writes the same file, and the same input the same bytes.
 	var buf bytes.Buffer
-	if err := report.Export(&buf, "pdf", inc, entries, testKey, exportNow); err != nil {
+	if err := report.Export(&buf, "pdf", flows.FR, inc, entries, testKey, exportNow); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(buf.Bytes(), pdf) {
@@ -89,7 +90,7 @@ func TestExportPDF(t *testing.T) {
 func TestExportPDFBroken(t *testing.T) {
 	inc, entries := pdfFixture()
 	entries[2].Text = "réécrit"
-	if err := report.Export(&bytes.Buffer{}, "pdf", inc, entries, testKey, exportNow); err == nil || !strings.Contains(err.Error(), "hash does not match") {
+	if err := report.Export(&bytes.Buffer{}, "pdf", flows.FR, inc, entries, testKey, exportNow); err == nil || !strings.Contains(err.Error(), "hash does not match") {
 		t.Fatalf("Export pdf of a broken chain: %v", err)
 	}
 }

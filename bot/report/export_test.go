@@ -13,6 +13,7 @@ import (
 	"github.com/vigie-sante/vigie/bot/bottest"
 	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/bot/report"
+	"github.com/vigie-sante/vigie/flows"
 )
 
 // update rewrites the golden files under testdata (bottest.Golden reads it).
@@ -73,7 +74,7 @@ func export(t testing.TB, format string) []byte {
 	t.Helper()
 	inc, entries := fixture()
 	var buf bytes.Buffer
-	if err := report.Export(&buf, format, inc, entries, testKey, exportNow); err != nil {
+	if err := report.Export(&buf, format, flows.FR, inc, entries, testKey, exportNow); err != nil {
 		t.Fatalf("Export %s: %v", format, err)
 	}
 	return buf.Bytes()
@@ -131,7 +132,7 @@ func TestExportClosed(t *testing.T) {
 		"json": `"closed_at": "2026-03-30T10:00:00Z"`,
 	} {
 		var buf bytes.Buffer
-		if err := report.Export(&buf, format, inc, entries, testKey, exportNow); err != nil {
+		if err := report.Export(&buf, format, flows.FR, inc, entries, testKey, exportNow); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(buf.String(), want) {
@@ -186,7 +187,7 @@ func TestExportRefuses(t *testing.T) {
 				format = "json"
 			}
 			var buf bytes.Buffer
-			err := report.Export(&buf, format, inc, es, key, exportNow)
+			err := report.Export(&buf, format, flows.FR, inc, es, key, exportNow)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("Export error = %v, want it to contain %q", err, tt.want)
 			}
@@ -204,7 +205,7 @@ func TestExportNewerEntries(t *testing.T) {
 	local := es[0].Time.In(incident.Paris)
 	es[0].Time = local
 	var buf bytes.Buffer
-	if err := report.Export(&buf, "json", inc, es, testKey, exportNow); err != nil {
+	if err := report.Export(&buf, "json", flows.FR, inc, es, testKey, exportNow); err != nil {
 		t.Fatal(err)
 	}
 	if es[0].Time.Location() != incident.Paris {
@@ -230,7 +231,7 @@ func FuzzExportRoundTrip(f *testing.F) {
 		spaced := strings.Contains(key, " ")
 		for _, format := range []string{"csv", "json"} {
 			var buf bytes.Buffer
-			err := report.Export(&buf, format, inc, entries, testKey, exportNow)
+			err := report.Export(&buf, format, flows.FR, inc, entries, testKey, exportNow)
 			valid := utf8.ValidString(text) && utf8.ValidString(actor) && utf8.ValidString(key) && utf8.ValidString(value)
 			switch {
 			case spaced && err != nil:

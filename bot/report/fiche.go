@@ -66,10 +66,7 @@ func sheetItems(cat *flows.Catalog, chains []*flows.Chain, opt SheetOptions) []s
 	lang := opt.Lang
 	var out []sheetItem
 	add := func(kind, text string) { out = append(out, sheetItem{kind, text}) }
-	sep := " : "
-	if lang == flows.EN {
-		sep = ": "
-	}
+	sep := i18n.T(lang, "sep.field")
 	for i, c := range chains {
 		if i > 0 {
 			add("page", "")
@@ -175,7 +172,7 @@ func sheetItems(cat *flows.Catalog, chains []*flows.Chain, opt SheetOptions) []s
 				for _, m := range ct.Means {
 					ms = append(ms, tr(lang, "kind."+m.Kind)+" "+m.Value+meansNote(m, lang))
 				}
-				add("li", ct.Name.In(lang)+" — "+strings.Join(ms, " ; "))
+				add("li", ct.Name.In(lang)+" — "+strings.Join(ms, tr(lang, "sheet.means_sep")))
 			}
 		}
 		add("small", tr(lang, "sheet.footer"))

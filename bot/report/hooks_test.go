@@ -13,13 +13,14 @@ import (
 // bot_test): the lines of text a PDF sets, which the tests find again in
 // what pdftotext reads back.
 
-// PDFLines returns the PDF export of a main courante and the lines of text
-// it sets, in order.
-func PDFLines(inc *incident.Incident, entries []incident.Entry, key ed25519.PrivateKey, now time.Time) ([]string, []byte, error) {
+// PDFLines returns the PDF export of a main courante in lang and the lines
+// of text it sets, in order.
+func PDFLines(inc *incident.Incident, entries []incident.Entry, lang flows.Lang, key ed25519.PrivateKey, now time.Time) ([]string, []byte, error) {
 	d, err := newExportDoc(inc, Slice(entries), key, now)
 	if err != nil {
 		return nil, nil, err
 	}
+	d.lang = lang
 	var buf bytes.Buffer
 	lines, err := renderPDF(&buf, d, true)
 	return lines, buf.Bytes(), err

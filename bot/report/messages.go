@@ -1,6 +1,8 @@
 package report
 
 import (
+	"embed"
+
 	"github.com/vigie-sante/vigie/bot/i18n"
 	"github.com/vigie-sante/vigie/flows"
 )
@@ -8,95 +10,10 @@ import (
 // tr returns the message key in lang, formatted with args.
 func tr(lang flows.Lang, key string, args ...any) string { return messages.T(lang, key, args...) }
 
-// messages are the words of the reports: the PDF main courante, the
-// reflex sheet and the yearly statistics.
-var messages = i18n.Catalogue{
-	"pdf.page":              {FR: "page %d/{nb}", EN: "page %d/{nb}"},
-	"pdf.mc.title":          {FR: "Main courante — incident %s", EN: "Main courante — incident %s"},
-	"pdf.mc.footer":         {FR: "Main courante de l'incident %s, tête %s", EN: "Main courante of incident %s, head %s"},
-	"pdf.mc.incident":       {FR: "Incident", EN: "Incident"},
-	"pdf.mc.incident_title": {FR: "Titre", EN: "Title"},
-	"pdf.mc.chain":          {FR: "Chaîne d'alerte", EN: "Alert chain"},
-	"pdf.mc.chain_version":  {FR: "%s, version %s", EN: "%s, version %s"},
-	"pdf.mc.t0":             {FR: "T0 (prise de connaissance)", EN: "T0 (awareness)"},
-	"pdf.mc.opened":         {FR: "Ouvert", EN: "Opened"},
-	"pdf.mc.closed":         {FR: "Clos", EN: "Closed"},
-	"pdf.mc.by_on":          {FR: "par %s, le %s", EN: "by %s, on %s"},
-	"pdf.mc.status":         {FR: "Statut", EN: "Status"},
-	"pdf.mc.exported":       {FR: "Exporté le", EN: "Exported on"},
-	"pdf.mc.head":           {FR: "Tête de la main courante", EN: "Head of the main courante"},
-	"pdf.mc.answers":        {FR: "Réponses aux questions de la chaîne d'alerte", EN: "Answers to the alert chain's questions"},
-	"pdf.mc.answer":         {FR: "n° %d — %s — %s : %s", EN: "no. %d — %s — %s: %s"},
-	"pdf.mc.none":           {FR: "Aucune.", EN: "None."},
-	"pdf.mc.notifications":  {FR: "Notifications et preuves", EN: "Notifications and proofs"},
-	"pdf.mc.step":           {FR: "Étape", EN: "Step"},
-	"pdf.mc.means":          {FR: "Moyen", EN: "Means"},
-	"pdf.mc.ref":            {FR: "Référence", EN: "Reference"},
-	"pdf.mc.declared_at":    {FR: "Fait à (heure déclarée)", EN: "Done at (declared time)"},
-	"pdf.mc.recorded":       {FR: "Enregistré", EN: "Recorded"},
-	"pdf.mc.note":           {FR: "Note", EN: "Note"},
-	"pdf.mc.proof":          {FR: "Preuve : entrée n° %d de la main courante, empreinte %s", EN: "Proof: main courante entry no. %d, hash %s"},
-	"pdf.mc.timeline":       {FR: "Chronologie : les %d entrées de la main courante", EN: "Timeline: the %d entries of the main courante"},
-	"pdf.mc.entry":          {FR: "n° %d — %s (%s) — %s — %s", EN: "no. %d — %s (%s) — %s — %s"},
-	"pdf.mc.hash":           {FR: "empreinte : %s", EN: "hash: %s"},
-	"pdf.mc.signature":      {FR: "Tête de la chaîne et signature", EN: "Head of the chain and signature"},
-	"pdf.mc.last":           {FR: "Dernière entrée", EN: "Last entry"},
-	"pdf.mc.head_hash":      {FR: "Empreinte (SHA-256)", EN: "Hash (SHA-256)"},
-	"pdf.mc.sig":            {FR: "Signature (%s)", EN: "Signature (%s)"},
-	"pdf.mc.pubkey":         {FR: "Clé publique", EN: "Public key"},
-	"pdf.mc.fingerprint":    {FR: "Empreinte de la clé", EN: "Key fingerprint"},
-	"pdf.mc.explain":        {FR: "Chaque entrée contient l'empreinte de la précédente ; la signature porte sur l'en-tête du document (incident, titre, chaîne, T0, ouverture, état, clôture, date d'export) et sur le numéro et l'empreinte de la dernière entrée. Toute modification de l'en-tête, et toute modification, suppression ou inversion d'une entrée, se voit donc à la vérification de l'export JSON ou CSV. Une copie imprimée se compare à un export JSON vérifié par l'empreinte de sa dernière entrée et l'empreinte de la clé.", EN: "Each entry holds the hash of the one before; the signature covers the document's header (incident, title, chain, T0, opening, status, closing, export time) and the number and hash of the last entry. Any change to the header, and any change, deletion or reordering of an entry, therefore shows when the JSON or CSV export is verified. A printed copy is compared with a verified JSON export by the hash of its last entry and the key's fingerprint."},
-	"pdf.mc.verify":         {FR: "Vérification : « vigie verify <export .json ou .csv> »", EN: "Verification: \"vigie verify <.json or .csv export>\""},
+//go:embed locales/*.toml
+var locales embed.FS
 
-	"sheet.title":          {FR: "Fiche réflexe — incident cyber", EN: "Reflex sheet — cyber incident"},
-	"sheet.structure":      {FR: "Structure", EN: "Structure"},
-	"sheet.chain":          {FR: "Chaîne %s, version %s en vigueur depuis le %s — source : %s", EN: "Chain %s, version %s in force since %s — source: %s"},
-	"sheet.key":            {FR: "Clé de signature des exports de ce Vigie : %[1]s. Pour vérifier un export : vigie verify FICHIER --key %[1]s", EN: "Key this Vigie signs exports with: %[1]s. To check an export: vigie verify FILE --key %[1]s"},
-	"sheet.edition":        {FR: "Édition du %s. À imprimer et afficher en salle de crise : sans réseau ni messagerie, cette fiche suffit pour déclarer.", EN: "Printed on %s. Print it and pin it in the crisis room: without network or messaging, this sheet is enough to report."},
-	"sheet.offline":        {FR: "1. Sans internet ni messagerie", EN: "1. Without internet or messaging"},
-	"sheet.phone_for":      {FR: "%s : %s — pour l'étape %d, « %s »", EN: "%s: %s — for step %d, \"%s\""},
-	"sheet.fallback":       {FR: "Recours — %s — %s %s", EN: "Fallback — %s — %s %s"},
-	"sheet.advice_note":    {FR: "Pour chaque appel, noter l'heure, le nom de l'interlocuteur et le numéro de référence donné : c'est la preuve de la déclaration.", EN: "For each call, write down the time, the name of the person spoken to and the reference number given: it is the proof of the declaration."},
-	"sheet.advice_paper":   {FR: "Tenir la main courante sur papier (heure, qui, quoi), puis la reporter dans Vigie dès qu'il répond : fait ÉTAPE via=telephone ref=RÉF at=HH:MM.", EN: "Keep the main courante on paper (time, who, what), then enter it in Vigie as soon as it answers: done STEP via=telephone ref=REF at=HH:MM."},
-	"sheet.advice_console": {FR: "Si la messagerie de la cellule de crise est tombée : lancer « vigie console » sur un poste sain ; les chaînes et les contacts sont dans le programme et n'ont pas besoin du réseau.", EN: "If the crisis cell's messaging is down: run \"vigie console\" on a clean computer; the chains and contacts are built in and need no network."},
-	"sheet.questions":      {FR: "2. T0 et questions à trancher", EN: "2. T0 and the questions to settle"},
-	"sheet.t0":             {FR: "Heure de prise de connaissance (T0) : ____/____ à ____ h ____ — les délais légaux partent de là.", EN: "Time of awareness (T0): ____/____ at ____:____ — the legal deadlines run from it."},
-	"sheet.answers_hint":   {FR: "Réponses : oui, non, ou « je ne sais pas encore » (la question reste ouverte jusqu'à ce qu'elle soit tranchée).", EN: "Answers: yes, no, or \"not known yet\" (the question stays open until it is settled)."},
-	"sheet.order":          {FR: "3. Appels et déclarations, dans l'ordre", EN: "3. Calls and declarations, in order"},
-	"sheet.always":         {FR: "dans tous les cas", EN: "in every case"},
-	"sheet.when":           {FR: "Quand", EN: "When"},
-	"sheet.any_of":         {FR: "L'un ou l'autre des destinataires suffit.", EN: "Either recipient is enough."},
-	"sheet.others":         {FR: "4. Autres contacts utiles", EN: "4. Other useful contacts"},
-	"sheet.footer":         {FR: "Fiche produite par « vigie fiche » à partir des chaînes d'alerte embarquées ; réimprimer après chaque mise à jour de Vigie.", EN: "Sheet produced by \"vigie fiche\" from the built-in alert chains; print it again after each update of Vigie."},
-	"sheet.pdf_footer":     {FR: "Fiche réflexe Vigie, édition du %s", EN: "Vigie reflex sheet, printed on %s"},
-	"sheet.clause":         {FR: "« %s » %s", EN: "\"%s\" %s"},
-	"sheet.if":             {FR: "si %s", EN: "if %s"},
-	"sheet.and":            {FR: " et ", EN: " and "},
-	"sheet.immediate":      {FR: "sans délai", EN: "without delay"},
-	"sheet.after_step":     {FR: "%s après « %s »", EN: "%s after \"%s\""},
-
-	"stats.title":                  {FR: "Incidents de sécurité des systèmes d'information — statistiques %d", EN: "Information-system security incidents — %d statistics"},
-	"stats.intro":                  {FR: "Statistiques anonymisées (CSP art. D1111-16-3) : seulement des nombres et des durées, jamais de nom, de titre, d'identifiant ni de texte libre. Mois et année : ceux du T0, heure de Paris.", EN: "Anonymised statistics (CSP art. D1111-16-3): only counts and durations, never a name, title, identifier or free text. Month and year: those of T0, Paris time."},
-	"stats.what":                   {FR: "Indicateur", EN: "Indicator"},
-	"stats.count":                  {FR: "Nombre", EN: "Count"},
-	"stats.incidents":              {FR: "Incidents", EN: "Incidents"},
-	"stats.closed":                 {FR: "dont clos", EN: "of which closed"},
-	"stats.by_profile":             {FR: "Par type de structure (profil de la chaîne d'alerte)", EN: "By type of structure (alert chain profile)"},
-	"stats.profile":                {FR: "Profil", EN: "Profile"},
-	"stats.profile_unknown":        {FR: "non choisi", EN: "not chosen"},
-	"stats.by_month":               {FR: "Par mois du T0", EN: "By month of T0"},
-	"stats.month":                  {FR: "Mois", EN: "Month"},
-	"stats.answers":                {FR: "Nature des incidents", EN: "Nature of the incidents"},
-	"stats.question":               {FR: "Question", EN: "Question"},
-	"stats.unknown":                {FR: "Inconnu", EN: "Unknown"},
-	"stats.not_asked":              {FR: "Non posée", EN: "Not asked"},
-	"stats.q.malicious":            {FR: "Origine malveillante", EN: "Malicious"},
-	"stats.q.personal_data_breach": {FR: "Violation de données personnelles", EN: "Personal-data breach"},
-	"stats.q.capacity_impact":      {FR: "Impact sur le capacitaire", EN: "Impact on capacity"},
-	"stats.delays":                 {FR: "Délai entre le T0 et chaque déclaration", EN: "Delay from T0 to each declaration"},
-	"stats.declaration":            {FR: "Déclaration (étape)", EN: "Declaration (step)"},
-	"stats.median":                 {FR: "Médiane", EN: "Median"},
-	"stats.p90":                    {FR: "90e centile", EN: "90th percentile"},
-	"stats.max":                    {FR: "Maximum", EN: "Maximum"},
-	"stats.method":                 {FR: "Délai : heure déclarée dans la preuve de l'étape moins T0, arrondi à la minute. Médiane : valeur du milieu (moyenne des deux du milieu pour un nombre pair). 90e centile : rang le plus proche, le plus petit délai que 9 déclarations sur 10 n'ont pas dépassé. « Inconnu » : réponse « je ne sais pas encore » ou pas de réponse ; « non posée » : la chaîne de la structure ne pose pas la question.", EN: "Delay: time declared in the step's proof minus T0, rounded to the minute. Median: the middle value (mean of the two middle ones for an even count). 90th percentile: nearest rank, the smallest delay that 9 declarations in 10 did not exceed. \"Unknown\": answered \"not known yet\" or not answered; \"not asked\": the structure's chain does not ask the question."},
-}
+// messages are the words of the reports (locales/fr.toml and
+// locales/en.toml): the exports, the reflex sheet and the yearly
+// statistics.
+var messages = i18n.MustLoad(locales, "locales")

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vigie-sante/vigie/bot/i18n"
 	"github.com/vigie-sante/vigie/bot/report/pdffont"
 	"github.com/vigie-sante/vigie/bot/report/pdfw"
 	"github.com/vigie-sante/vigie/flows"
@@ -204,10 +205,7 @@ func (d *pdfDoc) small(s string) {
 // field writes "label : value", the label in bold, the value following it
 // and wrapped under the full width.
 func (d *pdfDoc) field(label, value string, lang flows.Lang) {
-	sep := " : "
-	if lang == flows.EN {
-		sep = ": "
-	}
+	sep := i18n.T(lang, "sep.field")
 	d.flow(pdfBody, pdfLine, black, run{faceBold, label + sep}, run{faceRegular, value})
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/bot/report"
+	"github.com/vigie-sante/vigie/flows"
 )
 
 // generated is a main courante of n entries made on demand, as a store
@@ -54,13 +55,13 @@ func TestExportFromSource(t *testing.T) {
 	for _, f := range report.ExportFormats {
 		*passes = 0
 		var streamed, held bytes.Buffer
-		if _, err := report.ExportFrom(&streamed, f, inc, src, testKey, exportNow); err != nil {
+		if _, err := report.ExportFrom(&streamed, f, flows.FR, inc, src, testKey, exportNow); err != nil {
 			t.Fatalf("ExportFrom %s: %v", f, err)
 		}
 		if *passes < 2 {
 			t.Errorf("%s: the source was read %d times, want a check pass and a writing pass", f, *passes)
 		}
-		if err := report.Export(&held, f, inc, all, testKey, exportNow); err != nil {
+		if err := report.Export(&held, f, flows.FR, inc, all, testKey, exportNow); err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(streamed.Bytes(), held.Bytes()) {
@@ -100,7 +101,7 @@ func TestExportFromChangingSource(t *testing.T) {
 	for name, s := range map[string]report.Source{"changed": changed, "shorter": shorter} {
 		for _, f := range report.ExportFormats {
 			*passes = 0
-			_, err := report.ExportFrom(&bytes.Buffer{}, f, inc, s, testKey, exportNow)
+			_, err := report.ExportFrom(&bytes.Buffer{}, f, flows.FR, inc, s, testKey, exportNow)
 			if err == nil || !strings.Contains(err.Error(), "while the export was written") {
 				t.Errorf("%s source, %s: %v, want the change named", name, f, err)
 			}
@@ -117,7 +118,7 @@ func TestExportFromChangingSource(t *testing.T) {
 		})
 	}
 	var buf bytes.Buffer
-	if _, err := report.ExportFrom(&buf, "json", inc, longer, testKey, exportNow); err != nil {
+	if _, err := report.ExportFrom(&buf, "json", flows.FR, inc, longer, testKey, exportNow); err != nil {
 		t.Fatal(err)
 	}
 	if r, err := report.Verify(&buf, report.VerifyOptions{}); err != nil || r.Entries != 50 {
@@ -152,10 +153,10 @@ func TestExportFromPages(t *testing.T) {
 	src(func(e incident.Entry) error { all = append(all, e); return nil })
 	st := &pagedStore{es: all}
 	var paged, held bytes.Buffer
-	if _, err := report.ExportFrom(&paged, "csv", inc, report.Pages(context.Background(), st, inc.ID), testKey, exportNow); err != nil {
+	if _, err := report.ExportFrom(&paged, "csv", flows.FR, inc, report.Pages(context.Background(), st, inc.ID), testKey, exportNow); err != nil {
 		t.Fatal(err)
 	}
-	if err := report.Export(&held, "csv", inc, all, testKey, exportNow); err != nil {
+	if err := report.Export(&held, "csv", flows.FR, inc, all, testKey, exportNow); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(paged.Bytes(), held.Bytes()) {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/bot/report"
+	"github.com/vigie-sante/vigie/flows"
 )
 
 func TestVerifyValid(t *testing.T) {
@@ -447,7 +448,7 @@ func FuzzVerify(f *testing.F) {
 	inc.Chain, inc.Version = "", "" // chosen by entry 2, left out
 	for _, format := range []string{"json", "csv"} {
 		var buf bytes.Buffer
-		if err := report.Export(&buf, format, inc, entries, testKey, exportNow); err != nil {
+		if err := report.Export(&buf, format, flows.FR, inc, entries, testKey, exportNow); err != nil {
 			f.Fatal(err)
 		}
 		f.Add(buf.Bytes())

@@ -88,23 +88,19 @@ func runExport(ctx context.Context, env Env, g *Globals, id, format, outFile str
 	}
 	src := report.Pages(ctx, s, id)
 	if *out == "" {
-		_, err := report.ExportFrom(env.Stdout, format, inc, src, key, time.Now())
+		_, err := report.ExportFrom(env.Stdout, format, g.lang(), inc, src, key, time.Now())
 		return err
 	}
 	var head incident.Head
 	err = writeExportFile(*out, func(w io.Writer) (err error) {
-		head, err = report.ExportFrom(w, format, inc, src, key, time.Now())
+		head, err = report.ExportFrom(w, format, g.lang(), inc, src, key, time.Now())
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	noun := "entries"
-	if head.Seq == 1 {
-		noun = "entry"
-	}
-	fmt.Fprintf(env.Stdout, "export: incident %s, %d %s, head %s, signed by %s → %s\n",
-		id, head.Seq, noun, head.Short(), keyfile.Fingerprint(key.Public().(ed25519.PublicKey)), *out)
+	fmt.Fprintf(env.Stdout, "export: incident %s, %s, head %s, signed by %s → %s\n",
+		id, entries(int(head.Seq)), head.Short(), keyfile.Fingerprint(key.Public().(ed25519.PublicKey)), *out)
 	return nil
 }
 

@@ -185,12 +185,11 @@ func flowsList(_ Env, w io.Writer, lang flows.Lang, _ *flowsFlags, pos []string,
 	}
 	t := now()
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, inLang(lang, "CHAÎNE\tVERSION\tEN VIGUEUR DEPUIS\tPROFIL\tRÉGION\tTITRE\tAUTRES VERSIONS",
-		"CHAIN\tVERSION\tIN FORCE SINCE\tPROFILE\tREGION\tTITLE\tOTHER VERSIONS"))
+	fmt.Fprintln(tw, tr(lang, "flows.list_header"))
 	for _, c := range cat.Chains(t) {
 		eff := dayOf(c.Effective)
 		if c.Effective.After(t) {
-			eff += inLang(lang, " (à venir)", " (upcoming)")
+			eff += tr(lang, "flows.upcoming")
 		}
 		var others []string
 		for _, v := range cat.Versions(c.ID) {

@@ -88,60 +88,59 @@ func writeEvalText(w io.Writer, plan flows.Plan, t0 time.Time, answers map[strin
 	c := plan.Chain
 	fmt.Fprintf(w, "%s — %s\n", c.ID, c.Title.In(lang))
 	fmt.Fprintf(w, "Version %s\n", c.Version)
-	fmt.Fprintf(w, "%s %s\n", inLang(lang, "T0 (prise de connaissance) :", "T0 (time of awareness):"), parisInstant(t0, lang))
+	fmt.Fprintf(w, "%s %s\n", tr(lang, "flows.t0"), parisInstant(t0, lang))
 	var given []string
 	for _, q := range c.Questions {
 		if a, ok := answers[q.ID]; ok {
 			given = append(given, q.ID+" = "+string(a.Value))
 		}
 	}
-	fmt.Fprintf(w, "%s %s\n", inLang(lang, "Réponses :", "Answers:"), orNone(strings.Join(given, ", "), lang))
+	fmt.Fprintf(w, "%s %s\n", tr(lang, "flows.answers"), orNone(strings.Join(given, ", "), lang))
 	if len(on) > 0 {
 		var fs []string
 		for f := range on {
 			fs = append(fs, f)
 		}
 		slices.Sort(fs)
-		fmt.Fprintf(w, "%s %s\n", inLang(lang, "Fonctions activées :", "Features on:"), strings.Join(fs, ", "))
+		fmt.Fprintf(w, "%s %s\n", tr(lang, "flows.features_on"), strings.Join(fs, ", "))
 	}
 
-	fmt.Fprintf(w, "\n%s (%d)\n", inLang(lang, "Étapes requises", "Required steps"), len(plan.Steps))
+	fmt.Fprintf(w, "\n%s (%d)\n", tr(lang, "flows.required_steps"), len(plan.Steps))
 	if len(plan.Steps) == 0 {
-		fmt.Fprintf(w, "  %s\n", inLang(lang, "aucune", "none"))
+		fmt.Fprintf(w, "  %s\n", tr(lang, "flows.none"))
 	}
 	for _, p := range plan.Steps {
 		writePlannedStep(w, p, lang)
 	}
 
-	fmt.Fprintf(w, "\n%s (%d)\n", inLang(lang, "Étapes en attente d'une réponse", "Steps waiting for an answer"), len(plan.Pending))
+	fmt.Fprintf(w, "\n%s (%d)\n", tr(lang, "flows.pending_steps"), len(plan.Pending))
 	if len(plan.Pending) == 0 {
-		fmt.Fprintf(w, "  %s\n", inLang(lang, "aucune", "none"))
+		fmt.Fprintf(w, "  %s\n", tr(lang, "flows.none"))
 	}
 	for _, p := range plan.Pending {
 		fmt.Fprintf(w, "- %d. %s [%s]%s%s%s\n", p.Step.Order, p.Step.Title.In(lang), p.Step.ID, offChartMark(p.Step.Source),
-			inLang(lang, " : attend ", ": waits on "), strings.Join(p.On, ", "))
+			tr(lang, "flows.waits_on"), strings.Join(p.On, ", "))
 	}
 
-	fmt.Fprintf(w, "\n%s (%d)\n", inLang(lang, "Questions à poser", "Questions to ask"), len(plan.Questions))
+	fmt.Fprintf(w, "\n%s (%d)\n", tr(lang, "flows.questions_to_ask"), len(plan.Questions))
 	if len(plan.Questions) == 0 {
-		fmt.Fprintf(w, "  %s\n", inLang(lang, "aucune", "none"))
+		fmt.Fprintf(w, "  %s\n", tr(lang, "flows.none"))
 	}
 	for _, q := range plan.Questions {
-		fmt.Fprintf(w, "- %s%s%s (%s)\n", q.ID, inLang(lang, " : ", ": "), q.Text.In(lang), valuesText(q.Answers))
+		fmt.Fprintf(w, "- %s%s%s (%s)\n", q.ID, tr(lang, "flows.sep"), q.Text.In(lang), valuesText(q.Answers))
 	}
 
 	fmt.Fprintln(w)
 	if plan.Ended {
-		fmt.Fprintf(w, "%s %s\n", inLang(lang, "Fin de la chaîne : oui —", "Chain ended: yes —"), c.End.In(lang))
+		fmt.Fprintf(w, "%s %s\n", tr(lang, "flows.chain_ended_yes"), c.End.In(lang))
 	} else {
-		fmt.Fprintf(w, inLang(lang, "Fin de la chaîne : non — %d question(s) à poser, %d étape(s) en attente\n",
-			"Chain ended: no — %d question(s) to ask, %d step(s) waiting\n"), len(plan.Questions), len(plan.Pending))
+		fmt.Fprintln(w, tr(lang, "flows.chain_ended_no", tr(lang, "flows.n_questions_to_ask", len(plan.Questions)), tr(lang, "flows.n_steps_waiting", len(plan.Pending))))
 	}
 }
 
 func orNone(s string, lang flows.Lang) string {
 	if s == "" {
-		return inLang(lang, "aucune", "none")
+		return tr(lang, "flows.none")
 	}
 	return s
 }
@@ -151,26 +150,26 @@ func writePlannedStep(w io.Writer, p flows.Planned, lang flows.Lang) {
 	s := p.Step
 	fmt.Fprintf(w, "%d. %s [%s]%s\n", s.Order, s.Title.In(lang), s.ID, offChartMark(s.Source))
 	if a := s.Action.In(lang); a != "" {
-		fmt.Fprintf(w, "%s%s %s\n", in, inLang(lang, "Action :", "Action:"), a)
+		fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.action"), a)
 	}
 	writeRecipients(w, s, in, false, lang)
-	fmt.Fprintf(w, "%s%s %s\n", in, inLang(lang, "Échéance :", "Due:"), dueText(p, lang))
+	fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.due"), dueText(p, lang))
 	if r := remindText(s.Remind, s.Deadline, lang); r != "" {
-		fmt.Fprintf(w, "%s%s %s\n", in, inLang(lang, "Rappels :", "Reminders:"), r)
+		fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.reminders"), r)
 	}
-	why := inLang(lang, "toujours requise", "always required")
+	why := tr(lang, "flows.always_required")
 	if len(p.Because) > 0 {
 		parts := make([]string, len(p.Because))
 		for i, r := range p.Because {
 			parts[i] = r.Key + " = " + string(r.Value)
 		}
-		why = strings.Join(parts, inLang(lang, " et ", " and "))
+		why = strings.Join(parts, tr(lang, "flows.and"))
 	}
-	fmt.Fprintf(w, "%s%s %s\n", in, inLang(lang, "Pourquoi :", "Why:"), why)
-	fmt.Fprintf(w, "%s%s %s\n", in, inLang(lang, "Base :", "Basis:"), s.Basis.In(lang))
-	fmt.Fprintf(w, "%s%s %s\n", in, inLang(lang, "Source :", "Source:"), sourceText(s.Source, lang))
+	fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.why"), why)
+	fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.basis"), s.Basis.In(lang))
+	fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.source"), sourceText(s.Source, lang))
 	if n := s.Note.In(lang); n != "" {
-		fmt.Fprintf(w, "%s%s %s\n", in, inLang(lang, "Note :", "Note:"), n)
+		fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.note"), n)
 	}
 }
 
@@ -180,11 +179,11 @@ func dueText(p flows.Planned, lang flows.Lang) string {
 	d := p.Step.Deadline
 	switch {
 	case d.Kind == flows.Immediate:
-		return inLang(lang, "sans délai — dès le ", "without delay — from ") + parisInstant(p.Due, lang)
+		return tr(lang, "flows.without_delay_from") + parisInstant(p.Due, lang)
 	case d.Kind == flows.None:
 		return deadlineText(d, lang)
 	case p.Due.IsZero():
-		return deadlineText(d, lang) + inLang(lang, " (pas encore faite)", " (not done yet)")
+		return deadlineText(d, lang) + tr(lang, "flows.not_done_yet")
 	}
 	return parisInstant(p.Due, lang) + " — " + deadlineText(d, lang)
 }

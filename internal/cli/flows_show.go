@@ -28,22 +28,20 @@ func flowsShow(_ Env, w io.Writer, lang flows.Lang, o *flowsFlags, pos []string,
 		return err
 	}
 	writeChainHeader(w, cat, c, t, lang)
-	fmt.Fprintf(w, "\n%s (%d)\n", inLang(lang, "Questions", "Questions"), len(c.Questions))
+	fmt.Fprintf(w, "\n%s (%d)\n", tr(lang, "flows.questions"), len(c.Questions))
 	if len(c.Questions) == 0 {
-		fmt.Fprintf(w, "  %s\n", inLang(lang, "aucune", "none"))
+		fmt.Fprintf(w, "  %s\n", tr(lang, "flows.none"))
 	}
 	for _, q := range c.Questions {
 		writeChainQuestion(w, q, lang)
 	}
-	fmt.Fprintf(w, "\n%s (%d)\n", inLang(lang, "Étapes", "Steps"), len(c.Steps))
+	fmt.Fprintf(w, "\n%s (%d)\n", tr(lang, "flows.steps"), len(c.Steps))
 	for _, s := range c.Steps {
 		writeChainStep(w, s, lang)
 	}
-	fmt.Fprintf(w, "\n%s %s\n", inLang(lang, "Fin :", "End:"), c.End.In(lang))
+	fmt.Fprintf(w, "\n%s %s\n", tr(lang, "flows.end"), c.End.In(lang))
 	if hasOffChart(c) {
-		fmt.Fprintf(w, "\n%s\n", inLang(lang,
-			"* : hors du schéma d'alerte source ; la référence extérieure est donnée.",
-			"*: not on the source alert chart; the outside reference is given."))
+		fmt.Fprintf(w, "\n%s\n", tr(lang, "flows.off_chart_legend"))
 	}
 	return nil
 }
@@ -58,19 +56,19 @@ func writeChainHeader(w io.Writer, cat *flows.Catalog, c *flows.Chain, t time.Ti
 		}
 	}
 	if len(others) > 0 {
-		fmt.Fprintf(w, inLang(lang, " ; autres versions : %s", "; other versions: %s"), strings.Join(others, ", "))
+		fmt.Fprintf(w, tr(lang, "flows.other_versions"), strings.Join(others, ", "))
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, inLang(lang, "Profil : %s · Région : %s\n", "Profile: %s · Region: %s\n"), orDash(c.Profile), orDash(c.Region))
+	fmt.Fprintf(w, tr(lang, "flows.profile_region"), orDash(c.Profile), orDash(c.Region))
 	doc := c.Source.Document
 	if c.Source.Ref != "" {
 		doc += " — " + c.Source.Ref
 	}
-	fmt.Fprintf(w, "%s %s\n", inLang(lang, "Document source :", "Source document:"), doc)
+	fmt.Fprintf(w, "%s %s\n", tr(lang, "flows.source_document"), doc)
 	if c.Source.Note != "" {
 		fmt.Fprintf(w, "  %s\n", c.Source.Note)
 	}
-	fmt.Fprintf(w, "%s %s\n", inLang(lang, "Fichier :", "File:"), embeddedPrefix+c.File)
+	fmt.Fprintf(w, "%s %s\n", tr(lang, "flows.file"), embeddedPrefix+c.File)
 	if d := c.Description.In(lang); d != "" {
 		fmt.Fprintf(w, "\n%s\n", d)
 	}
@@ -80,10 +78,10 @@ func writeChainHeader(w io.Writer, cat *flows.Catalog, c *flows.Chain, t time.Ti
 // come, or one replaced by a later version.
 func versionState(cat *flows.Catalog, c *flows.Chain, t time.Time, lang flows.Lang) string {
 	if c.Effective.After(t) {
-		return fmt.Sprintf(inLang(lang, "en vigueur à partir du %s (à venir)", "in force from %s (upcoming)"), dayOf(c.Effective))
+		return fmt.Sprintf(tr(lang, "flows.upcoming_from"), dayOf(c.Effective))
 	}
 	if current, _ := cat.Current(c.ID, t); current == c {
-		return inLang(lang, "en vigueur depuis le ", "in force since ") + dayOf(c.Effective)
+		return tr(lang, "flows.in_force_since") + dayOf(c.Effective)
 	}
 	var next *flows.Chain // the version that replaced c
 	for _, v := range cat.Versions(c.ID) {
@@ -92,55 +90,52 @@ func versionState(cat *flows.Catalog, c *flows.Chain, t time.Time, lang flows.La
 		}
 	}
 	if next == nil { // cannot happen: a newer version in force replaced c
-		return inLang(lang, "en vigueur à partir du ", "in force from ") + dayOf(c.Effective)
+		return tr(lang, "flows.in_force_from") + dayOf(c.Effective)
 	}
-	return fmt.Sprintf(inLang(lang, "en vigueur à partir du %s, remplacée le %s par la version %s",
-		"in force from %s, replaced on %s by version %s"), dayOf(c.Effective), dayOf(next.Effective), next.Version)
+	return fmt.Sprintf(tr(lang, "flows.replaced"), dayOf(c.Effective), dayOf(next.Effective), next.Version)
 }
 
 func writeChainQuestion(w io.Writer, q *flows.Question, lang flows.Lang) {
-	fmt.Fprintf(w, "- %s%s%s%s\n", q.ID, offChartMark(q.Source), inLang(lang, " : ", ": "), q.Text.In(lang))
+	fmt.Fprintf(w, "- %s%s%s%s\n", q.ID, offChartMark(q.Source), tr(lang, "flows.sep"), q.Text.In(lang))
 	if h := q.Help.In(lang); h != "" {
-		fmt.Fprintf(w, "    %s %s\n", inLang(lang, "Aide :", "Help:"), h)
+		fmt.Fprintf(w, "    %s %s\n", tr(lang, "flows.help"), h)
 	}
-	fmt.Fprintf(w, "    %s %s\n", inLang(lang, "Réponses :", "Answers:"), valuesText(q.Answers))
-	fmt.Fprintf(w, "    %s %s\n", inLang(lang, "Posée :", "Asked:"),
-		conditionText(q.When, inLang(lang, "toujours", "always"), lang))
+	fmt.Fprintf(w, "    %s %s\n", tr(lang, "flows.answers"), valuesText(q.Answers))
+	fmt.Fprintf(w, "    %s %s\n", tr(lang, "flows.asked"),
+		conditionText(q.When, tr(lang, "flows.always"), lang))
 	if q.Feature != "" {
-		fmt.Fprintf(w, inLang(lang, "    Fonction : %s (la question n'existe que si elle est activée)\n",
-			"    Feature: %s (the question exists only when it is on)\n"), q.Feature)
+		fmt.Fprintf(w, tr(lang, "flows.question_feature"), q.Feature)
 	}
 	if q.Reask > 0 {
-		fmt.Fprintf(w, inLang(lang, "    Reposée si inconnu : toutes les %s\n", "    Asked again when unknown: every %s\n"),
+		fmt.Fprintf(w, tr(lang, "flows.asked_again_when_unknown"),
 			flows.FormatDuration(q.Reask))
 	}
-	fmt.Fprintf(w, "    %s %s\n", inLang(lang, "Source :", "Source:"), sourceText(q.Source, lang))
+	fmt.Fprintf(w, "    %s %s\n", tr(lang, "flows.source"), sourceText(q.Source, lang))
 }
 
 func writeChainStep(w io.Writer, s *flows.Step, lang flows.Lang) {
 	const in = "   "
 	fmt.Fprintf(w, "%d. %s [%s]%s\n", s.Order, s.Title.In(lang), s.ID, offChartMark(s.Source))
 	if g := s.Group.In(lang); g != "" {
-		fmt.Fprintf(w, "%s%s %s\n", in, inLang(lang, "Groupe :", "Group:"), g)
+		fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.group"), g)
 	}
 	if a := s.Action.In(lang); a != "" {
-		fmt.Fprintf(w, "%s%s %s\n", in, inLang(lang, "Action :", "Action:"), a)
+		fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.action"), a)
 	}
 	writeRecipients(w, s, in, true, lang)
-	fmt.Fprintf(w, "%s%s %s\n", in, inLang(lang, "Condition :", "Condition:"),
-		conditionText(s.When, inLang(lang, "toujours requise", "always required"), lang))
+	fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.condition"),
+		conditionText(s.When, tr(lang, "flows.always_required"), lang))
 	if s.Feature != "" {
-		fmt.Fprintf(w, inLang(lang, "%sFonction : %s (l'étape n'existe que si elle est activée)\n",
-			"%sFeature: %s (the step exists only when it is on)\n"), in, s.Feature)
+		fmt.Fprintf(w, tr(lang, "flows.step_feature"), in, s.Feature)
 	}
-	fmt.Fprintf(w, "%s%s %s\n", in, inLang(lang, "Délai :", "Deadline:"), deadlineText(s.Deadline, lang))
+	fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.deadline"), deadlineText(s.Deadline, lang))
 	if r := remindText(s.Remind, s.Deadline, lang); r != "" {
-		fmt.Fprintf(w, "%s%s %s\n", in, inLang(lang, "Rappels :", "Reminders:"), r)
+		fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.reminders"), r)
 	}
-	fmt.Fprintf(w, "%s%s %s\n", in, inLang(lang, "Base :", "Basis:"), s.Basis.In(lang))
-	fmt.Fprintf(w, "%s%s %s\n", in, inLang(lang, "Source :", "Source:"), sourceText(s.Source, lang))
+	fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.basis"), s.Basis.In(lang))
+	fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.source"), sourceText(s.Source, lang))
 	if n := s.Note.In(lang); n != "" {
-		fmt.Fprintf(w, "%s%s %s\n", in, inLang(lang, "Note :", "Note:"), n)
+		fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.note"), n)
 	}
 }
 

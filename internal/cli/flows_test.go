@@ -419,8 +419,8 @@ func TestFlowsValidate(t *testing.T) {
 // use has a French and an English name.
 func TestFlowsMeansKindNames(t *testing.T) {
 	for _, kind := range flows.MeansKinds {
-		if _, ok := meansKindNames[kind]; !ok {
-			t.Errorf("means kind %q has no name in meansKindNames (flows_text.go)", kind)
+		if !messages.Has("means_kind." + kind) {
+			t.Errorf("means kind %q has no name means_kind.%s in locales/", kind, kind)
 		}
 	}
 }

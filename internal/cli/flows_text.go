@@ -11,16 +11,8 @@ import (
 	"github.com/vigie-sante/vigie/flows"
 )
 
-// This file holds the wording `flows show` and `flows eval` share: French
-// first, English with --lang en.
-
-// inLang picks the French or the English wording.
-func inLang(lang flows.Lang, fr, en string) string {
-	if lang == flows.EN {
-		return en
-	}
-	return fr
-}
+// This file holds the helpers `flows show` and `flows eval` share; their
+// words are in locales/ (messages.go).
 
 // dayOf writes the day of an effective date, which is midnight UTC.
 func dayOf(t time.Time) string { return t.UTC().Format(time.DateOnly) }
@@ -32,50 +24,32 @@ func orDash(s string) string {
 	return s
 }
 
-var parisWeekdays = map[flows.Lang][7]string{
-	flows.FR: {"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"},
-	flows.EN: {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
-}
-
 // parisInstant writes t as the crisis cell reads it, in Europe/Paris, followed by
 // the UTC instant that is stored: "samedi 24/10/2026 à 10:00, heure de
 // Paris (2026-10-24T08:00:00Z)".
 func parisInstant(t time.Time, lang flows.Lang) string {
 	p := t.In(incident.Paris)
 	utc := t.UTC().Format(time.RFC3339)
-	day := parisWeekdays[lang][p.Weekday()]
-	if lang == flows.EN {
-		return fmt.Sprintf("%s %s at %s Paris time (%s)", day, p.Format("02/01/2006"), p.Format("15:04"), utc)
-	}
-	return fmt.Sprintf("%s %s à %s, heure de Paris (%s)", day, p.Format("02/01/2006"), p.Format("15:04"), utc)
+	day := tr(lang, "weekday."+strings.ToLower(p.Weekday().String()))
+	return tr(lang, "flows.instant", day, p.Format("02/01/2006"), p.Format("15:04"), utc)
 }
 
-var meansKindNames = map[string][2]string{ // kind → fr, en
-	"portal": {"portail", "portal"},
-	"form":   {"formulaire", "form"},
-	"web":    {"site web", "website"},
-	"email":  {"e-mail", "e-mail"},
-	"phone":  {"téléphone", "phone"},
-	"post":   {"courrier", "post"},
-	"chat":   {"messagerie", "chat"},
-	"other":  {"autre moyen", "other means"},
-}
-
+// meansKindName names a kind of contact means; a kind the catalogue does
+// not know is shown as it is.
 func meansKindName(kind string, lang flows.Lang) string {
-	n, ok := meansKindNames[kind]
-	if !ok {
+	if !messages.Has("means_kind." + kind) {
 		return kind
 	}
-	return inLang(lang, n[0], n[1])
+	return tr(lang, "means_kind."+kind)
 }
 
 // sourceText says where an item comes from. Items that are not on the
 // chain's chart are marked with an asterisk, as in the graphs.
 func sourceText(src string, lang flows.Lang) string {
 	if src == flows.SourceChart || src == "" {
-		return inLang(lang, "schéma d'alerte", "alert chart")
+		return tr(lang, "flows.alert_chart")
 	}
-	return inLang(lang, "* hors schéma : ", "* not on the chart: ") + src
+	return tr(lang, "flows.off_chart") + src
 }
 
 // offChartMark marks an item whose source is not the chart, for headings.
@@ -95,7 +69,7 @@ func conditionText(c flows.Condition, always string, lang flows.Lang) string {
 	for i, cl := range c {
 		parts[i] = cl.Key + " = " + string(cl.Value)
 	}
-	return strings.Join(parts, inLang(lang, " et ", " and "))
+	return strings.Join(parts, tr(lang, "flows.and"))
 }
 
 func valuesText(vs []flows.Value) string {
@@ -111,14 +85,14 @@ func valuesText(vs []flows.Value) string {
 func deadlineText(d flows.Deadline, lang flows.Lang) string {
 	switch d.Kind {
 	case flows.Immediate:
-		return inLang(lang, "sans délai", "without delay")
+		return tr(lang, "flows.without_delay")
 	case flows.None:
-		return inLang(lang, "dans les meilleurs délais (pas d'heure fixe)", "as soon as possible (no fixed time)")
+		return tr(lang, "flows.as_soon_as_possible")
 	}
 	if d.Anchor == flows.AnchorT0 {
 		return "T0 + " + flows.FormatDuration(d.Offset)
 	}
-	return fmt.Sprintf(inLang(lang, "%s après que l'étape %s est faite", "%s after step %s is done"),
+	return fmt.Sprintf(tr(lang, "flows.after_step"),
 		flows.FormatDuration(d.Offset), d.Anchor)
 }
 
@@ -126,7 +100,7 @@ func deadlineText(d flows.Deadline, lang flows.Lang) string {
 func remindText(r flows.Remind, d flows.Deadline, lang flows.Lang) string {
 	var parts []string
 	if r.Every > 0 {
-		parts = append(parts, inLang(lang, "toutes les ", "every ")+flows.FormatDuration(r.Every))
+		parts = append(parts, tr(lang, "flows.every")+flows.FormatDuration(r.Every))
 	}
 	if len(r.At) > 0 {
 		at := make([]string, len(r.At))
@@ -137,10 +111,10 @@ func remindText(r flows.Remind, d flows.Deadline, lang flows.Lang) string {
 		if d.Kind == flows.After && d.Anchor != flows.AnchorT0 {
 			anchor = d.Anchor
 		}
-		parts = append(parts, fmt.Sprintf(inLang(lang, "à %s %s", "at %s %s"), anchor, strings.Join(at, ", ")))
+		parts = append(parts, fmt.Sprintf(tr(lang, "flows.at"), anchor, strings.Join(at, ", ")))
 	}
 	if r.EscalateAfter > 0 {
-		parts = append(parts, fmt.Sprintf(inLang(lang, "escalade %s après l'échéance", "escalation %s after the due time"),
+		parts = append(parts, fmt.Sprintf(tr(lang, "flows.escalation"),
 			flows.FormatDuration(r.EscalateAfter)))
 	}
 	if len(parts) == 0 {
@@ -159,15 +133,15 @@ func remindText(r flows.Remind, d flows.Deadline, lang flows.Lang) string {
 func writeRecipients(w io.Writer, s *flows.Step, indent string, about bool, lang flows.Lang) {
 	switch {
 	case s.AnyOf:
-		fmt.Fprintf(w, "%s%s\n", indent, inLang(lang, "Destinataires (un seul suffit) :", "Recipients (one suffices):"))
+		fmt.Fprintf(w, "%s%s\n", indent, tr(lang, "flows.recipients_one_suffices"))
 	case len(s.Recipients) == 1:
-		fmt.Fprintf(w, "%s%s\n", indent, inLang(lang, "Destinataire :", "Recipient:"))
+		fmt.Fprintf(w, "%s%s\n", indent, tr(lang, "flows.recipient"))
 	default:
-		fmt.Fprintf(w, "%s%s\n", indent, inLang(lang, "Destinataires (tous) :", "Recipients (all):"))
+		fmt.Fprintf(w, "%s%s\n", indent, tr(lang, "flows.recipients_all"))
 	}
 	for i, r := range s.Recipients {
 		if i > 0 && s.AnyOf {
-			fmt.Fprintf(w, "%s  %s\n", indent, inLang(lang, "ou", "or"))
+			fmt.Fprintf(w, "%s  %s\n", indent, tr(lang, "flows.or"))
 		}
 		ct := r.Contact
 		fmt.Fprintf(w, "%s  - %s [%s]%s\n", indent, ct.Name.In(lang), ct.ID, offChartMark(ct.Source))
@@ -178,7 +152,7 @@ func writeRecipients(w io.Writer, s *flows.Step, indent string, about bool, lang
 			fmt.Fprintf(w, "%s      %s\n", indent, meansText(m, lang))
 		}
 		if offChartMark(ct.Source) != "" {
-			fmt.Fprintf(w, "%s      %s %s\n", indent, inLang(lang, "Source :", "Source:"), sourceText(ct.Source, lang))
+			fmt.Fprintf(w, "%s      %s %s\n", indent, tr(lang, "flows.source"), sourceText(ct.Source, lang))
 		}
 	}
 }
@@ -186,13 +160,13 @@ func writeRecipients(w io.Writer, s *flows.Step, indent string, about bool, lang
 // meansText writes one means: "téléphone : 09 72 43 91 25 — en secours : si
 // plus d'accès à internet".
 func meansText(m flows.Means, lang flows.Lang) string {
-	s := meansKindName(m.Kind, lang) + inLang(lang, " : ", ": ") + m.Value
+	s := meansKindName(m.Kind, lang) + tr(lang, "flows.sep") + m.Value
 	label := m.Label.In(lang)
 	switch {
 	case m.Fallback && label != "":
-		s += inLang(lang, " — en secours : ", " — fallback: ") + label
+		s += tr(lang, "flows.fallback") + label
 	case m.Fallback:
-		s += inLang(lang, " — en secours", " — fallback")
+		s += tr(lang, "flows.fallback_mark")
 	case label != "":
 		s += " — " + label
 	}

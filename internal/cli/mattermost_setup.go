@@ -46,7 +46,10 @@ admins' by default): without it, the confirmations after a form vanish.`,
   vigie mattermost setup --url https://chat.example.fr --team crise --public-url https://vigie.example.fr
   vigie mattermost setup --url https://chat.example.fr --team crise --public-url http://10.0.0.5:8080 --trigger crise`,
 		Args: noArgs,
-		RunE: func(c *cobra.Command, args []string) error { return runMattermostSetup(c.Context(), env, opt, listen) },
+		RunE: func(c *cobra.Command, args []string) error {
+			opt.Lang = g.lang() // the global flags are parsed by now
+			return runMattermostSetup(c.Context(), env, opt, listen)
+		},
 	}
 	f := setup.Flags()
 	f.StringVar(&opt.URL, "url", env.getenv("VIGIE_MATTERMOST_URL"), "the Mattermost site `URL` (default: $VIGIE_MATTERMOST_URL)")

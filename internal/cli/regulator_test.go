@@ -43,7 +43,7 @@ func TestConsoleDraftGuardAndPDF(t *testing.T) {
 	}
 	got := out.String()
 	for _, w := range []string{
-		"il manque 8 information(s)",
+		"il manque 8 informations",
 		"• nature= Nature de la violation",
 		"NOTIFICATION DE VIOLATION DE DONNÉES À CARACTÈRE PERSONNEL — CNIL",
 		"Structure (raison sociale) : CH Exemple",

@@ -89,12 +89,8 @@ func runVerify(env Env, file, key string) error {
 	if pinned != "" && pinned != rep.Fingerprint {
 		return fmt.Errorf("head: signed by %s, not by the expected key %s", rep.Fingerprint, pinned)
 	}
-	noun := "entries"
-	if rep.Entries == 1 {
-		noun = "entry"
-	}
-	fmt.Fprintf(env.Stdout, "OK: incident %s, %d %s, head %s, signed by %s\n",
-		rep.Incident, rep.Entries, noun, rep.Head.Short(), rep.Fingerprint)
+	fmt.Fprintf(env.Stdout, "OK: incident %s, %s, head %s, signed by %s\n",
+		rep.Incident, entries(int(rep.Entries)), rep.Head.Short(), rep.Fingerprint)
 	if !rep.KeyTrusted && pinned == "" {
 		fmt.Fprintf(env.Stdout, "Not checked: who signed. The signature was checked with the key written in the file, "+
 			"which anyone can replace with their own. Compare %s with the fingerprint the structure publishes "+
