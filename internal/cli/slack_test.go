@@ -137,7 +137,7 @@ func (s *slackWeb) snapshot(fn func()) {
 
 // useSlackWeb serves s and returns the configuration's line pointing
 // Vigie at it (slack.api_url).
-func useSlackWeb(t *testing.T, s *slackWeb) string {
+func useSlackWeb(t testing.TB, s *slackWeb) string {
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	s.url = srv.URL
