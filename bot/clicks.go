@@ -74,3 +74,19 @@ func (c *clickReplies) first(id string, lang Lang) Reply {
 	}
 	return Reply{Text: tr(lang, "click.repeat")}
 }
+
+// Repeated counts, for metrics, a click that its platform merged into the
+// same click being handled, and that therefore never reaches Handle
+// (Mattermost's adapter makes a double click wait for the first click's
+// answer): a repeat, as those the store catches are counted.
+func (b *Bot) Repeated(ev Event) {
+	lang := ev.Lang
+	if lang == "" {
+		lang = b.cfg.Lang
+	}
+	verb := "unknown"
+	if cmd, err := parseCommand(ev.Text, lang); err == nil {
+		verb = cmd.verb
+	}
+	b.cfg.Observer.Command(verb, ev.Click, "repeat", 0)
+}

@@ -78,3 +78,43 @@ func TestOneEffectPerClick(t *testing.T) {
 		t.Fatalf("%d snoozes after a new click past the window, want 2", n)
 	}
 }
+
+// heard records the commands an Observer hears, as "verb source outcome".
+type heard struct {
+	mu   sync.Mutex // guards seen
+	seen []string
+}
+
+func (h *heard) Command(verb string, click bool, outcome string, d time.Duration) {
+	source := "typed"
+	if click {
+		source = "click"
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.seen = append(h.seen, verb+" "+source+" "+outcome)
+}
+func (h *heard) Swept(bot.SweepStats)        {}
+func (h *heard) PlatformError(string)        {}
+func (h *heard) ChainBroken()                {}
+func (h *heard) CardDelivered(time.Duration) {}
+func (h *heard) OutboxRetry(string)          {}
+
+// TestMergedClickCounted: a click its platform merged into the same click
+// in flight (Mattermost's double click, which never reaches Handle) is
+// counted as a repeat of its verb, as a repeat caught by the store is.
+func TestMergedClickCounted(t *testing.T) {
+	obs := &heard{}
+	h := newHarness(t, bot.Config{Chain: "nouvelle-aquitaine/es-esms", Observer: obs})
+	h.ok("ouvrir Rançongiciel")
+	h.ok("repondre personal_data_breach oui") // brings the CNIL step in
+	ev := bot.Event{Channel: "crise", User: h.user, Text: "#2026-0001 rappel cnil 1h",
+		Click: true, ClickID: "mattermost:u1:post1:#2026-0001 rappel cnil 1h"}
+	h.bot.Handle(context.Background(), ev) // the click
+	h.bot.Handle(context.Background(), ev) // a repeat the store catches
+	h.bot.Repeated(ev)                     // a repeat merged by the platform
+	want := "open typed ok|answer typed ok|snooze click ok|snooze click repeat|snooze click repeat"
+	if got := strings.Join(obs.seen, "|"); got != want {
+		t.Fatalf("commands heard:\n got %s\nwant %s", got, want)
+	}
+}

@@ -6,8 +6,9 @@ import "time"
 // synchronously: implementations must be quick and never block.
 type Observer interface {
 	// Command is one event handled: its verb ("open", "done"…), whether it
-	// came from a button, its outcome ("ok", "refused", "error") and how
-	// long the bot took.
+	// came from a button, its outcome ("ok", "refused", "error", or
+	// "repeat": a click already taken into account, which changed nothing)
+	// and how long the bot took.
 	Command(verb string, click bool, outcome string, d time.Duration)
 	// Swept is one reminder sweep.
 	Swept(st SweepStats)

@@ -79,6 +79,11 @@ func (b *Bot) open(ctx context.Context, r *request) (Reply, error) {
 		Title: title, T0: t0, OpenedBy: r.ev.User, OpenedAt: r.now, Channel: channel,
 		Status: incident.StatusOpen, Features: copyFeatures(b.cfg.Features), Wake: r.now,
 	}
+	if newChannel {
+		// The channel of opening is owed a link to the new one, delivered
+		// by the outbox with the first card (outbox.go).
+		inc.LinkFrom = r.ev.Channel
+	}
 	data := map[string]string{"title": title, "t0": t0.Format(rfc3339)}
 	if chain != nil {
 		inc.Chain, inc.Version = chain.ID, chain.Version
@@ -91,13 +96,6 @@ func (b *Bot) open(ctx context.Context, r *request) (Reply, error) {
 	}
 	b.log.Info("incident opened", "incident", inc.ID, "flow", inc.Chain, "channel", inc.Channel)
 	b.owe(ctx, inc.ID)
-	if newChannel {
-		// Link the new channel from where the incident was opened.
-		link := Message{Blocks: []Block{{Text: tr(b.cfg.Lang, "open.linked", inc.ID, title, ChannelMention(inc.Channel))}}}
-		if _, err := b.chat.Post(ctx, r.ev.Channel, link); err != nil {
-			b.log.Warn("link to the incident channel", "incident", inc.ID, "err", err)
-		}
-	}
 	return Reply{Text: tr(r.lang, "open.ok", inc.ID, title)}, nil
 }
 

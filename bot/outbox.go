@@ -10,7 +10,8 @@ import (
 )
 
 // The outbox: what the bot owes a channel, the card and checklist of an
-// incident that changed, is recorded by the store in the transaction that
+// incident that changed (and, for an incident opened in a channel of its
+// own, the link from the channel of opening), is recorded by the store in the transaction that
 // appends the entries (Incident.Head past Incident.Shown), and delivered
 // from there. While RunOutbox runs (serve), an action's acknowledgement
 // never waits on the chat: changes are delivered in the background,
@@ -55,7 +56,7 @@ func (b *Bot) deliver(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	if inc.Head.Seq <= inc.Shown && inc.Messages[RoleCard] != "" {
+	if inc.Head.Seq <= inc.Shown && inc.Messages[RoleCard] != "" && inc.LinkFrom == "" {
 		return nil // delivered meanwhile
 	}
 	c, err := b.chainOf(inc)
@@ -107,6 +108,9 @@ func (b *Bot) deliver(ctx context.Context, id string) error {
 			return err
 		}
 	}
+	if failed == nil && inc.LinkFrom != "" {
+		failed = b.link(ctx, inc)
+	}
 	shown := inc.Head.Seq
 	if failed == nil {
 		// From the first change this delivery shows to now: what the
@@ -131,6 +135,29 @@ func (b *Bot) deliver(ctx context.Context, id string) error {
 		return err
 	}
 	return failed
+}
+
+// link posts, in the channel incident inc was opened from, the message
+// leading to the incident's own channel (canal=nouveau), after its first
+// card, and records that it is done. A temporary failure is returned: the
+// link stays owed with the cards. A refusal for good (the bot may not post
+// in that channel) is logged and the link given up: the people in the
+// cell were added to the new channel, and retrying would keep the
+// incident owed forever.
+func (b *Bot) link(ctx context.Context, inc *incident.Incident) error {
+	m := Message{Blocks: []Block{{Text: tr(b.cfg.Lang, "open.linked", inc.ID, inc.Title, ChannelMention(inc.Channel))}}}
+	if _, err := b.chat.Post(ctx, inc.LinkFrom, m); err != nil {
+		b.cfg.Observer.PlatformError("post")
+		if temporary(err) {
+			return err
+		}
+		b.log.Warn("link to the incident channel refused; given up", "incident", inc.ID, "channel", inc.LinkFrom, "err", err)
+	}
+	_, err := b.store.Update(ctx, inc.ID, func(inc *incident.Incident) ([]incident.Entry, error) {
+		inc.LinkFrom = ""
+		return nil, nil
+	})
+	return err
 }
 
 // Flush delivers now everything owed, for the terminal and for tests.

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"crypto/ed25519"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -27,6 +28,15 @@ func (e rateLimited) Unwrap() error             { return bot.ErrTemporary }
 // ends, in the synctest bubble.
 func outboxBot(t *testing.T, store *bottest.Store, chat bot.Chat) *bot.Bot {
 	t.Helper()
+	b, stop := startOutboxBot(t, store, chat)
+	t.Cleanup(stop)
+	return b
+}
+
+// startOutboxBot is outboxBot with its stop, for a test that stops it
+// before another bot takes over the store: a restart.
+func startOutboxBot(t *testing.T, store *bottest.Store, chat bot.Chat) (*bot.Bot, func()) {
+	t.Helper()
 	cat, err := builtin.Catalog()
 	if err != nil {
 		t.Fatal(err)
@@ -35,9 +45,8 @@ func outboxBot(t *testing.T, store *bottest.Store, chat bot.Chat) *bot.Bot {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { b.RunOutbox(ctx) })
-	t.Cleanup(func() { cancel(); wg.Wait() })
 	synctest.Wait() // the outbox is running, its first pass done
-	return b
+	return b, func() { cancel(); wg.Wait() }
 }
 
 func act(t *testing.T, b *bot.Bot, text string) {
@@ -229,4 +238,93 @@ func TestOutboxUpdateHonoursRetryAfter(t *testing.T) {
 			})
 		})
 	}
+}
+
+// roomsChat creates the incident channel "chan-new" (canal=nouveau), and
+// fails the posts to the channels in down with their error.
+type roomsChat struct {
+	*bottest.Chat
+	mu   sync.Mutex // guards down
+	down map[string]error
+}
+
+func (c *roomsChat) CreateChannel(ctx context.Context, name, display, from, opener string) (string, error) {
+	return "chan-new", nil
+}
+
+func (c *roomsChat) Post(ctx context.Context, ch string, m bot.Message) (string, error) {
+	c.mu.Lock()
+	err := c.down[ch]
+	c.mu.Unlock()
+	if err != nil {
+		return "", err
+	}
+	return c.Chat.Post(ctx, ch, m)
+}
+
+// links are the posts in channel that link to the incident channel.
+func links(chat *bottest.Chat, channel string) int {
+	n := 0
+	for _, p := range chat.Posts {
+		if p.Channel == channel && strings.Contains(p.Message.Blocks[0].Text, bot.ChannelMention("chan-new")) {
+			n++
+		}
+	}
+	return n
+}
+
+// TestOutboxLinksNewChannel: the message that links the channel an
+// incident was opened from to the incident's own channel (canal=nouveau)
+// is owed in the store with the cards: the opening is acknowledged while
+// that channel refuses posts, and the next Vigie posts the link, once.
+func TestOutboxLinksNewChannel(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		store := bottest.NewStore()
+		chat := &roomsChat{Chat: bottest.NewChat(), down: map[string]error{"crise": fmt.Errorf("%w: 503", bot.ErrTemporary)}}
+		b, stop := startOutboxBot(t, store, chat)
+		defer func() { stop() }() // the bot running when the test ends
+		act(t, b, "ouvrir Rançongiciel canal=nouveau")
+		synctest.Wait()
+		if got := cardHead(chat.Chat); got != "#1" || chat.Posts[0].Channel != "chan-new" {
+			t.Fatalf("card %q in %s, want #1 in chan-new", got, chat.Posts[0].Channel)
+		}
+		if owed, _ := store.Owed(context.Background()); len(owed) != 1 {
+			t.Fatalf("owed %v while the link could not be posted", owed)
+		}
+		stop() // as a kill would: the link only in the store
+
+		chat.mu.Lock()
+		chat.down = nil
+		chat.mu.Unlock()
+		_, stop = startOutboxBot(t, store, chat)
+		synctest.Wait()
+		if n := links(chat.Chat, "crise"); n != 1 {
+			t.Fatalf("%d links in the channel of opening after the restart, want 1", n)
+		}
+		if owed, _ := store.Owed(context.Background()); len(owed) != 0 {
+			t.Fatalf("still owed: %v", owed)
+		}
+		if posts, _ := chat.Counts(); posts != 3 {
+			t.Fatalf("%d posts, want the card, the checklist and the link", posts)
+		}
+	})
+}
+
+// TestOutboxLinkRefusedForGood: a channel of opening where the bot may not
+// post (a refusal that is not temporary) does not keep the incident owed
+// forever: the link is given up, the card is shown.
+func TestOutboxLinkRefusedForGood(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		store := bottest.NewStore()
+		chat := &roomsChat{Chat: bottest.NewChat(), down: map[string]error{"crise": errors.New("not_in_channel")}}
+		b := outboxBot(t, store, chat)
+		act(t, b, "ouvrir Rançongiciel canal=nouveau")
+		synctest.Wait()
+		if owed, _ := store.Owed(context.Background()); len(owed) != 0 {
+			t.Fatalf("owed %v after the link was refused for good", owed)
+		}
+		if got := cardHead(chat.Chat); got != "#1" {
+			t.Fatalf("card %q, want #1", got)
+		}
+	})
 }

@@ -77,17 +77,31 @@ func (a *Adapter) click(ctx context.Context, h Handler, req *model.PostActionInt
 		return refuse(why, "not_bot")
 	}
 	// A double click: the second waits for the first and gets its answer,
-	// instead of running the action again.
+	// instead of running the action again; the bot counts it as a repeat.
 	key := req.UserId + "\x00" + req.PostId + "\x00" + action
-	return a.once(key, func() *model.PostActionIntegrationResponse {
-		reply := h.Handle(ctx, bot.Event{
-			Channel: req.ChannelId, User: incident.User{ID: req.UserId, Name: req.UserName},
-			Text: action, Dialogs: req.TriggerId != "", Lang: lang, Click: true,
-			ClickID: "mattermost:" + key,
-		})
-		return a.clickResponse(ctx, req, reply, lang)
+	ev := bot.Event{
+		Channel: req.ChannelId, User: incident.User{ID: req.UserId, Name: req.UserName},
+		Text: action, Dialogs: req.TriggerId != "", Lang: lang, Click: true,
+		ClickID: "mattermost:" + key,
+	}
+	merged := func() {
+		if rc, ok := h.(repeatCounter); ok {
+			rc.Repeated(ev)
+		}
+	}
+	return a.once(key, merged, func() *model.PostActionIntegrationResponse {
+		return a.clickResponse(ctx, req, h.Handle(ctx, ev), lang)
 	})
 }
+
+// repeatCounter is a Handler that counts the clicks merged into the same
+// click in flight, which never reach Handle: the bot, for its metrics
+// (bot.Bot.Repeated).
+type repeatCounter interface {
+	Repeated(ev bot.Event)
+}
+
+var _ repeatCounter = (*bot.Bot)(nil)
 
 // clickResponse shows the bot's answer to the person who clicked, or
 // opens the dialog it asks for.
@@ -178,11 +192,12 @@ type call struct {
 }
 
 // once runs fn for key unless a run for key is under way, in which case
-// it waits for that run and returns its answer.
-func (a *Adapter) once(key string, fn func() *model.PostActionIntegrationResponse) *model.PostActionIntegrationResponse {
+// it calls merged, waits for that run and returns its answer.
+func (a *Adapter) once(key string, merged func(), fn func() *model.PostActionIntegrationResponse) *model.PostActionIntegrationResponse {
 	a.mu.Lock()
 	if c, ok := a.inflight[key]; ok {
 		a.mu.Unlock()
+		merged()
 		<-c.done
 		if c.resp == nil {
 			return &model.PostActionIntegrationResponse{EphemeralText: a.msg("", "internal")}

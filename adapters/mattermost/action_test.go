@@ -130,7 +130,8 @@ func TestClickBadJSON(t *testing.T) {
 }
 
 // A double click runs the action once: the second click waits for the
-// first and gets its answer.
+// first, gets its answer, and is reported to the bot as a repeat, for its
+// metrics.
 func TestDoubleClick(t *testing.T) {
 	f := newFakeMM(t)
 	a := newTestAdapter(t, f, nil)
@@ -149,27 +150,27 @@ func TestDoubleClick(t *testing.T) {
 	var wg sync.WaitGroup
 	answers := make([]string, 2)
 	for i := range 2 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			_, resp := click(t, a, h, req)
 			answers[i] = resp.EphemeralText
-		}()
+		})
 	}
-	// Let both clicks arrive before the first finishes.
-	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
-		a.mu.Lock()
-		c := a.inflight[req.UserId+"\x00"+req.PostId+"\x00"+"#2026-0001 repondre malicious yes"]
-		a.mu.Unlock()
-		if c != nil && f.called("GET /api/v4/posts/{id}") == 2 {
-			break
+	// The first click is with the bot, held; the second is merged into it
+	// before it ends.
+	for deadline := time.Now().Add(10 * time.Second); len(h.merged()) == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			close(release)
+			t.Fatal("the second click was not merged into the first")
 		}
 	}
-	time.Sleep(20 * time.Millisecond)
 	close(release)
 	wg.Wait()
 	if runs != 1 || answers[0] != "Réponse enregistrée." || answers[1] != answers[0] {
 		t.Fatalf("%d runs, answers %q", runs, answers)
+	}
+	evs, merged := h.handled(), h.merged()
+	if len(merged) != 1 || merged[0].ClickID != evs[0].ClickID || merged[0].Text != evs[0].Text || !merged[0].Click {
+		t.Fatalf("repeats %+v, want the one merged click of %+v", merged, evs)
 	}
 }
 

@@ -332,10 +332,24 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 // recorder is a Handler that records what it is handed and answers with
 // reply (or reply(ev)).
 type recorder struct {
-	mu     sync.Mutex
-	events []bot.Event
-	pins   []bot.Pin
-	reply  func(ev bot.Event) bot.Reply
+	mu      sync.Mutex
+	events  []bot.Event
+	repeats []bot.Event // clicks merged into one in flight (Repeated)
+	pins    []bot.Pin
+	reply   func(ev bot.Event) bot.Reply
+}
+
+// Repeated records a click the adapter merged, as the bot counts it.
+func (r *recorder) Repeated(ev bot.Event) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.repeats = append(r.repeats, ev)
+}
+
+func (r *recorder) merged() []bot.Event {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]bot.Event(nil), r.repeats...)
 }
 
 func (r *recorder) Handle(ctx context.Context, ev bot.Event) bot.Reply {

@@ -81,6 +81,11 @@ type Incident struct {
 	// stores index such incidents in the transaction that appends the
 	// entries, and the bot's outbox sends them, after a restart too.
 	Shown uint64 `json:"shown,omitempty"`
+	// LinkFrom is the channel an incident opened in a channel of its own
+	// (canal=nouveau) was opened from: that channel is owed a message
+	// leading to the incident's, delivered with the first card, and then
+	// LinkFrom is cleared.
+	LinkFrom string `json:"link_from,omitempty"`
 	// Clicks are the identities of the clicks that changed the incident
 	// lately, with when: a repeat of one (a double click, a platform's
 	// retry, after a restart too) changes nothing more. Entries older than

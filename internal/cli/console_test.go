@@ -56,11 +56,14 @@ func runConsoleScript(t *testing.T, db string, at time.Time, script string, args
 func TestConsoleNightAndRestart(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "vigie.db")
 	night := time.Date(2026, 11, 23, 1, 30, 0, 0, time.UTC) // 02:30 in Paris
-	got := runConsoleScript(t, db, night, nightScript, "--flow", "nouvelle-aquitaine/es-esms")
+	// No reminders: the start sweep runs in the background, and one that
+	// ran after the first command would print a reminder wherever it
+	// landed in the transcript (console_remind_test.go tests them).
+	got := runConsoleScript(t, db, night, nightScript, "--flow", "nouvelle-aquitaine/es-esms", "--sweep", "0")
 	checkGolden(t, "console-night", got)
 
 	later := night.Add(40 * time.Minute)
-	got = runConsoleScript(t, db, later, restartScript, "--flow", "nouvelle-aquitaine/es-esms")
+	got = runConsoleScript(t, db, later, restartScript, "--flow", "nouvelle-aquitaine/es-esms", "--sweep", "0")
 	checkGolden(t, "console-restart", got)
 
 	st, err := boltstore.Open(db, boltstore.Options{})

@@ -35,12 +35,14 @@ func buildVigie(b *testing.B) string {
 }
 
 // seed creates n incidents, all but open of them closed, as a hospital's
-// history would hold them.
-func seed(b *testing.B, db string, n, open int) {
-	b.Helper()
+// history would hold them. With due set, the open ones were opened three
+// hours before it and their reminders are due at it: Vigie coming back
+// after an outage.
+func seed(tb testing.TB, db string, n, open int, due time.Time) {
+	tb.Helper()
 	st, err := boltstore.Open(db, boltstore.Options{})
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	defer st.Close()
 	ctx := context.Background()
@@ -53,16 +55,26 @@ func seed(b *testing.B, db string, n, open int) {
 			defer wg.Done()
 			for i := range work {
 				at := t0.Add(time.Duration(i) * time.Hour)
+				if i < open && !due.IsZero() {
+					at = due.Add(-3 * time.Hour)
+				}
 				inc := &incident.Incident{Title: "Incident " + strconv.Itoa(i), Chain: "nouvelle-aquitaine/es-esms", Version: "2025-03.1",
 					T0: at, OpenedAt: at, OpenedBy: incident.User{ID: "u", Name: "rssi"}, Channel: "c" + strconv.Itoa(i), Status: incident.StatusOpen}
-				if i >= open {
-					inc.Status, inc.ClosedAt = incident.StatusClosed, at.Add(48*time.Hour)
-				}
-				inc.Shown = 1 // its card shows its one entry, as after any session: nothing owed
 				entries := []incident.Entry{{Time: at, Actor: "@rssi", Kind: incident.KindOpened, Text: "ouverture",
 					Data: map[string]string{"chain": inc.Chain, "version": inc.Version}}}
+				switch {
+				case i >= open:
+					// Closed by an entry, as the bot closes: a record without
+					// it is a broken main courante, which the audit at start
+					// would announce in its channel.
+					inc.Status, inc.ClosedAt, inc.ClosedBy = incident.StatusClosed, at.Add(48*time.Hour), inc.OpenedBy
+					entries = append(entries, incident.Entry{Time: inc.ClosedAt, Actor: "@rssi", Kind: incident.KindClosed, Text: "clôture"})
+				case !due.IsZero():
+					inc.Wake = due.Add(-time.Minute) // the sweep looks at it at once
+				}
+				inc.Shown = uint64(len(entries)) // its card shows its entries, as after any session: nothing owed
 				if _, err := st.Create(ctx, inc, entries); err != nil {
-					b.Error(err)
+					tb.Error(err)
 				}
 			}
 		}()
@@ -77,7 +89,7 @@ func seed(b *testing.B, db string, n, open int) {
 func BenchmarkStart10k(b *testing.B) {
 	bin := buildVigie(b)
 	db := filepath.Join(b.TempDir(), "vigie.db")
-	seed(b, db, 10_000, 10)
+	seed(b, db, 10_000, 10, time.Time{})
 	var total time.Duration
 	b.ResetTimer()
 	for range b.N {
@@ -95,7 +107,7 @@ func BenchmarkStart10k(b *testing.B) {
 func BenchmarkIdleRSS1k(b *testing.B) {
 	bin := buildVigie(b)
 	db := filepath.Join(b.TempDir(), "vigie.db")
-	seed(b, db, 1_000, 1_000)
+	seed(b, db, 1_000, 1_000, time.Time{})
 	var rss float64
 	for range b.N {
 		cmd := exec.Command(bin, "--db", db, "console", "--flow", "nouvelle-aquitaine/es-esms")

@@ -31,6 +31,16 @@ type fakePlatform struct {
 	*bottest.Chat
 	log      *slog.Logger
 	checking chan struct{} // when set, Check waits for it to close
+	// posting, when set, is called before each post: a platform that
+	// holds them.
+	posting func(ctx context.Context, m bot.Message)
+}
+
+func (f *fakePlatform) Post(ctx context.Context, channel string, m bot.Message) (string, error) {
+	if f.posting != nil {
+		f.posting(ctx, m)
+	}
+	return f.Chat.Post(ctx, channel, m)
 }
 
 func (f *fakePlatform) Check(ctx context.Context) error {

@@ -55,7 +55,7 @@ func New(src Source, chainOf ChainOf, now func() time.Time, log *slog.Logger) *M
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		commands: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "vigie_commands_total", Help: "Commands and clicks handled, by verb, source (typed or click) and outcome (ok, refused, error).",
+			Name: "vigie_commands_total", Help: "Commands and clicks handled, by verb, source (typed or click) and outcome (ok, refused, error, repeat: a click already taken into account).",
 		}, []string{"verb", "source", "outcome"}),
 		nags: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "vigie_reminders_total", Help: "Reminders by result: sent, late (sent after their scheduled time), failed (incidents whose post failed).",

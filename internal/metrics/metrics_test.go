@@ -1,9 +1,14 @@
 package metrics
 
 import (
+	"context"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
 
@@ -25,6 +30,37 @@ func TestOverdue(t *testing.T) {
 	} {
 		if got := Overdue(tc.p, due.Add(tc.at)); got != tc.want {
 			t.Errorf("%s: Overdue = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// noState is a Source with nothing in it.
+type noState struct{}
+
+func (noState) Open(context.Context, string) ([]*incident.Incident, error) { return nil, nil }
+func (noState) Owed(context.Context) ([]string, error)                     { return nil, nil }
+func (noState) Incident(context.Context, string) (*incident.Incident, error) {
+	return nil, incident.ErrNotFound
+}
+func (noState) Entries(context.Context, string, uint64, int) ([]incident.Entry, error) {
+	return nil, nil
+}
+
+// TestRepeatsCounted: a repeated click is counted under its verb with
+// outcome="repeat", beside the clicks that acted.
+func TestRepeatsCounted(t *testing.T) {
+	m := New(noState{}, func(*incident.Incident) *flows.Chain { return nil }, time.Now, slog.New(slog.DiscardHandler))
+	m.Command("snooze", true, "ok", time.Millisecond)
+	m.Command("snooze", true, "repeat", 0)
+	m.Command("snooze", true, "repeat", 0)
+	w := httptest.NewRecorder()
+	m.Handler().ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
+	for _, want := range []string{
+		`vigie_commands_total{outcome="ok",source="click",verb="snooze"} 1`,
+		`vigie_commands_total{outcome="repeat",source="click",verb="snooze"} 2`,
+	} {
+		if !strings.Contains(w.Body.String(), want) {
+			t.Errorf("/metrics lacks %q", want)
 		}
 	}
 }
