@@ -18,8 +18,8 @@ type RetryAfter interface {
 	RetryAfter() time.Duration
 }
 
-// sweepBatch bounds how many incidents one sweep looks at; the rest wait for
-// the next tick, already due.
+// sweepBatch bounds how many incidents a sweep reads from the index at a
+// time; it reads batches until nothing is due.
 const sweepBatch = 500
 
 // SweepStats says what a sweep did, for logs and metrics.
@@ -46,21 +46,35 @@ func (b *Bot) Sweep(ctx context.Context, now time.Time) (SweepStats, error) {
 	b.sweepMu.Lock()
 	defer b.sweepMu.Unlock()
 	now = now.UTC()
-	ids, err := rs.Due(ctx, now, sweepBatch)
-	if err != nil {
-		return st, fmt.Errorf("sweep: %w", err)
-	}
 	defer func() { b.cfg.Observer.Swept(st) }()
-	for _, id := range ids {
-		if err := ctx.Err(); err != nil {
-			return st, err
+	// Batch after batch until nothing is due: each incident swept moves
+	// its wake past now. One whose sweep failed before that keeps it, and
+	// is not taken twice; a batch of nothing new ends the sweep.
+	seen := map[string]bool{}
+	for {
+		ids, err := rs.Due(ctx, now, sweepBatch)
+		if err != nil {
+			return st, fmt.Errorf("sweep: %w", err)
 		}
-		st.Incidents++
-		if err := b.sweepOne(ctx, id, now, &st); err != nil {
-			b.log.Error("sweep", "incident", id, "err", err)
+		fresh := 0
+		for _, id := range ids {
+			if err := ctx.Err(); err != nil {
+				return st, err
+			}
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			fresh++
+			st.Incidents++
+			if err := b.sweepOne(ctx, id, now, &st); err != nil {
+				b.log.Error("sweep", "incident", id, "err", err)
+			}
+		}
+		if len(ids) < sweepBatch || fresh == 0 {
+			return st, nil
 		}
 	}
-	return st, nil
 }
 
 func (b *Bot) sweepOne(ctx context.Context, id string, now time.Time, st *SweepStats) error {

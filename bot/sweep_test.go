@@ -237,3 +237,24 @@ func TestSweepStopsWhenDoneOrClosed(t *testing.T) {
 }
 
 var _ = errors.New
+
+// TestSweepAllDue: after an outage, one sweep sends what is due in every
+// incident, not only in the first batch of them; the others would wait a
+// whole tick more.
+func TestSweepAllDue(t *testing.T) {
+	h := newHarness(t, bot.Config{Chain: "nouvelle-aquitaine/es-esms"})
+	const n = 1200
+	for i := range n {
+		ev := bot.Event{Channel: fmt.Sprintf("crise-%d", i), User: h.user, Text: "ouvrir Panne"}
+		if r := h.bot.Handle(context.Background(), ev); r.Error {
+			t.Fatal(r.Text)
+		}
+	}
+	st := h.sweep(2 * time.Hour)
+	if st.Incidents != n || st.Sent == 0 {
+		t.Fatalf("one sweep looked at %d incidents of %d due (sent %d)", st.Incidents, n, st.Sent)
+	}
+	if again := h.sweep(2*time.Hour + time.Second); again.Sent != 0 {
+		t.Errorf("a second sweep at once sent %d more", again.Sent)
+	}
+}
