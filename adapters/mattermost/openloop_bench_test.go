@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -95,6 +96,7 @@ func mmStub(b *testing.B) *httptest.Server {
 // mmLoop is Vigie on Mattermost, as serve wires it.
 type mmLoop struct {
 	url    string
+	busy   atomic.Int64 // requests Vigie is handling, answered or not
 	st     *boltstore.Store
 	cards  []string // card post of each incident
 	ids    []string // incident ids
@@ -155,7 +157,13 @@ func newMattermostLoop(b *testing.B) openloop.Target {
 	platform, mux := http.NewServeMux(), http.NewServeMux()
 	mm.Mount(platform, vb)
 	mux.Handle("/", m.Acks(platform))
-	vig.Config.Handler = mux
+	// Counts the requests being handled: a request whose sender gave up
+	// is still handled (the adapter detaches it), and Quiet waits for it.
+	vig.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		l.busy.Add(1)
+		defer l.busy.Add(-1)
+		mux.ServeHTTP(w, r)
+	})
 	vig.Start()
 	b.Cleanup(func() { vig.Close(); stop(); bg.Wait(); l.st.Close() })
 	return openloop.Target{
@@ -208,7 +216,12 @@ func (l *mmLoop) request(i int) *http.Request {
 // just answered the same way, when two clicks on a card overtake each
 // other), but an empty one is not.
 func (l *mmLoop) send(int) (time.Time, error) {
-	resp, err := l.client.Do(l.request(int(l.seq.Add(1))))
+	ctx, cancel := context.WithTimeout(context.Background(), answerWait)
+	defer cancel()
+	resp, err := l.client.Do(l.request(int(l.seq.Add(1))).WithContext(ctx))
+	if errors.Is(err, context.DeadlineExceeded) {
+		return time.Time{}, openloop.ErrNoAnswer
+	}
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -232,11 +245,15 @@ func (l *mmLoop) send(int) (time.Time, error) {
 	return at, nil
 }
 
-// quiet waits until the outbox owes no card (a minute at most): the
-// requests are done when answered.
+// answerWait is how long a request waits for its answer: beyond, it
+// counts as unanswered (Mattermost itself gives up after 30 s).
+const answerWait = 10 * time.Second
+
+// quiet waits until Vigie handles no request and the outbox owes no card
+// (a minute at most).
 func (l *mmLoop) quiet(b *testing.B) {
 	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); {
-		if owed, _ := l.st.Owed(context.Background()); len(owed) == 0 {
+		if owed, _ := l.st.Owed(context.Background()); len(owed) == 0 && l.busy.Load() == 0 {
 			return
 		}
 		time.Sleep(5 * time.Millisecond) // polling a backlog, not asserting on time

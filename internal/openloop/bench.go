@@ -132,16 +132,18 @@ func compare(b *testing.B, t Target, rate float64, d time.Duration) {
 	if bp := br.P(.99); bp > 0 {
 		b.ReportMetric(or.P(.99)/bp, "p99-ratio")
 	}
-	b.ReportMetric(float64(or.Lost), "unanswered")
+	b.ReportMetric(float64(or.Lost+or.Unsent), "unanswered")
 	if or.Sent > 0 && br.Sent > 0 {
 		b.ReportMetric(float64(ourCPU.Microseconds())/1000/float64(or.Sent), "cpu-ms/req")
 		b.ReportMetric(float64(bareCPU.Microseconds())/1000/float64(br.Sent), "bare-cpu-ms/req")
 	}
-	if br.Lost > 0 {
-		b.Logf("bare handler: %d unanswered, first: %v", br.Lost, br.FirstErr)
-	}
-	if or.Lost > 0 {
-		b.Logf("vigie: %d unanswered, first: %v", or.Lost, or.FirstErr)
+	for _, r := range []struct {
+		who string
+		r   Result
+	}{{"bare handler", br}, {"vigie", or}} {
+		if r.r.Lost+r.r.Unsent > 0 {
+			b.Logf("%s: %d not sent (half a second of requests waiting), %d unanswered, first: %v", r.who, r.r.Unsent, r.r.Lost, r.r.FirstErr)
+		}
 	}
 	b.ReportMetric(0, "ns/op")
 }

@@ -47,10 +47,11 @@ func TestKeepsUp(t *testing.T) {
 		t.Errorf("%v: %s", ok, why)
 	}
 	for name, r := range map[string]Result{
-		"lost":  {Rate: 100, Sent: 4, Lost: 1, FirstErr: ErrNoAnswer, Achieved: 100},
-		"slow":  {Rate: 100, Sent: 4, Achieved: 90},
-		"drift": {Rate: 100, Sent: 4, Achieved: 100, Drift: MaxDrift + time.Millisecond},
-		"p99":   {Rate: 100, Sent: 1, Achieved: 100, Lat: []time.Duration{MaxP99 + time.Millisecond}},
+		"lost":   {Rate: 100, Sent: 4, Lost: 1, FirstErr: ErrNoAnswer, Achieved: 100},
+		"unsent": {Rate: 100, Sent: 4, Unsent: 1, Achieved: 100},
+		"slow":   {Rate: 100, Sent: 4, Achieved: 90},
+		"drift":  {Rate: 100, Sent: 4, Achieved: 100, Drift: MaxDrift + time.Millisecond},
+		"p99":    {Rate: 100, Sent: 1, Achieved: 100, Lat: []time.Duration{MaxP99 + time.Millisecond}},
 	} {
 		if got, _ := r.KeepsUp(); got {
 			t.Errorf("%s: %v keeps up", name, r)
@@ -76,5 +77,20 @@ func TestRun(t *testing.T) {
 	m := Merge(r, r)
 	if m.Sent != 80 || m.Lost != 8 || len(m.Lat) != 72 {
 		t.Errorf("merged: sent %d, lost %d, %d latencies", m.Sent, m.Lost, len(m.Lat))
+	}
+}
+
+// TestRunStopsWhenBehind: a server that holds every request stops getting
+// new ones once it holds MaxBacklog of them (64 at least).
+func TestRunStopsWhenBehind(t *testing.T) {
+	r := Run(200, 200, func(i int) (time.Time, error) {
+		time.Sleep(700 * time.Millisecond) // longer than 64 requests take at 200/s
+		return time.Now(), nil
+	})
+	if r.Unsent == 0 || r.Unsent+len(r.Lat) != 200 || r.Lost != 0 {
+		t.Fatalf("unsent %d, answered %d, lost %d", r.Unsent, len(r.Lat), r.Lost)
+	}
+	if ok, _ := r.KeepsUp(); ok || r.Near() {
+		t.Errorf("%v: kept up or near", r)
 	}
 }
