@@ -318,7 +318,11 @@ func tail(s string, n int) string {
 type loadTarget struct {
 	id, channel, user, post string
 	command                 url.Values
-	click                   []byte
+	// clicks are two buttons, snoozing for 1 h and for 2 h, clicked in
+	// turn: the same button clicked again within a minute would be a
+	// double click, which changes nothing (bot/clicks.go).
+	clicks [2][]byte
+	n      int
 }
 
 // openIncidents opens an incident in each channel through the slash
@@ -343,12 +347,14 @@ func (v *loadVigie) openIncidents(b *testing.B, le loadEnv) []*loadTarget {
 			v.step = snoozable(b, inc)
 		}
 		t.id, t.post = inc.ID, inc.Messages[bot.RoleChecklist]
-		action := fmt.Sprintf("#%s rappel %s 1h", inc.ID, v.step)
-		req := model.PostActionIntegrationRequest{UserId: t.user, UserName: "charge", ChannelId: t.channel, TeamId: le.team,
-			PostId: t.post, Type: model.PostActionTypeButton,
-			Context: mattermost.SignButtonForTest(secret, action, t.channel, time.Now().Add(24*time.Hour))}
-		if t.click, err = json.Marshal(req); err != nil {
-			b.Fatal(err)
+		for k, d := range []string{"1h", "2h"} {
+			action := fmt.Sprintf("#%s rappel %s %s", inc.ID, v.step, d)
+			req := model.PostActionIntegrationRequest{UserId: t.user, UserName: "charge", ChannelId: t.channel, TeamId: le.team,
+				PostId: t.post, Type: model.PostActionTypeButton,
+				Context: mattermost.SignButtonForTest(secret, action, t.channel, time.Now().Add(24*time.Hour))}
+			if t.clicks[k], err = json.Marshal(req); err != nil {
+				b.Fatal(err)
+			}
 		}
 		targets[i] = t
 	}
@@ -400,7 +406,8 @@ func (v *loadVigie) command(c *http.Client, t *loadTarget, text string) (bool, e
 
 // click clicks t's "Rappeler dans 1 h" as Mattermost calls Vigie back.
 func (v *loadVigie) click(c *http.Client, t *loadTarget) (bool, error) {
-	req, err := http.NewRequest("POST", "http://"+v.addr+mattermost.PathAction, bytes.NewReader(t.click))
+	t.n++ // one client per target: no race
+	req, err := http.NewRequest("POST", "http://"+v.addr+mattermost.PathAction, bytes.NewReader(t.clicks[t.n%2]))
 	if err != nil {
 		return false, err
 	}
