@@ -28,8 +28,19 @@ func (b *Bot) checklist(inc *incident.Incident, c *flows.Chain, now time.Time, l
 	for _, p := range plan.Steps {
 		m.Blocks = append(m.Blocks, b.stepBlock(inc, c, p, now, lang, open, full))
 	}
-	if len(plan.Pending) > 0 {
-		m.Blocks = append(m.Blocks, Block{Title: tr(lang, "checklist.pending"), Text: strings.Join(waitingLines(c, plan.Pending, lang, full), "\n")})
+	// A step done or declared not applicable before the answers that
+	// decide it is shown with what was recorded: the cell must see that
+	// the CNIL was told, whatever Q5 will say.
+	var waiting []flows.Waiting
+	for _, w := range plan.Pending {
+		if st := inc.Steps[w.Step.ID]; st != nil && st.Status != incident.StepPending {
+			m.Blocks = append(m.Blocks, b.settledEarly(inc, c, w, st, lang))
+			continue
+		}
+		waiting = append(waiting, w)
+	}
+	if len(waiting) > 0 {
+		m.Blocks = append(m.Blocks, Block{Title: tr(lang, "checklist.pending"), Text: strings.Join(waitingLines(c, waiting, lang, full), "\n")})
 	}
 	if plan.Ended {
 		all := true
@@ -154,6 +165,20 @@ func (b *Bot) stepBlock(inc *incident.Incident, c *flows.Chain, p flows.Planned,
 		}
 	}
 	return blk
+}
+
+// settledEarly is the block of a step settled while the answers that
+// decide whether it is required are still awaited.
+func (b *Bot) settledEarly(inc *incident.Incident, c *flows.Chain, w flows.Waiting, st *incident.StepState, lang Lang) Block {
+	icon, line := "✅", ""
+	if st.Status == incident.StepNA {
+		icon, line = "➖", tr(lang, "step.na", st.Reason, st.By.String(), b.when(st.At, lang))
+	} else {
+		pr := st.Proof
+		line = tr(lang, "step.done", b.when(pr.DeclaredAt, lang), pr.By.String(), i18n.Means(pr.Means, lang), i18n.Ref(pr.Ref, lang))
+	}
+	return Block{Title: fmt.Sprintf("%s %s — %s", icon, stepLabel(w.Step), w.Step.Title.In(lang)),
+		Text: line + "\n" + tr(lang, "checklist.settled_early", questionRefs(c, w.On))}
 }
 
 // briefRecipients says to whom and how on one line: each recipient with

@@ -153,6 +153,17 @@ func (b *Bot) setT0(ctx context.Context, r *request) (Reply, error) {
 		if inc.T0.Equal(t0) {
 			return nil, uerr(EConflict, r.lang, "err.t0_same", b.when(t0, r.lang))
 		}
+		// A proof declared before T0 would say the structure notified
+		// before it knew: the T0 moves no later than the first proof.
+		for id, st := range inc.Steps {
+			if st.Status == incident.StepDone && st.Proof != nil && st.Proof.DeclaredAt.Before(t0) {
+				name := id
+				if c != nil && c.Step(id) != nil {
+					name = c.Step(id).Title.In(r.lang)
+				}
+				return nil, uerr(EConflict, r.lang, "err.t0_after_proof", b.when(t0, r.lang), name, b.when(st.Proof.DeclaredAt, r.lang))
+			}
+		}
 		old := inc.T0
 		inc.T0 = t0
 		return []incident.Entry{r.entry(incident.KindT0, tr(b.cfg.Lang, "log.t0", b.when(old, b.cfg.Lang), b.when(t0, b.cfg.Lang)),

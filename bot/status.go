@@ -90,7 +90,18 @@ func (b *Bot) summary(inc *incident.Incident, c *flows.Chain, r *request) *Messa
 		asked = append(asked, fmt.Sprintf("%s — %s", questionLabel(c, q), q.Text.In(lang)))
 	}
 	list(tr(lang, "summary.questions", len(asked)), asked)
-	m.Blocks = append(m.Blocks, Block{Text: tr(lang, "summary.counts", done, na, len(plan.Pending)) + "\n" + tr(lang, "summary.more")})
+	waiting := 0
+	for _, w := range plan.Pending {
+		switch st := inc.Steps[w.Step.ID]; {
+		case st != nil && st.Status == incident.StepDone:
+			done++
+		case st != nil && st.Status == incident.StepNA:
+			na++
+		default:
+			waiting++
+		}
+	}
+	m.Blocks = append(m.Blocks, Block{Text: tr(lang, "summary.counts", done, na, waiting) + "\n" + tr(lang, "summary.more")})
 	return m
 }
 
