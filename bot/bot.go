@@ -71,6 +71,10 @@ type Reply struct {
 type Config struct {
 	Lang    Lang   // default language: French
 	Trigger string // the slash command, "/incident" by default
+	// Bare says commands are typed without the trigger (the terminal,
+	// which accepts it but does not need it): the help and the hints
+	// show "ouvrir TITRE", not "/incident ouvrir TITRE".
+	Bare bool
 	// Chain is the chain of the deployment's organisation profile, such as
 	// nouvelle-aquitaine/es-esms; empty: the card asks the structure type.
 	Chain    string
@@ -251,6 +255,15 @@ func (b *Bot) Handle(ctx context.Context, ev Event) Reply {
 	return reply
 }
 
+// prefix is what the help and the hints show before a typed command: the
+// trigger and a space, or nothing where commands are typed bare.
+func (b *Bot) prefix() string {
+	if b.cfg.Bare {
+		return ""
+	}
+	return b.cfg.Trigger + " "
+}
+
 // alarmWait bounds how long a refused command waits for the alarm of a
 // broken main courante to be posted.
 const alarmWait = 10 * time.Second
@@ -301,7 +314,7 @@ func (b *Bot) target(ctx context.Context, r *request) (*incident.Incident, error
 	}
 	switch len(open) {
 	case 0:
-		return nil, uerr(ENotFound, r.lang, "err.none_open", b.cfg.Trigger)
+		return nil, uerr(ENotFound, r.lang, "err.none_open", b.prefix())
 	case 1:
 		return open[0], nil
 	}

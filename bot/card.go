@@ -95,7 +95,7 @@ func (b *Bot) card(inc *incident.Incident, c *flows.Chain, now time.Time, lang L
 			}
 		}
 		if full {
-			blk.Text += tr(lang, "card.typed", b.cfg.Trigger, q.ID)
+			blk.Text += tr(lang, "card.typed", b.prefix(), q.ID)
 		}
 		m.Blocks = append(m.Blocks, blk)
 	}

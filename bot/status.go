@@ -162,7 +162,7 @@ func (b *Bot) questionDetail(inc *incident.Incident, c *flows.Chain, q *flows.Qu
 	if len(decides) > 0 {
 		lines = append(lines, tr(lang, "detail.decides", strings.Join(decides, ", "), len(decides)))
 	}
-	lines = append(lines, strings.TrimPrefix(tr(lang, "card.typed", b.cfg.Trigger, q.ID), "\n"))
+	lines = append(lines, strings.TrimPrefix(tr(lang, "card.typed", b.prefix(), q.ID), "\n"))
 	blk := Block{Title: "❓ " + questionLabel(c, q) + " — " + q.Text.In(lang), Text: strings.Join(lines, "\n")}
 	if inc.Status == incident.StatusOpen && b.asked(c, inc, q) {
 		for _, v := range q.Answers {

@@ -90,7 +90,7 @@ func TestConsoleNightEnglish(t *testing.T) {
 	}
 
 	for _, want := range []string{
-		"e.g.: /incident open Ransomware on the PACS t0=02:10",
+		"e.g.: open Ransomware on the PACS t0=02:10",
 		"T0 (awareness): 2026-11-23 02:10",
 		"Still offered:",
 		`Answer refused: question malicious does not accept "maybe" (accepted: yes, no, unknown).`,
