@@ -33,3 +33,27 @@ func SheetLines(cat *flows.Catalog, chains []*flows.Chain, opt SheetOptions) ([]
 	lines, err := sheetPDF(&buf, sheetItems(cat, chains, opt), opt, true)
 	return lines, buf.Bytes(), err
 }
+
+// Span is a piece of a paragraph for FlowPDF; one that keeps together is
+// set on one line.
+type Span struct {
+	Text string
+	Keep bool
+}
+
+// FlowPDF sets each paragraph, in the body font, in a column width
+// millimetres wide, and returns the PDF.
+func FlowPDF(width float64, paras ...[]Span) []byte {
+	var buf bytes.Buffer
+	d := newPDF(&buf, "flow", "flow", time.Unix(0, 0), flows.FR)
+	d.column(pdfMargin, width)
+	for _, p := range paras {
+		var runs []run
+		for _, s := range p {
+			runs = append(runs, run{face: faceRegular, text: s.Text, keep: s.Keep})
+		}
+		d.flow(pdfBody, pdfLine, black, runs...)
+	}
+	d.output()
+	return buf.Bytes()
+}
