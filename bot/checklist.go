@@ -223,11 +223,11 @@ func (b *Bot) deadlineText(p flows.Planned, inc *incident.Incident, c *flows.Cha
 		s = tr(lang, "deadline.immediate", b.when(p.Due, lang))
 	case p.Due.IsZero():
 		anchor := c.Step(p.After)
-		return tr(lang, "deadline.after_step", flows.FormatDuration(d.Offset), anchor.Title.In(lang))
+		return tr(lang, "deadline.after_step", d.OffsetString(), anchor.Title.In(lang))
 	case d.Anchor == flows.AnchorT0:
-		s = tr(lang, "deadline.after_t0", b.when(p.Due, lang), flows.FormatDuration(d.Offset))
+		s = tr(lang, "deadline.after_t0", b.when(p.Due, lang), d.OffsetString())
 	default:
-		s = tr(lang, "deadline.after_done", b.when(p.Due, lang), flows.FormatDuration(d.Offset), c.Step(d.Anchor).Title.In(lang))
+		s = tr(lang, "deadline.after_done", b.when(p.Due, lang), d.OffsetString(), c.Step(d.Anchor).Title.In(lang))
 	}
 	if pending {
 		s += " — " + i18n.Countdown(p.Due, now, lang)

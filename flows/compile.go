@@ -376,7 +376,7 @@ func valuesString(vs []Value) string {
 	return strings.Join(ss, ", ")
 }
 
-// deadline parses "immediate", "none", "t0+72h" or "STEP+30d".
+// deadline parses "immediate", "none", "t0+72h", "STEP+30d" or "STEP+1mo".
 func (f *parsed) deadline(p, s string, step *Step, c *Chain) Deadline {
 	switch s {
 	case "immediate":
@@ -384,12 +384,12 @@ func (f *parsed) deadline(p, s string, step *Step, c *Chain) Deadline {
 	case "none":
 		return Deadline{Kind: None}
 	case "":
-		f.errorf(p, "step %q has no deadline (accepted: immediate, none, t0+DURATION, STEP+DURATION)", step.ID)
+		f.errorf(p, "step %q has no deadline (accepted: immediate, none, t0+DURATION, STEP+DURATION, STEP+1mo)", step.ID)
 		return Deadline{Kind: None}
 	}
 	anchor, dur, ok := strings.Cut(s, "+")
 	if !ok {
-		f.errorf(p, "bad deadline %q (accepted: immediate, none, t0+DURATION, STEP+DURATION)", s)
+		f.errorf(p, "bad deadline %q (accepted: immediate, none, t0+DURATION, STEP+DURATION, STEP+1mo)", s)
 		return Deadline{Kind: None}
 	}
 	anchor = strings.TrimSpace(anchor)
@@ -406,9 +406,9 @@ func (f *parsed) deadline(p, s string, step *Step, c *Chain) Deadline {
 		return Deadline{Kind: None}
 	}
 	// "+0m" after a step is "sans délai once that step is done".
-	off, err := ParseDuration(dur)
+	months, off, err := parseOffset(dur)
 	if err != nil {
 		f.errorf(p, "%v", err)
 	}
-	return Deadline{Kind: After, Anchor: anchor, Offset: off}
+	return Deadline{Kind: After, Anchor: anchor, Offset: off, Months: months}
 }

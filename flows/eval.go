@@ -114,6 +114,10 @@ type Planned struct {
 	// "none" or counts from a step that is not done yet (then After names it).
 	Due   time.Time
 	After string
+	// Since is the instant an After deadline counts from: T0, or when the
+	// anchor step was done; zero for the other deadlines and while the
+	// anchor step is not done. Reminders at fixed offsets count from it.
+	Since time.Time
 	// Because lists the answers that made the step required (empty for a
 	// step the chain always requires), with the time each was given.
 	Because []Reason
@@ -203,11 +207,14 @@ func (e *evaluator) planned(s *Step) Planned {
 		p.Due = became.UTC()
 	case After:
 		if d.Anchor == AnchorT0 {
-			p.Due = e.in.T0.Add(d.Offset).UTC()
+			p.Since = e.in.T0.UTC()
 		} else if done, ok := e.in.Done[d.Anchor]; ok {
-			p.Due = done.Add(d.Offset).UTC()
+			p.Since = done.UTC()
 		} else {
 			p.After = d.Anchor
+		}
+		if !p.Since.IsZero() {
+			p.Due = d.From(p.Since)
 		}
 	}
 	return p

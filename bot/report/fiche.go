@@ -256,13 +256,13 @@ func sheetDeadline(c *flows.Chain, d flows.Deadline, lang flows.Lang) string {
 		return tr(lang, "deadline.none")
 	}
 	if d.Anchor == flows.AnchorT0 {
-		return "T0 + " + flows.FormatDuration(d.Offset)
+		return "T0 + " + d.OffsetString()
 	}
 	title := d.Anchor
 	if s := c.Step(d.Anchor); s != nil {
 		title = s.Title.In(lang)
 	}
-	return tr(lang, "sheet.after_step", flows.FormatDuration(d.Offset), title)
+	return tr(lang, "sheet.after_step", d.OffsetString(), title)
 }
 
 func formatDay(t time.Time, lang flows.Lang) string {
