@@ -14,9 +14,11 @@ import (
 
 // Checklist renders the notifications the chain requires, as posted in
 // the channel: for each, its number and key, what it is, to whom and how,
-// by when, and what was done, with its buttons. Why it applies and its
-// source are in the full form (statut complet, detail N), so that a fresh
-// incident's checklist reads on one screen.
+// by when, and what was done, with its buttons; then the steps waiting on
+// an answer, and those the answers left out, with the answer and the
+// rule. Why a step applies and its source are in the full form (statut
+// complet, detail N), so that a fresh incident's checklist reads on one
+// screen.
 func (b *Bot) Checklist(inc *incident.Incident, c *flows.Chain, now time.Time, lang Lang) Message {
 	return b.checklist(inc, c, now, lang, false)
 }
@@ -30,6 +32,9 @@ func (b *Bot) checklist(inc *incident.Incident, c *flows.Chain, now time.Time, l
 	}
 	if len(plan.Pending) > 0 {
 		m.Blocks = append(m.Blocks, Block{Title: tr(lang, "checklist.pending"), Text: strings.Join(waitingLines(c, plan.Pending, lang, full), "\n")})
+	}
+	if len(plan.LeftOut) > 0 {
+		m.Blocks = append(m.Blocks, Block{Title: tr(lang, "checklist.left_out_title"), Text: strings.Join(b.leftOutLines(inc, c, plan.LeftOut, lang, full), "\n")})
 	}
 	if plan.Ended {
 		all := true

@@ -93,6 +93,10 @@ type Step struct {
 	Basis      Text
 	Source     string // "chart", or the outside reference it rests on
 	Note       Text
+	// NotRequired is, by question id, why the step is not required when
+	// that question's answer leaves it out ("risque non élevé — RGPD art.
+	// 34.1 ; …"); Plan.LeftOut carries the one that applies.
+	NotRequired map[string]Text
 }
 
 // FromChart reports whether the step is drawn on the chain's source document.

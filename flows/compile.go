@@ -290,6 +290,7 @@ func (pc *parsedChain) compileStep(p string, rs rawStep, s *Step, c *Chain, cat 
 		pc.errorf(p+".choose", "unknown choose %q (accepted: all, one)", rs.Choose)
 	}
 	s.When = pc.condition(p+".when", rs.When, c)
+	s.NotRequired = pc.notRequired(p+".not_required", rs, s, c)
 	s.Deadline = pc.deadline(p+".deadline", rs.Deadline, s, c)
 	s.Remind = Remind{
 		Every:         pc.duration(p+".remind.every", rs.Remind.Every),
@@ -308,6 +309,52 @@ func (pc *parsedChain) compileStep(p string, rs rawStep, s *Step, c *Chain, cat 
 	if !bad && !slices.IsSorted(s.Remind.At) {
 		pc.errorf(p+".remind.at", "reminder offsets must be in increasing order")
 	}
+}
+
+// notRequired checks a step's not_required texts: each names a question
+// the step's condition depends on (directly, or through the condition of
+// one of its questions), in both languages.
+func (pc *parsedChain) notRequired(p string, rs rawStep, s *Step, c *Chain) map[string]Text {
+	if len(rs.NotRequired) == 0 {
+		return nil
+	}
+	deps := map[string]bool{}
+	var walk func(cond Condition)
+	walk = func(cond Condition) {
+		for _, cl := range cond {
+			if !deps[cl.Key] {
+				deps[cl.Key] = true
+				if q := c.questions[cl.Key]; q != nil {
+					walk(q.When)
+				}
+			}
+		}
+	}
+	walk(s.When)
+	keys := make([]string, 0, len(rs.NotRequired))
+	for k := range rs.NotRequired {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := map[string]Text{}
+	for _, k := range keys {
+		if !deps[k] {
+			dep := make([]string, 0, len(deps))
+			for d := range deps {
+				dep = append(dep, d)
+			}
+			sort.Strings(dep)
+			accepted := strings.Join(dep, ", ")
+			if accepted == "" {
+				accepted = "none: the step is always required"
+			}
+			pc.errorf(p+"."+k, "not_required names %q, which does not decide step %q (accepted: the questions its condition depends on: %s)", k, s.ID, accepted)
+			continue
+		}
+		pc.text(p+"."+k, rs.NotRequired[k])
+		out[k] = rs.NotRequired[k]
+	}
+	return out
 }
 
 func scopeName(region string) string {

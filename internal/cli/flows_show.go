@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -125,6 +126,9 @@ func writeChainStep(w io.Writer, s *flows.Step, lang flows.Lang) {
 	writeRecipients(w, s, in, true, lang)
 	fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.condition"),
 		conditionText(s.When, tr(lang, "flows.always_required"), lang))
+	for _, q := range sortedKeys(s.NotRequired) {
+		fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.not_required_when", q), s.NotRequired[q].In(lang))
+	}
 	if s.Feature != "" {
 		fmt.Fprintf(w, tr(lang, "flows.step_feature"), in, s.Feature)
 	}
@@ -157,4 +161,14 @@ func hasOffChart(c *flows.Chain) bool {
 		}
 	}
 	return false
+}
+
+// sortedKeys returns the keys of m, sorted.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
