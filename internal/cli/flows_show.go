@@ -84,7 +84,15 @@ func versionState(cat *flows.Catalog, c *flows.Chain, t time.Time, lang flows.La
 	if current, _ := cat.Current(c.ID, t); current == c {
 		return tr(lang, "flows.in_force_since") + dayOf(c.Effective)
 	}
-	var next *flows.Chain // the version that replaced c
+	var next *flows.Chain                  // the version that replaced c
+	for _, v := range cat.Versions(c.ID) { // newest first: the latest revision of an edition comes first
+		if v == c {
+			break
+		}
+		if v.Effective.Equal(c.Effective) {
+			return fmt.Sprintf(tr(lang, "flows.revised"), dayOf(c.Effective), v.Version)
+		}
+	}
 	for _, v := range cat.Versions(c.ID) {
 		if v.Effective.After(c.Effective) && (next == nil || v.Effective.Before(next.Effective)) {
 			next = v
