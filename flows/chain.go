@@ -119,6 +119,10 @@ type Contact struct {
 	About  Text
 	Means  []Means
 	Source string
+	// Checked is the day its means were last compared with its source
+	// (midnight UTC): a number or an address changes, and a reflex sheet
+	// says how old its contacts are.
+	Checked time.Time
 }
 
 // Means is one way of reaching a contact.

@@ -89,7 +89,18 @@ func (c *Catalog) addContacts(pc *parsedContacts) {
 		if len(rc.Means) == 0 {
 			pc.errorf(p, "contact %q has no means of reaching it", rc.ID)
 		}
-		ct := &Contact{ID: rc.ID, Scope: scope, Name: rc.Name, About: rc.About, Source: rc.Source}
+		var checked time.Time
+		switch d, err := time.Parse(time.DateOnly, rc.Checked); {
+		case rc.Checked == "":
+			pc.errorf(p, "contact %q has no checked date (accepted: checked: YYYY-MM-DD, the day its means were last compared with its source)", rc.ID)
+		case err != nil:
+			pc.errorf(p+".checked", "bad checked date %q for contact %q (accepted: YYYY-MM-DD)", rc.Checked, rc.ID)
+		case d.Year() < 2000:
+			pc.errorf(p+".checked", "checked date %q for contact %q is not plausible (accepted: a day since 2000, YYYY-MM-DD)", rc.Checked, rc.ID)
+		default:
+			checked = d
+		}
+		ct := &Contact{ID: rc.ID, Scope: scope, Name: rc.Name, About: rc.About, Source: rc.Source, Checked: checked}
 		for j, rm := range rc.Means {
 			mp := fmt.Sprintf("%s.means[%d]", p, j)
 			if !slices.Contains(MeansKinds, rm.Kind) {

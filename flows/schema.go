@@ -20,11 +20,12 @@ type rawContacts struct {
 }
 
 type rawContact struct {
-	ID     string     `yaml:"id"`
-	Name   Text       `yaml:"name"`
-	About  Text       `yaml:"about"`
-	Means  []rawMeans `yaml:"means"`
-	Source string     `yaml:"source"`
+	ID      string     `yaml:"id"`
+	Name    Text       `yaml:"name"`
+	About   Text       `yaml:"about"`
+	Means   []rawMeans `yaml:"means"`
+	Source  string     `yaml:"source"`
+	Checked string     `yaml:"checked"`
 }
 
 // rawMeans is one way of reaching a contact. Kind is one of MeansKinds.

@@ -90,6 +90,9 @@ func writeEvalText(w io.Writer, plan flows.Plan, t0 time.Time, answers map[strin
 	fmt.Fprintf(w, "%s — %s\n", c.ID, c.Title.In(lang))
 	fmt.Fprintf(w, "Version %s\n", c.Version)
 	fmt.Fprintf(w, "%s %s\n", tr(lang, "flows.t0"), parisInstant(t0, lang))
+	if !c.InForce(t0) {
+		fmt.Fprintln(w, tr(lang, "flows.not_in_force", dayOf(c.Effective)))
+	}
 	var given []string
 	for _, q := range c.Questions {
 		if a, ok := answers[q.ID]; ok {
@@ -214,6 +217,7 @@ type (
 		Flow      string             `json:"flow"`
 		Version   string             `json:"version"`
 		T0        string             `json:"t0"`
+		InForce   bool               `json:"in_force"` // false: T0 is before this version's effective date
 		Steps     []planStepJSON     `json:"steps"`
 		Pending   []planPendingJSON  `json:"pending"`
 		LeftOut   []planLeftOutJSON  `json:"left_out"`
@@ -276,7 +280,7 @@ type (
 
 func writeEvalJSON(w io.Writer, plan flows.Plan, t0 time.Time, lang flows.Lang) error {
 	c := plan.Chain
-	out := planJSON{Flow: c.ID, Version: c.Version, T0: t0.UTC().Format(time.RFC3339),
+	out := planJSON{Flow: c.ID, Version: c.Version, T0: t0.UTC().Format(time.RFC3339), InForce: c.InForce(t0),
 		Steps: []planStepJSON{}, Pending: []planPendingJSON{}, LeftOut: []planLeftOutJSON{}, Questions: []planQuestionJSON{}, Ended: plan.Ended}
 	for _, p := range plan.Steps {
 		s := p.Step

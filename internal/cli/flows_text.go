@@ -154,6 +154,9 @@ func writeRecipients(w io.Writer, s *flows.Step, indent string, about bool, lang
 		if offChartMark(ct.Source) != "" {
 			fmt.Fprintf(w, "%s      %s %s\n", indent, tr(lang, "flows.source"), sourceText(ct.Source, lang))
 		}
+		if about && !ct.Checked.IsZero() {
+			fmt.Fprintf(w, "%s      %s %s\n", indent, tr(lang, "flows.checked"), dayOf(ct.Checked))
+		}
 	}
 }
 
