@@ -14,9 +14,11 @@ import (
 
 // Checklist renders the notifications the chain requires, as posted in
 // the channel: for each, its number and key, what it is, to whom and how,
-// by when, and what was done, with its buttons. Why it applies and its
-// source are in the full form (statut complet, detail N), so that a fresh
-// incident's checklist reads on one screen.
+// by when, and what was done, with its buttons; then the steps waiting on
+// an answer, and those the answers left out, with the answer and the
+// rule. Why a step applies and its source are in the full form (statut
+// complet, detail N), so that a fresh incident's checklist reads on one
+// screen.
 func (b *Bot) Checklist(inc *incident.Incident, c *flows.Chain, now time.Time, lang Lang) Message {
 	return b.checklist(inc, c, now, lang, false)
 }
@@ -41,6 +43,9 @@ func (b *Bot) checklist(inc *incident.Incident, c *flows.Chain, now time.Time, l
 	}
 	if len(waiting) > 0 {
 		m.Blocks = append(m.Blocks, Block{Title: tr(lang, "checklist.pending"), Text: strings.Join(waitingLines(c, waiting, lang, full), "\n")})
+	}
+	if len(plan.LeftOut) > 0 {
+		m.Blocks = append(m.Blocks, Block{Title: tr(lang, "checklist.left_out_title"), Text: strings.Join(b.leftOutLines(inc, c, plan.LeftOut, lang, full), "\n")})
 	}
 	if plan.Ended {
 		all := true
@@ -248,11 +253,11 @@ func (b *Bot) deadlineText(p flows.Planned, inc *incident.Incident, c *flows.Cha
 		s = tr(lang, "deadline.immediate", b.when(p.Due, lang))
 	case p.Due.IsZero():
 		anchor := c.Step(p.After)
-		return tr(lang, "deadline.after_step", flows.FormatDuration(d.Offset), anchor.Title.In(lang))
+		return tr(lang, "deadline.after_step", d.OffsetString(), anchor.Title.In(lang))
 	case d.Anchor == flows.AnchorT0:
-		s = tr(lang, "deadline.after_t0", b.when(p.Due, lang), flows.FormatDuration(d.Offset))
+		s = tr(lang, "deadline.after_t0", b.when(p.Due, lang), d.OffsetString())
 	default:
-		s = tr(lang, "deadline.after_done", b.when(p.Due, lang), flows.FormatDuration(d.Offset), c.Step(d.Anchor).Title.In(lang))
+		s = tr(lang, "deadline.after_done", b.when(p.Due, lang), d.OffsetString(), c.Step(d.Anchor).Title.In(lang))
 	}
 	if pending {
 		s += " — " + i18n.Countdown(p.Due, now, lang)

@@ -101,12 +101,12 @@ func (b *Bot) summary(inc *incident.Incident, c *flows.Chain, r *request) *Messa
 			waiting++
 		}
 	}
-	m.Blocks = append(m.Blocks, Block{Text: tr(lang, "summary.counts", done, na, waiting) + "\n" + tr(lang, "summary.more")})
+	m.Blocks = append(m.Blocks, Block{Text: tr(lang, "summary.counts", done, na, waiting, len(plan.LeftOut)) + "\n" + tr(lang, "summary.more")})
 	return m
 }
 
 // detail answers "detail N" (a step: to whom and how, by when, why, its
-// source, what was done) and "detail Qn" (a question: what it means, how
+// source, what was done; or why the answers leave it out) and "detail Qn" (a question: what it means, how
 // to answer it by typing, the steps it decides).
 func (b *Bot) detail(ctx context.Context, r *request) (Reply, error) {
 	if len(r.cmd.args) != 1 {
@@ -127,11 +127,15 @@ func (b *Bot) detail(ctx context.Context, r *request) (Reply, error) {
 	if q := findQuestion(c, ref); q != nil && (c.Step(strings.ToLower(ref)) == nil) {
 		return Reply{Message: b.questionDetail(inc, c, q, r)}, nil
 	}
+	m := &Message{Title: tr(r.lang, "detail.title", inc.ID)}
+	if l, ok := leftOutStep(inc, c, ref); ok {
+		m.Blocks = append(m.Blocks, b.leftOutBlock(inc, c, l, r.lang))
+		return Reply{Message: m}, nil
+	}
 	s, planned, err := b.stepInPlan(r, inc, c, ref)
 	if err != nil {
 		return Reply{}, err
 	}
-	m := &Message{Title: tr(r.lang, "detail.title", inc.ID)}
 	if planned == nil { // waiting on an answer
 		m.Blocks = append(m.Blocks, Block{Title: "⏳ " + stepLabel(s) + " — " + s.Title.In(r.lang),
 			Text: strings.Join(append(recipientLines(s, r.lang), tr(r.lang, "detail.waits", conditionText(s.When, r.lang))), "\n")})

@@ -20,11 +20,12 @@ type rawContacts struct {
 }
 
 type rawContact struct {
-	ID     string     `yaml:"id"`
-	Name   Text       `yaml:"name"`
-	About  Text       `yaml:"about"`
-	Means  []rawMeans `yaml:"means"`
-	Source string     `yaml:"source"`
+	ID      string     `yaml:"id"`
+	Name    Text       `yaml:"name"`
+	About   Text       `yaml:"about"`
+	Means   []rawMeans `yaml:"means"`
+	Source  string     `yaml:"source"`
+	Checked string     `yaml:"checked"`
 }
 
 // rawMeans is one way of reaching a contact. Kind is one of MeansKinds.
@@ -71,20 +72,21 @@ type rawQuestion struct {
 }
 
 type rawStep struct {
-	ID         string            `yaml:"id"`
-	Order      int               `yaml:"order"`
-	Group      Text              `yaml:"group"`
-	Title      Text              `yaml:"title"`
-	Action     Text              `yaml:"action"`
-	Recipients []rawRecipient    `yaml:"recipients"`
-	Choose     string            `yaml:"choose"`
-	When       map[string]string `yaml:"when"`
-	Feature    string            `yaml:"feature"`
-	Deadline   string            `yaml:"deadline"`
-	Remind     rawRemind         `yaml:"remind"`
-	Basis      Text              `yaml:"basis"`
-	Source     string            `yaml:"source"`
-	Note       Text              `yaml:"note"`
+	ID          string            `yaml:"id"`
+	Order       int               `yaml:"order"`
+	Group       Text              `yaml:"group"`
+	Title       Text              `yaml:"title"`
+	Action      Text              `yaml:"action"`
+	Recipients  []rawRecipient    `yaml:"recipients"`
+	Choose      string            `yaml:"choose"`
+	When        map[string]string `yaml:"when"`
+	Feature     string            `yaml:"feature"`
+	Deadline    string            `yaml:"deadline"`
+	Remind      rawRemind         `yaml:"remind"`
+	Basis       Text              `yaml:"basis"`
+	Source      string            `yaml:"source"`
+	Note        Text              `yaml:"note"`
+	NotRequired map[string]Text   `yaml:"not_required"`
 }
 
 type rawRecipient struct {

