@@ -7,9 +7,9 @@
 //
 // It does what Vigie's reports need and no more: A4 pages, text in
 // embedded TrueType fonts (subset to the glyphs used, with the Unicode
-// mapping that lets readers copy and search the text), coloured text and
-// lines, and a page count printed before it is known. Coordinates are in
-// points from the top left of the page.
+// mapping that lets readers copy and search the text), coloured text,
+// lines and filled rectangles, and a page count printed before it is
+// known. Coordinates are in points from the top left of the page.
 //
 // It imports nothing of Vigie's.
 package pdfw
@@ -189,6 +189,16 @@ func (p *Writer) Line(c Color, width, x1, y1, x2, y2 float64) {
 	}
 	fmt.Fprintf(p.page, "%s %s %s RG %s w %s %s m %s %s l S\n", num(c.R), num(c.G), num(c.B), num(width),
 		num(x1), num(p.pageH-y1), num(x2), num(p.pageH-y2))
+}
+
+// Rect fills a rectangle of width w and height h points whose top left
+// corner is at x, y: the shading behind a table's header row.
+func (p *Writer) Rect(c Color, x, y, w, h float64) {
+	if p.page == nil {
+		return
+	}
+	fmt.Fprintf(p.page, "%s %s %s rg %s %s %s %s re f\n", num(c.R), num(c.G), num(c.B),
+		num(x), num(p.pageH-y-h), num(w), num(h))
 }
 
 // PageCount sets the number of pages the document will have, once it is
