@@ -110,28 +110,29 @@ type run struct {
 	text string
 }
 
-// flow sets runs one after the other, wrapped at word boundaries within
-// the margins, lh millimetres a line, breaking pages as needed.
-func (d *pdfDoc) flow(size, lh float64, c pdfw.Color, runs ...run) {
+// piece is text set in one face on a line, x points from the line's
+// start.
+type piece struct {
+	face int
+	text string
+	x    float64
+}
+
+// frenchSpaces holds French punctuation to the word before it (" :",
+// " ;", " »") or after it ("« "): a line never starts with a colon.
+var frenchSpaces = strings.NewReplacer(" :", nbsp+":", " ;", nbsp+";", " ?", nbsp+"?", " !", nbsp+"!", " »", nbsp+"»", "« ", "«"+nbsp)
+
+// layout wraps runs at word boundaries into lines of at most maxW points
+// at size, cutting a word longer than a line. "\n" breaks a line; a
+// no-break space (U+00A0) does not.
+func layout(size, maxW float64, runs ...run) [][]piece {
 	faces := pdfFaces()
-	maxW := (pageW - 2*pdfMargin - 2*pdfIndent) * ptPerMM
-	type piece struct {
-		face int
-		text string
-		x    float64
-	}
+	var lines [][]piece
 	var line []piece
 	x := 0.0
 	emit := func() {
-		if d.y+lh > pageH-pdfBottom {
-			d.newPage()
-		}
-		base := (d.y + lh/2 + 0.3*size*mmPerPt) * ptPerMM
-		for _, p := range line {
-			d.p.Text(p.face, size, c, (pdfMargin+pdfIndent)*ptPerMM+p.x, base, strings.TrimRight(p.text, " "))
-		}
-		d.y += lh
-		line, x = line[:0], 0
+		lines = append(lines, line)
+		line, x = nil, 0
 	}
 	add := func(face int, word string) {
 		w := faces[face].Width(strings.TrimRight(word, " "), size)
@@ -161,7 +162,7 @@ func (d *pdfDoc) flow(size, lh float64, c pdfw.Color, runs ...run) {
 		x += faces[face].Width(word, size)
 	}
 	for _, r := range runs {
-		for i, para := range strings.Split(pdfText(r.text), "\n") {
+		for i, para := range strings.Split(frenchSpaces.Replace(pdfText(r.text)), "\n") {
 			if i > 0 {
 				emit()
 			}
@@ -173,6 +174,23 @@ func (d *pdfDoc) flow(size, lh float64, c pdfw.Color, runs ...run) {
 		}
 	}
 	emit()
+	return lines
+}
+
+// flow sets runs one after the other, wrapped at word boundaries within
+// the margins, lh millimetres a line, breaking pages as needed.
+func (d *pdfDoc) flow(size, lh float64, c pdfw.Color, runs ...run) {
+	maxW := (pageW - 2*pdfMargin - 2*pdfIndent) * ptPerMM
+	for _, line := range layout(size, maxW, runs...) {
+		if d.y+lh > pageH-pdfBottom {
+			d.newPage()
+		}
+		base := (d.y + lh/2 + 0.3*size*mmPerPt) * ptPerMM
+		for _, p := range line {
+			d.p.Text(p.face, size, c, (pdfMargin+pdfIndent)*ptPerMM+p.x, base, strings.ReplaceAll(strings.TrimRight(p.text, " "), nbsp, " "))
+		}
+		d.y += lh
+	}
 }
 
 // heading writes a title: level 1 for the document, 2 for a section.
@@ -195,6 +213,27 @@ func (d *pdfDoc) para(s string, bold bool) {
 		face = faceBold
 	}
 	d.flow(pdfBody, pdfLine, black, run{face, s})
+}
+
+// bullet writes an item of a list: a bullet, then s wrapped under its
+// own first word (a hanging indent), a little smaller than the body.
+func (d *pdfDoc) bullet(s string) {
+	const size, lh, indent = pdfBody - 1, pdfLine - 0.5, 4.0
+	maxW := (pageW - 2*pdfMargin - 2*pdfIndent - indent) * ptPerMM
+	for i, line := range layout(size, maxW, run{faceRegular, s}) {
+		if d.y+lh > pageH-pdfBottom {
+			d.newPage()
+		}
+		base := (d.y + lh/2 + 0.3*size*mmPerPt) * ptPerMM
+		if i == 0 {
+			d.p.Text(faceRegular, size, black, (pdfMargin+pdfIndent)*ptPerMM, base, "•")
+		}
+		for _, p := range line {
+			d.p.Text(p.face, size, black, (pdfMargin+pdfIndent+indent)*ptPerMM+p.x, base, strings.ReplaceAll(strings.TrimRight(p.text, " "), nbsp, " "))
+		}
+		d.y += lh
+	}
+	d.y += 0.6
 }
 
 // small writes a line in small grey type: hashes, data, sources.
