@@ -295,3 +295,24 @@ func TestClock(t *testing.T) {
 		}
 	}
 }
+
+// TestStatsDeadlines: the statistics count each incident's obligations
+// with a deadline in hours as its closing report judges them: on time,
+// late, missed at closing; an open incident's pending one is not missed.
+func TestStatsDeadlines(t *testing.T) {
+	c := esEsms(t)
+	breach := []string{"personal_data_breach=yes", "high_risk=no", "capacity_impact=no", "malicious=no", "esms=no"}
+	closed := func(inc *incident.Incident) *incident.Incident {
+		inc.Status, inc.ClosedAt = incident.StatusClosed, closingT0.Add(100*time.Hour)
+		return inc
+	}
+	onTime, late, missed, open := closingIncident(breach...), closingIncident(breach...), closingIncident(breach...), closingIncident(breach...)
+	doneAt(onTime, "cnil", 10*time.Hour)
+	doneAt(late, "cnil", 80*time.Hour)
+	st := report.ComputeStats([]*incident.Incident{closed(onTime), closed(late), closed(missed), open}, 2026,
+		func(*incident.Incident) *flows.Chain { return c })
+	want := []report.DeadlineStat{{Step: "cnil", Required: 4, OnTime: 1, Late: 1, Missed: 1}}
+	if !slices.Equal(st.Deadlines, want) {
+		t.Errorf("deadlines %+v, want %+v", st.Deadlines, want)
+	}
+}
