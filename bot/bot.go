@@ -13,6 +13,7 @@ import (
 
 	"github.com/vigie-sante/vigie/bot/draft"
 	"github.com/vigie-sante/vigie/bot/incident"
+	"github.com/vigie-sante/vigie/bot/report"
 	"github.com/vigie-sante/vigie/flows"
 )
 
@@ -109,8 +110,11 @@ type Bot struct {
 	key   ed25519.PrivateKey
 	// drafts writes the declaration drafts (brouillon).
 	drafts *draft.Writer
-	log    *slog.Logger
-	now    func() time.Time
+	// exports writes the main courante exports (exporter), signed with
+	// key, with the chain's obligations and the organisation.
+	exports *report.Exporter
+	log     *slog.Logger
+	now     func() time.Time
 
 	// refreshMu serializes the card refreshes of each incident, so that an
 	// older rendering never overwrites a newer one. Incidents are spread
@@ -160,7 +164,8 @@ func New(cfg Config, store Store, chat Chat, cat *flows.Catalog, key ed25519.Pri
 		cfg.Remind.OverdueEvery = DefaultRemind.OverdueEvery
 	}
 	drafts := &draft.Writer{Org: cfg.Organisation, Contacts: cat}
-	return &Bot{cfg: cfg, store: store, chat: chat, cat: cat, key: key, drafts: drafts, log: log, now: now, owedCh: make(chan struct{}, 1)}
+	exports := &report.Exporter{Key: key, Catalog: cat, Org: cfg.Organisation}
+	return &Bot{cfg: cfg, store: store, chat: chat, cat: cat, key: key, drafts: drafts, exports: exports, log: log, now: now, owedCh: make(chan struct{}, 1)}
 }
 
 // request is one event being handled.

@@ -10,8 +10,9 @@ import (
 )
 
 // The outbox: what the bot owes a channel, the card and checklist of an
-// incident that changed (and, for an incident opened in a channel of its
-// own, the link from the channel of opening), is recorded by the store in the transaction that
+// incident that changed (the closing report once it is closed, and, for
+// an incident opened in a channel of its own, the link from the channel
+// of opening), is recorded by the store in the transaction that
 // appends the entries (Incident.Head past Incident.Shown), and delivered
 // from there. While RunOutbox runs (serve), an action's acknowledgement
 // never waits on the chat: changes are delivered in the background,
@@ -116,6 +117,9 @@ func (b *Bot) deliver(ctx context.Context, id string) error {
 		}); err != nil {
 			return err
 		}
+	}
+	if failed == nil && inc.Status == incident.StatusClosed && inc.Messages[RoleClosing] == "" {
+		failed = b.postClosing(ctx, inc, c)
 	}
 	if failed == nil && inc.LinkFrom != "" {
 		failed = b.link(ctx, inc)

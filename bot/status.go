@@ -14,7 +14,8 @@ import (
 // status answers "statut": what is late, what comes next with its
 // countdown, the questions still open, in a few lines that fit a 40-line
 // screen at 3 a.m. "statut complet" gives the card and checklist with
-// every detail (to whom and how, why, source); "detail N" one step.
+// every detail (to whom and how, why, source); "detail N" one step. The
+// status of a closed incident is its closing report.
 func (b *Bot) status(ctx context.Context, r *request) (Reply, error) {
 	full := false
 	for _, a := range r.cmd.args {
@@ -32,6 +33,10 @@ func (b *Bot) status(ctx context.Context, r *request) (Reply, error) {
 	c, err := b.chainOf(inc)
 	if err != nil {
 		return Reply{}, err
+	}
+	if inc.Status == incident.StatusClosed && !full {
+		m := b.ClosingMessage(inc, c, r.lang) // what a closed incident's status is
+		return Reply{Message: &m}, nil
 	}
 	if full || c == nil {
 		m := b.card(inc, c, r.now, r.lang, full)

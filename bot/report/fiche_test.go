@@ -120,7 +120,7 @@ func TestSheetPDFText(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		text := pdfLayout(t, pdf)
+		text := sheetLayout(t, pdf)
 		bottest.Golden(t, filepath.Join("testdata", "fiche-"+tc.String()+".pdf.txt.golden"), []byte(text))
 		for _, phone := range chainPhones(tc.chain, tc.options().Features) {
 			if !regexp.MustCompile(`(^|\s)` + regexp.QuoteMeta(phone) + `(\s|$)`).MatchString(text) {
@@ -277,9 +277,9 @@ func TestSheetSameContent(t *testing.T) {
 	}
 }
 
-// pdfLayout is pdftotext -layout's reading of pdf, each run of spaces
+// sheetLayout is pdftotext -layout's reading of pdf, each run of spaces
 // between columns shown as two and the end of lines trimmed.
-func pdfLayout(t *testing.T, pdf []byte) string {
+func sheetLayout(t *testing.T, pdf []byte) string {
 	t.Helper()
 	out := poppler(t, pdf, "pdftotext", "-layout", "-enc", "UTF-8")
 	spaces := regexp.MustCompile(` {2,}`)

@@ -14,13 +14,17 @@ import (
 // what pdftotext reads back.
 
 // PDFLines returns the PDF export of a main courante in lang and the lines
-// of text it sets, in order.
-func PDFLines(inc *incident.Incident, entries []incident.Entry, lang flows.Lang, key ed25519.PrivateKey, now time.Time) ([]string, []byte, error) {
+// of text it sets, in order; x gives the chain and the organisation (nil:
+// neither).
+func PDFLines(x *Exporter, inc *incident.Incident, entries []incident.Entry, lang flows.Lang, key ed25519.PrivateKey, now time.Time) ([]string, []byte, error) {
 	d, err := newExportDoc(inc, Slice(entries), key, now)
 	if err != nil {
 		return nil, nil, err
 	}
 	d.lang = lang
+	if x != nil {
+		d.cat, d.org, d.features = x.Catalog, x.Org, inc.Features
+	}
 	var buf bytes.Buffer
 	lines, err := renderPDF(&buf, d, true)
 	return lines, buf.Bytes(), err

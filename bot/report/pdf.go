@@ -248,6 +248,97 @@ func glue(words []string) []string {
 	return out
 }
 
+// The tables of the main courante (pdftable.go) lay out their cells with
+// layout, and its lists with bullet.
+
+// piece is text set in one face on a line, x points from the line's
+// start.
+type piece struct {
+	face int
+	text string
+	x    float64
+}
+
+// frenchSpaces holds French punctuation to the word before it (" :",
+// " ;", " »") or after it ("« "): a line never starts with a colon.
+var frenchSpaces = strings.NewReplacer(" :", nbsp+":", " ;", nbsp+";", " ?", nbsp+"?", " !", nbsp+"!", " »", nbsp+"»", "« ", "«"+nbsp)
+
+// layout wraps runs at word boundaries into lines of at most maxW points
+// at size, cutting a word longer than a line. "\n" breaks a line; a
+// no-break space (U+00A0) does not.
+func layout(size, maxW float64, runs ...run) [][]piece {
+	faces := pdfFaces()
+	var lines [][]piece
+	var line []piece
+	x := 0.0
+	emit := func() {
+		lines = append(lines, line)
+		line, x = nil, 0
+	}
+	add := func(face int, word string) {
+		w := faces[face].Width(strings.TrimRight(word, " "), size)
+		if x+w > maxW && x > 0 {
+			emit()
+			word = strings.TrimLeft(word, " ")
+			w = faces[face].Width(strings.TrimRight(word, " "), size)
+		}
+		for w > maxW { // a word longer than a line: cut it
+			cut := 1
+			for i := range word {
+				if i > 0 && faces[face].Width(word[:i], size) > maxW {
+					break
+				}
+				cut = max(cut, i)
+			}
+			line = append(line, piece{face, word[:cut], x})
+			emit()
+			word = word[cut:]
+			w = faces[face].Width(strings.TrimRight(word, " "), size)
+		}
+		if n := len(line); n > 0 && line[n-1].face == face {
+			line[n-1].text += word
+		} else {
+			line = append(line, piece{face, word, x})
+		}
+		x += faces[face].Width(word, size)
+	}
+	for _, r := range runs {
+		for i, para := range strings.Split(frenchSpaces.Replace(pdfText(r.text)), "\n") {
+			if i > 0 {
+				emit()
+			}
+			for _, word := range strings.SplitAfter(para, " ") {
+				if word != "" {
+					add(r.face, word)
+				}
+			}
+		}
+	}
+	emit()
+	return lines
+}
+
+// bullet writes an item of a list: a bullet, then s wrapped under its
+// own first word (a hanging indent), a little smaller than the body.
+func (d *pdfDoc) bullet(s string) {
+	const size, lh, indent = pdfBody - 1, pdfLine - 0.5, 4.0
+	maxW := (pageW - 2*pdfMargin - 2*pdfIndent - indent) * ptPerMM
+	for i, line := range layout(size, maxW, run{face: faceRegular, text: s}) {
+		if d.y+lh > pageH-pdfBottom {
+			d.newPage()
+		}
+		base := (d.y + lh/2 + 0.3*size*mmPerPt) * ptPerMM
+		if i == 0 {
+			d.p.Text(faceRegular, size, black, (pdfMargin+pdfIndent)*ptPerMM, base, "•")
+		}
+		for _, p := range line {
+			d.p.Text(p.face, size, black, (pdfMargin+pdfIndent+indent)*ptPerMM+p.x, base, strings.ReplaceAll(strings.TrimRight(p.text, " "), nbsp, " "))
+		}
+		d.y += lh
+	}
+	d.y += 0.6
+}
+
 // heading writes a title: level 1 for the document, 2 for a section.
 func (d *pdfDoc) heading(level int, s string) {
 	size := pdfHeading2

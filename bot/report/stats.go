@@ -63,6 +63,18 @@ type YearStats struct {
 	ByMonth   [12]int
 	Answers   map[string]*Tally // by question of StatsQuestions
 	Delays    []DelayStat       // one per StatsSteps, in order
+	// Deadlines are the obligations with a deadline in hours (the CNIL
+	// at T0 + 72 h…) of the incidents counted, by step, sorted by step
+	// id, as their closing reports judge them (NewClosing).
+	Deadlines []DeadlineStat
+}
+
+// DeadlineStat counts the obligations of one step with a deadline in
+// hours: how many incidents required it, how many declared it by its
+// deadline, after it, and how many closed without it past its deadline.
+type DeadlineStat struct {
+	Step                           string
+	Required, OnTime, Late, Missed int
 }
 
 // Tally counts the answers to a question. Unknown is "not known yet" or
@@ -92,6 +104,7 @@ func ComputeStats(incs []*incident.Incident, year int, chainOf func(*incident.In
 		st.Answers[q] = &Tally{}
 	}
 	delays := map[string][]time.Duration{}
+	deadlines := map[string]*DeadlineStat{}
 	for _, inc := range incs {
 		t0 := inc.T0.In(incident.Paris)
 		if t0.Year() != year {
@@ -104,6 +117,7 @@ func ComputeStats(incs []*incident.Incident, year int, chainOf func(*incident.In
 		st.ByMonth[t0.Month()-1]++
 		c := chainOf(inc)
 		st.ByProfile[profileOf(inc, c)]++
+		countDeadlines(deadlines, inc, c)
 		for _, q := range StatsQuestions {
 			t := st.Answers[q]
 			a, answered := inc.Answer(q)
@@ -133,7 +147,39 @@ func ComputeStats(incs []*incident.Incident, year int, chainOf func(*incident.In
 	for _, s := range StatsSteps {
 		st.Delays = append(st.Delays, delayStat(s, delays[s]))
 	}
+	for _, d := range deadlines {
+		st.Deadlines = append(st.Deadlines, *d)
+	}
+	slices.SortFunc(st.Deadlines, func(a, b DeadlineStat) int { return strings.Compare(a.Step, b.Step) })
 	return st
+}
+
+// countDeadlines adds the obligations of inc with a deadline in hours to
+// by, judged by its closing report: at its closing, or, still open, only
+// what was declared.
+func countDeadlines(by map[string]*DeadlineStat, inc *incident.Incident, c *flows.Chain) {
+	if c == nil {
+		return
+	}
+	for _, o := range NewClosing(inc, c, inc.ClosedAt).Obligations {
+		if o.Step.Deadline.Kind != flows.After {
+			continue
+		}
+		d := by[o.Step.ID]
+		if d == nil {
+			d = &DeadlineStat{Step: o.Step.ID}
+			by[o.Step.ID] = d
+		}
+		d.Required++
+		switch o.Verdict {
+		case OnTime:
+			d.OnTime++
+		case Late:
+			d.Late++
+		case Overdue:
+			d.Missed++
+		}
+	}
 }
 
 func profileOf(inc *incident.Incident, c *flows.Chain) string {
@@ -251,6 +297,14 @@ func writeStatsCSV(w io.Writer, st *YearStats) error {
 		}
 		row("delay", d.Step, strconv.Itoa(d.Count), minutes(d.Median), minutes(d.P90), minutes(d.Max))
 	}
+	for _, d := range st.Deadlines {
+		for _, kv := range []struct {
+			k string
+			n int
+		}{{"required", d.Required}, {"on_time", d.OnTime}, {"late", d.Late}, {"missed", d.Missed}} {
+			row("deadline_"+kv.k, d.Step, strconv.Itoa(kv.n), "", "", "")
+		}
+	}
 	cw.Flush()
 	return cw.Error()
 }
@@ -290,6 +344,13 @@ func writeStatsMarkdown(w io.Writer, st *YearStats, lang flows.Lang) error {
 			continue
 		}
 		p("| %s | %d | %s | %s | %s |\n", d.Step, d.Count, i18n.Delay(d.Median, lang), i18n.Delay(d.P90, lang), i18n.Delay(d.Max, lang))
+	}
+	if len(st.Deadlines) > 0 {
+		p("\n## %s\n\n| %s | %s | %s | %s | %s |\n|---|---:|---:|---:|---:|\n", tr(lang, "stats.deadlines"),
+			tr(lang, "stats.declaration"), tr(lang, "stats.required"), tr(lang, "stats.on_time"), tr(lang, "stats.late"), tr(lang, "stats.missed"))
+		for _, d := range st.Deadlines {
+			p("| %s | %d | %d | %d | %d |\n", d.Step, d.Required, d.OnTime, d.Late, d.Missed)
+		}
 	}
 	p("\n%s\n", tr(lang, "stats.method"))
 	p("\n%s\n", tr(lang, "stats.suppressed", SmallCount))

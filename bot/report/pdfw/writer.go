@@ -210,6 +210,12 @@ func (p *Writer) FillRects(c Color, rects ...Rect) {
 	p.page.WriteString("f Q\n")
 }
 
+// Rect fills one rectangle of width w and height h points whose top left
+// corner is at x, y: the shading behind a table's header row.
+func (p *Writer) Rect(c Color, x, y, w, h float64) {
+	p.FillRects(c, Rect{X: x, Y: y, W: w, H: h})
+}
+
 // PageCount sets the number of pages the document will have, once it is
 // known, at x, y in face at size (the same for every page).
 func (p *Writer) PageCount(face int, size float64, c Color, x, y float64) {

@@ -190,3 +190,43 @@ func render(t *testing.T, pdf []byte, dpi int) image.Image {
 	}
 	return img
 }
+
+// TestRect: a filled rectangle lands where it is asked, in its colour,
+// behind the text set after it (pdftoppm renders the page).
+func TestRect(t *testing.T) {
+	if _, err := exec.LookPath("pdftoppm"); err != nil {
+		t.Skip("pdftoppm is missing (apt-get install poppler-utils)")
+	}
+	var buf bytes.Buffer
+	p := pdfw.New(&buf, pdfw.Info{Title: "rect", Created: time.Date(2026, 3, 28, 0, 0, 0, 0, time.UTC)}, faces(t)...)
+	p.StartPage(100, 100)
+	p.Rect(pdfw.Color{R: 1}, 10, 20, 30, 40) // red, x 10–40, y 20–60 from the top
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "rect.pdf")
+	if err := os.WriteFile(file, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// 72 dpi: one pixel a point. PPM: "P6\n100 100\n255\n" then RGB.
+	out, err := exec.Command("pdftoppm", "-r", "72", file).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := []byte("P6\n100 100\n255\n")
+	if !bytes.HasPrefix(out, header) {
+		t.Fatalf("pdftoppm: unexpected output %q", out[:min(len(out), 20)])
+	}
+	px := func(x, y int) [3]byte {
+		i := len(header) + 3*(y*100+x)
+		return [3]byte(out[i : i+3])
+	}
+	if got := px(25, 40); got != [3]byte{255, 0, 0} {
+		t.Errorf("inside the rectangle: %v, want red", got)
+	}
+	for _, at := range [][2]int{{5, 40}, {45, 40}, {25, 15}, {25, 65}} {
+		if got := px(at[0], at[1]); got != [3]byte{255, 255, 255} {
+			t.Errorf("outside the rectangle at %v: %v, want white", at, got)
+		}
+	}
+}
