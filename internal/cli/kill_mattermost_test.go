@@ -184,7 +184,7 @@ func TestServeKillBeforeCardEditMattermost(t *testing.T) {
 		for _, p := range posts {
 			for _, at := range p.Attachments() {
 				for _, ac := range at.Actions {
-					if strings.HasPrefix(at.Title, "❓ L'incident a-t-il un impact") && ac.Name == "Oui" {
+					if strings.Contains(at.Title, "L'incident a-t-il un impact") && ac.Name == "Oui" {
 						cardID, action = p.Id, ac.Id
 					}
 				}
