@@ -20,11 +20,13 @@ type rawContacts struct {
 }
 
 type rawContact struct {
-	ID     string     `yaml:"id"`
-	Name   Text       `yaml:"name"`
-	About  Text       `yaml:"about"`
-	Means  []rawMeans `yaml:"means"`
-	Source string     `yaml:"source"`
+	ID      string     `yaml:"id"`
+	Role    string     `yaml:"role"`
+	Name    Text       `yaml:"name"`
+	About   Text       `yaml:"about"`
+	Means   []rawMeans `yaml:"means"`
+	Source  string     `yaml:"source"`
+	Checked string     `yaml:"checked"`
 }
 
 // rawMeans is one way of reaching a contact. Kind is one of MeansKinds.
@@ -43,6 +45,7 @@ type rawChain struct {
 	Version     string        `yaml:"version"`
 	Effective   string        `yaml:"effective"`
 	Region      string        `yaml:"region"`
+	Regional    []string      `yaml:"regional"`
 	Profile     string        `yaml:"profile"`
 	Structure   Text          `yaml:"structure"`
 	Title       Text          `yaml:"title"`
