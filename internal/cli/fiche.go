@@ -33,7 +33,8 @@ func newFicheCmd(env Env, g *Globals) *cobra.Command {
 		Long: `The offline reflex sheet of the alert chains, to print and pin on the
 crisis-room wall: every number, every step with its deadline, what to do
 without internet. It needs no database; the organisation comes from
---config or the VIGIE_ORG_* variables.`,
+--config or the VIGIE_ORG_* variables, and so do the region and the
+regional contacts of the national chains (region:, contacts:).`,
 		Example: `  vigie fiche -o fiche.pdf
   vigie fiche --flow nouvelle-aquitaine/es-esms --format md
   vigie --lang en fiche --flow nouvelle-aquitaine/ose --nis2 -o reflex-sheet.pdf`,
@@ -57,7 +58,16 @@ func runFiche(ctx context.Context, env Env, g *Globals, o ficheOptions) error {
 		return err
 	}
 	*format = f
-	cat, err := flowsCatalog()
+	base, err := flowsCatalog()
+	if err != nil {
+		return err
+	}
+	cfg, err := localConfig(env, g) // the organisation, and where Vigie runs
+	if err != nil {
+		return err
+	}
+	// The national chains' ARS and CSIRT are the deployment's (region.go).
+	cat, err := deploy(cfg, base)
 	if err != nil {
 		return err
 	}
@@ -72,10 +82,7 @@ func runFiche(ctx context.Context, env Env, g *Globals, o ficheOptions) error {
 	} else {
 		chains = cat.Chains(t)
 	}
-	org, _, err := organisation(env, g)
-	if err != nil {
-		return err
-	}
+	org, _ := orgOf(cfg)
 	opt := report.SheetOptions{Lang: g.lang(), Organisation: org, Now: t, KeyFingerprint: keyFingerprint(env, g)}
 	if *nis2 {
 		opt.Features = map[string]bool{"nis2": true}
