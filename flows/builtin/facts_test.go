@@ -31,7 +31,7 @@ func TestBuiltinCatalog(t *testing.T) {
 		"chains/nouvelle-aquitaine/es-esms.yaml", "chains/nouvelle-aquitaine/ose.yaml",
 		"chains/nouvelle-aquitaine/ps-liberal.yaml",
 		"contacts/auvergne-rhone-alpes.yaml", "contacts/bourgogne-franche-comte.yaml",
-		"contacts/centre-val-de-loire.yaml", "contacts/national-regions.yaml",
+		"contacts/centre-val-de-loire.yaml", "contacts/national-complaint.yaml", "contacts/national-regions.yaml",
 		"contacts/national.yaml", "contacts/nouvelle-aquitaine.yaml",
 		"contacts/occitanie.yaml", "contacts/pays-de-la-loire.yaml",
 	}

@@ -36,7 +36,8 @@ func deployedAt(tb testing.TB, d flows.Deployment, id string, at time.Time) *flo
 // nationalCommon are the recipients of the national chains' steps as
 // compiled: the ARS is the national stand-in until a deployment binds it;
 // the forces of order are reached by 17Cyber or the 17, and a complaint is
-// filed in person or by letter (code de procédure pénale art. 15-3, 40).
+// filed in person or by letter, one of the two (code de procédure pénale
+// art. 15-3, 40).
 func nationalCommon(ars string) map[string]recipient {
 	return map[string]recipient{
 		"cert-sante":           {to: []string{"cert-sante@national"}},
@@ -44,7 +45,7 @@ func nationalCommon(ars string) map[string]recipient {
 		"ror":                  {to: []string{"ror@national"}},
 		"plan-crise-ars":       {to: []string{ars}},
 		"police-gendarmerie":   {to: []string{"17cyber@national", "forces-ordre@national"}, one: true},
-		"plainte-assurance":    {to: []string{"depot-plainte@national"}},
+		"plainte-assurance":    {to: []string{"depot-plainte@national", "procureur@national"}, one: true},
 		"assureur":             {to: []string{"assureur@national"}},
 		"cnil":                 {to: []string{"cnil@national"}},
 		"registre-violations":  {to: []string{"registre-violations@national"}},
