@@ -18,14 +18,17 @@ contacts:
   - id: cnil
     name: {fr: "CNIL", en: "CNIL"}
     source: test
+    checked: 2026-12-01
     means: [{kind: portal, value: "https://cnil.example"}]
   - id: ars
     name: {fr: "ARS concernée", en: "ARS concerned"}
     source: test
+    checked: 2026-12-01
     means: [{kind: other, value: "boîte d'alerte de l'ARS"}]
   - id: csirt
     name: {fr: "CSIRT régional", en: "Regional CSIRT"}
     source: test
+    checked: 2026-12-01
     means: [{kind: other, value: "CSIRT de la région"}]
 `
 	deployAlpha = `kind: contacts
@@ -43,6 +46,7 @@ contacts:
     role: csirt
     name: {fr: "Cyber Alpha", en: "Cyber Alpha"}
     source: test
+    checked: 2026-12-01
     means: [{kind: phone, value: "0 800 00 00 01"}]
 `
 	deployBeta = `kind: contacts
@@ -52,6 +56,7 @@ contacts:
   - id: ars
     name: {fr: "ARS Bêta", en: "ARS Beta"}
     source: "https://beta.example/ars"
+    checked: 2026-12-01
     means: [{kind: email, value: "ars-beta@example.org"}]
 `
 	deployChain = `kind: chain
