@@ -13,6 +13,7 @@ import (
 
 	"github.com/vigie-sante/vigie/bot/draft"
 	"github.com/vigie-sante/vigie/bot/incident"
+	"github.com/vigie-sante/vigie/bot/report"
 	"github.com/vigie-sante/vigie/flows"
 )
 
@@ -71,6 +72,10 @@ type Reply struct {
 type Config struct {
 	Lang    Lang   // default language: French
 	Trigger string // the slash command, "/incident" by default
+	// Bare says commands are typed without the trigger (the terminal,
+	// which accepts it but does not need it): the help and the hints
+	// show "ouvrir TITRE", not "/incident ouvrir TITRE".
+	Bare bool
 	// Chain is the chain of the deployment's organisation profile, such as
 	// nouvelle-aquitaine/es-esms; empty: the card asks the structure type.
 	Chain    string
@@ -105,8 +110,11 @@ type Bot struct {
 	key   ed25519.PrivateKey
 	// drafts writes the declaration drafts (brouillon).
 	drafts *draft.Writer
-	log    *slog.Logger
-	now    func() time.Time
+	// exports writes the main courante exports (exporter), signed with
+	// key, with the chain's obligations and the organisation.
+	exports *report.Exporter
+	log     *slog.Logger
+	now     func() time.Time
 
 	// refreshMu serializes the card refreshes of each incident, so that an
 	// older rendering never overwrites a newer one. Incidents are spread
@@ -156,7 +164,8 @@ func New(cfg Config, store Store, chat Chat, cat *flows.Catalog, key ed25519.Pri
 		cfg.Remind.OverdueEvery = DefaultRemind.OverdueEvery
 	}
 	drafts := &draft.Writer{Org: cfg.Organisation, Contacts: cat}
-	return &Bot{cfg: cfg, store: store, chat: chat, cat: cat, key: key, drafts: drafts, log: log, now: now, owedCh: make(chan struct{}, 1)}
+	exports := &report.Exporter{Key: key, Catalog: cat, Org: cfg.Organisation}
+	return &Bot{cfg: cfg, store: store, chat: chat, cat: cat, key: key, drafts: drafts, exports: exports, log: log, now: now, owedCh: make(chan struct{}, 1)}
 }
 
 // request is one event being handled.
@@ -251,6 +260,15 @@ func (b *Bot) Handle(ctx context.Context, ev Event) Reply {
 	return reply
 }
 
+// prefix is what the help and the hints show before a typed command: the
+// trigger and a space, or nothing where commands are typed bare.
+func (b *Bot) prefix() string {
+	if b.cfg.Bare {
+		return ""
+	}
+	return b.cfg.Trigger + " "
+}
+
 // alarmWait bounds how long a refused command waits for the alarm of a
 // broken main courante to be posted.
 const alarmWait = 10 * time.Second
@@ -301,7 +319,7 @@ func (b *Bot) target(ctx context.Context, r *request) (*incident.Incident, error
 	}
 	switch len(open) {
 	case 0:
-		return nil, uerr(ENotFound, r.lang, "err.none_open", b.cfg.Trigger)
+		return nil, uerr(ENotFound, r.lang, "err.none_open", b.prefix())
 	case 1:
 		return open[0], nil
 	}

@@ -56,6 +56,9 @@ func (b *Bot) card(inc *incident.Incident, c *flows.Chain, now time.Time, lang L
 		{tr(lang, "card.status"), status},
 		{tr(lang, "card.head"), inc.Head.Short()},
 	}})
+	if w := i18n.NotInForce(c, inc.T0, lang); w != "" {
+		m.Blocks = append(m.Blocks, Block{Text: w})
+	}
 	open := inc.Status == incident.StatusOpen
 	if c == nil {
 		blk := Block{Title: tr(lang, "card.ask_chain")}
@@ -100,7 +103,7 @@ func (b *Bot) card(inc *incident.Incident, c *flows.Chain, now time.Time, lang L
 			}
 		}
 		if full {
-			blk.Text += tr(lang, "card.typed", b.cfg.Trigger, q.ID)
+			blk.Text += tr(lang, "card.typed", b.prefix(), q.ID)
 		}
 		m.Blocks = append(m.Blocks, blk)
 	}

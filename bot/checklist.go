@@ -14,9 +14,11 @@ import (
 
 // Checklist renders the notifications the chain requires, as posted in
 // the channel: for each, its number and key, what it is, to whom and how,
-// by when, and what was done, with its buttons. Why it applies and its
-// source are in the full form (statut complet, detail N), so that a fresh
-// incident's checklist reads on one screen.
+// by when, and what was done, with its buttons; then the steps waiting on
+// an answer, and those the answers left out, with the answer and the
+// rule. Why a step applies and its source are in the full form (statut
+// complet, detail N), so that a fresh incident's checklist reads on one
+// screen.
 func (b *Bot) Checklist(inc *incident.Incident, c *flows.Chain, now time.Time, lang Lang) Message {
 	return b.checklist(inc, c, now, lang, false)
 }
@@ -28,8 +30,22 @@ func (b *Bot) checklist(inc *incident.Incident, c *flows.Chain, now time.Time, l
 	for _, p := range plan.Steps {
 		m.Blocks = append(m.Blocks, b.stepBlock(inc, c, p, now, lang, open, full))
 	}
-	if len(plan.Pending) > 0 {
-		m.Blocks = append(m.Blocks, Block{Title: tr(lang, "checklist.pending"), Text: strings.Join(waitingLines(c, plan.Pending, lang, full), "\n")})
+	// A step done or declared not applicable before the answers that
+	// decide it is shown with what was recorded: the cell must see that
+	// the CNIL was told, whatever Q5 will say.
+	var waiting []flows.Waiting
+	for _, w := range plan.Pending {
+		if st := inc.Steps[w.Step.ID]; st != nil && st.Status != incident.StepPending {
+			m.Blocks = append(m.Blocks, b.settledEarly(inc, c, w, st, lang))
+			continue
+		}
+		waiting = append(waiting, w)
+	}
+	if len(waiting) > 0 {
+		m.Blocks = append(m.Blocks, Block{Title: tr(lang, "checklist.pending"), Text: strings.Join(waitingLines(c, waiting, lang, full), "\n")})
+	}
+	if len(plan.LeftOut) > 0 {
+		m.Blocks = append(m.Blocks, Block{Title: tr(lang, "checklist.left_out_title"), Text: strings.Join(b.leftOutLines(inc, c, plan.LeftOut, lang, full), "\n")})
 	}
 	if plan.Ended {
 		all := true
@@ -156,6 +172,20 @@ func (b *Bot) stepBlock(inc *incident.Incident, c *flows.Chain, p flows.Planned,
 	return blk
 }
 
+// settledEarly is the block of a step settled while the answers that
+// decide whether it is required are still awaited.
+func (b *Bot) settledEarly(inc *incident.Incident, c *flows.Chain, w flows.Waiting, st *incident.StepState, lang Lang) Block {
+	icon, line := "✅", ""
+	if st.Status == incident.StepNA {
+		icon, line = "➖", tr(lang, "step.na", st.Reason, st.By.String(), b.when(st.At, lang))
+	} else {
+		pr := st.Proof
+		line = tr(lang, "step.done", b.when(pr.DeclaredAt, lang), pr.By.String(), i18n.Means(pr.Means, lang), i18n.Ref(pr.Ref, lang))
+	}
+	return Block{Title: fmt.Sprintf("%s %s — %s", icon, stepLabel(w.Step), w.Step.Title.In(lang)),
+		Text: line + "\n" + tr(lang, "checklist.settled_early", questionRefs(c, w.On))}
+}
+
 // briefRecipients says to whom and how on one line: each recipient with
 // its means, the fallbacks marked.
 func briefRecipients(s *flows.Step, lang Lang) string {
@@ -223,11 +253,11 @@ func (b *Bot) deadlineText(p flows.Planned, inc *incident.Incident, c *flows.Cha
 		s = tr(lang, "deadline.immediate", b.when(p.Due, lang))
 	case p.Due.IsZero():
 		anchor := c.Step(p.After)
-		return tr(lang, "deadline.after_step", flows.FormatDuration(d.Offset), anchor.Title.In(lang))
+		return tr(lang, "deadline.after_step", d.OffsetString(), anchor.Title.In(lang))
 	case d.Anchor == flows.AnchorT0:
-		s = tr(lang, "deadline.after_t0", b.when(p.Due, lang), flows.FormatDuration(d.Offset))
+		s = tr(lang, "deadline.after_t0", b.when(p.Due, lang), d.OffsetString())
 	default:
-		s = tr(lang, "deadline.after_done", b.when(p.Due, lang), flows.FormatDuration(d.Offset), c.Step(d.Anchor).Title.In(lang))
+		s = tr(lang, "deadline.after_done", b.when(p.Due, lang), d.OffsetString(), c.Step(d.Anchor).Title.In(lang))
 	}
 	if pending {
 		s += " — " + i18n.Countdown(p.Due, now, lang)

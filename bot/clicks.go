@@ -2,6 +2,7 @@ package bot
 
 import (
 	"errors"
+	"strings"
 	"sync"
 	"time"
 
@@ -22,11 +23,23 @@ const ClickWindow = time.Minute
 // errRepeatClick is a change refused because its click was already taken.
 var errRepeatClick = errors.New("click already taken into account")
 
-// rememberClick records click id on inc at now, and forgets the clicks
-// older than the window.
+// ClickIdentity is the identity of a click for Event.ClickID: where it
+// was made (platform, person, message) and what it does (the action and
+// its value). Only the same click as the person's last one on that message
+// is a repeat: yes, no, then yes again are three answers.
+func ClickIdentity(platform, user, message, action string) string {
+	return platform + ":" + user + ":" + message + clickSep + action
+}
+
+// clickSep parts where a click was made from what it does.
+const clickSep = "\x1f"
+
+// rememberClick records click id on inc at now as the person's last click
+// on its message, and forgets the clicks older than the window.
 func rememberClick(inc *incident.Incident, id string, now time.Time) {
+	where, _, _ := strings.Cut(id, clickSep)
 	for k, at := range inc.Clicks {
-		if now.Sub(at) >= ClickWindow {
+		if w, _, ok := strings.Cut(k, clickSep); now.Sub(at) >= ClickWindow || ok && w == where {
 			delete(inc.Clicks, k)
 		}
 	}

@@ -118,3 +118,29 @@ func TestMergedClickCounted(t *testing.T) {
 		t.Fatalf("commands heard:\n got %s\nwant %s", got, want)
 	}
 }
+
+// TestChangedMindIsNotARepeat: yes, then no, then yes again on the same
+// card within the window are three answers, not a repeat: only the same
+// click as the person's last one on that message is a repeat.
+func TestChangedMindIsNotARepeat(t *testing.T) {
+	h := newHarness(t, bot.Config{Chain: "nouvelle-aquitaine/es-esms"})
+	h.ok("ouvrir Rançongiciel")
+	click := func(value string) bot.Reply {
+		text := "#2026-0001 repondre malicious " + value
+		return h.bot.Handle(context.Background(), bot.Event{Channel: "crise", User: h.user, Text: text,
+			Click: true, ClickID: bot.ClickIdentity("mattermost", h.user.ID, "post1", text)})
+	}
+	for i, v := range []string{"yes", "no", "yes"} {
+		h.now = h.now.Add(10 * time.Second)
+		if r := click(v); r.Error || strings.Contains(r.Text, "déjà été pris en compte") {
+			t.Fatalf("click %d (%s): %+v", i+1, v, r)
+		}
+	}
+	if a, _ := h.incident("2026-0001").Answer("malicious"); a.Value != "yes" {
+		t.Errorf("after yes, no, yes the answer is %q", a.Value)
+	}
+	h.now = h.now.Add(time.Second)
+	if r := click("yes"); !strings.Contains(r.Text, "déjà") && r.Text == "" {
+		t.Errorf("the same click again: %+v", r)
+	}
+}

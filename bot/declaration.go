@@ -210,8 +210,8 @@ func (b *Bot) askFacts(tg *draft.Target, inc *incident.Incident, missing, stored
 	for _, k := range missing[:min(2, len(missing))] {
 		example = append(example, draft.TypedKey(k, r.lang)+`="…"`)
 	}
-	text.WriteString(tr(r.lang, "draft.how", b.cfg.Trigger, inc.ID, tg.ID, strings.Join(example, " ")) + "\n")
-	text.WriteString(tr(r.lang, "draft.partial_how", b.cfg.Trigger, inc.ID, tg.ID))
+	text.WriteString(tr(r.lang, "draft.how", b.prefix(), inc.ID, tg.ID, strings.Join(example, " ")) + "\n")
+	text.WriteString(tr(r.lang, "draft.partial_how", b.prefix(), inc.ID, tg.ID))
 	msg := text.String()
 	return Reply{Text: msg, Message: &Message{Blocks: []Block{{
 		Text: msg,

@@ -56,7 +56,9 @@ const cnilFacts = `declarant="Jean Martin, RSSI" contact="06 00 00 00 02, rssi@c
 	`nature="Disponibilité et confidentialité : dossiers chiffrés, exfiltration possible" ` +
 	`donnees="Dossiers patients, imagerie (données de santé)" personnes="patients, environ 12 000" ` +
 	`enregistrements="examens d'imagerie, environ 40 000" consequences="divulgation de données de santé ; hameçonnage ciblé" ` +
-	`mesures="PACS isolé, restauration depuis les sauvegardes hors ligne, mots de passe réinitialisés"`
+	`mesures="PACS isolé, restauration depuis les sauvegardes hors ligne, mots de passe réinitialisés" ` +
+	`attenuation="vigilance renforcée sur l'hameçonnage signalée aux patients par voie d'affichage" ` +
+	`information_personnes="prévue dès que le périmètre sera établi"`
 
 func TestDraftCNIL(t *testing.T) {
 	h := draftNight(t, bot.Config{Organisation: org})
@@ -65,7 +67,9 @@ func TestDraftCNIL(t *testing.T) {
 	// Nothing given: the reply says what is missing and how to give it;
 	// nothing is logged.
 	r := h.ok("brouillon cnil")
-	for _, w := range []string{"il manque 8 informations :", "• declarant= Déclarant (nom, fonction)",
+	for _, w := range []string{"il manque 10 informations :", "• declarant= Déclarant (nom, fonction)",
+		"• attenuation= Mesures pour atténuer les éventuelles conséquences négatives pour les personnes",
+		"• information_personnes= Personnes concernées informées —",
 		"• personnes= Catégories et nombre approximatif de personnes concernées", "/incident #2026-0001 brouillon cnil declarant=\"…\" contact=\"…\"",
 		"incomplet=oui"} {
 		if !strings.Contains(r.Text, w) {
@@ -86,7 +90,7 @@ func TestDraftCNIL(t *testing.T) {
 
 	// Some facts: kept, the rest asked.
 	r = h.ok(`brouillon cnil declarant="Jean Martin, RSSI" contact="06 00 00 00 02, rssi@ch-exemple.fr"`)
-	if !strings.Contains(r.Text, "informations gardées pour les déclarations : declarant, contact") || !strings.Contains(r.Text, "il manque 6") {
+	if !strings.Contains(r.Text, "informations gardées pour les déclarations : declarant, contact") || !strings.Contains(r.Text, "il manque 8") {
 		t.Fatalf("reply %s", r.Text)
 	}
 	inc := h.incident("2026-0001")

@@ -17,7 +17,7 @@ func (b *Bot) help(ctx context.Context, r *request) (Reply, error) {
 	}
 	var lines []string
 	for _, c := range helpCommands {
-		lines = append(lines, fmt.Sprintf("%s %s\n    %s %s %s", b.cfg.Trigger, tr(r.lang, "help.cmd."+c), tr(r.lang, "help.example"), b.cfg.Trigger, tr(r.lang, "help.ex."+c)))
+		lines = append(lines, fmt.Sprintf("%s%s\n    %s %s%s", b.prefix(), tr(r.lang, "help.cmd."+c), tr(r.lang, "help.example"), b.prefix(), tr(r.lang, "help.ex."+c)))
 	}
 	m := Message{Title: tr(r.lang, "help.title"), Blocks: []Block{
 		{Text: strings.Join(lines, "\n")},

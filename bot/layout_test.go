@@ -70,6 +70,7 @@ func TestLayout(t *testing.T) {
 		"internal/boltstore": {"bot/incident"},
 		"internal/expiring":  {},
 		"internal/config":    {},
+		"internal/openloop":  {},
 	}
 	for pkg, ok := range allowed {
 		got, found := imports[pkg]

@@ -110,7 +110,7 @@ func (b *Bot) export(ctx context.Context, r *request) (Reply, error) {
 	}
 	// The file is uploaded whole; its entries are read a page at a time.
 	var buf bytes.Buffer
-	if _, err := report.ExportFrom(&buf, format, r.lang, inc, report.Pages(ctx, b.store, inc.ID), b.key, r.now); err != nil {
+	if _, err := b.exports.Export(&buf, format, r.lang, inc, report.Pages(ctx, b.store, inc.ID), r.now); err != nil {
 		return Reply{}, err
 	}
 	name := fmt.Sprintf("main-courante-%s-%d.%s", inc.ID, inc.Head.Seq, format)

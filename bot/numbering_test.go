@@ -144,3 +144,46 @@ func TestNAFormOnlyForAStep(t *testing.T) {
 		t.Errorf("sans-objet 2: %+v", r)
 	}
 }
+
+// TestSettledBeforeTheAnswer: a step done, or declared not applicable,
+// while the answer that decides it is awaited stays in view, counted.
+func TestSettledBeforeTheAnswer(t *testing.T) {
+	h := newHarness(t, bot.Config{Chain: "nouvelle-aquitaine/es-esms"})
+	h.ok("ouvrir Rançongiciel")
+	h.now = t0.Add(5 * time.Minute)
+	h.ok("fait 12 via=email ref=CNIL-1")
+	h.ok("sans-objet 3 pas un ESMS")
+	inc := h.incident("2026-0001")
+	list := h.chat.Message(inc.Messages[bot.RoleChecklist])
+	text := strings.Join(lines(&list), "\n")
+	for _, want := range []string{"✅ 12 · cnil", "réf. CNIL-1", "➖ 3 · esms-autorite", "Requise ou non selon Q5 personal_data_breach"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("checklist lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "→ étapes 12, 13, 14") {
+		t.Errorf("the CNIL step is still listed as waiting:\n%s", text)
+	}
+	sum := strings.Join(lines(h.ok("statut").Message), "\n")
+	if !strings.Contains(sum, "Faites : 1 · sans objet : 1 · en attente d'une réponse : 7") {
+		t.Errorf("statut counts:\n%s", sum)
+	}
+}
+
+// TestT0NotAfterAProof: T0 cannot be moved after a declaration already
+// recorded, which would then predate the structure's awareness.
+func TestT0NotAfterAProof(t *testing.T) {
+	h := newHarness(t, bot.Config{Chain: "nouvelle-aquitaine/es-esms"})
+	h.ok("ouvrir Rançongiciel")
+	h.now = t0.Add(40 * time.Minute)
+	h.ok("fait 1 via=portail at=02:20")
+	before := h.snapshot("2026-0001")
+	r := h.do("t0 02:30")
+	if !r.Error || !strings.Contains(r.Text, "Déclarer l'incident au CERT Santé") {
+		t.Errorf("t0 after a proof: %+v", r)
+	}
+	if h.snapshot("2026-0001") != before {
+		t.Error("a refused T0 changed the incident")
+	}
+	h.ok("t0 02:05") // earlier: fine
+}

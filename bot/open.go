@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigie-sante/vigie/bot/i18n"
 	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
@@ -35,7 +36,9 @@ func (b *Bot) open(ctx context.Context, r *request) (Reply, error) {
 		chainID = s
 	}
 	if chainID != "" {
-		c, err := b.cat.Current(chainID, r.now)
+		// The chain in force when the incident became known, not when it
+		// was opened in Vigie (a T0 of last night, typed this morning).
+		c, err := b.cat.Current(chainID, t0)
 		if err != nil {
 			return Reply{}, uerr(EInvalid, r.lang, "err.unknown_chain", echo(chainID), strings.Join(b.cat.IDs(), ", "))
 		}
@@ -118,11 +121,13 @@ func (b *Bot) setChain(ctx context.Context, r *request) (Reply, error) {
 		return Reply{}, uerr(EInvalid, r.lang, "err.chain_usage", strings.Join(b.cat.IDs(), ", "))
 	}
 	id := r.cmd.args[0]
-	chain, err := b.cat.Current(id, r.now)
-	if err != nil {
+	if _, err := b.cat.Current(id, r.now); err != nil {
 		return Reply{}, uerr(EInvalid, r.lang, "err.unknown_chain", echo(id), strings.Join(b.cat.IDs(), ", "))
 	}
+	var chain *flows.Chain
 	inc, err := b.change(ctx, r, func(inc *incident.Incident, c *flows.Chain) ([]incident.Entry, error) {
+		// The version in force at the incident's T0.
+		chain, _ = b.cat.Current(id, inc.T0)
 		if c != nil {
 			if c.ID == chain.ID {
 				return nil, uerr(EConflict, r.lang, "err.chain_same", inc.ID, c.ID)
@@ -153,6 +158,17 @@ func (b *Bot) setT0(ctx context.Context, r *request) (Reply, error) {
 		if inc.T0.Equal(t0) {
 			return nil, uerr(EConflict, r.lang, "err.t0_same", b.when(t0, r.lang))
 		}
+		// A proof declared before T0 would say the structure notified
+		// before it knew: the T0 moves no later than the first proof.
+		for id, st := range inc.Steps {
+			if st.Status == incident.StepDone && st.Proof != nil && st.Proof.DeclaredAt.Before(t0) {
+				name := id
+				if c != nil && c.Step(id) != nil {
+					name = c.Step(id).Title.In(r.lang)
+				}
+				return nil, uerr(EConflict, r.lang, "err.t0_after_proof", b.when(t0, r.lang), name, b.when(st.Proof.DeclaredAt, r.lang))
+			}
+		}
 		old := inc.T0
 		inc.T0 = t0
 		return []incident.Entry{r.entry(incident.KindT0, tr(b.cfg.Lang, "log.t0", b.when(old, b.cfg.Lang), b.when(t0, b.cfg.Lang)),
@@ -161,7 +177,18 @@ func (b *Bot) setT0(ctx context.Context, r *request) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Text: tr(r.lang, "t0.ok", inc.ID, b.when(t0, r.lang))}, nil
+	text := tr(r.lang, "t0.ok", inc.ID, b.when(t0, r.lang))
+	// The pinned chain never changes; say so when the new T0 falls under
+	// another version of it, or before its first one.
+	if c := b.chainOrNil(inc); c != nil {
+		if cur, err := b.cat.Current(c.ID, t0); err == nil && !cur.Effective.Equal(c.Effective) {
+			text += "\n" + tr(r.lang, "t0.other_version", cur.Version, c.ID, c.Version)
+		}
+		if w := i18n.NotInForce(c, t0, r.lang); w != "" {
+			text += "\n" + w
+		}
+	}
+	return Reply{Text: text}, nil
 }
 
 // ChannelCreator is a Chat that can open a channel dedicated to an

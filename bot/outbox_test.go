@@ -178,6 +178,7 @@ func TestOutboxCoalesces(t *testing.T) {
 			act(t, b, fmt.Sprintf("note %d", i))
 		}
 		close(chat.release)
+		time.Sleep(time.Second) // past the gap between two deliveries of an incident
 		synctest.Wait()
 		_, updates := chat.Counts()
 		if got := cardHead(chat.Chat); got != "#31" {
@@ -185,6 +186,38 @@ func TestOutboxCoalesces(t *testing.T) {
 		}
 		if updates > 4 { // the one held, then one with the latest state; card and checklist each
 			t.Fatalf("%d edits for 30 notes, want them coalesced", updates)
+		}
+	})
+}
+
+// TestOutboxSpacesDeliveries: a lone change shows at once; a burst of
+// changes to an incident makes one delivery when the gap since the last
+// one has passed, with the latest state.
+func TestOutboxSpacesDeliveries(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		chat := bottest.NewChat()
+		b := outboxBot(t, bottest.NewStore(), chat)
+		act(t, b, "ouvrir Rançongiciel")
+		synctest.Wait()
+		time.Sleep(time.Second)
+		act(t, b, "note seule")
+		synctest.Wait()
+		if got := cardHead(chat); got != "#2" {
+			t.Fatalf("a lone change: the card shows %q, want #2 at once", got)
+		}
+		_, before := chat.Counts()
+		for i := range 5 {
+			act(t, b, fmt.Sprintf("note %d", i))
+		}
+		synctest.Wait()
+		if got := cardHead(chat); got != "#2" {
+			t.Fatalf("within the gap the card shows %q, want #2", got)
+		}
+		time.Sleep(time.Second)
+		synctest.Wait()
+		_, after := chat.Counts()
+		if got := cardHead(chat); got != "#7" || after-before != 2 {
+			t.Fatalf("after the gap: the card shows %q after %d edits, want #7 after 2 (card and checklist)", got, after-before)
 		}
 	})
 }
@@ -218,7 +251,8 @@ func TestOutboxUpdateHonoursRetryAfter(t *testing.T) {
 				chat := &flakyUpdates{Chat: bottest.NewChat()}
 				b := outboxBot(t, bottest.NewStore(), chat)
 				act(t, b, "ouvrir Rançongiciel")
-				synctest.Wait() // posted
+				synctest.Wait()         // posted
+				time.Sleep(time.Second) // past the gap between two deliveries of an incident
 				chat.mu.Lock()
 				chat.fails = []error{rateLimited{after}}
 				chat.mu.Unlock()

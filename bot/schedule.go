@@ -195,7 +195,7 @@ func stepSeries(p flows.Planned, rm flows.Remind, inc *incident.Incident, cfg Re
 	case p.Due.IsZero():
 		return series{}, time.Time{} // counts from a step not done yet
 	}
-	anchor := p.Due.Add(-d.Offset)
+	anchor := p.Since
 	var s series
 	for _, off := range rm.At {
 		if t := anchor.Add(off); t.Before(p.Due) {
@@ -212,7 +212,7 @@ func stepSeries(p flows.Planned, rm flows.Remind, inc *incident.Incident, cfg Re
 	s.at = append(s.at, p.Due)
 	s.first, s.period = p.Due.Add(cfg.OverdueEvery), cfg.OverdueEvery
 	if rm.EscalateAfter > 0 {
-		escalate = p.Due.Add(-d.Offset).Add(rm.EscalateAfter)
+		escalate = anchor.Add(rm.EscalateAfter)
 	}
 	return s, escalate
 }

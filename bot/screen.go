@@ -90,7 +90,7 @@ func (b *Bot) guarded(ctx context.Context, r *request, h handler) (Reply, error)
 		msg := tr(r.lang, "guard.refused", what) + "\n" + tr(r.lang, "guard.how_long")
 		return Reply{Error: true, Text: "⚠️ " + msg}, nil
 	}
-	msg := tr(r.lang, "guard.refused", what) + "\n" + tr(r.lang, "guard.how", b.cfg.Trigger, action)
+	msg := tr(r.lang, "guard.refused", what) + "\n" + tr(r.lang, "guard.how", b.prefix(), action)
 	return Reply{Error: true, Text: "⚠️ " + msg, Message: &Message{Blocks: []Block{{
 		Text:    "⚠️ " + msg,
 		Buttons: []Button{{Label: tr(r.lang, "button.record_masked"), Action: action, Style: StylePrimary}},

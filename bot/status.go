@@ -14,7 +14,8 @@ import (
 // status answers "statut": what is late, what comes next with its
 // countdown, the questions still open, in a few lines that fit a 40-line
 // screen at 3 a.m. "statut complet" gives the card and checklist with
-// every detail (to whom and how, why, source); "detail N" one step.
+// every detail (to whom and how, why, source); "detail N" one step. The
+// status of a closed incident is its closing report.
 func (b *Bot) status(ctx context.Context, r *request) (Reply, error) {
 	full := false
 	for _, a := range r.cmd.args {
@@ -32,6 +33,10 @@ func (b *Bot) status(ctx context.Context, r *request) (Reply, error) {
 	c, err := b.chainOf(inc)
 	if err != nil {
 		return Reply{}, err
+	}
+	if inc.Status == incident.StatusClosed && !full {
+		m := b.ClosingMessage(inc, c, r.lang) // what a closed incident's status is
+		return Reply{Message: &m}, nil
 	}
 	if full || c == nil {
 		m := b.card(inc, c, r.now, r.lang, full)
@@ -90,12 +95,23 @@ func (b *Bot) summary(inc *incident.Incident, c *flows.Chain, r *request) *Messa
 		asked = append(asked, fmt.Sprintf("%s — %s", questionLabel(c, q), q.Text.In(lang)))
 	}
 	list(tr(lang, "summary.questions", len(asked)), asked)
-	m.Blocks = append(m.Blocks, Block{Text: tr(lang, "summary.counts", done, na, len(plan.Pending)) + "\n" + tr(lang, "summary.more")})
+	waiting := 0
+	for _, w := range plan.Pending {
+		switch st := inc.Steps[w.Step.ID]; {
+		case st != nil && st.Status == incident.StepDone:
+			done++
+		case st != nil && st.Status == incident.StepNA:
+			na++
+		default:
+			waiting++
+		}
+	}
+	m.Blocks = append(m.Blocks, Block{Text: tr(lang, "summary.counts", done, na, waiting, len(plan.LeftOut)) + "\n" + tr(lang, "summary.more")})
 	return m
 }
 
 // detail answers "detail N" (a step: to whom and how, by when, why, its
-// source, what was done) and "detail Qn" (a question: what it means, how
+// source, what was done; or why the answers leave it out) and "detail Qn" (a question: what it means, how
 // to answer it by typing, the steps it decides).
 func (b *Bot) detail(ctx context.Context, r *request) (Reply, error) {
 	if len(r.cmd.args) != 1 {
@@ -116,11 +132,15 @@ func (b *Bot) detail(ctx context.Context, r *request) (Reply, error) {
 	if q := findQuestion(c, ref); q != nil && (c.Step(strings.ToLower(ref)) == nil) {
 		return Reply{Message: b.questionDetail(inc, c, q, r)}, nil
 	}
+	m := &Message{Title: tr(r.lang, "detail.title", inc.ID)}
+	if l, ok := leftOutStep(inc, c, ref); ok {
+		m.Blocks = append(m.Blocks, b.leftOutBlock(inc, c, l, r.lang))
+		return Reply{Message: m}, nil
+	}
 	s, planned, err := b.stepInPlan(r, inc, c, ref)
 	if err != nil {
 		return Reply{}, err
 	}
-	m := &Message{Title: tr(r.lang, "detail.title", inc.ID)}
 	if planned == nil { // waiting on an answer
 		m.Blocks = append(m.Blocks, Block{Title: "⏳ " + stepLabel(s) + " — " + s.Title.In(r.lang),
 			Text: strings.Join(append(recipientLines(s, r.lang), tr(r.lang, "detail.waits", conditionText(s.When, r.lang))), "\n")})
@@ -151,7 +171,7 @@ func (b *Bot) questionDetail(inc *incident.Incident, c *flows.Chain, q *flows.Qu
 	if len(decides) > 0 {
 		lines = append(lines, tr(lang, "detail.decides", strings.Join(decides, ", "), len(decides)))
 	}
-	lines = append(lines, strings.TrimPrefix(tr(lang, "card.typed", b.cfg.Trigger, q.ID), "\n"))
+	lines = append(lines, strings.TrimPrefix(tr(lang, "card.typed", b.prefix(), q.ID), "\n"))
 	blk := Block{Title: "❓ " + questionLabel(c, q) + " — " + q.Text.In(lang), Text: strings.Join(lines, "\n")}
 	if inc.Status == incident.StatusOpen && b.asked(c, inc, q) {
 		for _, v := range q.Answers {

@@ -46,7 +46,28 @@ func (b *Bot) stepInPlan(r *request, inc *incident.Incident, c *flows.Chain, id 
 			return s, nil, nil
 		}
 	}
-	return nil, nil, uerr(EConflict, r.lang, "err.step_left_out", stepLabel(s), conditionText(s.When, r.lang))
+	why := ""
+	for _, l := range plan.LeftOut {
+		if l.Step == s {
+			why = leftOutWhy(c, l, r.lang)
+		}
+	}
+	return nil, nil, uerr(EConflict, r.lang, "err.step_left_out", stepLabel(s), conditionText(s.When, r.lang), why)
+}
+
+// leftOutStep returns the step ref of the incident's chain when the
+// answers leave it out.
+func leftOutStep(inc *incident.Incident, c *flows.Chain, ref string) (flows.LeftOut, bool) {
+	s := findStep(c, ref)
+	if s == nil {
+		return flows.LeftOut{}, false
+	}
+	for _, l := range flows.Evaluate(c, inc.Inputs()).LeftOut {
+		if l.Step == s {
+			return l, true
+		}
+	}
+	return flows.LeftOut{}, false
 }
 
 func (b *Bot) stepState(inc *incident.Incident, id string) *incident.StepState {

@@ -225,7 +225,7 @@ func (b *Bot) NagMessage(inc *incident.Incident, c *flows.Chain, nags []Nag, now
 				last = inc.LastPointAt
 			}
 			m.Blocks = append(m.Blocks, Block{Title: tr(lang, "nag.point", i18n.Span(now.Sub(last), lang)),
-				Text:    tr(lang, "nag.point_how", b.cfg.Trigger),
+				Text:    tr(lang, "nag.point_how", b.prefix()),
 				Buttons: []Button{{Label: tr(lang, "button.point"), Action: fmt.Sprintf("#%s point", inc.ID), Style: StylePrimary}}})
 		}
 	}

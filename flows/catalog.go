@@ -3,6 +3,7 @@ package flows
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -46,8 +47,10 @@ func (c *Catalog) IDs() []string { return append([]string(nil), c.ids...) }
 func (c *Catalog) Versions(id string) []*Chain { return append([]*Chain(nil), c.versions[id]...) }
 
 // Current returns the version of chain id in force at now: the latest
-// effective date not after now, or the earliest version when all are in the
-// future (a chain that is not in force yet is better than none).
+// effective date not after now, and among the revisions of that edition
+// the latest (2025-03.2 corrects 2025-03.1 and shares its date); or the
+// earliest version when all are in the future (a chain that is not in
+// force yet is better than none: Chain.InForce tells, and screens warn).
 func (c *Catalog) Current(id string, now time.Time) (*Chain, error) {
 	vs := c.versions[id]
 	if len(vs) == 0 {
@@ -58,7 +61,13 @@ func (c *Catalog) Current(id string, now time.Time) (*Chain, error) {
 			return v, nil
 		}
 	}
-	return vs[len(vs)-1], nil
+	earliest := vs[len(vs)-1]
+	for _, v := range vs {
+		if v.Effective.Equal(earliest.Effective) {
+			return v, nil // its latest revision
+		}
+	}
+	return earliest, nil
 }
 
 // Version returns the given version of chain id: incidents pin the version
@@ -177,8 +186,12 @@ func (c *Catalog) addChain(pc *parsedChain, ch *Chain) {
 			return
 		}
 		if v.Effective.Equal(ch.Effective) {
-			pc.errorf("$.effective", "chain %q versions %q and %q share the effective date %s: which one is in force would be ambiguous", ch.ID, v.Version, ch.Version, ch.Effective.Format(time.DateOnly))
-			return
+			e1, _, ok1 := splitRevision(v.Version)
+			e2, _, ok2 := splitRevision(ch.Version)
+			if !ok1 || !ok2 || e1 != e2 {
+				pc.errorf("$.effective", "chain %q versions %q and %q share the effective date %s: which one is in force would be ambiguous (only revisions of one edition, such as 2025-03.1 and 2025-03.2, may share it; the latest revision is in force)", ch.ID, v.Version, ch.Version, ch.Effective.Format(time.DateOnly))
+				return
+			}
 		}
 	}
 	if len(c.versions[ch.ID]) == 0 {
@@ -190,6 +203,35 @@ func (c *Catalog) addChain(pc *parsedChain, ch *Chain) {
 func (c *Catalog) sort() {
 	sort.Strings(c.ids)
 	for _, vs := range c.versions {
-		sort.SliceStable(vs, func(i, j int) bool { return vs[i].Effective.After(vs[j].Effective) })
+		sort.SliceStable(vs, func(i, j int) bool {
+			if !vs[i].Effective.Equal(vs[j].Effective) {
+				return vs[i].Effective.After(vs[j].Effective)
+			}
+			_, ri, _ := splitRevision(vs[i].Version)
+			_, rj, _ := splitRevision(vs[j].Version)
+			return ri > rj
+		})
 	}
 }
+
+// splitRevision reads a version as an edition of the source and our
+// revision of it: "2025-03.2" is revision 2 of edition "2025-03". ok is
+// false when the version does not end in ".N".
+func splitRevision(version string) (edition string, revision int, ok bool) {
+	i := strings.LastIndexByte(version, '.')
+	if i <= 0 {
+		return "", 0, false
+	}
+	n, err := strconv.Atoi(version[i+1:])
+	if err != nil || n < 0 {
+		return "", 0, false
+	}
+	return version[:i], n, true
+}
+
+// InForce reports whether the chain's version is in force at t: its
+// effective date is not after t. Catalog.Current gives the earliest
+// version for an instant before every version; the screens that show it
+// say so (a T0 in 2024 on a chart of March 2025, a GIP incident of June
+// 2017 on a text in force from October 2017).
+func (c *Chain) InForce(t time.Time) bool { return !c.Effective.After(t) }

@@ -111,12 +111,14 @@ contacts:
   - id: beta
     name: {fr: "Bêta régional", en: "Regional Beta"}
     source: chart
+    checked: 2025-01-01
     means:
       - kind: email
         value: "beta@region.example"
   - id: delta
     name: {fr: "Delta", en: "Delta"}
     source: chart
+    checked: 2025-01-01
     means:
       - kind: phone
         value: "05 00 00 00 00"

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"fmt"
 	"time"
 )
 
@@ -97,6 +98,10 @@ type Step struct {
 	Basis      Text
 	Source     string // "chart", or the outside reference it rests on
 	Note       Text
+	// NotRequired is, by question id, why the step is not required when
+	// that question's answer leaves it out ("risque non élevé — RGPD art.
+	// 34.1 ; …"); Plan.LeftOut carries the one that applies.
+	NotRequired map[string]Text
 }
 
 // FromChart reports whether the step is drawn on the chain's source document.
@@ -122,8 +127,9 @@ type Contact struct {
 	About  Text
 	Means  []Means
 	Source string
-	// Checked is the day the contact was last checked against its source;
-	// zero when the file does not say.
+	// Checked is the day its means were last compared with its source
+	// (midnight UTC): a number or an address changes, and a reflex sheet
+	// says how old its contacts are.
 	Checked time.Time
 }
 
@@ -167,7 +173,25 @@ const (
 type Deadline struct {
 	Kind   DeadlineKind
 	Anchor string // "t0" or a step id, for After
+	// Offset is the elapsed time after the anchor; Months, calendar months
+	// (AddMonths), for a deadline such as "one month after the
+	// notification". A deadline has one or the other.
 	Offset time.Duration
+	Months int
+}
+
+// From returns the instant an After deadline falls when its anchor is at
+// the given instant: anchor + Months calendar months + Offset, in UTC.
+func (d Deadline) From(anchor time.Time) time.Time {
+	return AddMonths(anchor, d.Months).Add(d.Offset).UTC()
+}
+
+// OffsetString writes the offset as chain files do: "72h", "30d", "1mo".
+func (d Deadline) OffsetString() string {
+	if d.Months > 0 {
+		return fmt.Sprintf("%dmo", d.Months)
+	}
+	return FormatDuration(d.Offset)
 }
 
 // AnchorT0 is the anchor of deadlines counted from T0, the prise de
@@ -182,7 +206,7 @@ func (d Deadline) String() string {
 	case None:
 		return "none"
 	}
-	return d.Anchor + "+" + FormatDuration(d.Offset)
+	return d.Anchor + "+" + d.OffsetString()
 }
 
 // Remind is a step's reminder cadence. The reminder scheduler reads it; the

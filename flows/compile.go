@@ -89,7 +89,18 @@ func (c *Catalog) addContacts(pc *parsedContacts) {
 		if len(rc.Means) == 0 {
 			pc.errorf(p, "contact %q has no means of reaching it", rc.ID)
 		}
-		ct := &Contact{ID: rc.ID, Scope: scope, Role: rc.Role, Name: rc.Name, About: rc.About, Source: rc.Source}
+		var checked time.Time
+		switch d, err := time.Parse(time.DateOnly, rc.Checked); {
+		case rc.Checked == "":
+			pc.errorf(p, "contact %q has no checked date (accepted: checked: YYYY-MM-DD, the day its means were last compared with its source)", rc.ID)
+		case err != nil:
+			pc.errorf(p+".checked", "bad checked date %q for contact %q (accepted: YYYY-MM-DD)", rc.Checked, rc.ID)
+		case d.Year() < 2000:
+			pc.errorf(p+".checked", "checked date %q for contact %q is not plausible (accepted: a day since 2000, YYYY-MM-DD)", rc.Checked, rc.ID)
+		default:
+			checked = d
+		}
+		ct := &Contact{ID: rc.ID, Scope: scope, Role: rc.Role, Name: rc.Name, About: rc.About, Source: rc.Source, Checked: checked}
 		if rc.Role != "" {
 			switch {
 			case scope == ScopeNational:
@@ -97,13 +108,6 @@ func (c *Catalog) addContacts(pc *parsedContacts) {
 			case !idPattern.MatchString(rc.Role):
 				pc.errorf(p+".role", "bad role %q (accepted: the id of the regional contact it stands for, such as csirt)", rc.Role)
 			}
-		}
-		if rc.Checked != "" {
-			d, err := time.Parse(time.DateOnly, rc.Checked)
-			if err != nil {
-				pc.errorf(p+".checked", "bad checked date %q (accepted: YYYY-MM-DD, the day the contact was checked against its source)", rc.Checked)
-			}
-			ct.Checked = d
 		}
 		for j, rm := range rc.Means {
 			mp := fmt.Sprintf("%s.means[%d]", p, j)
@@ -326,6 +330,7 @@ func (pc *parsedChain) compileStep(p string, rs rawStep, s *Step, c *Chain, cat 
 		pc.errorf(p+".choose", "unknown choose %q (accepted: all, one)", rs.Choose)
 	}
 	s.When = pc.condition(p+".when", rs.When, c)
+	s.NotRequired = pc.notRequired(p+".not_required", rs, s, c)
 	s.Deadline = pc.deadline(p+".deadline", rs.Deadline, s, c)
 	s.Remind = Remind{
 		Every:         pc.duration(p+".remind.every", rs.Remind.Every),
@@ -381,6 +386,52 @@ func usesContact(c *Chain, id string) bool {
 		}
 	}
 	return false
+}
+
+// notRequired checks a step's not_required texts: each names a question
+// the step's condition depends on (directly, or through the condition of
+// one of its questions), in both languages.
+func (pc *parsedChain) notRequired(p string, rs rawStep, s *Step, c *Chain) map[string]Text {
+	if len(rs.NotRequired) == 0 {
+		return nil
+	}
+	deps := map[string]bool{}
+	var walk func(cond Condition)
+	walk = func(cond Condition) {
+		for _, cl := range cond {
+			if !deps[cl.Key] {
+				deps[cl.Key] = true
+				if q := c.questions[cl.Key]; q != nil {
+					walk(q.When)
+				}
+			}
+		}
+	}
+	walk(s.When)
+	keys := make([]string, 0, len(rs.NotRequired))
+	for k := range rs.NotRequired {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := map[string]Text{}
+	for _, k := range keys {
+		if !deps[k] {
+			dep := make([]string, 0, len(deps))
+			for d := range deps {
+				dep = append(dep, d)
+			}
+			sort.Strings(dep)
+			accepted := strings.Join(dep, ", ")
+			if accepted == "" {
+				accepted = "none: the step is always required"
+			}
+			pc.errorf(p+"."+k, "not_required names %q, which does not decide step %q (accepted: the questions its condition depends on: %s)", k, s.ID, accepted)
+			continue
+		}
+		pc.text(p+"."+k, rs.NotRequired[k])
+		out[k] = rs.NotRequired[k]
+	}
+	return out
 }
 
 func scopeName(region string) string {
@@ -449,7 +500,7 @@ func valuesString(vs []Value) string {
 	return strings.Join(ss, ", ")
 }
 
-// deadline parses "immediate", "none", "t0+72h" or "STEP+30d".
+// deadline parses "immediate", "none", "t0+72h", "STEP+30d" or "STEP+1mo".
 func (f *parsed) deadline(p, s string, step *Step, c *Chain) Deadline {
 	switch s {
 	case "immediate":
@@ -457,12 +508,12 @@ func (f *parsed) deadline(p, s string, step *Step, c *Chain) Deadline {
 	case "none":
 		return Deadline{Kind: None}
 	case "":
-		f.errorf(p, "step %q has no deadline (accepted: immediate, none, t0+DURATION, STEP+DURATION)", step.ID)
+		f.errorf(p, "step %q has no deadline (accepted: immediate, none, t0+DURATION, STEP+DURATION, STEP+1mo)", step.ID)
 		return Deadline{Kind: None}
 	}
 	anchor, dur, ok := strings.Cut(s, "+")
 	if !ok {
-		f.errorf(p, "bad deadline %q (accepted: immediate, none, t0+DURATION, STEP+DURATION)", s)
+		f.errorf(p, "bad deadline %q (accepted: immediate, none, t0+DURATION, STEP+DURATION, STEP+1mo)", s)
 		return Deadline{Kind: None}
 	}
 	anchor = strings.TrimSpace(anchor)
@@ -479,9 +530,9 @@ func (f *parsed) deadline(p, s string, step *Step, c *Chain) Deadline {
 		return Deadline{Kind: None}
 	}
 	// "+0m" after a step is "sans délai once that step is done".
-	off, err := ParseDuration(dur)
+	months, off, err := parseOffset(dur)
 	if err != nil {
 		f.errorf(p, "%v", err)
 	}
-	return Deadline{Kind: After, Anchor: anchor, Offset: off}
+	return Deadline{Kind: After, Anchor: anchor, Offset: off, Months: months}
 }

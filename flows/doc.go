@@ -1,7 +1,8 @@
 // Package flows holds Vigie's alert chains: the YAML schema, strict loading,
 // validation, compilation into an immutable graph, and the pure evaluator
 // that turns a few answers about an incident into the plan of mandatory
-// notifications with their deadlines and reasons.
+// notifications with their deadlines and reasons, the steps still waiting
+// on an answer, and those the answers leave out with the rule that does.
 //
 // The package does no I/O beyond reading the files it is given, keeps no
 // clock and does not log: Evaluate takes the instants it needs, so that the

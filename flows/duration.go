@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // calendar months are counted in Europe/Paris, even without zoneinfo
 )
 
 // maxDuration bounds durations: no legal clock or reminder runs longer than
@@ -28,6 +29,9 @@ func ParseDuration(s string) (time.Duration, error) {
 		}
 		if i == 0 || i == len(s) {
 			return 0, fmt.Errorf("bad duration %q (accepted: 15m, 1h, 72h, 1d, 1w, 1d12h)", orig)
+		}
+		if strings.HasPrefix(s[i:], "mo") {
+			return 0, fmt.Errorf("calendar months (%q) are accepted only as a deadline's offset (t0+1mo, STEP+1mo), not as elapsed time", orig)
 		}
 		n, err := strconv.ParseInt(s[:i], 10, 64)
 		if err != nil {
@@ -84,4 +88,54 @@ func FormatDuration(d time.Duration) string {
 		}
 	}
 	return b.String()
+}
+
+// maxMonths bounds calendar-month offsets, as maxDuration bounds elapsed
+// time.
+const maxMonths = 120
+
+// paris is where calendar months are counted: the chains are French, and a
+// month ends on the same day of the month as the crisis cell reads it.
+var paris = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		panic(err) // time/tzdata is embedded: this cannot fail
+	}
+	return loc
+}()
+
+// AddMonths returns t plus n calendar months, counted in Europe/Paris: the
+// same time of day on the same day of the month n months later, or on the
+// last day of that month when it is shorter (31 January + 1 month is 28
+// February, or 29 in a leap year; 31 March + 1 month is 30 April). The
+// wall-clock time is kept across a change of summer time, so the elapsed
+// time is not a whole number of days then. The result is in UTC.
+func AddMonths(t time.Time, n int) time.Time {
+	if n == 0 {
+		return t.UTC()
+	}
+	p := t.In(paris)
+	y, m, d := p.Date()
+	first := time.Date(y, m+time.Month(n), 1, 0, 0, 0, 0, paris) // normalised month and year
+	last := time.Date(first.Year(), first.Month()+1, 0, 0, 0, 0, 0, paris).Day()
+	day := min(d, last)
+	return time.Date(first.Year(), first.Month(), day, p.Hour(), p.Minute(), p.Second(), p.Nanosecond(), paris).UTC()
+}
+
+// parseOffset reads a deadline's offset: calendar months ("1mo", "2mo"),
+// or a duration of elapsed time as ParseDuration reads it. Months stand
+// alone: "1mo12h" is not accepted.
+func parseOffset(s string) (months int, d time.Duration, err error) {
+	if digits, ok := strings.CutSuffix(s, "mo"); ok && digits != "" && strings.Trim(digits, "0123456789") == "" {
+		n, err := strconv.Atoi(digits)
+		if err != nil || n > maxMonths {
+			return 0, 0, fmt.Errorf("offset %q is too large (at most %dmo)", s, maxMonths)
+		}
+		return n, 0, nil
+	}
+	if strings.Contains(s, "mo") {
+		return 0, 0, fmt.Errorf("bad offset %q: calendar months stand alone (accepted: 1mo, or elapsed time such as 72h or 30d)", s)
+	}
+	d, err = ParseDuration(s)
+	return 0, d, err
 }

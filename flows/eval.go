@@ -97,11 +97,14 @@ type Input struct {
 	Features map[string]bool      // switches that are on, such as "nis2"
 }
 
-// Plan is what a chain requires given the answers so far.
+// Plan is what a chain requires given the answers so far. Every step of
+// the chain whose feature is on is in exactly one of Steps, Pending and
+// LeftOut.
 type Plan struct {
 	Chain     *Chain
 	Steps     []Planned   // required steps, in the chain's order
 	Pending   []Waiting   // steps that hang on unanswered or unknown questions
+	LeftOut   []LeftOut   // steps the answers left out, in the chain's order
 	Questions []*Question // questions to ask now, in the chain's order
 	Ended     bool        // every question settled: the chain has reached its end
 }
@@ -114,6 +117,10 @@ type Planned struct {
 	// "none" or counts from a step that is not done yet (then After names it).
 	Due   time.Time
 	After string
+	// Since is the instant an After deadline counts from: T0, or when the
+	// anchor step was done; zero for the other deadlines and while the
+	// anchor step is not done. Reminders at fixed offsets count from it.
+	Since time.Time
 	// Because lists the answers that made the step required (empty for a
 	// step the chain always requires), with the time each was given.
 	Because []Reason
@@ -132,6 +139,24 @@ type Waiting struct {
 	On   []string // question ids, unanswered or answered unknown
 }
 
+// LeftOut is a step the answers left out: an answer its condition depends
+// on does not hold. It is not required, and every screen says so, with the
+// answer and the rule, rather than let a step of the chart vanish.
+type LeftOut struct {
+	Step *Step
+	// Answer is the answer that fails: one of the step's own condition, or
+	// one a question of that condition depends on (the question "insured"
+	// is not asked when malicious is no, so the complaint step is left out
+	// by malicious). Its At is when it was given.
+	Answer Reason
+	// Want is the value the condition needs of that answer.
+	Want Value
+	// Why is the chain's reason for leaving the step out on that answer,
+	// the step's not_required text for that question; zero when the chain
+	// gives none (renderers then show the answer and the step's basis).
+	Why Text
+}
+
 // truth is a three-valued truth: a condition may hold, fail, or be
 // undecided while a question is open.
 type truth int
@@ -144,16 +169,17 @@ const (
 
 // evaluator memoizes question applicability for one Evaluate call.
 type evaluator struct {
-	c   *Chain
-	in  Input
-	app map[string]truth    // is the question asked?
-	on  map[string][]string // for open ones: the questions it waits on
+	c    *Chain
+	in   Input
+	app  map[string]truth    // is the question asked?
+	on   map[string][]string // for open ones: the questions it waits on
+	fail map[string]Clause   // for those not asked: the clause that fails
 }
 
 // Evaluate computes the plan of c for the answers in in. It is pure: the
 // same input gives the same plan, and it reads no clock.
 func Evaluate(c *Chain, in Input) Plan {
-	e := &evaluator{c: c, in: in, app: map[string]truth{}, on: map[string][]string{}}
+	e := &evaluator{c: c, in: in, app: map[string]truth{}, on: map[string][]string{}, fail: map[string]Clause{}}
 	plan := Plan{Chain: c}
 	for _, q := range c.Questions {
 		if e.asked(q) != holds {
@@ -167,12 +193,16 @@ func Evaluate(c *Chain, in Input) Plan {
 		if s.Feature != "" && !in.Features[s.Feature] {
 			continue
 		}
-		t, on := e.cond(s.When)
+		t, on, failed := e.cond(s.When)
 		switch t {
 		case open:
 			plan.Pending = append(plan.Pending, Waiting{Step: s, On: on})
 		case holds:
 			plan.Steps = append(plan.Steps, e.planned(s))
+		case fails:
+			a := in.Answers[failed.Key]
+			plan.LeftOut = append(plan.LeftOut, LeftOut{Step: s, Want: failed.Value,
+				Answer: Reason{Key: failed.Key, Value: a.Value, At: a.At.UTC()}, Why: s.NotRequired[failed.Key]})
 		}
 	}
 	plan.Ended = len(plan.Questions) == 0 && len(plan.Pending) == 0
@@ -203,11 +233,14 @@ func (e *evaluator) planned(s *Step) Planned {
 		p.Due = became.UTC()
 	case After:
 		if d.Anchor == AnchorT0 {
-			p.Due = e.in.T0.Add(d.Offset).UTC()
+			p.Since = e.in.T0.UTC()
 		} else if done, ok := e.in.Done[d.Anchor]; ok {
-			p.Due = done.Add(d.Offset).UTC()
+			p.Since = done.UTC()
 		} else {
 			p.After = d.Anchor
+		}
+		if !p.Since.IsZero() {
+			p.Due = d.From(p.Since)
 		}
 	}
 	return p
@@ -219,25 +252,32 @@ func (e *evaluator) asked(q *Question) truth {
 		return t
 	}
 	if q.Feature != "" && !e.in.Features[q.Feature] {
-		e.app[q.ID] = fails
+		// Validation keeps steps that need such a question behind the
+		// same feature: no plan shows this clause.
+		e.app[q.ID], e.fail[q.ID] = fails, Clause{Key: q.ID}
 		return fails
 	}
-	t, on := e.cond(q.When)
+	t, on, failed := e.cond(q.When)
 	e.app[q.ID], e.on[q.ID] = t, on
+	if t == fails {
+		e.fail[q.ID] = failed
+	}
 	return t
 }
 
-// cond evaluates a condition: it fails as soon as one clause fails, is open
-// while a clause waits on a question, and holds otherwise. Validation
-// guarantees conditions are acyclic, so the recursion ends.
-func (e *evaluator) cond(cond Condition) (truth, []string) {
+// cond evaluates a condition: it fails as soon as one clause fails (and
+// says which: the clause of cond, or the one that keeps its question from
+// being asked), is open while a clause waits on a question, and holds
+// otherwise. Validation guarantees conditions are acyclic, so the
+// recursion ends.
+func (e *evaluator) cond(cond Condition) (truth, []string, Clause) {
 	result := holds
 	var on []string
 	for _, cl := range cond {
 		q := e.c.questions[cl.Key]
 		switch e.asked(q) {
 		case fails:
-			return fails, nil
+			return fails, nil, e.fail[q.ID]
 		case open:
 			result = open
 			on = appendNew(on, e.on[q.ID]...)
@@ -249,10 +289,10 @@ func (e *evaluator) cond(cond Condition) (truth, []string) {
 			result = open
 			on = appendNew(on, cl.Key)
 		case a.Value != cl.Value:
-			return fails, nil
+			return fails, nil, cl
 		}
 	}
-	return result, on
+	return result, on, Clause{}
 }
 
 func appendNew(list []string, ids ...string) []string {

@@ -109,7 +109,7 @@ func buildGraph(c *Chain, lang Lang) graph {
 	for _, s := range c.Steps {
 		if s.Deadline.Kind == After && s.Deadline.Anchor != AnchorT0 {
 			g.edges = append(g.edges, graphEdge{from: "s_" + nodeID(s.Deadline.Anchor), to: "s_" + nodeID(s.ID),
-				label: "+" + FormatDuration(s.Deadline.Offset), dotted: true})
+				label: "+" + s.Deadline.OffsetString(), dotted: true})
 		}
 	}
 	ends := false

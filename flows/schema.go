@@ -74,20 +74,21 @@ type rawQuestion struct {
 }
 
 type rawStep struct {
-	ID         string            `yaml:"id"`
-	Order      int               `yaml:"order"`
-	Group      Text              `yaml:"group"`
-	Title      Text              `yaml:"title"`
-	Action     Text              `yaml:"action"`
-	Recipients []rawRecipient    `yaml:"recipients"`
-	Choose     string            `yaml:"choose"`
-	When       map[string]string `yaml:"when"`
-	Feature    string            `yaml:"feature"`
-	Deadline   string            `yaml:"deadline"`
-	Remind     rawRemind         `yaml:"remind"`
-	Basis      Text              `yaml:"basis"`
-	Source     string            `yaml:"source"`
-	Note       Text              `yaml:"note"`
+	ID          string            `yaml:"id"`
+	Order       int               `yaml:"order"`
+	Group       Text              `yaml:"group"`
+	Title       Text              `yaml:"title"`
+	Action      Text              `yaml:"action"`
+	Recipients  []rawRecipient    `yaml:"recipients"`
+	Choose      string            `yaml:"choose"`
+	When        map[string]string `yaml:"when"`
+	Feature     string            `yaml:"feature"`
+	Deadline    string            `yaml:"deadline"`
+	Remind      rawRemind         `yaml:"remind"`
+	Basis       Text              `yaml:"basis"`
+	Source      string            `yaml:"source"`
+	Note        Text              `yaml:"note"`
+	NotRequired map[string]Text   `yaml:"not_required"`
 }
 
 type rawRecipient struct {

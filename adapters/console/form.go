@@ -148,6 +148,7 @@ func (c *Console) confirm(in lines, v, label string) (yes, ok bool) {
 		case isWord(noWords, a):
 			return false, true
 		}
+		c.println("  " + c.tr("confirm_again"))
 	}
 }
 

@@ -133,7 +133,9 @@ func (c *Console) dispatch(ctx context.Context, h Handler, in lines, typed strin
 			c.println(c.tr("cancelled") + "\n")
 			return
 		}
-		reply = c.handle(ctx, h, bot.Event{Channel: Channel, User: c.opt.User, Text: reply.Dialog.Action, Fields: fields})
+		// The submission may be answered by the next dialog (Dialogs): the
+		// facts a draft still lacks are asked now, not left to a button.
+		reply = c.handle(ctx, h, bot.Event{Channel: Channel, User: c.opt.User, Text: reply.Dialog.Action, Fields: fields, Dialogs: c.opt.TTY})
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -247,6 +247,7 @@ func TestCommandAtFieldPrompt(t *testing.T) {
 		{"yes", "/incident fait ror\noui\n", map[string]string{"reason": "/incident fait ror"}},
 		{"cancel", "statut\nannuler\n", nil},
 		{"not a command", "aucun lit fermé\n", map[string]string{"reason": "aucun lit fermé"}},
+		{"neither yes nor no", "statut\nfait ror\nn\nplan non déclenché\n", map[string]string{"reason": "plan non déclenché"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := &handler{HandleFn: reasonDialog}
@@ -254,6 +255,9 @@ func TestCommandAtFieldPrompt(t *testing.T) {
 			got := tt.screen.Text()
 			if tc.name != "not a command" && !strings.Contains(got, "ressemble à une commande : est-ce bien « Raison » ? (o/n) :") {
 				t.Errorf("not asked:\n%s", got)
+			}
+			if tc.name == "neither yes nor no" && !strings.Contains(got, "Répondez o (oui) ou n (non), ou « annuler ».") {
+				t.Errorf("an answer that is neither yes nor no is not told so:\n%s", got)
 			}
 			if tc.name == "no, then the reason" && !strings.Contains(got, "Pas pris. La commande se tape après le formulaire (ou « annuler » d'abord).\n  Raison : plan non déclenché\n") {
 				t.Errorf("not asked again:\n%s", got)

@@ -82,7 +82,7 @@ func (a *Adapter) click(ctx context.Context, h Handler, req *model.PostActionInt
 	ev := bot.Event{
 		Channel: req.ChannelId, User: incident.User{ID: req.UserId, Name: req.UserName},
 		Text: action, Dialogs: req.TriggerId != "", Lang: lang, Click: true,
-		ClickID: "mattermost:" + key,
+		ClickID: bot.ClickIdentity("mattermost", req.UserId, req.PostId, action),
 	}
 	merged := func() {
 		if rc, ok := h.(repeatCounter); ok {

@@ -18,7 +18,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -37,8 +36,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vigie-sante/vigie/internal/openloop"
+
 	"github.com/mattermost/mattermost/server/public/model"
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/vigie-sante/vigie/adapters/mattermost"
 	"github.com/vigie-sante/vigie/bot"
@@ -318,7 +318,11 @@ func tail(s string, n int) string {
 type loadTarget struct {
 	id, channel, user, post string
 	command                 url.Values
-	click                   []byte
+	// clicks are two buttons, snoozing for 1 h and for 2 h, clicked in
+	// turn: the same button clicked again within a minute would be a
+	// double click, which changes nothing (bot/clicks.go).
+	clicks [2][]byte
+	n      int
 }
 
 // openIncidents opens an incident in each channel through the slash
@@ -343,12 +347,14 @@ func (v *loadVigie) openIncidents(b *testing.B, le loadEnv) []*loadTarget {
 			v.step = snoozable(b, inc)
 		}
 		t.id, t.post = inc.ID, inc.Messages[bot.RoleChecklist]
-		action := fmt.Sprintf("#%s rappel %s 1h", inc.ID, v.step)
-		req := model.PostActionIntegrationRequest{UserId: t.user, UserName: "charge", ChannelId: t.channel, TeamId: le.team,
-			PostId: t.post, Type: model.PostActionTypeButton,
-			Context: mattermost.SignButtonForTest(secret, action, t.channel, time.Now().Add(24*time.Hour))}
-		if t.click, err = json.Marshal(req); err != nil {
-			b.Fatal(err)
+		for k, d := range []string{"1h", "2h"} {
+			action := fmt.Sprintf("#%s rappel %s %s", inc.ID, v.step, d)
+			req := model.PostActionIntegrationRequest{UserId: t.user, UserName: "charge", ChannelId: t.channel, TeamId: le.team,
+				PostId: t.post, Type: model.PostActionTypeButton,
+				Context: mattermost.SignButtonForTest(secret, action, t.channel, time.Now().Add(24*time.Hour))}
+			if t.clicks[k], err = json.Marshal(req); err != nil {
+				b.Fatal(err)
+			}
 		}
 		targets[i] = t
 	}
@@ -400,7 +406,8 @@ func (v *loadVigie) command(c *http.Client, t *loadTarget, text string) (bool, e
 
 // click clicks t's "Rappeler dans 1 h" as Mattermost calls Vigie back.
 func (v *loadVigie) click(c *http.Client, t *loadTarget) (bool, error) {
-	req, err := http.NewRequest("POST", "http://"+v.addr+mattermost.PathAction, bytes.NewReader(t.click))
+	t.n++ // one client per target: no race
+	req, err := http.NewRequest("POST", "http://"+v.addr+mattermost.PathAction, bytes.NewReader(t.clicks[t.n%2]))
 	if err != nil {
 		return false, err
 	}
@@ -533,47 +540,10 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// runBare serves a handler that reads the request and puts it in bbolt
-// under the next sequence number, one db.Update per request, with the same
-// options as the store, and drives it as Vigie was driven.
+// runBare drives the physical anchor (openloop.Bare: one db.Batch per
+// request, with the store's options) as Vigie was driven.
 func runBare(b *testing.B, d time.Duration) *loadResult {
-	db, err := bolt.Open(filepath.Join(b.TempDir(), "bare.db"), 0o600, &bolt.Options{Timeout: time.Second, FreelistType: bolt.FreelistMapType})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	bucket := []byte("bare")
-	if err := db.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket(bucket); return err }); err != nil {
-		b.Fatal(err)
-	}
-	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 256<<10))
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		err = db.Update(func(tx *bolt.Tx) error {
-			bk := tx.Bucket(bucket)
-			n, err := bk.NextSequence()
-			if err != nil {
-				return err
-			}
-			return bk.Put(binary.BigEndian.AppendUint64(nil, n), body)
-		})
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"ok":true}`)
-	})}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	go srv.Serve(ln)
-	defer srv.Close()
-	target := "http://" + ln.Addr().String() + "/write"
+	target := openloop.Bare(b, filepath.Join(b.TempDir(), "bare.db")).URL + "/write"
 	return drive(d, func(c *http.Client, i, k int) (bool, error) {
 		body := url.Values{"channel_id": {fmt.Sprintf("load-channel-%03d", i)}, "user_id": {fmt.Sprintf("load-user-%03d", i)},
 			"text": {fmt.Sprintf("note charge : client %d, requête %d", i, k)}}.Encode()

@@ -18,12 +18,11 @@ import (
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/vigie-sante/vigie/bot"
 	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows/builtin"
 	"github.com/vigie-sante/vigie/internal/boltstore"
+	"github.com/vigie-sante/vigie/internal/openloop"
 )
 
 // benchClients is how many Slack clients hit the server at once, on
@@ -66,7 +65,7 @@ func BenchmarkAckClosedLoop(b *testing.B) {
 
 func benchAck(b *testing.B, realBot bool) {
 	dir := b.TempDir()
-	bare := bareServer(b, filepath.Join(dir, "bare.db"))
+	bare := openloop.Bare(b, filepath.Join(dir, "bare.db"))
 	api := slackStub(b)
 	a, err := New(Options{Mode: ModeHTTP, BotToken: "xoxb-bench", SigningSecret: testSecret, Dir: dir, APIURL: api,
 		Log: slog.New(slog.DiscardHandler)})
@@ -125,7 +124,7 @@ func benchAck(b *testing.B, realBot bool) {
 	for _, l := range [][]time.Duration{bareLat, ours, cmds, clicks} {
 		slices.Sort(l)
 	}
-	p := percentileMS
+	p := openloop.Percentile
 	b.ReportMetric(p(ours, .50), "p50-ms")
 	b.ReportMetric(p(ours, .99), "p99-ms")
 	b.ReportMetric(p(cmds, .99), "cmd-p99-ms")
@@ -172,30 +171,6 @@ func slackStub(b *testing.B) string {
 	return srv.URL + "/"
 }
 
-// bareServer is a net/http handler that reads the body and writes it in
-// bbolt, one batched transaction per request, and answers 200.
-func bareServer(b *testing.B, path string) *httptest.Server {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
-	if err != nil {
-		b.Fatal(err)
-	}
-	db.MaxBatchDelay = 2 * time.Millisecond
-	db.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists([]byte("b")); return err })
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		err := db.Batch(func(tx *bolt.Tx) error {
-			bk := tx.Bucket([]byte("b"))
-			n, _ := bk.NextSequence()
-			return bk.Put(seqKey(n), body)
-		})
-		if err != nil {
-			http.Error(w, err.Error(), 500)
-		}
-	}))
-	b.Cleanup(func() { srv.Close(); db.Close() })
-	return srv
-}
-
 type benchRequest struct {
 	path, body string
 }
@@ -205,24 +180,32 @@ type benchRequest struct {
 func benchRequests(n int, api string) []benchRequest {
 	out := make([]benchRequest, n)
 	for i := range out {
-		k := i % benchIncidents
-		ch, id := benchChannel(k), fmt.Sprintf("2026-%04d", k+1)
-		if i%2 == 0 {
-			f := url.Values{"token": {"x"}, "team_id": {"T111"}, "channel_id": {ch}, "user_id": {rssi}, "user_name": {"rssi"},
-				"command": {"/incident"}, "text": {fmt.Sprintf("note relevé %d", i)}, "response_url": {fmt.Sprintf("%sresponse/c%d", api, i)},
-				"trigger_id": {fmt.Sprintf("%d.bench", i)}}
-			out[i] = benchRequest{"/slack/commands", f.Encode()}
-			continue
-		}
-		v := "no"
-		if i%4 == 1 {
-			v = "yes"
-		}
-		payload := fmt.Sprintf(`{"type":"block_actions","user":{"id":"%s","username":"rssi"},"trigger_id":"%d.bench","container":{"type":"message","message_ts":"1.2","channel_id":"%s"},"channel":{"id":"%s"},"response_url":"%sresponse/b%d","actions":[{"action_id":"vigie-0","block_id":"b1-0","value":"#%s repondre capacity_impact %s","type":"button","action_ts":"%d.1"}]}`,
-			rssi, i, ch, ch, api, i, id, v, i)
-		out[i] = benchRequest{"/slack/interactions", "payload=" + url.QueryEscape(payload)}
+		out[i] = benchRequestFor(i, api)
 	}
 	return out
+}
+
+// benchRequestFor is request i: a slash command when i is even, else a
+// click, on incident i % benchIncidents.
+func benchRequestFor(i int, api string) benchRequest {
+	k := i % benchIncidents
+	ch, id := benchChannel(k), fmt.Sprintf("2026-%04d", k+1)
+	if i%2 == 0 {
+		f := url.Values{"token": {"x"}, "team_id": {"T111"}, "channel_id": {ch}, "user_id": {rssi}, "user_name": {"rssi"},
+			"command": {"/incident"}, "text": {fmt.Sprintf("note relevé %d", i)}, "response_url": {fmt.Sprintf("%sresponse/c%d", api, i)},
+			"trigger_id": {fmt.Sprintf("%d.bench", i)}}
+		return benchRequest{"/slack/commands", f.Encode()}
+	}
+	v := "no"
+	if i%4 == 1 {
+		v = "yes"
+	}
+	// Each click is on a message of its own: the same button clicked twice
+	// within a minute is a double click, which the bot answers without a
+	// change (bot/clicks.go), and would not measure one.
+	payload := fmt.Sprintf(`{"type":"block_actions","user":{"id":"%s","username":"rssi"},"trigger_id":"%d.bench","container":{"type":"message","message_ts":"1700000000.%06d","channel_id":"%s"},"channel":{"id":"%s"},"response_url":"%sresponse/b%d","actions":[{"action_id":"vigie-0","block_id":"b1-0","value":"#%s repondre capacity_impact %s","type":"button","action_ts":"%d.1"}]}`,
+		rssi, i, i, ch, ch, api, i, id, v, i)
+	return benchRequest{"/slack/interactions", "payload=" + url.QueryEscape(payload)}
 }
 
 // load sends reqs from benchClients goroutines and writes each request's
@@ -260,12 +243,4 @@ func load(b *testing.B, client *http.Client, base string, reqs []benchRequest, l
 	if n := failed.Load(); n > 0 {
 		b.Fatalf("%d requests failed", n)
 	}
-}
-
-// percentileMS is the q-th quantile of sorted latencies, in milliseconds.
-func percentileMS(lat []time.Duration, q float64) float64 {
-	if len(lat) == 0 {
-		return 0
-	}
-	return float64(lat[int(q*float64(len(lat)-1))].Microseconds()) / 1000
 }

@@ -132,7 +132,7 @@ func fromInteraction(cb slack.InteractionCallback) (*inbound, error) {
 		}
 		in.Kind = kindAction
 		in.Event = bot.Event{Channel: ch, User: user, Text: act.Value, Click: true,
-			ClickID: "slack:" + user.ID + ":" + cb.Container.MessageTs + ":" + act.ActionID + ":" + act.Value}
+			ClickID: bot.ClickIdentity("slack", user.ID, cb.Container.MessageTs, act.ActionID+":"+act.Value)}
 		in.Key = "act:" + ch + ":" + act.ActionTs + ":" + user.ID
 	case slack.InteractionTypeViewSubmission:
 		meta, fields, err := submission(cb.View)

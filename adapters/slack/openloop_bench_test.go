@@ -9,63 +9,98 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/vigie-sante/vigie/bot"
 	"github.com/vigie-sante/vigie/bot/incident"
+	"github.com/vigie-sante/vigie/flows"
 	"github.com/vigie-sante/vigie/flows/builtin"
 	"github.com/vigie-sante/vigie/internal/boltstore"
+	"github.com/vigie-sante/vigie/internal/metrics"
+	"github.com/vigie-sante/vigie/internal/openloop"
 )
 
 // BenchmarkAnswerOpenLoop measures what a person waits for: from a signed
 // request sent on loopback to the answer they see (the reply riding on the
-// acknowledgement, or posted to the response_url), at a fixed rate of
-// requests whatever the answers (open loop: a slow answer does not slow the
-// sender, so queueing shows in the latency). The Web API stub answers in
-// 1 ms. In the same run, a bare net/http handler doing one batched bbolt
-// write per request, with the same fsync, is the physical anchor:
-// p99-ratio is ours over its. The bot runs as serve runs it, on boltstore
-// with its outbox delivering cards in the background. Latencies are
-// counted from each request's scheduled instant, so a late sender counts
-// against us. -benchtime 1x: each rate runs for openLoopFor.
+// acknowledgement, or posted to the response_url), at fixed rates whatever
+// the answers (open loop, internal/openloop: queueing shows in the
+// latency), half slash commands (a note), half clicks (an answer). The Web
+// API stub answers in 1 ms. In the same run, a bare net/http handler doing
+// one batched bbolt write per request, with the same fsync, is the
+// physical anchor. The bot runs as serve runs it: on boltstore, metrics
+// around the handlers, its outbox delivering cards in the background.
+// Sub-benchmarks (openloop.Benchmark): the saturation rate of both and
+// its ratio, then 100 req/s, then half the bare handler's saturation.
 //
 //	go test -run '^$' -bench AnswerOpenLoop -benchtime 1x ./adapters/slack/
 func BenchmarkAnswerOpenLoop(b *testing.B) {
-	for _, rate := range []int{100, 200, 400, 800} {
-		b.Run(fmt.Sprintf("rate=%d", rate), func(b *testing.B) { openLoop(b, rate) })
+	openloop.Benchmark(b, newSlackLoop)
+}
+
+// answerWait is how long a request waits for its answer on the
+// response_url: beyond, it counts as unanswered.
+const answerWait = 10 * time.Second
+
+// responses hands each response_url's answer to the request waiting for
+// it, with the instant the stub received it.
+type responses struct {
+	mu      sync.Mutex // guards waiting
+	waiting map[string]chan time.Time
+}
+
+func (r *responses) expect(id string) chan time.Time {
+	ch := make(chan time.Time, 1)
+	r.mu.Lock()
+	r.waiting[id] = ch
+	r.mu.Unlock()
+	return ch
+}
+
+func (r *responses) forget(id string) {
+	r.mu.Lock()
+	delete(r.waiting, id)
+	r.mu.Unlock()
+}
+
+func (r *responses) arrived(id string, at time.Time) {
+	r.mu.Lock()
+	ch := r.waiting[id]
+	r.mu.Unlock()
+	if ch != nil {
+		select {
+		case ch <- at:
+		default:
+		}
 	}
 }
 
-const openLoopFor = 4 * time.Second
-
-// answers records when each response_url was posted to.
-type answers struct {
-	mu sync.Mutex
-	at map[string]time.Time
+// slackLoop is Vigie on Slack in HTTP mode, beside the bare handler.
+type slackLoop struct {
+	a      *Adapter
+	st     *boltstore.Store
+	url    string // Vigie's
+	api    string // the Web API stub's
+	resp   *responses
+	client *http.Client
+	seq    atomic.Int64 // request numbers, unique across runs
 }
 
-func (a *answers) seen(id string) (time.Time, bool) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	t, ok := a.at[id]
-	return t, ok
-}
-
-func openLoop(b *testing.B, rate int) {
+// newSlackLoop starts Vigie as serve wires it, on a stub of the Web API
+// that answers in 1 ms, with benchIncidents incidents open, and the bare
+// handler.
+func newSlackLoop(b *testing.B) openloop.Target {
 	dir := b.TempDir()
-	got := &answers{at: map[string]time.Time{}}
+	l := &slackLoop{resp: &responses{waiting: map[string]chan time.Time{}}, client: openloop.Client()}
 	stub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
 		time.Sleep(time.Millisecond) // the platform's own time
 		if id, ok := strings.CutPrefix(r.URL.Path, "/response/"); ok {
-			got.mu.Lock()
-			got.at[id] = time.Now()
-			got.mu.Unlock()
+			l.resp.arrived(id, time.Now())
 		}
 		w.Header().Set("Content-Type", "application/json")
 		switch r.URL.Path {
@@ -78,20 +113,25 @@ func openLoop(b *testing.B, rate int) {
 		}
 	}))
 	b.Cleanup(stub.Close)
-	api := stub.URL + "/"
-	bare := bareServer(b, filepath.Join(dir, "bare.db"))
-	a, err := New(Options{Mode: ModeHTTP, BotToken: "xoxb-bench", SigningSecret: testSecret, Dir: dir, APIURL: api,
-		Log: slog.New(slog.DiscardHandler)})
+	l.api = stub.URL + "/"
+	bare := openloop.Bare(b, filepath.Join(dir, "bare.db"))
+	log := slog.New(slog.DiscardHandler)
+	a, err := New(Options{Mode: ModeHTTP, BotToken: "xoxb-bench", SigningSecret: testSecret, Dir: dir, APIURL: l.api, Log: log})
 	if err != nil {
 		b.Fatal(err)
 	}
-	st, err := boltstore.Open(filepath.Join(dir, "vigie.db"), boltstore.Options{})
-	if err != nil {
+	l.a = a
+	if l.st, err = boltstore.Open(filepath.Join(dir, "vigie.db"), boltstore.Options{}); err != nil {
 		b.Fatal(err)
 	}
-	defer st.Close()
 	cat, _ := builtin.Catalog()
-	vb := bot.New(bot.Config{Chain: "nouvelle-aquitaine/es-esms", Now: time.Now}, st, a, cat, ed25519.NewKeyFromSeed(make([]byte, 32)), nil)
+	chainOf := func(inc *incident.Incident) *flows.Chain {
+		c, _ := cat.Version(inc.Chain, inc.Version)
+		return c
+	}
+	m := metrics.New(l.st, chainOf, time.Now, log)
+	vb := bot.New(bot.Config{Chain: "nouvelle-aquitaine/es-esms", Now: time.Now, Observer: m}, l.st, a, cat,
+		ed25519.NewKeyFromSeed(make([]byte, 32)), nil)
 	for k := range benchIncidents {
 		if r := vb.Handle(context.Background(), bot.Event{Channel: benchChannel(k), User: incident.User{ID: rssi}, Text: "ouvrir Bench"}); r.Error {
 			b.Fatal(r.Text)
@@ -100,93 +140,73 @@ func openLoop(b *testing.B, rate int) {
 	ctx, stopOutbox := context.WithCancel(context.Background())
 	var outbox sync.WaitGroup
 	outbox.Go(func() { vb.RunOutbox(ctx) })
-	mux := http.NewServeMux()
-	a.Mount(mux, vb)
+	platform, mux := http.NewServeMux(), http.NewServeMux()
+	a.Mount(platform, vb)
+	mux.Handle("/", m.Acks(platform))
 	srv := httptest.NewServer(mux)
-	defer func() { srv.Close(); a.Close(); stopOutbox(); outbox.Wait() }()
-	client := &http.Client{Transport: &http.Transport{MaxIdleConns: 1000, MaxIdleConnsPerHost: 1000}}
-
-	n := rate * int(openLoopFor/time.Second)
-	reqs := benchRequests(n, api)
-	b.ResetTimer()
-	bareLat := fire(b, client, bare.URL, reqs, rate, nil)
-	ourLat := fire(b, client, srv.URL, reqs, rate, got)
-	b.StopTimer()
-
-	lost := 0
-	for _, d := range ourLat {
-		if d < 0 {
-			lost++
-		}
+	l.url = srv.URL
+	b.Cleanup(func() { srv.Close(); a.Close(); stopOutbox(); outbox.Wait(); l.st.Close() })
+	return openloop.Target{
+		Ours: l.send,
+		Bare: openloop.BareSend(l.client, bare.URL+"/write", func(i int) (string, io.Reader) {
+			return "application/x-www-form-urlencoded", strings.NewReader(benchRequestFor(i, l.api).body)
+		}),
+		Quiet: func() { l.quiet(b) },
 	}
-	ourLat = slices.DeleteFunc(ourLat, func(d time.Duration) bool { return d < 0 })
-	slices.Sort(ourLat)
-	slices.Sort(bareLat)
-	p := percentileMS
-	b.ReportMetric(p(ourLat, .50), "p50-ms")
-	b.ReportMetric(p(ourLat, .99), "p99-ms")
-	b.ReportMetric(p(bareLat, .99), "bare-p99-ms")
-	if bp := p(bareLat, .99); bp > 0 {
-		b.ReportMetric(p(ourLat, .99)/bp, "p99-ratio")
-	}
-	b.ReportMetric(float64(lost), "unanswered")
-	b.ReportMetric(0, "ns/op")
 }
 
-// fire sends reqs at rate per second, each at its scheduled instant
-// whatever happened to the others, and returns each one's latency from
-// that instant: to the response, or, with got, to the answer posted to
-// its response_url when the response carried none (-1: never, within
-// 10 s of the last request).
-func fire(b *testing.B, client *http.Client, base string, reqs []benchRequest, rate int, got *answers) []time.Duration {
-	lat := make([]time.Duration, len(reqs))
-	answered := make([]bool, len(reqs))
-	start := time.Now().Add(50 * time.Millisecond)
-	interval := time.Second / time.Duration(rate)
-	var wg sync.WaitGroup
-	for i := range reqs {
-		at := start.Add(time.Duration(i) * interval)
-		time.Sleep(time.Until(at)) // the sender keeps the schedule; requests go out from their own goroutines
-		wg.Go(func() {
-			ts := strconv.FormatInt(time.Now().Unix(), 10)
-			req, _ := http.NewRequest(http.MethodPost, base+reqs[i].path, strings.NewReader(reqs[i].body))
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.Header.Set("X-Slack-Request-Timestamp", ts)
-			req.Header.Set("X-Slack-Signature", sign(testSecret, ts, reqs[i].body))
-			resp, err := client.Do(req)
-			if err != nil {
-				lat[i] = -1
-				return
-			}
-			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			lat[i] = time.Since(at)
-			answered[i] = got == nil || strings.Contains(string(body), `"text"`)
-		})
+// send sends the next request, signed now as Slack signs it, and returns
+// when its answer came: on the acknowledgement, or on the response_url.
+func (l *slackLoop) send(int) (time.Time, error) {
+	r := benchRequestFor(int(l.seq.Add(1)), l.api)
+	id := responseID(r)
+	answer := l.resp.expect(id)
+	defer l.resp.forget(id)
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	req, err := http.NewRequest(http.MethodPost, l.url+r.path, strings.NewReader(r.body))
+	if err != nil {
+		return time.Time{}, err
 	}
-	wg.Wait()
-	if got == nil {
-		return lat
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", sign(testSecret, ts, r.body))
+	resp, err := l.client.Do(req)
+	if err != nil {
+		return time.Time{}, err
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for i := range reqs {
-		if answered[i] || lat[i] < 0 {
-			continue
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	switch {
+	case err != nil:
+		return time.Time{}, err
+	case resp.StatusCode != http.StatusOK:
+		return time.Time{}, fmt.Errorf("status %d: %.200s", resp.StatusCode, body)
+	case strings.Contains(string(body), `"text"`):
+		return time.Now(), nil // the answer rode on the acknowledgement
+	}
+	select {
+	case at := <-answer:
+		return at, nil
+	case <-time.After(answerWait):
+		return time.Time{}, openloop.ErrNoAnswer
+	}
+}
+
+// quiet waits until the adapter holds no request and the outbox owes no
+// card (a minute at most).
+func (l *slackLoop) quiet(b *testing.B) {
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); {
+		l.a.mu.Lock()
+		n := len(l.a.inflight)
+		l.a.mu.Unlock()
+		p, _ := l.a.inbox.pending(1)
+		owed, _ := l.st.Owed(context.Background())
+		if n == 0 && len(p) == 0 && len(owed) == 0 {
+			return
 		}
-		id := responseID(reqs[i])
-		for {
-			if t, ok := got.seen(id); ok {
-				lat[i] = t.Sub(start.Add(time.Duration(i) * interval))
-				break
-			}
-			if time.Now().After(deadline) {
-				lat[i] = -1
-				break
-			}
-			time.Sleep(time.Millisecond) // polling for answers, not asserting on time
-		}
+		time.Sleep(5 * time.Millisecond) // polling a backlog, not asserting on time
 	}
-	return lat
+	b.Logf("Vigie still busy a minute after a run")
 }
 
 // responseID is the tail of a request's response_url ("c12", "b13").

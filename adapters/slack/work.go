@@ -149,15 +149,21 @@ func (a *Adapter) work() {
 		a.idle.Add(-1)
 		if a.base.Err() == nil {
 			a.run(j)
+		} else {
+			a.release(j.in.seq)
 		}
-		a.release(j.in.seq)
 		a.idle.Add(1)
 	}
 	a.idle.Add(-1)
 }
 
-// run handles one request: the bot first, then the inbox forgets it and
-// the reply goes to the person (on the acknowledgement when it waits).
+// run handles one request: the bot first; then, after the worker moved on
+// to the next request, the inbox forgets it and the reply goes to the
+// person (on the acknowledgement when it waits). Workers bound the events
+// the bot handles at once, not the replies on their way: a worker that
+// waited for the inbox's commit and for Slack to take the reply (a tenth
+// of a second or more on the Internet) would cap the adapter at a few
+// dozen requests a second whatever the bot's speed.
 func (a *Adapter) run(j *job) {
 	ctx := a.base
 	r, err := a.process(ctx, j.in)
@@ -172,6 +178,7 @@ func (a *Adapter) run(j *job) {
 		if j.waiting.CompareAndSwap(true, false) {
 			j.result <- bot.Reply{}
 		}
+		a.release(j.in.seq)
 		return
 	}
 	// A waiting acknowledgement gets the reply at once: the bot's change
@@ -180,15 +187,21 @@ func (a *Adapter) run(j *job) {
 	if handed {
 		j.result <- r
 	}
-	if err := a.inbox.done(j.in.seq); err != nil {
-		a.log.Error("slack: inbox", "err", err)
-	}
-	if a.opt.afterRun != nil {
-		a.opt.afterRun(j.in)
-	}
-	if !handed {
-		a.deliver(ctx, j.in, r)
-	}
+	// Counted with the workers, so that Close waits for it before the
+	// inbox closes; released only once forgotten, so that no rescan hands
+	// it to a worker again meanwhile.
+	a.workers.Go(func() {
+		defer a.release(j.in.seq)
+		if err := a.inbox.done(j.in.seq); err != nil {
+			a.log.Error("slack: inbox", "err", err)
+		}
+		if a.opt.afterRun != nil {
+			a.opt.afterRun(j.in)
+		}
+		if !handed {
+			a.deliver(ctx, j.in, r)
+		}
+	})
 }
 
 // process hands a request to the bot. An error means it may be tried

@@ -11,9 +11,15 @@
 //     if known.
 //   - CNIL: GDPR art. 33(3) a) to d): nature of the breach with the
 //     categories and approximate numbers of people and records, the DPO or
-//     contact, likely consequences, measures taken or proposed; and, past
-//     72 hours, the reasons for the delay (art. 33(1)). The CNIL's online
-//     form also asks the SIREN.
+//     contact, likely consequences, measures taken or proposed, including
+//     those to mitigate the possible adverse effects; and, past 72 hours,
+//     the reasons for the delay (art. 33(1)). The CNIL's online form also
+//     asks the SIREN, and whether the persons concerned were informed (art.
+//     34), which the incident answers when it records it.
+//
+// Each draft carries the chain answers its basis asks, and lists only the
+// declarations made to other authorities: never whether the structure is
+// insured, its complaint for the insurer or its claim.
 //   - ANSSI (OSE): loi 2018-133 art. 7 and décret 2018-384 art. 11: the
 //     operator, the essential service affected, the incident, its causes
 //     and consequences, with the impact criteria of directive (EU)

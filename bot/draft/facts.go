@@ -41,6 +41,8 @@ var facts = []fact{
 	{key: "consequences", aliases: []string{"conséquences"}, long: true},
 	{key: "causes", long: true},
 	{key: "mesures", aliases: []string{"measures"}, long: true},
+	{key: "attenuation", aliases: []string{"atténuation", "mitigation"}, long: true},
+	{key: "information_personnes", aliases: []string{"persons_informed"}, long: true},
 	{key: "retard", aliases: []string{"delay_reasons"}, long: true},
 }
 

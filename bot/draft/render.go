@@ -37,9 +37,14 @@ func (w *Writer) Value(inc *incident.Incident, key string, given map[string]stri
 
 // Missing lists the required facts of t the incident lacks, in the order
 // they are asked; the reasons for a delay are required past 72 hours.
+// Whether the persons were informed is not asked when the incident says
+// it (the step done, not applicable, or not required by the answers).
 func (w *Writer) Missing(t *Target, inc *incident.Incident, given map[string]string, now time.Time) []string {
 	var out []string
 	for _, k := range t.required {
+		if k == "information_personnes" && w.informed(t, inc, flows.FR) != "" {
+			continue
+		}
 		if w.Value(inc, k, given) == "" {
 			out = append(out, k)
 		}
@@ -143,10 +148,19 @@ func (w *Writer) Render(t *Target, inc *incident.Incident, c *flows.Chain, now t
 					}
 					body = append(body, Label("retard", lang)+sep+v)
 				}
+			case "@informed":
+				v := w.Value(inc, "information_personnes", nil)
+				if v == "" {
+					v = w.informed(t, inc, lang)
+				}
+				if v == "" {
+					v = tr("draft.blank")
+				}
+				body = append(body, Label("information_personnes", lang)+sep+v)
 			case "@answers":
-				body = append(body, answerLines(inc, c, lang)...)
+				body = append(body, answerLines(inc, c, t.answers, lang)...)
 			case "@declarations":
-				body = append(body, declarationLines(inc, c, lang)...)
+				body = append(body, declarationLines(inc, c, t.declarations, lang)...)
 			default:
 				v := w.Value(inc, item, nil)
 				switch {
@@ -175,14 +189,18 @@ func (w *Writer) Render(t *Target, inc *incident.Incident, c *flows.Chain, now t
 	return strings.TrimRight(out.String(), "\n")
 }
 
-// answerLines are the chain's questions answered, in chain order, with
-// their current answer.
-func answerLines(inc *incident.Incident, c *flows.Chain, lang flows.Lang) []string {
+// answerLines are the answers to the questions keys the regulator's form
+// asks, in chain order, with their current answer: never the others (a
+// structure's insurance is nobody's business but its insurer's).
+func answerLines(inc *incident.Incident, c *flows.Chain, keys []string, lang flows.Lang) []string {
 	if c == nil {
 		return nil
 	}
 	var out []string
 	for _, q := range c.Questions {
+		if !slices.Contains(keys, q.ID) {
+			continue
+		}
 		a, ok := inc.Answer(q.ID)
 		if !ok {
 			continue
@@ -192,14 +210,48 @@ func answerLines(inc *incident.Incident, c *flows.Chain, lang flows.Lang) []stri
 	return out
 }
 
-// declarationLines are the chain's steps done or declared not applicable,
-// in chain order, with their proof.
-func declarationLines(inc *incident.Incident, c *flows.Chain, lang flows.Lang) []string {
+// informed says whether the persons concerned were informed, as the
+// incident records it: the step done (when, how), declared not applicable
+// (why), or not required by the answers (the chain's reason: "risque non
+// élevé — RGPD art. 34.1 ; …"); "" when it does not say yet.
+func (w *Writer) informed(t *Target, inc *incident.Incident, lang flows.Lang) string {
+	if t.informs == "" {
+		return ""
+	}
+	if st := inc.Steps[t.informs]; st != nil {
+		switch {
+		case st.Status == incident.StepDone && st.Proof != nil:
+			return tr(lang, "draft.informed_done", i18n.When(st.Proof.DeclaredAt, lang), i18n.Means(st.Proof.Means, lang), i18n.Ref(st.Proof.Ref, lang))
+		case st.Status == incident.StepNA:
+			return tr(lang, "draft.informed_na", st.Reason)
+		}
+	}
+	if w.Contacts == nil || inc.Chain == "" {
+		return ""
+	}
+	c, err := w.Contacts.Version(inc.Chain, inc.Version)
+	if err != nil {
+		return ""
+	}
+	for _, l := range flows.Evaluate(c, inc.Inputs()).LeftOut {
+		if l.Step.ID == t.informs && !l.Why.IsZero() {
+			return tr(lang, "draft.informed_left_out", l.Why.In(lang))
+		}
+	}
+	return ""
+}
+
+// declarationLines are the steps keys done or declared not applicable, in
+// chain order, with their proof.
+func declarationLines(inc *incident.Incident, c *flows.Chain, keys []string, lang flows.Lang) []string {
 	if c == nil {
 		return nil
 	}
 	var out []string
 	for _, s := range c.Steps {
+		if !slices.Contains(keys, s.ID) {
+			continue
+		}
 		st := inc.Steps[s.ID]
 		if st == nil {
 			continue

@@ -14,6 +14,17 @@ type Target struct {
 	required []string // facts without which the draft is incomplete
 	optional []string // facts shown when given ("causes if known")
 	sections []section
+	// answers are the chain questions whose answers the regulator's form
+	// asks, in the order shown: nothing else leaves the structure (not
+	// whether it is insured, not its crisis plan for the CNIL).
+	answers []string
+	// declarations are the steps whose proof the draft lists under the
+	// declarations already made: the other authorities told, never the
+	// insurer nor the internal register.
+	declarations []string
+	// informs is the step of informing the persons concerned, whose state
+	// answers the CNIL's question "were the persons informed?".
+	informs string
 }
 
 // section is a part of a draft: a heading and the facts under it;
@@ -37,21 +48,30 @@ var targets = []*Target{
 			{"draft.s.answers", []string{"@answers"}},
 			{"draft.s.declarations", []string{"@declarations"}},
 		},
+		// D1111-16-3 II: impact on the structure (capacity, crisis plan),
+		// on data (a breach), causes if known (malice).
+		answers:      []string{"capacity_impact", "crisis_plan", "malicious", "personal_data_breach"},
+		declarations: []string{"cert-sante", "ars", "anssi", "cnil", "police-gendarmerie"},
 	},
 	{
 		ID: "cnil", Steps: []string{"cnil"}, contact: "cnil",
 		required: []string{"structure", "siren", "declarant", "contact", "dpo", "nature", "donnees", "personnes",
-			"enregistrements", "consequences", "mesures"},
+			"enregistrements", "consequences", "mesures", "attenuation", "information_personnes"},
 		optional: []string{"finess", "causes"},
 		sections: []section{
 			{"draft.s.controller", []string{"structure", "siren", "finess", "declarant", "contact", "dpo"}},
 			{"draft.s.timing", []string{"@t0", "@deadline72", "@late"}},
 			{"draft.s.nature", []string{"nature", "donnees", "personnes", "enregistrements", "causes"}},
 			{"draft.s.consequences", []string{"consequences"}},
-			{"draft.s.measures", []string{"mesures"}},
+			{"draft.s.measures", []string{"mesures", "attenuation"}},
+			{"draft.s.informed", []string{"@informed"}},
 			{"draft.s.answers", []string{"@answers"}},
 			{"draft.s.declarations", []string{"@declarations"}},
 		},
+		// Art. 33(3) a): the nature of the breach, malicious or not.
+		answers:      []string{"malicious", "personal_data_breach"},
+		declarations: []string{"cnil", "cert-sante", "anssi", "police-gendarmerie"},
+		informs:      "personnes-concernees",
 	},
 	{
 		ID: "anssi", Steps: []string{"anssi"}, contact: "anssi",
@@ -66,6 +86,10 @@ var targets = []*Target{
 			{"draft.s.answers", []string{"@answers"}},
 			{"draft.s.declarations", []string{"@declarations"}},
 		},
+		// Loi 2018-133 art. 7, décret 2018-384 art. 11: causes (malice),
+		// impact on the essential service (capacity).
+		answers:      []string{"capacity_impact", "malicious"},
+		declarations: []string{"anssi", "anssi-mises-a-jour", "cert-sante", "ars", "cnil", "police-gendarmerie"},
 	},
 }
 

@@ -1,6 +1,10 @@
 package i18n
 
-import "github.com/vigie-sante/vigie/flows"
+import (
+	"time"
+
+	"github.com/vigie-sante/vigie/flows"
+)
 
 // Value is an answer as people read it: oui, non, inconnu.
 func Value(v flows.Value, lang flows.Lang) string {
@@ -31,4 +35,20 @@ func Ref(ref string, lang flows.Lang) string {
 		return ""
 	}
 	return T(lang, "ref", ref)
+}
+
+// NotInForce warns, in lang, that chain c was not yet in force at t0, the
+// incident's T0: the chain's first version came into force later (a T0 in
+// 2024 on the March 2025 chart), and Vigie applies it for want of an
+// earlier one. It is "" when c was in force at t0, or without a chain.
+// The card prints it; the exports and the reflex sheet print the same.
+func NotInForce(c *flows.Chain, t0 time.Time, lang flows.Lang) string {
+	if c == nil || c.InForce(t0) {
+		return ""
+	}
+	day := c.Effective.Format("02/01/2006")
+	if lang == flows.EN {
+		day = c.Effective.Format(time.DateOnly)
+	}
+	return T(lang, "chain.not_in_force", When(t0, lang), c.ID, c.Version, day)
 }

@@ -1,6 +1,8 @@
 // Package report holds what is read out of incidents once they are
 // recorded: the exports of a main courante (Markdown, CSV, JSON, PDF) with
-// their signed head, the offline verification of an exported file, the
+// their signed head, the closing report of an incident (its obligations
+// against their legal deadlines, computed from the incident as its
+// entries tell it), the offline verification of an exported file, the
 // reflex sheet a crisis cell prints before it needs it, and the yearly
 // statistics.
 //

@@ -38,10 +38,34 @@ func Export(w io.Writer, format string, lang flows.Lang, inc *incident.Incident,
 	return err
 }
 
-// ExportFrom writes the main courante of inc as Export does, reading its
-// entries from src, which it reads more than once and never holds: memory
-// stays bounded whatever the length of the main courante. It returns the
-// head it signed: the last entry written.
+// ExportFrom is Exporter.Export with key alone: its Markdown and PDF
+// reports show no obligations, since it has no chain to read them from.
+func ExportFrom(w io.Writer, format string, lang flows.Lang, inc *incident.Incident, src Source, key ed25519.PrivateKey, now time.Time) (incident.Head, error) {
+	return (&Exporter{Key: key}).Export(w, format, lang, inc, src, now)
+}
+
+// Exporter writes the exports of a deployment's main courantes.
+type Exporter struct {
+	// Key signs every export.
+	Key ed25519.PrivateKey
+	// Catalog gives each incident its chain, at the version it pinned:
+	// the reports people read (md, pdf) draw from it the table of
+	// obligations with their legal deadlines, and the closing report.
+	// Without it, or for a chain it lacks, they say so and show none.
+	Catalog *flows.Catalog
+	// Org names the structure on the report's first page, where the main
+	// courante does not: facts recorded on the incident (structure=,
+	// finess=, siren=, dpo= of the drafts) take precedence, as in the
+	// drafts (draft.Writer).
+	Org incident.Organisation
+}
+
+// Export writes the main courante of inc, reading its entries from src,
+// which it reads more than once and never holds: memory stays bounded
+// whatever the length of the main courante. It returns the head it
+// signed: the last entry written. The reports people read (md, pdf) are
+// in lang; the machine formats (json, csv) are the same in every
+// language. now is the export time written in the file.
 //
 // It first checks the chain as Verify would, and that it reaches the
 // incident's head: signing a broken chain would vouch for whatever damaged
@@ -51,7 +75,8 @@ func Export(w io.Writer, format string, lang flows.Lang, inc *incident.Incident,
 // written, so that Export never hands out a file Verify would reject
 // (JSON cannot carry invalid UTF-8, for one). On error, w may hold part
 // of a file: write to a temporary file and rename it once complete.
-func ExportFrom(w io.Writer, format string, lang flows.Lang, inc *incident.Incident, src Source, key ed25519.PrivateKey, now time.Time) (incident.Head, error) {
+func (x *Exporter) Export(w io.Writer, format string, lang flows.Lang, inc *incident.Incident, src Source, now time.Time) (incident.Head, error) {
+	key := x.Key
 	if !slices.Contains(ExportFormats, format) {
 		return incident.Head{}, fmt.Errorf("unknown export format %q (accepted: %s)", format, strings.Join(ExportFormats, ", "))
 	}
@@ -69,6 +94,7 @@ func ExportFrom(w io.Writer, format string, lang flows.Lang, inc *incident.Incid
 	if lang == flows.EN {
 		d.lang = flows.EN
 	}
+	d.cat, d.org, d.features = x.Catalog, x.Org, inc.Features
 	bw := bufio.NewWriterSize(w, 64<<10)
 	switch format {
 	case "json":
@@ -105,6 +131,10 @@ type exportDoc struct {
 	src Source
 	// lang is the language of the reports people read (md, pdf).
 	lang flows.Lang
+	// What the reports people read add to the entries (Exporter).
+	cat      *flows.Catalog
+	org      incident.Organisation
+	features map[string]bool
 }
 
 // exportIncident is the part of an incident an export shows. The

@@ -4,55 +4,156 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"slices"
+	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/vigie-sante/vigie/bot/i18n"
 	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
 
 // writeMarkdown writes the main courante as a report for people, in the
-// export's language: the incident, every entry with its time in
-// Europe/Paris and in UTC, then the signed head and how to check it. The
-// report itself cannot be verified; the JSON and CSV exports can.
+// export's language, with the PDF's sections in short tables: the
+// structure and the incident, the closing report, the obligations (their
+// deadlines, then their proofs) and the steps not required, the answers,
+// the timeline in Paris time to the second, and in an annex each entry's
+// hash, the signed head and how to check it. The report itself cannot be
+// verified; the JSON and CSV exports can.
 func writeMarkdown(w io.Writer, d *exportDoc) error {
+	lang := d.lang
+	v, err := d.view()
+	if err != nil {
+		return err
+	}
+	inc, cl := v.rec.Incident, v.closing
 	bw := bufio.NewWriter(w)
 	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
-	lang, inc := d.lang, d.Incident
-	row := func(label, value string) { p("| %s | %s |\n", label, value) }
-	item := func(label, value string) { p("%s\n", tr(lang, "md.item", label, value)) }
-
-	p("# %s\n\n", tr(lang, "pdf.mc.title", mdCell(inc.ID)))
-	p("| %s | %s |\n|---|---|\n", tr(lang, "md.field"), tr(lang, "md.value"))
-	row(tr(lang, "pdf.mc.incident"), mdCell(inc.ID))
-	row(tr(lang, "pdf.mc.incident_title"), mdCell(inc.Title))
-	if inc.Chain != "" {
-		row(tr(lang, "pdf.mc.chain"), tr(lang, "pdf.mc.chain_version", mdCell(inc.Chain), mdCell(inc.Version)))
+	head := func(cols ...string) {
+		p("\n| %s |\n|", strings.Join(cols, " | "))
+		for range cols {
+			p("---|")
+		}
+		p("\n")
 	}
-	row(tr(lang, "pdf.mc.t0"), mdTime(inc.T0, lang))
-	row(tr(lang, "md.opened_by"), tr(lang, "md.who_on", mdCell(inc.OpenedBy.String()), mdTime(inc.OpenedAt, lang)))
-	row(tr(lang, "pdf.mc.status"), mdStatus(inc.Status, lang))
-	if !inc.ClosedAt.IsZero() {
-		row(tr(lang, "md.closed_by"), tr(lang, "md.who_on", mdCell(inc.ClosedBy.String()), mdTime(inc.ClosedAt, lang)))
+	row := func(cells ...string) {
+		for i := range cells {
+			cells[i] = mdCell(cells[i])
+		}
+		p("| %s |\n", strings.Join(cells, " | "))
 	}
-	row(tr(lang, "pdf.mc.exported"), mdTime(d.ExportedAt, lang))
+	fields := func(rows [][2]string) {
+		head(tr(lang, "md.field"), tr(lang, "md.value"))
+		for _, r := range rows {
+			row(r[0], r[1])
+		}
+	}
 
-	p("\n## %s\n\n", tr(lang, "md.entries", d.count()))
-	p("%s\n", tr(lang, "md.columns"))
-	p("|---:|---|---|---|---|---|---|---|---|\n")
-	err := d.each(func(e incident.Entry) error {
-		_, err := fmt.Fprintf(bw, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", e.Seq,
-			parisTime(e.Time, lang), formatTime(e.Time),
-			mdCell(e.Actor), mdCell(kindLabel(e.Kind, lang)), mdCell(e.Text), mdData(e.Data, lang), mdCode(e.Prev), mdCode(e.Hash))
+	p("# %s\n\n**%s**\n", tr(lang, "pdf.mc.title", mdCell(inc.ID)), mdCell(inc.Title))
+	p("\n## %s\n", tr(lang, "mc.structure"))
+	fields(v.orgRows(lang))
+	p("\n_%s_\n", tr(lang, "mc.org_source"))
+	p("\n## %s\n", tr(lang, "mc.incident_heading"))
+	fields(v.incidentRows(d))
+
+	p("\n## %s\n\n", v.closingTitle(lang))
+	for _, line := range cl.Summary(lang) {
+		p("- %s\n", mdItem(mdCell(line)))
+	}
+
+	p("\n## %s\n\n", tr(lang, "mc.obligations"))
+	if v.chain == nil {
+		p("%s\n", v.chainNote)
+	} else {
+		rows := make([]obligationRow, len(cl.Obligations))
+		for i, o := range cl.Obligations {
+			rows[i] = v.obligationRow(o, lang)
+		}
+		p("%s\n", tr(lang, "mc.obligations_intro"))
+		head(tr(lang, "mc.col.step_only"), tr(lang, "mc.col.rule"), tr(lang, "mc.col.due"), tr(lang, "mc.col.done"), tr(lang, "mc.col.verdict"))
+		for _, r := range rows {
+			done := "—"
+			if r.declared != "" {
+				done = r.declared + " (" + r.elapsed + ")"
+			}
+			row(r.step, r.rule, dash(r.due), done, r.verdict)
+		}
+		p("\n### %s\n", tr(lang, "mc.proofs"))
+		head(tr(lang, "mc.col.step_only"), tr(lang, "mc.col.recipient"), tr(lang, "mc.col.means"), tr(lang, "mc.col.recorded"), tr(lang, "mc.col.who"), tr(lang, "mc.col.no"))
+		for _, r := range rows {
+			means := r.means
+			if r.ref != "" {
+				means += i18n.Ref(r.ref, lang)
+			}
+			row(r.step, r.recipients, dash(means), dash(r.recorded), dash(r.who), dash(entryNo(r.entry, lang)))
+		}
+		p("\n### %s\n\n", tr(lang, "mc.reach_basis"))
+		for _, r := range rows {
+			p("- **%s** — %s\n", mdCell(r.step), mdCell(obligationDetail(r, lang).String()))
+		}
+
+		p("\n## %s\n", tr(lang, "mc.not_required"))
+		if len(cl.NotRequired) == 0 {
+			p("\n%s\n", tr(lang, "pdf.mc.none"))
+		} else {
+			head(tr(lang, "mc.col.step_only"), tr(lang, "mc.col.why_not"), tr(lang, "mc.col.basis"))
+			for _, l := range cl.NotRequired {
+				why := givenText(l.Because, lang)
+				if l.State.Status != incident.StepPending {
+					why += "\n" + tr(lang, "mc.settled_anyway", entryNo(l.Entry, lang))
+				}
+				row(stepName(l.Step, lang), why, l.Step.Basis.In(lang))
+			}
+		}
+		if len(cl.Waiting) > 0 {
+			p("\n## %s\n", tr(lang, "mc.waiting"))
+			head(tr(lang, "mc.col.step_only"), tr(lang, "mc.col.waits_on"))
+			for _, w := range cl.Waiting {
+				qs := make([]string, len(w.On))
+				for i, q := range w.On {
+					qs[i] = q.Text.In(lang)
+				}
+				row(stepName(w.Step, lang), strings.Join(qs, "\n"))
+			}
+		}
+	}
+
+	p("\n## %s\n", tr(lang, "pdf.mc.answers"))
+	n := 0
+	err = d.each(func(e incident.Entry) error {
+		if e.Kind != incident.KindAnswer {
+			return nil
+		}
+		if n++; n == 1 {
+			head(tr(lang, "mc.col.no"), tr(lang, "mc.col.time"), tr(lang, "mc.col.who"), tr(lang, "mc.col.question"), tr(lang, "mc.col.answer"))
+		}
+		row(fmt.Sprint(e.Seq), stamp(e.Time, lang), e.Actor, v.questionText(e, lang), answerText(e, lang))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		p("\n%s\n", tr(lang, "pdf.mc.none"))
+	}
+
+	p("\n## %s\n", tr(lang, "pdf.mc.timeline", d.count()))
+	head(tr(lang, "mc.col.no"), tr(lang, "mc.col.time"), tr(lang, "mc.col.who"), tr(lang, "mc.col.kind"), tr(lang, "mc.col.text"))
+	err = d.each(func(e incident.Entry) error {
+		text := mdCell(e.Text)
+		if data := dataLine(e, lang); data != "" {
+			text += "<br>_" + mdCell(data) + "_"
+		}
+		_, err := fmt.Fprintf(bw, "| %d | %s | %s | %s | %s |\n", e.Seq, stamp(e.Time, lang), mdCell(e.Actor), mdCell(kindLabel(e.Kind, lang)), text)
 		return err
 	})
 	if err != nil {
 		return err
 	}
 
-	p("\n## %s\n\n", tr(lang, "pdf.mc.signature"))
+	p("\n## %s\n\n", tr(lang, "mc.annex"))
+	item := func(label, value string) { p("%s\n", tr(lang, "md.item", label, value)) }
 	item(tr(lang, "pdf.mc.last"), tr(lang, "md.no", d.Head.Seq))
 	item(tr(lang, "pdf.mc.head_hash"), mdCode(d.Head.Hash))
 	item(tr(lang, "pdf.mc.sig", d.Signature.Alg), mdCode(d.Signature.Value))
@@ -60,7 +161,31 @@ func writeMarkdown(w io.Writer, d *exportDoc) error {
 	item(tr(lang, "pdf.mc.fingerprint"), mdCode(d.Signature.Fingerprint))
 	p("\n%s\n", wrap(tr(lang, "pdf.mc.explain"), 104))
 	p("\n%s\n", tr(lang, "md.verify"))
+	p("\n| %s | %s |\n|---:|---|\n", tr(lang, "mc.col.no"), tr(lang, "mc.col.hash"))
+	err = d.each(func(e incident.Entry) error {
+		_, err := fmt.Fprintf(bw, "| %d | %s |\n", e.Seq, mdCode(e.Hash))
+		return err
+	})
+	if err != nil {
+		return err
+	}
 	return bw.Flush()
+}
+
+// listNumber is a number and a dot opening a line, which Markdown would
+// read as a numbered list.
+var listNumber = regexp.MustCompile(`^(\d+)\.`)
+
+// mdItem keeps a line that starts with a step's number ("7. Ajuster…")
+// the text of its list item.
+func mdItem(s string) string { return listNumber.ReplaceAllString(s, `$1\.`) }
+
+// dash is s, or a dash for nothing.
+func dash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
 }
 
 // kindLabel is the name of an entry kind in the reports; a kind the
@@ -109,28 +234,11 @@ func parisTime(t time.Time, lang flows.Lang) string {
 	return t.In(incident.Paris).Format(parisLayout)
 }
 
-func mdTime(t time.Time, lang flows.Lang) string {
-	if t.IsZero() {
-		return "—"
-	}
-	return parisTime(t, lang) + " (" + formatTime(t) + ")"
-}
-
-func mdStatus(s incident.Status, lang flows.Lang) string {
-	switch s {
-	case incident.StatusOpen:
-		return tr(lang, "status.open")
-	case incident.StatusClosed:
-		return tr(lang, "status.closed")
-	}
-	return mdCell(string(s))
-}
-
 // mdCellReplacer keeps a value inside its table cell: "|" would end the
 // cell and a line break the row. "<" and ">" are written as entities so
 // that a note is never taken for HTML by a renderer.
 var mdCellReplacer = strings.NewReplacer(
-	"|", `\|`, "\r\n", "<br>", "\n", "<br>", "\r", "<br>", "<", "&lt;", ">", "&gt;",
+	"|", `\|`, "\r\n", "<br>", "\n", "<br>", "\r", "<br>", "<", "&lt;", ">", "&gt;", nbsp, " ",
 )
 
 func mdCell(s string) string { return mdCellReplacer.Replace(s) }
@@ -141,17 +249,4 @@ func mdCode(s string) string {
 		return "—"
 	}
 	return "`" + mdCell(s) + "`"
-}
-
-func mdData(data map[string]string, lang flows.Lang) string {
-	keys := make([]string, 0, len(data))
-	for k := range data {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = tr(lang, "md.data", mdCell(k), mdCell(data[k]))
-	}
-	return strings.Join(parts, "<br>")
 }

@@ -3,150 +3,217 @@ package report
 import (
 	"fmt"
 	"io"
-	"slices"
 	"strings"
-	"time"
 
 	"github.com/vigie-sante/vigie/bot/i18n"
 	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
 )
 
-// writePDF writes the main courante as a printable report: the incident,
-// the answers given to the chain's questions, every notification with its
-// proof, the whole timeline with each entry's hash, then the signed head
-// and how to check it. Like the Markdown report, it is read by people and
-// cannot itself be verified: the JSON and CSV exports can, and the hashes
+// writePDF writes the main courante as a report a regulator reads: a
+// first page with the structure, the chain and its version, T0, opening,
+// closing and the closing report; the table of obligations (recipient,
+// legal deadline, when done, on time or late and by how much, means,
+// reference, who) and the steps the answers did not require; the answers
+// with who and when; the timeline in Paris time to the second with its
+// actors; and in an annex each entry's hash, the signed head and how to
+// check it. Like the Markdown report, it is read by people and cannot
+// itself be verified: the JSON and CSV exports can, and the hashes
 // printed here let a reader compare the paper with them.
 //
 // Everything is taken from the entries, which the head's signature covers,
-// rather than from the incident's current state. The report is in the
-// export's language, as the Markdown one.
+// rather than from the incident's current state, each section in a pass
+// over them. The report is in the export's language, as the Markdown one.
 func writePDF(w io.Writer, d *exportDoc) error {
 	_, err := renderPDF(w, d, false)
 	return err
 }
+
+// PDF column widths, in millimetres: each table spans the width between
+// the margins (180 mm).
+var (
+	colsFields      = []float64{52, 128}
+	colsObligations = []float64{38, 37, 37, 24, 44}
+	colsLeftOut     = []float64{52, 86, 42}
+	colsWaiting     = []float64{70, 110}
+	colsAnswers     = []float64{11, 37, 22, 80, 30}
+	colsTimeline    = []float64{11, 37, 22, 22, 88}
+	colsHashes      = []float64{16, 164}
+)
 
 // renderPDF writes the report and, with record, returns the lines of text
 // it set, in order, for tests that read the PDF back (not otherwise: a
 // main courante of 100 000 entries sets half a million lines).
 func renderPDF(w io.Writer, d *exportDoc, record bool) ([]string, error) {
 	lang := d.lang
-	inc := d.Incident
+	v, err := d.view()
+	if err != nil {
+		return nil, err
+	}
+	inc, cl := v.rec.Incident, v.closing
 	doc := newPDF(w, tr(lang, "pdf.mc.title", inc.ID), tr(lang, "pdf.mc.footer", inc.ID, d.Head.Short()), d.ExportedAt, lang)
 	t := &transcript{doc: doc, lang: lang, record: record}
 
 	t.heading(1, tr(lang, "pdf.mc.title", inc.ID))
-	t.field(tr(lang, "pdf.mc.incident"), inc.ID)
-	t.field(tr(lang, "pdf.mc.incident_title"), inc.Title)
-	if inc.Chain != "" {
-		t.field(tr(lang, "pdf.mc.chain"), tr(lang, "pdf.mc.chain_version", inc.Chain, inc.Version))
+	t.para(inc.Title, true)
+	t.heading(2, tr(lang, "mc.structure"))
+	t.fields(v.orgRows(lang))
+	t.small(tr(lang, "mc.org_source"))
+	t.heading(2, tr(lang, "mc.incident_heading"))
+	t.fields(v.incidentRows(d))
+
+	t.heading(2, v.closingTitle(lang))
+	for _, line := range cl.Summary(lang) {
+		t.bullet(line)
 	}
-	t.field(tr(lang, "pdf.mc.t0"), pdfTime(inc.T0, lang))
-	t.field(tr(lang, "pdf.mc.opened"), tr(lang, "pdf.mc.by_on", inc.OpenedBy.String(), pdfTime(inc.OpenedAt, lang)))
-	t.field(tr(lang, "pdf.mc.status"), mdStatus(inc.Status, lang))
-	if !inc.ClosedAt.IsZero() {
-		t.field(tr(lang, "pdf.mc.closed"), tr(lang, "pdf.mc.by_on", inc.ClosedBy.String(), pdfTime(inc.ClosedAt, lang)))
+
+	t.heading(2, tr(lang, "mc.obligations"))
+	if v.chain == nil {
+		t.para(v.chainNote, false)
+	} else {
+		t.small(tr(lang, "mc.obligations_intro"))
+		tb := t.table(colsObligations, tr(lang, "mc.col.step"), tr(lang, "mc.col.deadline"), tr(lang, "mc.col.done"),
+			tr(lang, "mc.col.verdict"), tr(lang, "mc.col.proof"))
+		for _, o := range cl.Obligations {
+			r := v.obligationRow(o, lang)
+			step := cell{{face: faceBold, text: r.step}, {face: faceRegular, text: "\n" + r.recipients}}
+			deadline := r.rule
+			if r.due != "" {
+				deadline += "\n" + r.due
+			}
+			done, proof := "—", "—"
+			switch {
+			case r.declared != "":
+				done = keep(r.declared) + "\n" + r.elapsed + "\n" + tr(lang, "mc.recorded_on", keep(r.recorded))
+				proof = r.means
+				if r.ref != "" {
+					proof += i18n.Ref(r.ref, lang)
+				}
+				proof += "\n" + tr(lang, "mc.by", r.who)
+			case r.recorded != "":
+				done = tr(lang, "mc.recorded_on", keep(r.recorded))
+				proof = tr(lang, "mc.by", r.who)
+			}
+			if r.entry > 0 {
+				proof += "\n" + tr(lang, "mc.entry", r.entry)
+			}
+			tb.row(obligationDetail(r, lang), step, text(deadline), text(done), text(r.verdict), text(proof))
+		}
+		tb.end()
+
+		t.heading(2, tr(lang, "mc.not_required"))
+		if len(cl.NotRequired) == 0 {
+			t.para(tr(lang, "pdf.mc.none"), false)
+		} else {
+			tb := t.table(colsLeftOut, tr(lang, "mc.col.step"), tr(lang, "mc.col.why_not"), tr(lang, "mc.col.basis"))
+			for _, l := range cl.NotRequired {
+				why := givenText(l.Because, lang)
+				if l.State.Status != incident.StepPending {
+					why += "\n" + tr(lang, "mc.settled_anyway", entryNo(l.Entry, lang))
+				}
+				tb.row(nil, cell{{face: faceBold, text: stepName(l.Step, lang)}, {face: faceRegular, text: "\n" + recipients(l.Step, lang)}}, text(why), text(l.Step.Basis.In(lang)))
+			}
+			tb.end()
+		}
+		if len(cl.Waiting) > 0 {
+			t.heading(2, tr(lang, "mc.waiting"))
+			tb := t.table(colsWaiting, tr(lang, "mc.col.step"), tr(lang, "mc.col.waits_on"))
+			for _, w := range cl.Waiting {
+				qs := make([]string, len(w.On))
+				for i, q := range w.On {
+					qs[i] = q.Text.In(lang)
+				}
+				tb.row(nil, bold(stepName(w.Step, lang)), text(strings.Join(qs, "\n")))
+			}
+			tb.end()
+		}
 	}
-	t.field(tr(lang, "pdf.mc.exported"), pdfTime(d.ExportedAt, lang))
-	t.field(tr(lang, "pdf.mc.head"), d.Head.Short())
 
 	t.heading(2, tr(lang, "pdf.mc.answers"))
-	n := 0
-	err := d.each(func(e incident.Entry) error {
-		if e.Kind == incident.KindAnswer {
-			n++
-			t.para(tr(lang, "pdf.mc.answer", e.Seq, pdfTime(e.Time, lang), e.Actor, e.Text), false)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	if n == 0 {
-		t.para(tr(lang, "pdf.mc.none"), false)
-	}
-
-	t.heading(2, tr(lang, "pdf.mc.notifications"))
-	n = 0
+	var tb *tableTranscript
 	err = d.each(func(e incident.Entry) error {
-		switch e.Kind {
-		case incident.KindDone:
-			n++
-			t.doc.gap()
-			t.doc.keep(35)
-			t.para(e.Text, true)
-			t.field(tr(lang, "pdf.mc.step"), e.Data["step"])
-			t.field(tr(lang, "pdf.mc.means"), i18n.Means(e.Data["means"], lang))
-			if ref := e.Data["ref"]; ref != "" {
-				t.field(tr(lang, "pdf.mc.ref"), ref)
-			}
-			if at := e.Data["declared_at"]; at != "" {
-				t.field(tr(lang, "pdf.mc.declared_at"), pdfRFC3339(at, lang))
-			}
-			t.field(tr(lang, "pdf.mc.recorded"), tr(lang, "pdf.mc.by_on", e.Actor, pdfTime(e.Time, lang)))
-			if note := e.Data["note"]; note != "" {
-				t.field(tr(lang, "pdf.mc.note"), note)
-			}
-			t.small(tr(lang, "pdf.mc.proof", e.Seq, e.Hash))
-		case incident.KindNA:
-			n++
-			t.doc.gap()
-			t.doc.keep(20)
-			t.para(e.Text, true)
-			if s := e.Data["step"]; s != "" {
-				t.field(tr(lang, "pdf.mc.step"), s)
-			}
-			t.field(tr(lang, "pdf.mc.recorded"), tr(lang, "pdf.mc.by_on", e.Actor, pdfTime(e.Time, lang)))
-			t.small(tr(lang, "pdf.mc.proof", e.Seq, e.Hash))
+		if e.Kind != incident.KindAnswer {
+			return nil
 		}
+		if tb == nil {
+			tb = t.table(colsAnswers, tr(lang, "mc.col.no"), tr(lang, "mc.col.time"), tr(lang, "mc.col.who"),
+				tr(lang, "mc.col.question"), tr(lang, "mc.col.answer"))
+		}
+		tb.row(nil, text(fmt.Sprint(e.Seq)), text(keep(stamp(e.Time, lang))), text(e.Actor),
+			text(v.questionText(e, lang)), text(answerText(e, lang)))
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if n == 0 {
+	if tb == nil {
 		t.para(tr(lang, "pdf.mc.none"), false)
+	} else {
+		tb.end()
 	}
 
 	t.heading(2, tr(lang, "pdf.mc.timeline", d.count()))
+	t.small(tr(lang, "mc.timeline_intro"))
+	tb = t.table(colsTimeline, tr(lang, "mc.col.no"), tr(lang, "mc.col.time"), tr(lang, "mc.col.who"),
+		tr(lang, "mc.col.kind"), tr(lang, "mc.col.text"))
+	tb.detailFrom = 1 // the data under the time, the author and the text, clear of the numbers
 	err = d.each(func(e incident.Entry) error {
-		if e.Seq > 1 {
-			t.doc.rule()
+		var detail cell
+		if data := dataLine(e, lang); data != "" {
+			detail = text(data)
 		}
-		t.doc.keep(20)
-		t.para(tr(lang, "pdf.mc.entry", e.Seq, parisTime(e.Time, lang), formatTime(e.Time), e.Actor, kindLabel(e.Kind, lang)), true)
-		t.para(e.Text, false)
-		if len(e.Data) > 0 {
-			keys := make([]string, 0, len(e.Data))
-			for k := range e.Data {
-				keys = append(keys, k)
-			}
-			slices.Sort(keys)
-			parts := make([]string, len(keys))
-			for i, k := range keys {
-				parts[i] = tr(lang, "md.data", k, e.Data[k])
-			}
-			t.small(strings.Join(parts, " · "))
-		}
-		t.small(tr(lang, "pdf.mc.hash", e.Hash))
+		tb.row(detail, text(fmt.Sprint(e.Seq)), text(keep(stamp(e.Time, lang))), text(e.Actor), text(kindLabel(e.Kind, lang)), text(e.Text))
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	tb.end()
 
-	t.doc.keep(60)
-	t.heading(2, tr(lang, "pdf.mc.signature"))
-	t.field(tr(lang, "pdf.mc.last"), fmt.Sprint(d.Head.Seq))
-	t.field(tr(lang, "pdf.mc.head_hash"), d.Head.Hash)
-	t.field(tr(lang, "pdf.mc.sig", d.Signature.Alg), d.Signature.Value)
-	t.field(tr(lang, "pdf.mc.pubkey"), d.Signature.PublicKey)
-	t.field(tr(lang, "pdf.mc.fingerprint"), d.Signature.Fingerprint)
-	t.doc.gap()
+	t.doc.newPage()
+	t.heading(2, tr(lang, "mc.annex"))
+	t.fields([][2]string{
+		{tr(lang, "pdf.mc.last"), tr(lang, "md.no", d.Head.Seq)},
+		{tr(lang, "pdf.mc.head_hash"), d.Head.Hash},
+		{tr(lang, "pdf.mc.sig", d.Signature.Alg), d.Signature.Value},
+		{tr(lang, "pdf.mc.pubkey"), d.Signature.PublicKey},
+		{tr(lang, "pdf.mc.fingerprint"), d.Signature.Fingerprint},
+	})
 	t.para(tr(lang, "pdf.mc.explain"), false)
 	t.para(tr(lang, "pdf.mc.verify"), false)
+	tb = t.table(colsHashes, tr(lang, "mc.col.no"), tr(lang, "mc.col.hash"))
+	err = d.each(func(e incident.Entry) error {
+		tb.row(nil, text(fmt.Sprint(e.Seq)), text(e.Hash))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	tb.end()
 	return t.lines, doc.output()
+}
+
+// obligationDetail is the line under an obligation: why it is required,
+// how the chain says to reach its recipients, the proof's note and the
+// legal basis.
+func obligationDetail(r obligationRow, lang flows.Lang) cell {
+	var parts []string
+	if r.because != "" {
+		parts = append(parts, tr(lang, "mc.required_by", r.because))
+	}
+	if r.reach != "" {
+		parts = append(parts, tr(lang, "mc.reach", r.reach))
+	}
+	if r.note != "" {
+		parts = append(parts, tr(lang, "mc.note", r.note))
+	}
+	if r.basis != "" {
+		parts = append(parts, tr(lang, "mc.basis", r.basis))
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	return text(strings.Join(parts, " — "))
 }
 
 // transcript writes to a pdfDoc and, for tests, keeps every line of text
@@ -166,6 +233,9 @@ func (t *transcript) set(s string) {
 }
 
 func (t *transcript) heading(level int, s string) {
+	if level > 1 {
+		t.doc.keep(30) // a section's heading with the start of its text
+	}
 	t.doc.heading(level, s)
 	t.set(s)
 }
@@ -175,26 +245,56 @@ func (t *transcript) para(s string, bold bool) {
 	t.set(s)
 }
 
+func (t *transcript) bullet(s string) {
+	t.doc.bullet(s)
+	t.set("• " + s)
+}
+
 func (t *transcript) small(s string) {
 	t.doc.small(s)
 	t.set(s)
+}
+
+// fields sets label and value pairs as a table without a header, the
+// labels in bold.
+func (t *transcript) fields(rows [][2]string) {
+	tb := t.table(colsFields)
+	for _, r := range rows {
+		tb.row(nil, bold(r[0]), text(r[1]))
+	}
+	tb.end()
+}
+
+// tableTranscript is a table that notes each row it sets in the
+// transcript: its cells between " | ", its detail line after "  ↳ ".
+type tableTranscript struct {
+	*pdfTable
+	t *transcript
+}
+
+func (t *transcript) table(widths []float64, header ...string) *tableTranscript {
+	if len(header) > 0 {
+		t.set("[" + strings.Join(header, " | ") + "]")
+	}
+	return &tableTranscript{t.doc.table(widths, header...), t}
+}
+
+func (tt *tableTranscript) row(detail cell, cells ...cell) {
+	tt.pdfTable.row(detail, cells...)
+	if tt.t.record {
+		parts := make([]string, len(cells))
+		for i, c := range cells {
+			parts[i] = strings.ReplaceAll(c.String(), "\n", " / ")
+		}
+		tt.t.set(strings.Join(parts, " | "))
+		if len(detail) > 0 {
+			tt.t.set("  ↳ " + detail.String())
+		}
+	}
 }
 
 func (t *transcript) field(label, value string) {
 	t.doc.field(label, value, t.lang)
 	sep := i18n.T(t.lang, "sep.field")
 	t.set(label + sep + value)
-}
-
-// pdfTime writes an instant in Paris time with its zone, then in UTC.
-func pdfTime(t time.Time, lang flows.Lang) string { return mdTime(t, lang) }
-
-// pdfRFC3339 writes a time stored as RFC 3339 text as pdfTime does; text
-// that is not a time is shown as it is.
-func pdfRFC3339(s string, lang flows.Lang) string {
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return s
-	}
-	return mdTime(t, lang)
 }

@@ -1,10 +1,10 @@
 package report
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,13 +13,15 @@ import (
 	"github.com/vigie-sante/vigie/flows"
 )
 
-// This file writes the offline reflex sheet ("fiche réflexe"): for each
-// alert chain, what to do when the network is gone, the questions to
-// settle, the order of the calls and declarations with every address and
-// phone number, and the other useful contacts. It is printed and pinned on
-// the crisis-room wall, so it must stand without Vigie, the chat or the
-// internet. Everything on it comes from the chains and contacts files; the
-// fixed advice comes from the catalogue.
+// This file builds the offline reflex sheet ("fiche réflexe"): for each
+// alert chain, one A4 page to print and pin on the crisis-room wall, that
+// stands without Vigie, the chat or the internet. It holds the numbers to
+// call (large, never broken across lines), the portals (with QR codes on
+// paper), blanks for the structure's own numbers and for the ARS's number
+// when no public source gives one, the questions to settle, the steps in
+// order with their deadline and the means the chain uses (no other), a grid
+// to keep the main courante by hand, and where each contact comes from.
+// fiche_md.go and fiche_pdf.go write the same sheet in Markdown and PDF.
 
 // SheetFormats are the formats of the reflex sheet.
 var SheetFormats = []string{"md", "pdf"}
@@ -39,14 +41,8 @@ type SheetOptions struct {
 	KeyFingerprint string
 }
 
-// sheetItem is one line of the sheet, rendered as Markdown or PDF.
-type sheetItem struct {
-	kind string // h1, h2, h3, p, b (bold paragraph), li, small, page
-	text string
-}
-
-// ReflexSheet writes the reflex sheet of chains in format (md or pdf).
-// cat gives the contacts of each chain's region.
+// ReflexSheet writes the reflex sheet of chains in format (md or pdf),
+// a page for each chain. cat gives the contacts of each chain's region.
 func ReflexSheet(w io.Writer, format string, cat *flows.Catalog, chains []*flows.Chain, opt SheetOptions) error {
 	if !slices.Contains(SheetFormats, format) {
 		return fmt.Errorf("unknown sheet format %q (accepted: %s)", format, strings.Join(SheetFormats, ", "))
@@ -54,130 +50,271 @@ func ReflexSheet(w io.Writer, format string, cat *flows.Catalog, chains []*flows
 	if opt.Lang == "" {
 		opt.Lang = flows.FR
 	}
-	items := sheetItems(cat, chains, opt)
+	sheets := make([]*sheet, len(chains))
+	for i, c := range chains {
+		sheets[i] = newSheet(cat, c, opt)
+	}
 	if format == "pdf" {
-		_, err := sheetPDF(w, items, opt, false)
+		_, err := sheetPDF(w, sheets, opt)
 		return err
 	}
-	return sheetMarkdown(w, items)
+	return sheetMarkdown(w, sheets, opt.Lang)
 }
 
-func sheetItems(cat *flows.Catalog, chains []*flows.Chain, opt SheetOptions) []sheetItem {
+// sheet is the reflex sheet of one chain: what its Markdown and its PDF
+// both show, in reading order.
+type sheet struct {
+	title     string   // the chain's
+	meta      []string // structure, chain and source, edition, signing key
+	phones    []sheetPhone
+	blanks    []sheetBlank
+	links     []sheetLink
+	t0        string
+	questions []string // "Q1. …"
+	steps     []sheetStep
+	contacts  []string // where the contacts on the sheet come from, when checked
+	unchecked bool     // no contact says when it was last checked
+}
+
+// sheetPhone is a number to call without internet.
+type sheetPhone struct {
+	number string
+	who    string // the contact, and what the number is for
+	steps  string // "étapes 1, 16", or "recours, étape 1"
+}
+
+// sheetBlank is a number the structure writes in by hand.
+type sheetBlank struct{ label, hint string }
+
+// sheetLink is the address of a portal, form or site, drawn as a QR code
+// on paper.
+type sheetLink struct{ url, who, steps string }
+
+// sheetStep is a step of the chain, on one line if it can: its number,
+// condition, title and deadline, then whom to reach and how.
+type sheetStep struct {
+	head string
+	body []span
+}
+
+// span is a piece of text; a span that keeps together is never broken
+// across lines (a phone number).
+type span struct {
+	text string
+	keep bool
+}
+
+func spansText(ss []span) string {
+	var b strings.Builder
+	for _, s := range ss {
+		b.WriteString(s.text)
+	}
+	return b.String()
+}
+
+// arsContact is the id of the ARS's alert point, in the national contacts
+// and in each region's: the one the arrêté of 30 October 2017 has
+// structures reach "par tout moyen" when the portal cannot be used.
+const arsContact = "ars"
+
+// sheetLogRows is the number of rows of the handwritten log in Markdown;
+// the PDF fills what is left of its page.
+const sheetLogRows = 10
+
+// newSheet gathers the reflex sheet of chain c.
+func newSheet(cat *flows.Catalog, c *flows.Chain, opt SheetOptions) *sheet {
 	lang := opt.Lang
-	var out []sheetItem
-	add := func(kind, text string) { out = append(out, sheetItem{kind, text}) }
-	sep := i18n.T(lang, "sep.field")
-	for i, c := range chains {
-		if i > 0 {
-			add("page", "")
+	sh := &sheet{title: c.Title.In(lang), t0: tr(lang, "sheet.t0")}
+	if o := opt.Organisation; o.Name != "" {
+		id := ""
+		if o.FINESS != "" {
+			id = " — FINESS " + o.FINESS
 		}
-		add("h1", tr(lang, "sheet.title"))
-		if o := opt.Organisation; o.Name != "" {
-			id := ""
-			if o.FINESS != "" {
-				id = " — FINESS " + o.FINESS
-			}
-			add("p", tr(lang, "sheet.structure")+sep+o.Name+id)
-		}
-		add("h2", c.Title.In(lang))
-		add("small", tr(lang, "sheet.chain", c.ID, c.Version, c.Effective.UTC().Format(time.DateOnly), c.Source.Document))
-		add("p", tr(lang, "sheet.edition", formatDay(opt.Now, lang)))
-		if opt.KeyFingerprint != "" {
-			add("small", tr(lang, "sheet.key", opt.KeyFingerprint))
-		}
+		sh.meta = append(sh.meta, tr(lang, "sheet.structure")+i18n.T(lang, "sep.field")+o.Name+id)
+	}
+	sh.meta = append(sh.meta,
+		tr(lang, "sheet.chain", c.ID, c.Version, c.Effective.UTC().Format(time.DateOnly), c.Source.Document),
+		tr(lang, "sheet.edition", formatDay(opt.Now, lang)))
+	if opt.KeyFingerprint != "" {
+		sh.meta = append(sh.meta, tr(lang, "sheet.key", opt.KeyFingerprint))
+	}
 
-		// 1. Without the network.
-		add("h3", tr(lang, "sheet.offline"))
-		listed := map[string]bool{}
-		for _, s := range sheetSteps(c, opt.Features) {
-			for _, r := range s.Recipients {
-				for _, m := range r.Means {
-					if m.Kind != "phone" || listed[m.Value] {
-						continue
-					}
-					listed[m.Value] = true
-					add("li", tr(lang, "sheet.phone_for", r.Contact.Name.In(lang), m.Value+meansNote(m, lang), s.Order, s.Title.In(lang)))
+	// The questions, numbered: the steps' conditions refer to them.
+	qnum := map[string]int{}
+	for _, q := range c.Questions {
+		if q.Feature != "" && !opt.Features[q.Feature] {
+			continue
+		}
+		qnum[q.ID] = len(qnum) + 1
+		text := fmt.Sprintf("Q%d. %s", qnum[q.ID], q.Text.In(lang))
+		if len(q.When) > 0 {
+			text += " (" + sheetCondition(q.When, qnum, lang) + ")"
+		}
+		sh.questions = append(sh.questions, text)
+	}
+
+	steps := sheetSteps(c, opt.Features)
+	used := map[string]bool{} // contact ids on the sheet
+	var contacts []*flows.Contact
+	useContact := func(ct *flows.Contact) {
+		if !used[ct.ID] {
+			used[ct.ID] = true
+			contacts = append(contacts, ct)
+		}
+	}
+	var phones, links []*sheetNumber
+	addNumber := func(ct *flows.Contact, m flows.Means, order int, recourse bool) {
+		list := &links
+		switch {
+		case m.Kind == "phone":
+			list = &phones
+		case !isURL(m):
+			return
+		}
+		i := slices.IndexFunc(*list, func(n *sheetNumber) bool { return n.value == m.Value })
+		if i < 0 {
+			n := &sheetNumber{value: m.Value, who: ct.Name.In(lang), recourse: recourse}
+			if l := m.Label.In(lang); l != "" && m.Kind == "phone" {
+				n.who += ", " + l
+			}
+			*list = append(*list, n)
+			i = len(*list) - 1
+		}
+		n := (*list)[i]
+		if !slices.Contains(n.steps, order) {
+			n.steps = append(n.steps, order)
+		}
+		n.recourse = n.recourse && recourse
+	}
+
+	// The means each step names, then those its own words send to as a
+	// recourse ("si le CERT Santé est saturé, … 01 71 75 84 68"): no
+	// other contact of the region or the nation is on the sheet.
+	structure := !c.Structure.IsZero() // not an authority's own chain
+	arsPhone, arsName := false, ""
+	for _, s := range steps {
+		st := sheetStep{head: stepHead(c, s, qnum, lang)}
+		listed := map[string]bool{} // contact id + value, and each value alone
+		for i, r := range s.Recipients {
+			useContact(r.Contact)
+			if i > 0 {
+				sep := tr(lang, "sheet.means_sep")
+				if s.AnyOf {
+					sep = tr(lang, "sheet.or")
 				}
+				st.body = append(st.body, span{text: sep})
+			}
+			// A step's only recipient is named by its title.
+			st.body = append(st.body, meansSpans(r.Contact, r.Means, len(s.Recipients) > 1, lang)...)
+			for _, m := range r.Means {
+				addNumber(r.Contact, m, s.Order, false)
+				listed[r.Contact.ID+"\x00"+m.Value] = true
+				listed[m.Value] = true // another contact's same number is no recourse
+			}
+			if r.Contact.ID == arsContact && structure {
+				arsName = r.Contact.Name.In(lang)
+				arsPhone = arsPhone || slices.ContainsFunc(r.Contact.Means, func(m flows.Means) bool { return m.Kind == "phone" })
 			}
 		}
+		// The recourses: what the step's words name, and the ARS's phone
+		// line, if its contact has one, where the step writes to it (the
+		// arrêté of 30/10/2017: "par tout moyen" without the portal).
+		words := s.Action.In(lang) + "\n" + s.Note.In(lang)
 		for _, ct := range scopeContacts(cat, c.Region) {
+			toARS := structure && ct.ID == arsContact && slices.ContainsFunc(s.Recipients, func(r flows.Recipient) bool { return r.Contact == ct })
+			var ms []flows.Means
 			for _, m := range ct.Means {
-				if !m.Fallback || listed[m.Value] {
-					continue
+				if reachable(m) && !listed[ct.ID+"\x00"+m.Value] && !listed[m.Value] && (mentions(words, m.Value) || toARS && m.Kind == "phone") {
+					ms = append(ms, m)
 				}
-				listed[m.Value] = true
-				add("li", tr(lang, "sheet.fallback", ct.Name.In(lang), tr(lang, "kind."+m.Kind), m.Value+meansNote(m, lang)))
 			}
-		}
-		add("li", tr(lang, "sheet.advice_note"))
-		add("li", tr(lang, "sheet.advice_paper"))
-		add("li", tr(lang, "sheet.advice_console"))
-
-		// 2. T0 and the questions.
-		add("h3", tr(lang, "sheet.questions"))
-		add("li", tr(lang, "sheet.t0"))
-		for _, q := range c.Questions {
-			if q.Feature != "" && !opt.Features[q.Feature] {
+			if len(ms) == 0 {
 				continue
 			}
-			text := q.Text.In(lang)
-			if len(q.When) > 0 {
-				text += " (" + sheetCondition(c, q.When, lang) + ")"
+			useContact(ct)
+			st.body = append(st.body, span{text: tr(lang, "sheet.recourse")})
+			st.body = append(st.body, meansSpans(ct, ms, true, lang)...)
+			for _, m := range ms {
+				addNumber(ct, m, s.Order, true)
+				listed[m.Value] = true
 			}
-			add("li", text)
 		}
-		add("p", tr(lang, "sheet.answers_hint"))
+		sh.steps = append(sh.steps, st)
+	}
+	for _, n := range phones {
+		sh.phones = append(sh.phones, sheetPhone{number: n.value, who: n.who, steps: n.stepsText(lang)})
+	}
+	for _, n := range links {
+		sh.links = append(sh.links, sheetLink{url: n.value, who: n.who, steps: n.stepsText(lang)})
+	}
 
-		// 3. The calls and declarations, in order.
-		add("h3", tr(lang, "sheet.order"))
-		used := map[string]bool{}
-		for _, s := range sheetSteps(c, opt.Features) {
-			add("b", fmt.Sprintf("%d. %s — %s", s.Order, s.Title.In(lang), sheetDeadline(c, s.Deadline, lang)))
-			when := tr(lang, "sheet.always")
-			if len(s.When) > 0 {
-				when = sheetCondition(c, s.When, lang)
-			}
-			add("li", tr(lang, "sheet.when")+sep+when)
-			if a := s.Action.In(lang); a != "" {
-				add("li", a)
-			}
-			if s.AnyOf && len(s.Recipients) > 1 {
-				add("li", tr(lang, "sheet.any_of"))
-			}
-			for _, r := range s.Recipients {
-				used[r.Contact.ID] = true
-				for _, m := range r.Means {
-					add("li", r.Contact.Name.In(lang)+" — "+tr(lang, "kind."+m.Kind)+" "+m.Value+meansNote(m, lang))
-				}
-			}
-			if n := s.Note.In(lang); n != "" {
-				add("small", n)
-			}
-		}
+	sh.blanks = []sheetBlank{
+		{label: tr(lang, "sheet.blank_direction")},
+		{label: tr(lang, "sheet.blank_dsi")},
+		{label: tr(lang, "sheet.blank_dpo")},
+	}
+	// A structure that cannot use the portal reports "par tout moyen" to
+	// the ARS: with no number in a public source, a box for the one the
+	// ARS gives. The authorities' own chains (ARS, GIP) need none.
+	if arsName != "" && !arsPhone && !c.Structure.IsZero() {
+		sh.blanks = append(sh.blanks, sheetBlank{label: tr(lang, "sheet.blank_ars"), hint: tr(lang, "sheet.blank_ars_hint", arsName)})
+	}
+	sh.contacts, sh.unchecked = contactSources(contacts, lang)
+	return sh
+}
 
-		// 4. Every other contact of the chain's scope.
-		// Those with no address of their own (a register, "the public")
-		// are left out: they are the GIP's and the ARS's, not a number to
-		// call.
-		var others []*flows.Contact
-		for _, ct := range scopeContacts(cat, c.Region) {
-			if !used[ct.ID] && slices.ContainsFunc(ct.Means, reachable) {
-				others = append(others, ct)
-			}
+// stepHead is "10. [si Q3 oui] Signaler à la police — dans les meilleurs
+// délais".
+func stepHead(c *flows.Chain, s *flows.Step, qnum map[string]int, lang flows.Lang) string {
+	head := strconv.Itoa(s.Order) + ". "
+	if len(s.When) > 0 {
+		head += "[" + sheetCondition(s.When, qnum, lang) + "] "
+	}
+	return head + s.Title.In(lang) + " — " + sheetDeadline(c, s.Deadline, lang)
+}
+
+// meansSpans is "CERT Santé (ANS) — Portail : https://… ; Téléphone :
+// 09 72 43 91 25", the numbers kept together; named says whether to
+// name the contact. A channel described in words is given by its label,
+// short ("selon le contrat"): the sheet is a reminder, Vigie has the rest.
+func meansSpans(ct *flows.Contact, ms []flows.Means, named bool, lang flows.Lang) []span {
+	var out []span
+	if named {
+		out = append(out, span{text: ct.Name.In(lang) + " — "})
+	}
+	for i, m := range ms {
+		if i > 0 {
+			out = append(out, span{text: tr(lang, "sheet.means_sep")})
 		}
-		if len(others) > 0 {
-			add("h3", tr(lang, "sheet.others"))
-			for _, ct := range others {
-				var ms []string
-				for _, m := range ct.Means {
-					ms = append(ms, tr(lang, "kind."+m.Kind)+" "+m.Value+meansNote(m, lang))
-				}
-				add("li", ct.Name.In(lang)+" — "+strings.Join(ms, tr(lang, "sheet.means_sep")))
-			}
+		value := m.Value
+		if l := m.Label.In(lang); !reachable(m) && l != "" {
+			value = l
 		}
-		add("small", tr(lang, "sheet.footer"))
+		// "Téléphone : 17" is not broken either.
+		out = append(out, span{text: tr(lang, "kind."+m.Kind) + " " + value, keep: m.Kind == "phone"})
 	}
 	return out
+}
+
+// sheetNumber is a phone number or an address on the sheet: whom it
+// reaches and in which steps.
+type sheetNumber struct {
+	value, who string
+	steps      []int
+	recourse   bool // named only in the steps' words, as a recourse
+}
+
+// stepsText is "étape 1", "étapes 1, 16" or "recours, étape 1".
+func (n *sheetNumber) stepsText(lang flows.Lang) string {
+	s := make([]string, len(n.steps))
+	for i, o := range n.steps {
+		s[i] = strconv.Itoa(o)
+	}
+	key := "sheet.steps"
+	if n.recourse {
+		key = "sheet.recourse_steps"
+	}
+	return tr(lang, key, len(n.steps), strings.Join(s, ", "))
 }
 
 // sheetSteps are the chain's steps, without those behind a switch that is
@@ -192,62 +329,24 @@ func sheetSteps(c *flows.Chain, features map[string]bool) []*flows.Step {
 	return out
 }
 
-// scopeContacts are the contacts a chain of region sees: the region's,
-// then the national ones it does not override.
-func scopeContacts(cat *flows.Catalog, region string) []*flows.Contact {
-	var out []*flows.Contact
-	seen := map[string]bool{}
-	if region != "" {
-		for _, ct := range cat.Contacts(region) {
-			out = append(out, ct)
-			seen[ct.ID] = true
-		}
-	}
-	for _, ct := range cat.Contacts(flows.ScopeNational) {
-		if !seen[ct.ID] {
-			out = append(out, ct)
-		}
-	}
-	return out
-}
-
-// reachable reports whether m is an address or a number, not a channel
-// described in words.
-func reachable(m flows.Means) bool {
-	switch m.Kind {
-	case "phone", "email", "portal", "form", "web", "chat":
-		return true
-	}
-	return false
-}
-
-// meansNote is what follows an address: its label, and the fallback mark.
-func meansNote(m flows.Means, lang flows.Lang) string {
-	s := ""
-	if l := m.Label.In(lang); l != "" {
-		s = " (" + l + ")"
-	}
-	if m.Fallback {
-		s += " " + tr(lang, "step.fallback")
-	}
-	return s
-}
-
-// sheetCondition writes a condition in words: "si « L'incident est-il
-// d'origine malveillante ? » Oui et …".
-func sheetCondition(c *flows.Chain, cond flows.Condition, lang flows.Lang) string {
+// sheetCondition writes a condition with the questions' numbers: "si Q3
+// oui et Q4 oui".
+func sheetCondition(cond flows.Condition, qnum map[string]int, lang flows.Lang) string {
+	cond = slices.Clone(cond)
+	slices.SortStableFunc(cond, func(a, b flows.Clause) int { return qnum[a.Key] - qnum[b.Key] })
 	parts := make([]string, len(cond))
 	for i, cl := range cond {
 		q := cl.Key
-		if qq := c.Question(cl.Key); qq != nil {
-			q = qq.Text.In(lang)
+		if n, ok := qnum[cl.Key]; ok {
+			q = "Q" + strconv.Itoa(n)
 		}
-		parts[i] = tr(lang, "sheet.clause", q, i18n.Value(cl.Value, lang))
+		parts[i] = q + " " + strings.ToLower(i18n.Value(cl.Value, lang))
 	}
 	return tr(lang, "sheet.if", strings.Join(parts, tr(lang, "sheet.and")))
 }
 
-// sheetDeadline writes a deadline as a rule: "sans délai", "T0 + 72 h".
+// sheetDeadline writes a deadline as a rule: "sans délai", "T0 + 72h",
+// "15m après l'étape 2".
 func sheetDeadline(c *flows.Chain, d flows.Deadline, lang flows.Lang) string {
 	switch d.Kind {
 	case flows.Immediate:
@@ -256,13 +355,12 @@ func sheetDeadline(c *flows.Chain, d flows.Deadline, lang flows.Lang) string {
 		return tr(lang, "deadline.none")
 	}
 	if d.Anchor == flows.AnchorT0 {
-		return "T0 + " + flows.FormatDuration(d.Offset)
+		return "T0 + " + d.OffsetString()
 	}
-	title := d.Anchor
 	if s := c.Step(d.Anchor); s != nil {
-		title = s.Title.In(lang)
+		return tr(lang, "sheet.after_step", d.OffsetString(), s.Order)
 	}
-	return tr(lang, "sheet.after_step", flows.FormatDuration(d.Offset), title)
+	return tr(lang, "sheet.after_step_id", d.OffsetString(), d.Anchor)
 }
 
 func formatDay(t time.Time, lang flows.Lang) string {
@@ -270,76 +368,4 @@ func formatDay(t time.Time, lang flows.Lang) string {
 		return t.In(incident.Paris).Format("2006-01-02")
 	}
 	return t.In(incident.Paris).Format("02/01/2006")
-}
-
-func sheetMarkdown(w io.Writer, items []sheetItem) error {
-	bw := bufio.NewWriter(w)
-	prev := ""
-	for _, it := range items {
-		if prev == "li" && it.kind != "li" {
-			bw.WriteString("\n")
-		}
-		text := mdLine(it.text)
-		switch it.kind {
-		case "page":
-			bw.WriteString("---\n\n")
-		case "h1":
-			bw.WriteString("# " + text + "\n\n")
-		case "h2":
-			bw.WriteString("## " + text + "\n\n")
-		case "h3":
-			bw.WriteString("### " + text + "\n\n")
-		case "b":
-			bw.WriteString("**" + text + "**\n\n")
-		case "li":
-			bw.WriteString("- " + text + "\n")
-		case "small":
-			bw.WriteString("_" + text + "_\n\n")
-		default:
-			bw.WriteString(text + "\n\n")
-		}
-		prev = it.kind
-	}
-	if prev == "li" {
-		bw.WriteString("\n")
-	}
-	return bw.Flush()
-}
-
-// mdLine keeps a text on one Markdown line and out of HTML.
-var mdLineReplacer = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "<", "&lt;", ">", "&gt;")
-
-func mdLine(s string) string { return mdLineReplacer.Replace(s) }
-
-// sheetPDF writes the sheet as a PDF, one chain a page (or more), and
-// returns the lines it set, for tests.
-func sheetPDF(w io.Writer, items []sheetItem, opt SheetOptions, record bool) ([]string, error) {
-	lang := opt.Lang
-	doc := newPDF(w, tr(lang, "sheet.title"), tr(lang, "sheet.pdf_footer", formatDay(opt.Now, lang)), opt.Now, lang)
-	t := &transcript{doc: doc, lang: lang, record: record}
-	for _, it := range items {
-		switch it.kind {
-		case "page":
-			doc.newPage()
-		case "h1":
-			t.heading(1, it.text)
-		case "h2":
-			t.heading(2, it.text)
-		case "h3":
-			doc.gap()
-			doc.keep(25)
-			t.para(it.text, true)
-		case "b":
-			doc.gap()
-			doc.keep(20)
-			t.para(it.text, true)
-		case "li":
-			t.para("• "+it.text, false)
-		case "small":
-			t.small(it.text)
-		default:
-			t.para(it.text, false)
-		}
-	}
-	return t.lines, doc.output()
 }

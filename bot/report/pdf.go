@@ -29,6 +29,17 @@ type pdfDoc struct {
 	y      float64 // top of the next line, from the top of the page
 	footer string
 	lang   flows.Lang
+
+	// col is the column text is set in: its left edge and width, from
+	// the left of the page; zero is the page between the margins.
+	col struct{ x, w float64 }
+	// onePage keeps the text on the page it is on: what does not fit
+	// sets overflow instead of starting a page (the reflex sheet, which
+	// is measured before it is set).
+	onePage, overflow bool
+	// dry moves the cursor as text would be set, and sets nothing
+	// (measure).
+	dry bool
 }
 
 // Sizes, in millimetres and points.
@@ -104,17 +115,47 @@ func (d *pdfDoc) drawFooter() {
 	d.p.PageCount(faceRegular, size, light, x+face.Width(text, size), y)
 }
 
-// run is a piece of text in one face.
+// run is a piece of text in one face. A run that keeps together is set
+// on one line, never broken at its spaces: a phone number.
 type run struct {
 	face int
 	text string
+	keep bool
+}
+
+// column sets text between x and x+w millimetres from the left of the
+// page, until fullWidth.
+func (d *pdfDoc) column(x, w float64) { d.col.x, d.col.w = x, w }
+
+// fullWidth sets text between the margins again.
+func (d *pdfDoc) fullWidth() { d.col.x, d.col.w = 0, 0 }
+
+// textBox is where lines start and how long they may be, in points.
+func (d *pdfDoc) textBox() (x, w float64) {
+	if d.col.w > 0 {
+		return d.col.x * ptPerMM, d.col.w * ptPerMM
+	}
+	return (pdfMargin + pdfIndent) * ptPerMM, (pageW - 2*pdfMargin - 2*pdfIndent) * ptPerMM
+}
+
+// room makes sure h millimetres are left on the page: it starts the next
+// page if not, or notes the overflow of a document kept on one page.
+func (d *pdfDoc) room(h float64) {
+	if d.y+h <= pageH-pdfBottom {
+		return
+	}
+	if d.onePage {
+		d.overflow = true
+		return
+	}
+	d.newPage()
 }
 
 // flow sets runs one after the other, wrapped at word boundaries within
-// the margins, lh millimetres a line, breaking pages as needed.
+// the column, lh millimetres a line, breaking pages as needed.
 func (d *pdfDoc) flow(size, lh float64, c pdfw.Color, runs ...run) {
 	faces := pdfFaces()
-	maxW := (pageW - 2*pdfMargin - 2*pdfIndent) * ptPerMM
+	left, maxW := d.textBox()
 	type piece struct {
 		face int
 		text string
@@ -123,12 +164,12 @@ func (d *pdfDoc) flow(size, lh float64, c pdfw.Color, runs ...run) {
 	var line []piece
 	x := 0.0
 	emit := func() {
-		if d.y+lh > pageH-pdfBottom {
-			d.newPage()
-		}
+		d.room(lh)
 		base := (d.y + lh/2 + 0.3*size*mmPerPt) * ptPerMM
 		for _, p := range line {
-			d.p.Text(p.face, size, c, (pdfMargin+pdfIndent)*ptPerMM+p.x, base, strings.TrimRight(p.text, " "))
+			if !d.dry {
+				d.p.Text(p.face, size, c, left+p.x, base, strings.TrimRight(p.text, " "))
+			}
 		}
 		d.y += lh
 		line, x = line[:0], 0
@@ -161,7 +202,108 @@ func (d *pdfDoc) flow(size, lh float64, c pdfw.Color, runs ...run) {
 		x += faces[face].Width(word, size)
 	}
 	for _, r := range runs {
+		if r.keep {
+			add(r.face, pdfText(r.text))
+			continue
+		}
 		for i, para := range strings.Split(pdfText(r.text), "\n") {
+			if i > 0 {
+				emit()
+			}
+			for _, word := range glue(strings.SplitAfter(para, " ")) {
+				if word != "" {
+					add(r.face, word)
+				}
+			}
+		}
+	}
+	emit()
+}
+
+// measure is the height, in millimetres, that what set sets takes; it sets
+// nothing, and leaves the cursor where it was.
+func (d *pdfDoc) measure(set func()) float64 {
+	y, over, dry, page := d.y, d.overflow, d.dry, d.onePage
+	d.dry, d.onePage = true, true
+	set()
+	h := d.y - y
+	d.y, d.overflow, d.dry, d.onePage = y, over, dry, page
+	return h
+}
+
+// glue joins the words a line must not break between, as French sets
+// them with a non-breaking space: "personnel ?", "« PACS »", "Note :".
+func glue(words []string) []string {
+	out := words[:0:0]
+	for _, w := range words {
+		switch t := strings.TrimRight(w, " "); {
+		case len(out) > 0 && (t == "?" || t == "!" || t == ":" || t == ";" || t == "»"):
+			out[len(out)-1] += w
+		case len(out) > 0 && strings.TrimRight(out[len(out)-1], " ") == "«":
+			out[len(out)-1] += w
+		default:
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// The tables of the main courante (pdftable.go) lay out their cells with
+// layout, and its lists with bullet.
+
+// piece is text set in one face on a line, x points from the line's
+// start.
+type piece struct {
+	face int
+	text string
+	x    float64
+}
+
+// frenchSpaces holds French punctuation to the word before it (" :",
+// " ;", " »") or after it ("« "): a line never starts with a colon.
+var frenchSpaces = strings.NewReplacer(" :", nbsp+":", " ;", nbsp+";", " ?", nbsp+"?", " !", nbsp+"!", " »", nbsp+"»", "« ", "«"+nbsp)
+
+// layout wraps runs at word boundaries into lines of at most maxW points
+// at size, cutting a word longer than a line. "\n" breaks a line; a
+// no-break space (U+00A0) does not.
+func layout(size, maxW float64, runs ...run) [][]piece {
+	faces := pdfFaces()
+	var lines [][]piece
+	var line []piece
+	x := 0.0
+	emit := func() {
+		lines = append(lines, line)
+		line, x = nil, 0
+	}
+	add := func(face int, word string) {
+		w := faces[face].Width(strings.TrimRight(word, " "), size)
+		if x+w > maxW && x > 0 {
+			emit()
+			word = strings.TrimLeft(word, " ")
+			w = faces[face].Width(strings.TrimRight(word, " "), size)
+		}
+		for w > maxW { // a word longer than a line: cut it
+			cut := 1
+			for i := range word {
+				if i > 0 && faces[face].Width(word[:i], size) > maxW {
+					break
+				}
+				cut = max(cut, i)
+			}
+			line = append(line, piece{face, word[:cut], x})
+			emit()
+			word = word[cut:]
+			w = faces[face].Width(strings.TrimRight(word, " "), size)
+		}
+		if n := len(line); n > 0 && line[n-1].face == face {
+			line[n-1].text += word
+		} else {
+			line = append(line, piece{face, word, x})
+		}
+		x += faces[face].Width(word, size)
+	}
+	for _, r := range runs {
+		for i, para := range strings.Split(frenchSpaces.Replace(pdfText(r.text)), "\n") {
 			if i > 0 {
 				emit()
 			}
@@ -173,6 +315,28 @@ func (d *pdfDoc) flow(size, lh float64, c pdfw.Color, runs ...run) {
 		}
 	}
 	emit()
+	return lines
+}
+
+// bullet writes an item of a list: a bullet, then s wrapped under its
+// own first word (a hanging indent), a little smaller than the body.
+func (d *pdfDoc) bullet(s string) {
+	const size, lh, indent = pdfBody - 1, pdfLine - 0.5, 4.0
+	maxW := (pageW - 2*pdfMargin - 2*pdfIndent - indent) * ptPerMM
+	for i, line := range layout(size, maxW, run{face: faceRegular, text: s}) {
+		if d.y+lh > pageH-pdfBottom {
+			d.newPage()
+		}
+		base := (d.y + lh/2 + 0.3*size*mmPerPt) * ptPerMM
+		if i == 0 {
+			d.p.Text(faceRegular, size, black, (pdfMargin+pdfIndent)*ptPerMM, base, "•")
+		}
+		for _, p := range line {
+			d.p.Text(p.face, size, black, (pdfMargin+pdfIndent+indent)*ptPerMM+p.x, base, strings.ReplaceAll(strings.TrimRight(p.text, " "), nbsp, " "))
+		}
+		d.y += lh
+	}
+	d.y += 0.6
 }
 
 // heading writes a title: level 1 for the document, 2 for a section.
@@ -184,7 +348,7 @@ func (d *pdfDoc) heading(level int, s string) {
 	if level > 1 {
 		d.y += 2
 	}
-	d.flow(size, size*0.5, black, run{faceBold, s})
+	d.flow(size, size*0.5, black, run{face: faceBold, text: s})
 	d.y += 1.5
 }
 
@@ -194,28 +358,24 @@ func (d *pdfDoc) para(s string, bold bool) {
 	if bold {
 		face = faceBold
 	}
-	d.flow(pdfBody, pdfLine, black, run{face, s})
+	d.flow(pdfBody, pdfLine, black, run{face: face, text: s})
 }
 
 // small writes a line in small grey type: hashes, data, sources.
 func (d *pdfDoc) small(s string) {
-	d.flow(pdfSmall, pdfSmallLn, grey, run{faceRegular, s})
+	d.flow(pdfSmall, pdfSmallLn, grey, run{face: faceRegular, text: s})
 }
 
 // field writes "label : value", the label in bold, the value following it
 // and wrapped under the full width.
 func (d *pdfDoc) field(label, value string, lang flows.Lang) {
 	sep := i18n.T(lang, "sep.field")
-	d.flow(pdfBody, pdfLine, black, run{faceBold, label + sep}, run{faceRegular, value})
+	d.flow(pdfBody, pdfLine, black, run{face: faceBold, text: label + sep}, run{face: faceRegular, text: value})
 }
 
 // keep starts a new page unless h millimetres are left on this one, so
 // that the head of a block is not left alone at the foot of a page.
-func (d *pdfDoc) keep(h float64) {
-	if d.y+h > pageH-pdfBottom {
-		d.newPage()
-	}
-}
+func (d *pdfDoc) keep(h float64) { d.room(h) }
 
 // gap leaves a little vertical space.
 func (d *pdfDoc) gap() { d.y += 1.8 }

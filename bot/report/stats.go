@@ -16,14 +16,28 @@ import (
 	"github.com/vigie-sante/vigie/flows"
 )
 
-// This file computes the yearly statistics that CSP art. D1111-16-3 asks
-// the GIP (ANS, CERT Santé) to publish, from a deployment's incidents:
-// counts by structure profile, by month of T0 (Europe/Paris), malicious or
-// not, personal-data breach, impact on capacity, and the delay from T0 to
-// each declaration. They are anonymised by construction: only counts,
-// durations and fixed category names (chain profiles, answer values, step
-// ids) are written, never an incident's id, title, people, notes, facts or
-// any other text typed in the chat.
+// This file computes a structure's own yearly figures from its
+// deployment's incidents: counts by structure profile, by month of T0
+// (Europe/Paris), malicious or not, personal-data breach, impact on
+// capacity, and the delay from T0 to each declaration. No text asks a
+// structure for them: CSP art. D1111-16-3 puts the yearly statistical
+// report on anonymised reports on the GIP (ANS, CERT Santé); these are the
+// structure's figures in the same spirit, for its own use.
+//
+// Only counts, durations and fixed category names (chain profiles, answer
+// values, step ids) are written, never an incident's id, title, people,
+// notes, facts or any other text typed in the chat. For one structure, a
+// count of 1 points at an incident all the same, so the writers suppress
+// small counts (SmallCount).
+
+// SmallCount is the suppression threshold: a count from 1 to SmallCount-1
+// is written "<3" (csv) or "< 3" (md), and the median, 90th percentile and
+// maximum of fewer than SmallCount delays are not written, since they would
+// be one incident's own delays. Zero and counts of SmallCount or more are
+// written as they are. Totals are not adjusted: subtracting shown counts
+// from a total can narrow a hidden one, so the figures stay the
+// structure's own, shared with care.
+const SmallCount = 3
 
 // StatsFormats are the formats of the statistics.
 var StatsFormats = []string{"csv", "md"}
@@ -49,6 +63,18 @@ type YearStats struct {
 	ByMonth   [12]int
 	Answers   map[string]*Tally // by question of StatsQuestions
 	Delays    []DelayStat       // one per StatsSteps, in order
+	// Deadlines are the obligations with a deadline in hours (the CNIL
+	// at T0 + 72 h…) of the incidents counted, by step, sorted by step
+	// id, as their closing reports judge them (NewClosing).
+	Deadlines []DeadlineStat
+}
+
+// DeadlineStat counts the obligations of one step with a deadline in
+// hours: how many incidents required it, how many declared it by its
+// deadline, after it, and how many closed without it past its deadline.
+type DeadlineStat struct {
+	Step                           string
+	Required, OnTime, Late, Missed int
 }
 
 // Tally counts the answers to a question. Unknown is "not known yet" or
@@ -78,6 +104,7 @@ func ComputeStats(incs []*incident.Incident, year int, chainOf func(*incident.In
 		st.Answers[q] = &Tally{}
 	}
 	delays := map[string][]time.Duration{}
+	deadlines := map[string]*DeadlineStat{}
 	for _, inc := range incs {
 		t0 := inc.T0.In(incident.Paris)
 		if t0.Year() != year {
@@ -90,6 +117,7 @@ func ComputeStats(incs []*incident.Incident, year int, chainOf func(*incident.In
 		st.ByMonth[t0.Month()-1]++
 		c := chainOf(inc)
 		st.ByProfile[profileOf(inc, c)]++
+		countDeadlines(deadlines, inc, c)
 		for _, q := range StatsQuestions {
 			t := st.Answers[q]
 			a, answered := inc.Answer(q)
@@ -119,7 +147,39 @@ func ComputeStats(incs []*incident.Incident, year int, chainOf func(*incident.In
 	for _, s := range StatsSteps {
 		st.Delays = append(st.Delays, delayStat(s, delays[s]))
 	}
+	for _, d := range deadlines {
+		st.Deadlines = append(st.Deadlines, *d)
+	}
+	slices.SortFunc(st.Deadlines, func(a, b DeadlineStat) int { return strings.Compare(a.Step, b.Step) })
 	return st
+}
+
+// countDeadlines adds the obligations of inc with a deadline in hours to
+// by, judged by its closing report: at its closing, or, still open, only
+// what was declared.
+func countDeadlines(by map[string]*DeadlineStat, inc *incident.Incident, c *flows.Chain) {
+	if c == nil {
+		return
+	}
+	for _, o := range NewClosing(inc, c, inc.ClosedAt).Obligations {
+		if o.Step.Deadline.Kind != flows.After {
+			continue
+		}
+		d := by[o.Step.ID]
+		if d == nil {
+			d = &DeadlineStat{Step: o.Step.ID}
+			by[o.Step.ID] = d
+		}
+		d.Required++
+		switch o.Verdict {
+		case OnTime:
+			d.OnTime++
+		case Late:
+			d.Late++
+		case Overdue:
+			d.Missed++
+		}
+	}
 }
 
 func profileOf(inc *incident.Incident, c *flows.Chain) string {
@@ -182,6 +242,25 @@ func WriteStats(w io.Writer, format string, st *YearStats, lang flows.Lang) erro
 	return fmt.Errorf("unknown statistics format %q (accepted: %s)", format, strings.Join(StatsFormats, ", "))
 }
 
+// small reports whether n is a count the writers suppress.
+func small(n int) bool { return n > 0 && n < SmallCount }
+
+// countCSV writes a count for the CSV: "<3" when suppressed.
+func countCSV(n int) string {
+	if small(n) {
+		return "<" + strconv.Itoa(SmallCount)
+	}
+	return strconv.Itoa(n)
+}
+
+// countMD writes a count for the report: "< 3" when suppressed.
+func countMD(n int) string {
+	if small(n) {
+		return "< " + strconv.Itoa(SmallCount)
+	}
+	return strconv.Itoa(n)
+}
+
 // minutes writes a duration in minutes, with a decimal only when needed
 // (a median of two delays).
 func minutes(d time.Duration) string {
@@ -194,13 +273,13 @@ func writeStatsCSV(w io.Writer, st *YearStats) error {
 	cw := csv.NewWriter(w)
 	row := func(cells ...string) { _ = cw.Write(cells) }
 	row("section", "key", "count", "median_minutes", "p90_minutes", "max_minutes")
-	row("year", strconv.Itoa(st.Year), strconv.Itoa(st.Incidents), "", "", "")
-	row("incidents", "closed", strconv.Itoa(st.Closed), "", "", "")
+	row("year", strconv.Itoa(st.Year), countCSV(st.Incidents), "", "", "")
+	row("incidents", "closed", countCSV(st.Closed), "", "", "")
 	for _, p := range st.profiles() {
-		row("profile", p, strconv.Itoa(st.ByProfile[p]), "", "", "")
+		row("profile", p, countCSV(st.ByProfile[p]), "", "", "")
 	}
 	for m, n := range st.ByMonth {
-		row("month", fmt.Sprintf("%04d-%02d", st.Year, m+1), strconv.Itoa(n), "", "", "")
+		row("month", fmt.Sprintf("%04d-%02d", st.Year, m+1), countCSV(n), "", "", "")
 	}
 	for _, q := range StatsQuestions {
 		t := st.Answers[q]
@@ -208,15 +287,23 @@ func writeStatsCSV(w io.Writer, st *YearStats) error {
 			k string
 			n int
 		}{{"yes", t.Yes}, {"no", t.No}, {"unknown", t.Unknown}, {"not_asked", t.NotAsked}} {
-			row(q, kv.k, strconv.Itoa(kv.n), "", "", "")
+			row(q, kv.k, countCSV(kv.n), "", "", "")
 		}
 	}
 	for _, d := range st.Delays {
-		if d.Count == 0 {
-			row("delay", d.Step, "0", "", "", "")
+		if d.Count == 0 || small(d.Count) {
+			row("delay", d.Step, countCSV(d.Count), "", "", "")
 			continue
 		}
 		row("delay", d.Step, strconv.Itoa(d.Count), minutes(d.Median), minutes(d.P90), minutes(d.Max))
+	}
+	for _, d := range st.Deadlines {
+		for _, kv := range []struct {
+			k string
+			n int
+		}{{"required", d.Required}, {"on_time", d.OnTime}, {"late", d.Late}, {"missed", d.Missed}} {
+			row("deadline_"+kv.k, d.Step, strconv.Itoa(kv.n), "", "", "")
+		}
 	}
 	cw.Flush()
 	return cw.Error()
@@ -228,8 +315,8 @@ func writeStatsMarkdown(w io.Writer, st *YearStats, lang flows.Lang) error {
 	p("# %s\n\n", tr(lang, "stats.title", st.Year))
 	p("%s\n\n", tr(lang, "stats.intro"))
 	p("| %s | %s |\n|---|---:|\n", tr(lang, "stats.what"), tr(lang, "stats.count"))
-	p("| %s | %d |\n", tr(lang, "stats.incidents"), st.Incidents)
-	p("| %s | %d |\n\n", tr(lang, "stats.closed"), st.Closed)
+	p("| %s | %s |\n", tr(lang, "stats.incidents"), countMD(st.Incidents))
+	p("| %s | %s |\n\n", tr(lang, "stats.closed"), countMD(st.Closed))
 
 	p("## %s\n\n| %s | %s |\n|---|---:|\n", tr(lang, "stats.by_profile"), tr(lang, "stats.profile"), tr(lang, "stats.count"))
 	for _, pr := range st.profiles() {
@@ -237,27 +324,35 @@ func writeStatsMarkdown(w io.Writer, st *YearStats, lang flows.Lang) error {
 		if pr == ProfileUnknown {
 			name = tr(lang, "stats.profile_unknown")
 		}
-		p("| %s | %d |\n", name, st.ByProfile[pr])
+		p("| %s | %s |\n", name, countMD(st.ByProfile[pr]))
 	}
 	p("\n## %s\n\n| %s | %s |\n|---|---:|\n", tr(lang, "stats.by_month"), tr(lang, "stats.month"), tr(lang, "stats.count"))
 	for m, n := range st.ByMonth {
-		p("| %04d-%02d | %d |\n", st.Year, m+1, n)
+		p("| %04d-%02d | %s |\n", st.Year, m+1, countMD(n))
 	}
 	p("\n## %s\n\n| %s | %s | %s | %s | %s |\n|---|---:|---:|---:|---:|\n", tr(lang, "stats.answers"),
 		tr(lang, "stats.question"), tr(lang, "value.yes"), tr(lang, "value.no"), tr(lang, "stats.unknown"), tr(lang, "stats.not_asked"))
 	for _, q := range StatsQuestions {
 		t := st.Answers[q]
-		p("| %s | %d | %d | %d | %d |\n", tr(lang, "stats.q."+q), t.Yes, t.No, t.Unknown, t.NotAsked)
+		p("| %s | %s | %s | %s | %s |\n", tr(lang, "stats.q."+q), countMD(t.Yes), countMD(t.No), countMD(t.Unknown), countMD(t.NotAsked))
 	}
 	p("\n## %s\n\n| %s | %s | %s | %s | %s |\n|---|---:|---:|---:|---:|\n", tr(lang, "stats.delays"),
 		tr(lang, "stats.declaration"), tr(lang, "stats.count"), tr(lang, "stats.median"), tr(lang, "stats.p90"), tr(lang, "stats.max"))
 	for _, d := range st.Delays {
-		if d.Count == 0 {
-			p("| %s | 0 | — | — | — |\n", d.Step)
+		if d.Count == 0 || small(d.Count) {
+			p("| %s | %s | — | — | — |\n", d.Step, countMD(d.Count))
 			continue
 		}
 		p("| %s | %d | %s | %s | %s |\n", d.Step, d.Count, i18n.Delay(d.Median, lang), i18n.Delay(d.P90, lang), i18n.Delay(d.Max, lang))
 	}
+	if len(st.Deadlines) > 0 {
+		p("\n## %s\n\n| %s | %s | %s | %s | %s |\n|---|---:|---:|---:|---:|\n", tr(lang, "stats.deadlines"),
+			tr(lang, "stats.declaration"), tr(lang, "stats.required"), tr(lang, "stats.on_time"), tr(lang, "stats.late"), tr(lang, "stats.missed"))
+		for _, d := range st.Deadlines {
+			p("| %s | %d | %d | %d | %d |\n", d.Step, d.Required, d.OnTime, d.Late, d.Missed)
+		}
+	}
 	p("\n%s\n", tr(lang, "stats.method"))
+	p("\n%s\n", tr(lang, "stats.suppressed", SmallCount))
 	return bw.Flush()
 }

@@ -26,12 +26,14 @@ func TestBuiltinCatalog(t *testing.T) {
 	wantFiles := []string{
 		"chains/national/ars-2016.yaml", "chains/national/ars-2022.yaml",
 		"chains/national/es-esms.yaml",
-		"chains/national/gip-2016.yaml", "chains/national/gip-2022.yaml",
+		"chains/national/gip-2016-09.1.yaml", "chains/national/gip-2016.yaml",
+		"chains/national/gip-2022-04.1.yaml", "chains/national/gip-2022.yaml",
 		"chains/national/ose.yaml", "chains/national/ps-liberal.yaml",
-		"chains/nouvelle-aquitaine/es-esms.yaml", "chains/nouvelle-aquitaine/ose.yaml",
-		"chains/nouvelle-aquitaine/ps-liberal.yaml",
+		"chains/nouvelle-aquitaine/es-esms-2025-03.1.yaml", "chains/nouvelle-aquitaine/es-esms.yaml",
+		"chains/nouvelle-aquitaine/ose-2025-03.1.yaml", "chains/nouvelle-aquitaine/ose.yaml",
+		"chains/nouvelle-aquitaine/ps-liberal-2025-03.1.yaml", "chains/nouvelle-aquitaine/ps-liberal.yaml",
 		"contacts/auvergne-rhone-alpes.yaml", "contacts/bourgogne-franche-comte.yaml",
-		"contacts/centre-val-de-loire.yaml", "contacts/national-complaint.yaml", "contacts/national-regions.yaml",
+		"contacts/centre-val-de-loire.yaml", "contacts/national-regions.yaml",
 		"contacts/national.yaml", "contacts/nouvelle-aquitaine.yaml",
 		"contacts/occitanie.yaml", "contacts/pays-de-la-loire.yaml",
 	}
@@ -51,16 +53,23 @@ func TestBuiltinCatalog(t *testing.T) {
 	// Décret 2022-715, in force on 29/04/2022, replaced the seed's text.
 	in2022 := time.Date(2022, 4, 29, 0, 0, 0, 0, time.UTC)
 	for _, id := range []string{"national/ars", "national/gip"} {
-		vs := cat.Versions(id)
-		if len(vs) != 2 {
-			t.Fatalf("%s: %d versions, want the 2016 and the 2022 texts", id, len(vs))
+		// One date per text, the 2016 and the 2022 ones; a text may have
+		// several revisions of Vigie's transcription, on its date.
+		var dates []time.Time
+		for _, v := range cat.Versions(id) {
+			if len(dates) == 0 || !dates[len(dates)-1].Equal(v.Effective) {
+				dates = append(dates, v.Effective)
+			}
 		}
-		if !vs[0].Effective.Equal(in2022) || !vs[1].Effective.Before(in2022) {
-			t.Errorf("%s: effective %v and %v, want 2022-04-29 and an earlier date", id, vs[0].Effective, vs[1].Effective)
+		if len(dates) != 2 {
+			t.Fatalf("%s: %d effective dates, want the 2016 and the 2022 texts", id, len(dates))
+		}
+		if !dates[0].Equal(in2022) || !dates[1].Before(in2022) {
+			t.Errorf("%s: effective %v and %v, want 2022-04-29 and an earlier date", id, dates[0], dates[1])
 		}
 		before, _ := cat.Current(id, in2022.Add(-time.Second))
 		after, _ := cat.Current(id, in2022)
-		if before != vs[1] || after != vs[0] {
+		if !before.Effective.Equal(dates[1]) || !after.Effective.Equal(in2022) {
 			t.Errorf("%s: the 2022 text is not the one in force from 2022-04-29", id)
 		}
 	}
@@ -245,8 +254,20 @@ func TestClocks(t *testing.T) {
 			t.Errorf("%s: no step nis2-rapport-final", id)
 			continue
 		}
-		if d := s.Deadline; d.Kind != flows.After || d.Anchor != "nis2-notification" || d.Offset < 28*24*h || d.Offset > 31*24*h {
-			t.Errorf("%s/nis2-rapport-final: deadline %v, want one month (28 to 31 days) after nis2-notification", id, d)
+		// Art. 23(4)(d): "not later than one month after the submission of
+		// the incident notification": a calendar month, not 28 days.
+		if d := s.Deadline; d.Kind != flows.After || d.Anchor != "nis2-notification" || d.Months != 1 || d.Offset != 0 {
+			t.Errorf("%s/nis2-rapport-final: deadline %v, want one calendar month after nis2-notification", id, d)
+		}
+		// The revision an incident may have pinned before keeps its 28 days
+		// (the ARS NA charts; the national chains came out counting months).
+		if !strings.HasPrefix(id, "nouvelle-aquitaine/") {
+			continue
+		}
+		if v, err := mustCatalog(t).Version(id, "2025-03.1"); err != nil {
+			t.Errorf("%s: revision 2025-03.1 no longer loads: %v", id, err)
+		} else if d := v.Step("nis2-rapport-final").Deadline; d.Offset != 28*24*h || d.Months != 0 {
+			t.Errorf("%s 2025-03.1/nis2-rapport-final: deadline %v, want the 28 days it was pinned with", id, d)
 		}
 	}
 	// Old text: the ARS forwards significant incidents "sans délai".
@@ -255,9 +276,16 @@ func TestClocks(t *testing.T) {
 		t.Errorf("national/ars 2016: transmission to the GIP is not immediate")
 	}
 	// "Informe sans délai … de tout signalement analysé": the HFDS clock runs from the analysis.
+	// Vigie puts "sans délai" at 15 minutes after the analysis, as the
+	// step's note says.
 	for _, at := range []time.Time{old.Effective, now} {
-		if s := chainAt(t, "national/gip", at).Step("hfds"); s == nil || s.Deadline.Kind != flows.After || s.Deadline.Anchor != "analyse" {
-			t.Errorf("national/gip %v: HFDS deadline %v, want counted from the analysis", at.Year(), s.Deadline)
+		if s := chainAt(t, "national/gip", at).Step("hfds"); s == nil || s.Deadline.Kind != flows.After || s.Deadline.Anchor != "analyse" || s.Deadline.Offset != 15*time.Minute {
+			t.Errorf("national/gip %v: HFDS deadline %v, want 15 minutes after the analysis", at.Year(), s.Deadline)
+		}
+	}
+	for _, v := range []string{"2016-09.1", "2022-04.1"} {
+		if c, err := mustCatalog(t).Version("national/gip", v); err != nil || c.Step("hfds").Deadline.Offset != 0 {
+			t.Errorf("national/gip %s: the pinned revision must load with its +0m deadline (%v)", v, err)
 		}
 	}
 }

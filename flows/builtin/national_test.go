@@ -44,7 +44,7 @@ func nationalCommon(ars string) map[string]recipient {
 		"ars":                  {to: []string{ars}},
 		"ror":                  {to: []string{"ror@national"}},
 		"plan-crise-ars":       {to: []string{ars}},
-		"police-gendarmerie":   {to: []string{"17cyber@national", "forces-ordre@national"}, one: true},
+		"police-gendarmerie":   {to: []string{"17cyber@national", "urgence-17@national"}, one: true},
 		"plainte-assurance":    {to: []string{"depot-plainte@national", "procureur@national"}, one: true},
 		"assureur":             {to: []string{"assureur@national"}},
 		"cnil":                 {to: []string{"cnil@national"}},

@@ -57,8 +57,10 @@ var naCommon = map[string]recipient{
 	// domain.md: O8 plan blanc/PMI → tell the ARS; O6 complaint ≤72 h if
 	// insured, to the police or the gendarmerie, and the insurer; O4 art.
 	// 33(5) breach register; O1 end task: tell the GIP of the resolution.
-	"plan-crise-ars":      {to: []string{arsNA}},
-	"plainte-assurance":   {to: []string{policeNA, "gendarmerie@national"}, one: true},
+	"plan-crise-ars": {to: []string{arsNA}},
+	// A complaint, not a report: at a police station or gendarmerie
+	// brigade, or by letter to the public prosecutor (CPP art. 15-3, 40).
+	"plainte-assurance":   {to: []string{"depot-plainte@national", "procureur@national"}, one: true},
 	"assureur":            {to: []string{"assureur@national"}},
 	"registre-violations": {to: []string{"registre-violations@national"}},
 	"resolution":          {to: []string{"cert-sante@national"}},

@@ -45,6 +45,14 @@ the signing key are kept in the data directory (--db).`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, args []string) error { return runConsole(c.Context(), env, g, o) },
 	}
+	consoleFlags(c, o)
+	return c
+}
+
+// consoleFlags are the console's flags, on `vigie console` and on `vigie`
+// alone, which runs the console too: `vigie --flow ID` works as
+// `vigie console --flow ID` does.
+func consoleFlags(c *cobra.Command, o *consoleOptions) {
 	f := c.Flags()
 	f.StringVar(&o.chain, "flow", "", "the alert chain of your structure, `ID` such as nouvelle-aquitaine/es-esms (default: organisation.chain, else asked on the card)")
 	f.StringVar(&o.user, "user", "", "your `NAME` in the main courante (default: $VIGIE_USER, else $USER)")
@@ -52,7 +60,6 @@ the signing key are kept in the data directory (--db).`,
 	f.StringVar(&o.sweep, "sweep", o.sweep, "how often reminders are checked, a `DURATION` such as 30s or 1m; 0 turns them off")
 	completeChainFlag(c, "flow")
 	completeFixed(c, "sweep", "0", "30s", "1m", "5m")
-	return c
 }
 
 func runConsole(ctx context.Context, env Env, g *Globals, o *consoleOptions) error {
@@ -109,7 +116,7 @@ func runConsole(ctx context.Context, env Env, g *Globals, o *consoleOptions) err
 	for _, f := range cfg.Features {
 		features[f] = true
 	}
-	b := bot.New(bot.Config{Lang: g.lang(), Chain: *chain, Features: features, Now: now, Organisation: org, IPP: ipp,
+	b := bot.New(bot.Config{Bare: true, Lang: g.lang(), Chain: *chain, Features: features, Now: now, Organisation: org, IPP: ipp,
 		Remind: rc, EscalateTo: cfg.EscalateTo}, app.store, con, set.cat, app.key, app.log)
 	if err := app.audit(ctx, b); err != nil {
 		return err

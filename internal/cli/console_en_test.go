@@ -83,14 +83,14 @@ func TestConsoleNightEnglish(t *testing.T) {
 	if code := Run(context.Background(), env, []string{"--db", db, "--lang", "en", "export", "2026-0001", "--format", "md"}); code != ExitOK {
 		t.Fatalf("export: exit %d: %s", code, experr.String())
 	}
-	for _, want := range []string{"| Title | Ransomware on the PACS |", "| Status | closed |", "## Head of the chain and signature"} {
+	for _, want := range []string{"| Title | Ransomware on the PACS |", "| Closed | 2026-11-23 02:30:00 CET, by @rssi |", "## Closing report", "## Annex — hashes and signature"} {
 		if !strings.Contains(exp.String(), want) {
 			t.Errorf("vigie --lang en export lacks %q", want)
 		}
 	}
 
 	for _, want := range []string{
-		"e.g.: /incident open Ransomware on the PACS t0=02:10",
+		"e.g.: open Ransomware on the PACS t0=02:10",
 		"T0 (awareness): 2026-11-23 02:10",
 		"Still offered:",
 		`Answer refused: question malicious does not accept "maybe" (accepted: yes, no, unknown).`,

@@ -86,14 +86,31 @@ func runExport(ctx context.Context, env Env, g *Globals, id, format, outFile str
 	if err != nil {
 		return err
 	}
+	// The reports people read show the chain's obligations and the
+	// structure, as the drafts name it (--config or VIGIE_ORG_*), and the
+	// national chains' ARS as this deployment binds it (region.go).
+	base, err := flowsCatalog()
+	if err != nil {
+		return err
+	}
+	cfg, err := localConfig(env, g)
+	if err != nil {
+		return err
+	}
+	cat, err := deploy(cfg, base)
+	if err != nil {
+		return err
+	}
+	org, _ := orgOf(cfg)
+	x := &report.Exporter{Key: key, Catalog: cat, Org: org}
 	src := report.Pages(ctx, s, id)
 	if *out == "" {
-		_, err := report.ExportFrom(env.Stdout, format, g.lang(), inc, src, key, time.Now())
+		_, err := x.Export(env.Stdout, format, g.lang(), inc, src, time.Now())
 		return err
 	}
 	var head incident.Head
 	err = writeExportFile(*out, func(w io.Writer) (err error) {
-		head, err = report.ExportFrom(w, format, g.lang(), inc, src, key, time.Now())
+		head, err = x.Export(w, format, g.lang(), inc, src, time.Now())
 		return err
 	})
 	if err != nil {

@@ -194,3 +194,48 @@ func TestExportWhileInUse(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
 }
+
+// TestExportReportChainAndOrg: vigie export reads the incident's chain from
+// the embedded catalog (the obligations with their deadlines) and names
+// the structure from VIGIE_ORG_*, as the drafts do.
+func TestExportReportChainAndOrg(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "vigie.db")
+	s, err := boltstore.Open(db, boltstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := keyfile.Load(filepath.Dir(db)); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 3, 28, 1, 10, 0, 0, time.UTC)
+	rssi := incident.User{ID: "u1", Name: "rssi"}
+	chain, version := "nouvelle-aquitaine/es-esms", "2025-03.1"
+	_, err = s.Create(context.Background(), &incident.Incident{Title: "Rançongiciel", Chain: chain, Version: version, T0: at,
+		OpenedBy: rssi, OpenedAt: at, Channel: "crise", Status: incident.StatusOpen}, []incident.Entry{
+		{Time: at, Actor: "@rssi", Kind: incident.KindOpened, Text: "Incident ouvert",
+			Data: map[string]string{"title": "Rançongiciel", "t0": at.Format(time.RFC3339), "chain": chain, "version": version}},
+		{Time: at.Add(time.Minute), Actor: "@rssi", Kind: incident.KindAnswer, Text: "Violation : oui",
+			Data: map[string]string{"key": "personal_data_breach", "value": "yes"}},
+		{Time: at.Add(76 * time.Hour), Actor: "@dpo", Kind: incident.KindDone, Text: "CNIL : fait",
+			Data: map[string]string{"step": "cnil", "means": "portail", "declared_at": at.Add(75 * time.Hour).Format(time.RFC3339)}},
+	})
+	s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errs bytes.Buffer
+	env := cli.Env{Stdout: &out, Stderr: &errs, Getenv: func(k string) string {
+		return map[string]string{"VIGIE_ORG_NAME": "Centre hospitalier de l'Exemple", "VIGIE_ORG_FINESS": "330000000"}[k]
+	}}
+	if code := cli.Run(context.Background(), env, []string{"--db", db, "export", "2026-0001", "--format", "md"}); code != cli.ExitOK {
+		t.Fatalf("export: exit %d: %s", code, errs.String())
+	}
+	for _, want := range []string{
+		"| Nom (raison sociale) | Centre hospitalier de l'Exemple |", "| FINESS | 330000000 |",
+		"| 12. Notifier la violation à la CNIL | T0 + 72 h | 31/03/2026 03:10:00 CEST | 31/03/2026 06:10:00 CEST (T0 + 3 j 3 h 00) | en retard de 3 h 00 |",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("export lacks %q:\n%s", want, out.String())
+		}
+	}
+}

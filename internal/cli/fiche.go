@@ -29,11 +29,13 @@ func newFicheCmd(env Env, g *Globals) *cobra.Command {
 	var o ficheOptions
 	c := &cobra.Command{
 		Use:   "fiche [--flow ID] [--format md|pdf] [--nis2] [-o FILE]",
-		Short: "the offline reflex sheet of each chain (md or pdf): every number, what to do without internet",
-		Long: `The offline reflex sheet of the alert chains, to print and pin on the
-crisis-room wall: every number, every step with its deadline, what to do
-without internet. It needs no database; the organisation comes from
---config or the VIGIE_ORG_* variables, and so do the region and the
+		Short: "the offline reflex sheet of each chain (md or pdf): one page, its numbers, portals and steps",
+		Long: `The offline reflex sheet of the alert chains, one A4 page a chain, to
+print and pin on the crisis-room wall: the numbers to call without
+internet, the portals' QR codes, boxes for the structure's own numbers,
+the questions, every step with its deadline and means, and a grid to keep
+the main courante by hand. It needs no database; the organisation comes
+from --config or the VIGIE_ORG_* variables, and so do the region and the
 regional contacts of the national chains (region:, contacts:).`,
 		Example: `  vigie fiche -o fiche.pdf
   vigie fiche --flow nouvelle-aquitaine/es-esms --format md

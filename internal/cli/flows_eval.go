@@ -13,7 +13,8 @@ import (
 
 // flowsEval evaluates a chain for answers given as KEY=VALUE, all given at
 // T0, and prints the plan: required steps with their due instants and
-// reasons, pending steps, next questions, and whether the chain has ended.
+// reasons, pending steps, the steps the answers left out and why, next
+// questions, and whether the chain has ended.
 func flowsEval(_ Env, w io.Writer, lang flows.Lang, o *flowsFlags, pos []string, usage string) error {
 	t0Flag, format, version, feats := &o.t0, &o.format, &o.version, o.features
 	cat, err := flowsCatalog()
@@ -89,6 +90,9 @@ func writeEvalText(w io.Writer, plan flows.Plan, t0 time.Time, answers map[strin
 	fmt.Fprintf(w, "%s — %s\n", c.ID, c.Title.In(lang))
 	fmt.Fprintf(w, "Version %s\n", c.Version)
 	fmt.Fprintf(w, "%s %s\n", tr(lang, "flows.t0"), parisInstant(t0, lang))
+	if !c.InForce(t0) {
+		fmt.Fprintln(w, tr(lang, "flows.not_in_force", dayOf(c.Effective)))
+	}
 	var given []string
 	for _, q := range c.Questions {
 		if a, ok := answers[q.ID]; ok {
@@ -122,6 +126,16 @@ func writeEvalText(w io.Writer, plan flows.Plan, t0 time.Time, answers map[strin
 			tr(lang, "flows.waits_on"), strings.Join(p.On, ", "))
 	}
 
+	fmt.Fprintf(w, "\n%s (%d)\n", tr(lang, "flows.left_out_steps"), len(plan.LeftOut))
+	if len(plan.LeftOut) == 0 {
+		fmt.Fprintf(w, "  %s\n", tr(lang, "flows.none"))
+	}
+	for _, l := range plan.LeftOut {
+		fmt.Fprintf(w, "- %d. %s [%s]%s%s%s = %s\n", l.Step.Order, l.Step.Title.In(lang), l.Step.ID, offChartMark(l.Step.Source),
+			tr(lang, "flows.left_out_by"), l.Answer.Key, l.Answer.Value)
+		fmt.Fprintf(w, "   %s %s\n", tr(lang, "flows.not_required"), leftOutWhy(c, l, lang))
+	}
+
 	fmt.Fprintf(w, "\n%s (%d)\n", tr(lang, "flows.questions_to_ask"), len(plan.Questions))
 	if len(plan.Questions) == 0 {
 		fmt.Fprintf(w, "  %s\n", tr(lang, "flows.none"))
@@ -136,6 +150,15 @@ func writeEvalText(w io.Writer, plan flows.Plan, t0 time.Time, answers map[strin
 	} else {
 		fmt.Fprintln(w, tr(lang, "flows.chain_ended_no", tr(lang, "flows.n_questions_to_ask", len(plan.Questions)), tr(lang, "flows.n_steps_waiting", len(plan.Pending))))
 	}
+}
+
+// leftOutWhy is why a left-out step is not required: the chain's reason
+// for the answer that leaves it out, else the step's basis.
+func leftOutWhy(c *flows.Chain, l flows.LeftOut, lang flows.Lang) string {
+	if !l.Why.IsZero() {
+		return l.Why.In(lang)
+	}
+	return tr(lang, "flows.left_out_basis", l.Answer.Key, l.Want, l.Step.Basis.In(lang))
 }
 
 func orNone(s string, lang flows.Lang) string {
@@ -194,8 +217,10 @@ type (
 		Flow      string             `json:"flow"`
 		Version   string             `json:"version"`
 		T0        string             `json:"t0"`
+		InForce   bool               `json:"in_force"` // false: T0 is before this version's effective date
 		Steps     []planStepJSON     `json:"steps"`
 		Pending   []planPendingJSON  `json:"pending"`
+		LeftOut   []planLeftOutJSON  `json:"left_out"`
 		Questions []planQuestionJSON `json:"questions"`
 		Ended     bool               `json:"ended"`
 	}
@@ -233,6 +258,19 @@ type (
 		Title     string   `json:"title"`
 		WaitingOn []string `json:"waiting_on"`
 	}
+	// planLeftOutJSON is a step the answers left out: the answer that
+	// fails, the value the condition needs, and why it is not required
+	// (the chain's reason for that answer, empty when it gives none).
+	planLeftOutJSON struct {
+		ID        string         `json:"id"`
+		Title     string         `json:"title"`
+		Order     int            `json:"order"`
+		Answer    planReasonJSON `json:"answer"`
+		Want      string         `json:"want"`
+		Reason    string         `json:"reason"`
+		Basis     string         `json:"basis"`
+		FromChart bool           `json:"from_chart"`
+	}
 	planQuestionJSON struct {
 		ID      string   `json:"id"`
 		Text    string   `json:"text"`
@@ -242,8 +280,8 @@ type (
 
 func writeEvalJSON(w io.Writer, plan flows.Plan, t0 time.Time, lang flows.Lang) error {
 	c := plan.Chain
-	out := planJSON{Flow: c.ID, Version: c.Version, T0: t0.UTC().Format(time.RFC3339),
-		Steps: []planStepJSON{}, Pending: []planPendingJSON{}, Questions: []planQuestionJSON{}, Ended: plan.Ended}
+	out := planJSON{Flow: c.ID, Version: c.Version, T0: t0.UTC().Format(time.RFC3339), InForce: c.InForce(t0),
+		Steps: []planStepJSON{}, Pending: []planPendingJSON{}, LeftOut: []planLeftOutJSON{}, Questions: []planQuestionJSON{}, Ended: plan.Ended}
 	for _, p := range plan.Steps {
 		s := p.Step
 		sj := planStepJSON{ID: s.ID, Title: s.Title.In(lang), Order: s.Order, Recipients: []planRecipientJSON{},
@@ -271,6 +309,11 @@ func writeEvalJSON(w io.Writer, plan flows.Plan, t0 time.Time, lang flows.Lang) 
 	for _, p := range plan.Pending {
 		out.Pending = append(out.Pending, planPendingJSON{ID: p.Step.ID, Title: p.Step.Title.In(lang),
 			WaitingOn: append([]string{}, p.On...)})
+	}
+	for _, l := range plan.LeftOut {
+		out.LeftOut = append(out.LeftOut, planLeftOutJSON{ID: l.Step.ID, Title: l.Step.Title.In(lang), Order: l.Step.Order,
+			Answer: planReasonJSON{Key: l.Answer.Key, Value: string(l.Answer.Value)}, Want: string(l.Want),
+			Reason: l.Why.In(lang), Basis: l.Step.Basis.In(lang), FromChart: l.Step.FromChart()})
 	}
 	for _, q := range plan.Questions {
 		qj := planQuestionJSON{ID: q.ID, Text: q.Text.In(lang), Answers: []string{}}

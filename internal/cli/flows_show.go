@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -86,7 +87,15 @@ func versionState(cat *flows.Catalog, c *flows.Chain, t time.Time, lang flows.La
 	if current, _ := cat.Current(c.ID, t); current == c {
 		return tr(lang, "flows.in_force_since") + dayOf(c.Effective)
 	}
-	var next *flows.Chain // the version that replaced c
+	var next *flows.Chain                  // the version that replaced c
+	for _, v := range cat.Versions(c.ID) { // newest first: the latest revision of an edition comes first
+		if v == c {
+			break
+		}
+		if v.Effective.Equal(c.Effective) {
+			return fmt.Sprintf(tr(lang, "flows.revised"), dayOf(c.Effective), v.Version)
+		}
+	}
 	for _, v := range cat.Versions(c.ID) {
 		if v.Effective.After(c.Effective) && (next == nil || v.Effective.Before(next.Effective)) {
 			next = v
@@ -128,6 +137,9 @@ func writeChainStep(w io.Writer, s *flows.Step, lang flows.Lang) {
 	writeRecipients(w, s, in, true, lang)
 	fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.condition"),
 		conditionText(s.When, tr(lang, "flows.always_required"), lang))
+	for _, q := range sortedKeys(s.NotRequired) {
+		fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.not_required_when", q), s.NotRequired[q].In(lang))
+	}
 	if s.Feature != "" {
 		fmt.Fprintf(w, tr(lang, "flows.step_feature"), in, s.Feature)
 	}
@@ -160,4 +172,14 @@ func hasOffChart(c *flows.Chain) bool {
 		}
 	}
 	return false
+}
+
+// sortedKeys returns the keys of m, sorted.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }

@@ -90,10 +90,10 @@ func deadlineText(d flows.Deadline, lang flows.Lang) string {
 		return tr(lang, "flows.as_soon_as_possible")
 	}
 	if d.Anchor == flows.AnchorT0 {
-		return "T0 + " + flows.FormatDuration(d.Offset)
+		return "T0 + " + d.OffsetString()
 	}
 	return fmt.Sprintf(tr(lang, "flows.after_step"),
-		flows.FormatDuration(d.Offset), d.Anchor)
+		d.OffsetString(), d.Anchor)
 }
 
 // remindText writes a reminder cadence, or "" when there is none.
@@ -153,6 +153,9 @@ func writeRecipients(w io.Writer, s *flows.Step, indent string, about bool, lang
 		}
 		if offChartMark(ct.Source) != "" {
 			fmt.Fprintf(w, "%s      %s %s\n", indent, tr(lang, "flows.source"), sourceText(ct.Source, lang))
+		}
+		if about && !ct.Checked.IsZero() {
+			fmt.Fprintf(w, "%s      %s %s\n", indent, tr(lang, "flows.checked"), dayOf(ct.Checked))
 		}
 	}
 }

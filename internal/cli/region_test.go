@@ -175,7 +175,7 @@ func TestDoctorContacts(t *testing.T) {
 func TestFicheOfARegion(t *testing.T) {
 	useTestClock(t)
 	out := mustRun(t, "--config", writeConfig(t, "region: auvergne-rhone-alpes\n"), "fiche", "--flow", "national/es-esms")
-	for _, want := range []string{"ars69-alerte@ars.sante.fr", "ARS Auvergne-Rhône-Alpes (point focal régional) : 0 800 32 42 62"} {
+	for _, want := range []string{"ars69-alerte@ars.sante.fr", "**0 800 32 42 62** — ARS Auvergne-Rhône-Alpes (point focal régional)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the sheet lacks %q:\n%s", want, out)
 		}

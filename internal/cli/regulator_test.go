@@ -22,7 +22,7 @@ const draftScript = `ouvrir Rançongiciel sur le PACS t0=02:10
 chaine nouvelle-aquitaine/es-esms
 repondre personal_data_breach oui
 brouillon cnil
-brouillon cnil declarant="Jean Martin, RSSI" contact="06 00 00 00 02" nature="chiffrement, exfiltration possible" donnees="dossiers patients" personnes="patients, environ 12 000" enregistrements="environ 40 000 examens" consequences="divulgation de données de santé" mesures="PACS isolé"
+brouillon cnil declarant="Jean Martin, RSSI" contact="06 00 00 00 02" nature="chiffrement, exfiltration possible" donnees="dossiers patients" personnes="patients, environ 12 000" enregistrements="environ 40 000 examens" consequences="divulgation de données de santé" mesures="PACS isolé" attenuation="aucune à ce stade" information_personnes="prévue"
 note patient 1 85 05 78 006 084 91 transféré
 note masquer=oui patient 1 85 05 78 006 084 91 transféré
 exporter pdf
@@ -43,7 +43,7 @@ func TestConsoleDraftGuardAndPDF(t *testing.T) {
 	}
 	got := out.String()
 	for _, w := range []string{
-		"il manque 8 informations",
+		"il manque 10 informations",
 		"• nature= Nature de la violation",
 		"NOTIFICATION DE VIOLATION DE DONNÉES À CARACTÈRE PERSONNEL — CNIL",
 		"Structure (raison sociale) : CH Exemple",

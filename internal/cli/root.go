@@ -53,6 +53,7 @@ With no command, vigie runs the terminal channel (console) on the embedded chain
 		// "consle" suggests console, as a prefix does.
 		SuggestionsMinimumDistance: 2,
 	}
+	consoleFlags(root, console)
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.DB, "db", "", "bbolt database `FILE` (default: $VIGIE_DB, else vigie.db under the user's state directory)")
 	pf.StringVar(&g.Config, "config", "", "YAML configuration `FILE` (default: $VIGIE_CONFIG)")

@@ -14,17 +14,20 @@ import (
 	"github.com/vigie-sante/vigie/flows"
 )
 
-// This file holds `vigie stats`: the anonymised yearly statistics of the
-// incidents in the database (bot/report/stats.go), read without changing it.
+// This file holds `vigie stats`: the structure's own yearly figures of the
+// incidents in the database, small counts suppressed (bot/report/stats.go),
+// read without changing it.
 
 func newStatsCmd(env Env, g *Globals) *cobra.Command {
 	var year, format, out string
 	c := &cobra.Command{
 		Use:   "stats --year YYYY [--format csv|md] [-o FILE]",
-		Short: "anonymised yearly statistics of the incidents (csv or md), as CSP art. D1111-16-3 has them published",
-		Long: `The anonymised statistics of the incidents whose T0 (Paris time) falls in
-a year, as CSP art. D1111-16-3 has them published. It reads the database
-without changing it.`,
+		Short: "the structure's own yearly figures of its incidents (csv or md), small counts suppressed",
+		Long: `The structure's own figures of the incidents whose T0 (Paris time) falls in
+a year: counts and delays only, a count of 1 or 2 written "< 3". No text asks
+a structure for them: CSP art. D1111-16-3 puts the yearly statistical report
+on anonymised reports on the GIP (ANS). It reads the database without
+changing it.`,
 		Example: `  vigie stats --year 2026
   vigie stats --year 2026 -o stats-2026.csv`,
 		Args: noArgs,

@@ -139,7 +139,9 @@ func statsYear(t *testing.T) string {
 //   - CNIL: 24 done at 24 … 47 h: median (35 h + 36 h) / 2 = 2130 min,
 //     90th percentile the 22nd = 45 h = 2700 min, max 47 h = 2820 min;
 //   - ANSSI: 10 done (i mod 12 = 0), 9 at 2 h and 1 at 3 h: median 120,
-//     90th percentile the 9th = 120, max 180.
+//     90th percentile the 9th = 120, max 180;
+//   - deadlines in hours: the CNIL's (T0 + 72 h), required by the 24
+//     breaches less the 6 without a chain (i mod 20 = 15), all 18 on time.
 func TestStats(t *testing.T) {
 	db := statsYear(t)
 	got := mustRun(t, "--db", db, "stats", "--year", "2026", "--format", "csv")
@@ -178,6 +180,10 @@ delay,cert-sante,60,35,60,60
 delay,ars,30,59,105,117
 delay,cnil,24,2130,2700,2820
 delay,anssi,10,120,120,180
+deadline_required,cnil,18,,,
+deadline_on_time,cnil,18,,,
+deadline_late,cnil,0,,,
+deadline_missed,cnil,0,,,
 `
 	if got != want {
 		t.Errorf("stats csv (- want, + got):\n%s", lineDiff(want, got))
@@ -192,13 +198,15 @@ delay,anssi,10,120,120,180
 
 	// The years around: the edge incidents and the extras.
 	y27 := mustRun(t, "--db", db, "stats", "--year", "2027", "--format", "csv")
-	for _, w := range []string{"year,2027,2,,,", "month,2027-01,1,,,", "month,2027-03,1,,,", "delay,cert-sante,2,10000,10000,10000"} {
+	// Two incidents: every count of 1 or 2 is suppressed, and so are the
+	// delays of fewer than 3 declarations (one incident's own delays).
+	for _, w := range []string{"year,2027,<3,,,", "month,2027-01,<3,,,", "month,2027-02,0,,,", "month,2027-03,<3,,,", "delay,cert-sante,<3,,,"} {
 		if !strings.Contains(y27, w) {
 			t.Errorf("2027 lacks %q:\n%s", w, y27)
 		}
 	}
 	y25 := mustRun(t, "--db", db, "stats", "--year", "2025", "--format", "csv")
-	if !strings.Contains(y25, "year,2025,2,,,") || !strings.Contains(y25, "month,2025-12,1,,,") {
+	if !strings.Contains(y25, "year,2025,<3,,,") || !strings.Contains(y25, "month,2025-12,<3,,,") || strings.Contains(y25, ",1,") || strings.Contains(y25, ",2,") {
 		t.Errorf("2025:\n%s", y25)
 	}
 	empty := mustRun(t, "--db", db, "stats", "--year", "2030", "--format", "csv")

@@ -7,9 +7,10 @@
 //
 // It does what Vigie's reports need and no more: A4 pages, text in
 // embedded TrueType fonts (subset to the glyphs used, with the Unicode
-// mapping that lets readers copy and search the text), coloured text and
-// lines, and a page count printed before it is known. Coordinates are in
-// points from the top left of the page.
+// mapping that lets readers copy and search the text), coloured text,
+// lines and filled rectangles (the modules of a QR code), and a page count
+// printed before it is known. Coordinates are in points from the top left
+// of the page.
 //
 // It imports nothing of Vigie's.
 package pdfw
@@ -189,6 +190,30 @@ func (p *Writer) Line(c Color, width, x1, y1, x2, y2 float64) {
 	}
 	fmt.Fprintf(p.page, "%s %s %s RG %s w %s %s m %s %s l S\n", num(c.R), num(c.G), num(c.B), num(width),
 		num(x1), num(p.pageH-y1), num(x2), num(p.pageH-y2))
+}
+
+// Rect is a rectangle: its top left corner at X, Y from the top left of
+// the page, W wide and H high, in points.
+type Rect struct{ X, Y, W, H float64 }
+
+// FillRects fills rectangles in one colour. They make one path filled at
+// once, so that rectangles that touch (the modules of a QR code) show no
+// seam between them, as separate fills may when a reader smooths edges.
+func (p *Writer) FillRects(c Color, rects ...Rect) {
+	if p.page == nil || len(rects) == 0 {
+		return
+	}
+	fmt.Fprintf(p.page, "q %s %s %s rg\n", num(c.R), num(c.G), num(c.B))
+	for _, r := range rects {
+		fmt.Fprintf(p.page, "%s %s %s %s re\n", num(r.X), num(p.pageH-r.Y-r.H), num(r.W), num(r.H))
+	}
+	p.page.WriteString("f Q\n")
+}
+
+// Rect fills one rectangle of width w and height h points whose top left
+// corner is at x, y: the shading behind a table's header row.
+func (p *Writer) Rect(c Color, x, y, w, h float64) {
+	p.FillRects(c, Rect{X: x, Y: y, W: w, H: h})
 }
 
 // PageCount sets the number of pages the document will have, once it is

@@ -2,9 +2,12 @@ package pdfw_test
 
 import (
 	"bytes"
+	"image"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -110,3 +113,120 @@ func TestDocumentReadsBack(t *testing.T) {
 
 // squeeze puts one space for each run of white space.
 func squeeze(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// TestFillRects: filled rectangles land where they are drawn, in their
+// colour, and rectangles that touch show no seam between them (pdftoppm
+// renders the page at 72 dpi, one pixel a point).
+func TestFillRects(t *testing.T) {
+	var buf bytes.Buffer
+	p := pdfw.New(&buf, pdfw.Info{Title: "rects", Created: time.Unix(0, 0)}, faces(t)...)
+	p.StartPage(200, 100)
+	dark := pdfw.Color{}
+	// Four squares of 10 points side by side, then one apart, in red.
+	p.FillRects(dark, pdfw.Rect{X: 10, Y: 10, W: 10, H: 10}, pdfw.Rect{X: 20, Y: 10, W: 10, H: 10},
+		pdfw.Rect{X: 10, Y: 20, W: 10, H: 10}, pdfw.Rect{X: 20, Y: 20, W: 10, H: 10})
+	p.FillRects(pdfw.Color{R: 1}, pdfw.Rect{X: 100.5, Y: 40, W: 50, H: 20})
+	p.FillRects(dark) // nothing to fill: nothing drawn
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	img := render(t, buf.Bytes(), 72)
+	if b := img.Bounds(); b.Dx() != 200 || b.Dy() != 100 {
+		t.Fatalf("page of %v pixels, want 200×100", b.Size())
+	}
+	for _, tt := range []struct {
+		x, y  int
+		color string
+	}{
+		{15, 15, "black"}, {25, 25, "black"}, {15, 25, "black"},
+		{20, 15, "black"}, {19, 20, "black"}, {20, 20, "black"}, // where the squares meet
+		{5, 15, "white"}, {35, 25, "white"}, {15, 35, "white"}, {25, 5, "white"},
+		{120, 50, "red"}, {102, 42, "red"}, {149, 58, "red"},
+		{98, 50, "white"}, {152, 50, "white"}, {120, 38, "white"}, {120, 62, "white"},
+	} {
+		r, g, b, _ := img.At(tt.x, tt.y).RGBA()
+		got := "other"
+		switch {
+		case r < 0x1000 && g < 0x1000 && b < 0x1000:
+			got = "black"
+		case r > 0xF000 && g > 0xF000 && b > 0xF000:
+			got = "white"
+		case r > 0xF000 && g < 0x1000 && b < 0x1000:
+			got = "red"
+		}
+		if got != tt.color {
+			t.Errorf("pixel (%d, %d) is %s (%04x %04x %04x), want %s", tt.x, tt.y, got, r, g, b, tt.color)
+		}
+	}
+}
+
+// render renders the first page of pdf with pdftoppm at dpi.
+func render(t *testing.T, pdf []byte, dpi int) image.Image {
+	t.Helper()
+	bin, err := exec.LookPath("pdftoppm")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("pdftoppm is missing: CI must install poppler-utils")
+		}
+		t.Skip("pdftoppm is missing (apt-get install poppler-utils)")
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "doc.pdf")
+	if err := os.WriteFile(file, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "-png", "-r", strconv.Itoa(dpi), "-f", "1", "-l", "1", "-singlefile", file, filepath.Join(dir, "page")).CombinedOutput()
+	if err != nil || len(out) > 0 {
+		t.Fatalf("pdftoppm: %v\n%s", err, out)
+	}
+	f, err := os.Open(filepath.Join(dir, "page.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+// TestRect: a filled rectangle lands where it is asked, in its colour,
+// behind the text set after it (pdftoppm renders the page).
+func TestRect(t *testing.T) {
+	if _, err := exec.LookPath("pdftoppm"); err != nil {
+		t.Skip("pdftoppm is missing (apt-get install poppler-utils)")
+	}
+	var buf bytes.Buffer
+	p := pdfw.New(&buf, pdfw.Info{Title: "rect", Created: time.Date(2026, 3, 28, 0, 0, 0, 0, time.UTC)}, faces(t)...)
+	p.StartPage(100, 100)
+	p.Rect(pdfw.Color{R: 1}, 10, 20, 30, 40) // red, x 10–40, y 20–60 from the top
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "rect.pdf")
+	if err := os.WriteFile(file, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// 72 dpi: one pixel a point. PPM: "P6\n100 100\n255\n" then RGB.
+	out, err := exec.Command("pdftoppm", "-r", "72", file).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := []byte("P6\n100 100\n255\n")
+	if !bytes.HasPrefix(out, header) {
+		t.Fatalf("pdftoppm: unexpected output %q", out[:min(len(out), 20)])
+	}
+	px := func(x, y int) [3]byte {
+		i := len(header) + 3*(y*100+x)
+		return [3]byte(out[i : i+3])
+	}
+	if got := px(25, 40); got != [3]byte{255, 0, 0} {
+		t.Errorf("inside the rectangle: %v, want red", got)
+	}
+	for _, at := range [][2]int{{5, 40}, {45, 40}, {25, 15}, {25, 65}} {
+		if got := px(at[0], at[1]); got != [3]byte{255, 255, 255} {
+			t.Errorf("outside the rectangle at %v: %v, want white", at, got)
+		}
+	}
+}

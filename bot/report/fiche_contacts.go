@@ -1,0 +1,100 @@
+package report
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/vigie-sante/vigie/bot/i18n"
+	"github.com/vigie-sante/vigie/flows"
+)
+
+// This file holds what the reflex sheet asks of the contacts: which ones
+// a chain sees, which of their means are addresses, whether a step's words
+// name one, and where each comes from.
+
+// mentions reports whether words name value as a whole: "17" is not in
+// "17/10/2022" nor in "17Cyber".
+func mentions(words, value string) bool {
+	re := regexp.MustCompile(`(^|[^\p{L}\p{N}/@.-])` + regexp.QuoteMeta(value) + `($|[^\p{L}\p{N}/@-])`)
+	return re.MatchString(words)
+}
+
+// isURL reports whether m is an address a phone opens: a portal, a form,
+// a site, a chat.
+func isURL(m flows.Means) bool {
+	switch m.Kind {
+	case "portal", "form", "web", "chat":
+		return strings.HasPrefix(m.Value, "https://") || strings.HasPrefix(m.Value, "http://")
+	}
+	return false
+}
+
+// contactSources says where the sheet's contacts come from and when they
+// were last checked, one line for each source, naming its contacts;
+// unchecked is true when none says when.
+func contactSources(cts []*flows.Contact, lang flows.Lang) (lines []string, unchecked bool) {
+	unchecked = true
+	var order []string
+	names := map[string][]string{}
+	for _, ct := range cts {
+		// The addresses of the texts cited are left to Vigie: on paper,
+		// the text's name is what one looks up.
+		src := sourceURL.ReplaceAllString(ct.Source, "")
+		if src == flows.SourceChart {
+			src = tr(lang, "sheet.source_chart")
+		}
+		if checked := contactChecked(ct); checked != "" {
+			src += tr(lang, "sheet.checked_on", checked)
+			unchecked = false
+		}
+		if names[src] == nil {
+			order = append(order, src)
+		}
+		names[src] = append(names[src], ct.Name.In(lang))
+	}
+	for _, src := range order {
+		lines = append(lines, strings.Join(names[src], ", ")+i18n.T(lang, "sep.field")+src)
+	}
+	return lines, unchecked
+}
+
+// sourceURL is an address in brackets after the name of a source.
+var sourceURL = regexp.MustCompile(` \(https?://[^()\s]+\)`)
+
+// contactChecked is the date a contact was last checked against its
+// source, "" when unknown.
+//
+// Seam: the contacts files carry no `checked:` date yet (issue 15: a
+// change to package flows adds it). Once flows.Contact has it, return it
+// here, formatted with formatDay; the sheet then prints "vérifié le …"
+// after each source, and stops saying that no date is given.
+func contactChecked(*flows.Contact) string { return "" }
+
+// scopeContacts are the contacts a chain of region sees: the region's,
+// then the national ones it does not override.
+func scopeContacts(cat *flows.Catalog, region string) []*flows.Contact {
+	var out []*flows.Contact
+	seen := map[string]bool{}
+	if region != "" {
+		for _, ct := range cat.Contacts(region) {
+			out = append(out, ct)
+			seen[ct.ID] = true
+		}
+	}
+	for _, ct := range cat.Contacts(flows.ScopeNational) {
+		if !seen[ct.ID] {
+			out = append(out, ct)
+		}
+	}
+	return out
+}
+
+// reachable reports whether m is an address or a number, not a channel
+// described in words.
+func reachable(m flows.Means) bool {
+	switch m.Kind {
+	case "phone", "email", "portal", "form", "web", "chat":
+		return true
+	}
+	return false
+}
