@@ -29,6 +29,7 @@ var sheetStyles = []sheetStyle{
 	{title: 12, head: 8.5, body: 7.5, small: 6.3, phone: 15, line: 3.3, smallLine: 2.7, qr: 21},
 	{title: 12, head: 8, body: 7, small: 6, phone: 14, line: 3.05, smallLine: 2.55, qr: 20},
 	{title: 11, head: 7.8, body: 6.8, small: 5.8, phone: 13, line: 2.9, smallLine: 2.45, qr: 19},
+	{title: 10.5, head: 7.5, body: 6.5, small: 5.5, phone: 12, line: 2.75, smallLine: 2.3, qr: 18},
 }
 
 // Layout of the sheet, in millimetres.
