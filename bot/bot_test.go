@@ -33,6 +33,12 @@ func newHarness(t *testing.T, cfg bot.Config) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newHarnessWith(t, cfg, cat)
+}
+
+// newHarnessWith is newHarness on the chains of cat (a deployed catalog).
+func newHarnessWith(t *testing.T, cfg bot.Config, cat *flows.Catalog) *harness {
+	t.Helper()
 	h := &harness{t: t, store: bottest.NewStore(), chat: bottest.NewChat(), now: t0, user: incident.User{ID: "u1", Name: "rssi"}}
 	cfg.Now = func() time.Time { return h.now }
 	key := ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))

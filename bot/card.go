@@ -75,6 +75,11 @@ func (b *Bot) card(inc *incident.Incident, c *flows.Chain, now time.Time, lang L
 		return m
 	}
 	plan := flows.Evaluate(c, inc.Inputs())
+	if open {
+		if blk, ok := standInBlock(c, plan, lang); ok {
+			m.Blocks = append(m.Blocks, blk)
+		}
+	}
 	for _, q := range plan.Questions {
 		blk := Block{Title: "❓ " + questionLabel(c, q) + " — " + q.Text.In(lang)}
 		if full {
@@ -112,6 +117,34 @@ func (b *Bot) card(inc *incident.Incident, c *flows.Chain, now time.Time, lang L
 		m.Blocks = append(m.Blocks, Block{Title: tr(lang, "card.answers"), Text: strings.Join(answered, "\n")})
 	}
 	return m
+}
+
+// standInBlock says which regional contacts (the ARS, the regional CSIRT)
+// the deployment has not given, for the steps the plan requires: those
+// steps name a national stand-in ("ARS concernée") without an address, and
+// the crisis cell must know why.
+func standInBlock(c *flows.Chain, plan flows.Plan, lang Lang) (Block, bool) {
+	steps := make([]*flows.Step, 0, len(plan.Steps))
+	for _, p := range plan.Steps {
+		steps = append(steps, p.Step)
+	}
+	var lines []string
+	seen := map[string]bool{}
+	for _, id := range c.Regional {
+		for _, s := range steps {
+			for _, r := range s.Recipients {
+				if r.Contact.ID != id || !c.StandIn(r.Contact) || seen[id] {
+					continue
+				}
+				seen[id] = true
+				lines = append(lines, tr(lang, "card.configure_line", r.Contact.Name.In(lang), stepLabel(s), "contacts."+id))
+			}
+		}
+	}
+	if len(lines) == 0 {
+		return Block{}, false
+	}
+	return Block{Title: tr(lang, "card.configure"), Text: strings.Join(lines, "\n")}, true
 }
 
 // structureChoice is a chain the structure picker offers, with its label.

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/flows"
+	"github.com/vigie-sante/vigie/flows/builtin"
 )
 
 // TestStructurePicker: without a configured chain, the card asks which
@@ -21,11 +23,17 @@ func TestStructurePicker(t *testing.T) {
 			"Établissement de santé (hors OSE) ou établissement médico-social (ESMS)",
 			"Opérateur de services essentiels (OSE)",
 			"Professionnel de santé libéral",
+			"Établissement de santé ou médico-social, laboratoire, centre de radiothérapie (hors OSE) — obligations nationales",
+			"Opérateur de services essentiels (OSE) — obligations nationales",
+			"Professionnel de santé libéral — obligations nationales",
 		}},
 		{"en", "open Incident", "Which kind of structure is hit?", "#2026-0001 chain nouvelle-aquitaine/ps-liberal", []string{
 			"Health establishment (not an OSE) or medico-social establishment (ESMS)",
 			"Operator of essential services (OSE)",
 			"Self-employed health professional",
+			"Health or medico-social establishment, laboratory, radiotherapy centre (not an OSE) — national duties",
+			"Operator of essential services (OSE) — national duties",
+			"Self-employed health professional — national duties",
 		}},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
@@ -51,6 +59,9 @@ func TestStructurePicker(t *testing.T) {
 				"#2026-0001 chaine nouvelle-aquitaine/es-esms",
 				"#2026-0001 chaine nouvelle-aquitaine/ose",
 				"#2026-0001 chaine nouvelle-aquitaine/ps-liberal",
+				"#2026-0001 chaine national/es-esms",
+				"#2026-0001 chaine national/ose",
+				"#2026-0001 chaine national/ps-liberal",
 			}
 			if strings.Join(labels, "|") != strings.Join(tc.labels, "|") {
 				t.Errorf("button labels\n got %q\nwant %q", labels, tc.labels)
@@ -58,7 +69,7 @@ func TestStructurePicker(t *testing.T) {
 			if strings.Join(actions, "|") != strings.Join(wantActions, "|") {
 				t.Errorf("button actions\n got %q\nwant %q", actions, wantActions)
 			}
-			if strings.Contains(render(card), "national/") {
+			if strings.Contains(render(card), "national/ars") || strings.Contains(render(card), "national/gip") {
 				t.Errorf("the picker offers an authority's own chain:\n%s", render(card))
 			}
 			for _, l := range tc.labels {
@@ -89,7 +100,39 @@ func TestNoChainErrorOffersStructures(t *testing.T) {
 	if !r.Error || !strings.Contains(r.Text, "Professionnel de santé libéral") || !strings.Contains(r.Text, "nouvelle-aquitaine/ps-liberal") {
 		t.Fatalf("answer before the chain: %+v", r)
 	}
-	if strings.Contains(r.Text, "national/") {
+	if strings.Contains(r.Text, "national/ars") || strings.Contains(r.Text, "national/gip") {
 		t.Errorf("the error offers an authority's own chain: %s", r.Text)
+	}
+}
+
+// TestStructurePickerInARegion: deployed in a region whose ARS has no chart
+// in Vigie, the picker offers the national chains alone, and the ARS step
+// of the one chosen goes to the region's ARS.
+func TestStructurePickerInARegion(t *testing.T) {
+	cat, err := builtin.Catalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dc, err := cat.Deploy(flows.Deployment{Region: "auvergne-rhone-alpes"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarnessWith(t, bot.Config{}, dc)
+	h.ok("ouvrir Incident")
+	inc := h.incident("2026-0001")
+	card := render(h.chat.Message(inc.Messages[bot.RoleCard]))
+	for _, id := range []string{"national/es-esms", "national/ose", "national/ps-liberal"} {
+		if !strings.Contains(card, "chaine "+id) && !strings.Contains(card, "`"+id+"`") {
+			t.Errorf("the picker does not offer %s:\n%s", id, card)
+		}
+	}
+	if strings.Contains(card, "nouvelle-aquitaine/") {
+		t.Errorf("the picker offers another region's chart:\n%s", card)
+	}
+	h.ok("#2026-0001 chaine national/es-esms")
+	inc = h.incident("2026-0001")
+	checklist := render(h.chat.Message(inc.Messages[bot.RoleChecklist]))
+	if !strings.Contains(checklist, "ARS Auvergne-Rhône-Alpes") || !strings.Contains(checklist, "ars69-alerte@ars.sante.fr") {
+		t.Errorf("the checklist does not send the ARS step to the region's ARS:\n%s", checklist)
 	}
 }

@@ -14,6 +14,10 @@ type Catalog struct {
 	versions map[string][]*Chain            // by id, newest effective date first
 	contacts map[string]map[string]*Contact // scope → id → contact
 	ids      []string
+
+	// A deployed catalog (deploy.go) keeps the compiled one and its region.
+	base   *Catalog
+	region string
 }
 
 func newCatalog() *Catalog {
@@ -94,16 +98,22 @@ func (c *Catalog) Chains(now time.Time) []*Chain {
 }
 
 // Structures returns the chains a structure follows, the version of each
-// in force at now, sorted by id: those with a structure label. The chains
-// of an authority's own role (the ARS's, the GIP's) are left out.
+// in force at now: those with a structure label, a region's own chains
+// first (its ARS's charts), then the national ones, each sorted by id. The
+// chains of an authority's own role (the ARS's, the GIP's) are left out,
+// and so, in a catalog deployed in a region, are the other regions' chains.
 func (c *Catalog) Structures(now time.Time) []*Chain {
-	var out []*Chain
+	var regional, national []*Chain
 	for _, ch := range c.Chains(now) {
-		if !ch.Structure.IsZero() {
-			out = append(out, ch)
+		switch {
+		case ch.Structure.IsZero() || (c.region != "" && ch.Region != "" && ch.Region != c.region):
+		case ch.Region != "":
+			regional = append(regional, ch)
+		default:
+			national = append(national, ch)
 		}
 	}
-	return out
+	return append(regional, national...)
 }
 
 // sameStructure returns a version of another chain of ch's region whose

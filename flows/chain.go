@@ -23,7 +23,12 @@ type Chain struct {
 	Version   string
 	Effective time.Time // midnight UTC of the effective date
 	Region    string
-	Profile   string
+	// Regional are the contacts a national chain takes from where it is
+	// deployed (ars, csirt): compiled, its steps name their national
+	// stand-ins; Catalog.Deploy binds them to the deployment's region and
+	// configuration (deploy.go).
+	Regional []string
+	Profile  string
 	// Structure names, in plain words, the kind of structure that follows
 	// this chain ("Professionnel de santé libéral"), as the structure picker
 	// offers it. It is zero for a chain that is an authority's own role (the
@@ -113,8 +118,11 @@ type Recipient struct {
 
 // Contact is an authority or service to notify.
 type Contact struct {
-	ID     string
-	Scope  string // "national" or a region id
+	ID    string
+	Scope string // "national", a region id, or ScopeDeployment
+	// Role is the regional contact a region's contact stands for when its
+	// id differs (cric-na is the csirt of Nouvelle-Aquitaine).
+	Role   string
 	Name   Text
 	About  Text
 	Means  []Means

@@ -100,7 +100,15 @@ func (c *Catalog) addContacts(pc *parsedContacts) {
 		default:
 			checked = d
 		}
-		ct := &Contact{ID: rc.ID, Scope: scope, Name: rc.Name, About: rc.About, Source: rc.Source, Checked: checked}
+		ct := &Contact{ID: rc.ID, Scope: scope, Role: rc.Role, Name: rc.Name, About: rc.About, Source: rc.Source, Checked: checked}
+		if rc.Role != "" {
+			switch {
+			case scope == ScopeNational:
+				pc.errorf(p+".role", "role is for a region's contacts (the national contact is the stand-in itself)")
+			case !idPattern.MatchString(rc.Role):
+				pc.errorf(p+".role", "bad role %q (accepted: the id of the regional contact it stands for, such as csirt)", rc.Role)
+			}
+		}
 		for j, rm := range rc.Means {
 			mp := fmt.Sprintf("%s.means[%d]", p, j)
 			if !slices.Contains(MeansKinds, rm.Kind) {
@@ -116,6 +124,20 @@ func (c *Catalog) addContacts(pc *parsedContacts) {
 			ct.Means = append(ct.Means, Means{Kind: rm.Kind, Value: rm.Value, Label: rm.Label, Fallback: rm.Fallback, Source: rm.Source})
 		}
 		c.contacts[scope][rc.ID] = ct
+	}
+	// One contact per role in a scope, and a role is not another's id.
+	roles := map[string]string{}
+	for i, rc := range raw.Contacts {
+		if rc.Role == "" || scope == ScopeNational {
+			continue
+		}
+		p := fmt.Sprintf("$.contacts[%d].role", i)
+		if other, ok := roles[rc.Role]; ok {
+			pc.errorf(p, "contacts %q and %q both have role %q: which one the national chains use would be ambiguous", other, rc.ID, rc.Role)
+		} else if ct := c.contacts[scope][rc.Role]; ct != nil && ct.ID != rc.ID {
+			pc.errorf(p, "role %q is also the id of contact %q in scope %s: which one the national chains use would be ambiguous", rc.Role, rc.Role, scope)
+		}
+		roles[rc.Role] = rc.ID
 	}
 }
 
@@ -148,7 +170,7 @@ func compileChain(pc *parsedChain, cat *Catalog) *Chain {
 		pc.errorf("$.source", "missing source.document: the document this chain transcribes")
 	}
 	c := &Chain{
-		ID: raw.ID, Version: raw.Version, Effective: eff, Region: raw.Region, Profile: raw.Profile,
+		ID: raw.ID, Version: raw.Version, Effective: eff, Region: raw.Region, Regional: pc.regional(cat), Profile: raw.Profile,
 		Structure: raw.Structure, Title: raw.Title, Description: raw.Description, End: raw.End, File: pc.name,
 		Source:    Source{Document: raw.Source.Document, Ref: raw.Source.Ref, Note: raw.Source.Note},
 		questions: map[string]*Question{}, steps: map[string]*Step{},
@@ -233,6 +255,11 @@ func compileChain(pc *parsedChain, cat *Catalog) *Chain {
 		done["s:"+rs.ID] = true
 		pc.compileStep(p, rs, s, c, cat)
 	}
+	for i, id := range c.Regional {
+		if !usesContact(c, id) {
+			pc.errorf(fmt.Sprintf("$.regional[%d]", i), "regional contact %q is the recipient of no step", id)
+		}
+	}
 	if len(pc.errs) > before {
 		// The graph checks follow references: they need them valid.
 		return nil
@@ -273,7 +300,9 @@ func (pc *parsedChain) compileStep(p string, rs rawStep, s *Step, c *Chain, cat 
 			continue
 		}
 		r := Recipient{Contact: ct, Means: ct.Means}
-		if len(rr.Means) > 0 {
+		if len(rr.Means) > 0 && slices.Contains(c.Regional, rr.Contact) {
+			pc.errorf(rp+".means", "contact %q is regional: its means depend on the deployment, so a step cannot pick among them", rr.Contact)
+		} else if len(rr.Means) > 0 {
 			r.Means = nil
 			for k, kind := range rr.Means {
 				found := false
@@ -320,6 +349,43 @@ func (pc *parsedChain) compileStep(p string, rs rawStep, s *Step, c *Chain, cat 
 	if !bad && !slices.IsSorted(s.Remind.At) {
 		pc.errorf(p+".remind.at", "reminder offsets must be in increasing order")
 	}
+}
+
+// regional checks the chain's `regional` list: national chains only, each
+// a national contact (the stand-in used until the deployment binds it),
+// once.
+func (pc *parsedChain) regional(cat *Catalog) []string {
+	raw := pc.raw
+	if len(raw.Regional) > 0 && raw.Region != "" {
+		pc.errorf("$.regional", "a chain of region %q sees its region's contacts: regional is for national chains, which take those contacts from where Vigie is deployed", raw.Region)
+		return nil
+	}
+	var out []string
+	for i, id := range raw.Regional {
+		p := fmt.Sprintf("$.regional[%d]", i)
+		switch {
+		case !pc.id(p, "contact", id):
+		case slices.Contains(out, id):
+			pc.errorf(p, "regional contact %q is listed twice", id)
+		case cat.contacts[ScopeNational][id] == nil:
+			pc.errorf(p, "regional contact %q has no national stand-in: define it in a national contacts file, as the chain shows it where the deployment gives none", id)
+		default:
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// usesContact reports whether a step of c goes to contact id.
+func usesContact(c *Chain, id string) bool {
+	for _, s := range c.steps {
+		for _, r := range s.Recipients {
+			if r.Contact.ID == id {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // notRequired checks a step's not_required texts: each names a question

@@ -21,6 +21,7 @@ type rawContacts struct {
 
 type rawContact struct {
 	ID      string     `yaml:"id"`
+	Role    string     `yaml:"role"`
 	Name    Text       `yaml:"name"`
 	About   Text       `yaml:"about"`
 	Means   []rawMeans `yaml:"means"`
@@ -44,6 +45,7 @@ type rawChain struct {
 	Version     string        `yaml:"version"`
 	Effective   string        `yaml:"effective"`
 	Region      string        `yaml:"region"`
+	Regional    []string      `yaml:"regional"`
 	Profile     string        `yaml:"profile"`
 	Structure   Text          `yaml:"structure"`
 	Title       Text          `yaml:"title"`

@@ -194,7 +194,7 @@ func newSheet(cat *flows.Catalog, c *flows.Chain, opt SheetOptions) *sheet {
 	arsPhone, arsName := false, ""
 	for _, s := range steps {
 		st := sheetStep{head: stepHead(c, s, qnum, lang)}
-		listed := map[string]bool{} // contact id + value
+		listed := map[string]bool{} // contact id + value, and each value alone
 		for i, r := range s.Recipients {
 			useContact(r.Contact)
 			if i > 0 {
@@ -209,6 +209,7 @@ func newSheet(cat *flows.Catalog, c *flows.Chain, opt SheetOptions) *sheet {
 			for _, m := range r.Means {
 				addNumber(r.Contact, m, s.Order, false)
 				listed[r.Contact.ID+"\x00"+m.Value] = true
+				listed[m.Value] = true // another contact's same number is no recourse
 			}
 			if r.Contact.ID == arsContact && structure {
 				arsName = r.Contact.Name.In(lang)
@@ -223,7 +224,7 @@ func newSheet(cat *flows.Catalog, c *flows.Chain, opt SheetOptions) *sheet {
 			toARS := structure && ct.ID == arsContact && slices.ContainsFunc(s.Recipients, func(r flows.Recipient) bool { return r.Contact == ct })
 			var ms []flows.Means
 			for _, m := range ct.Means {
-				if reachable(m) && !listed[ct.ID+"\x00"+m.Value] && (mentions(words, m.Value) || toARS && m.Kind == "phone") {
+				if reachable(m) && !listed[ct.ID+"\x00"+m.Value] && !listed[m.Value] && (mentions(words, m.Value) || toARS && m.Kind == "phone") {
 					ms = append(ms, m)
 				}
 			}
@@ -235,6 +236,7 @@ func newSheet(cat *flows.Catalog, c *flows.Chain, opt SheetOptions) *sheet {
 			st.body = append(st.body, meansSpans(ct, ms, true, lang)...)
 			for _, m := range ms {
 				addNumber(ct, m, s.Order, true)
+				listed[m.Value] = true
 			}
 		}
 		sh.steps = append(sh.steps, st)

@@ -25,22 +25,30 @@ func TestBuiltinCatalog(t *testing.T) {
 	}
 	wantFiles := []string{
 		"chains/national/ars-2016.yaml", "chains/national/ars-2022.yaml",
+		"chains/national/es-esms.yaml",
 		"chains/national/gip-2016-09.1.yaml", "chains/national/gip-2016.yaml",
 		"chains/national/gip-2022-04.1.yaml", "chains/national/gip-2022.yaml",
+		"chains/national/ose.yaml", "chains/national/ps-liberal.yaml",
 		"chains/nouvelle-aquitaine/es-esms-2025-03.1.yaml", "chains/nouvelle-aquitaine/es-esms.yaml",
 		"chains/nouvelle-aquitaine/ose-2025-03.1.yaml", "chains/nouvelle-aquitaine/ose.yaml",
 		"chains/nouvelle-aquitaine/ps-liberal-2025-03.1.yaml", "chains/nouvelle-aquitaine/ps-liberal.yaml",
+		"contacts/auvergne-rhone-alpes.yaml", "contacts/bourgogne-franche-comte.yaml",
+		"contacts/centre-val-de-loire.yaml", "contacts/national-regions.yaml",
 		"contacts/national.yaml", "contacts/nouvelle-aquitaine.yaml",
+		"contacts/occitanie.yaml", "contacts/pays-de-la-loire.yaml",
 	}
 	if !same(names, wantFiles) {
 		t.Errorf("embedded files %v, want %v", names, wantFiles)
 	}
-	want := []string{"national/ars", "national/gip", "nouvelle-aquitaine/es-esms", "nouvelle-aquitaine/ose", "nouvelle-aquitaine/ps-liberal"}
+	want := []string{"national/ars", "national/es-esms", "national/gip", "national/ose", "national/ps-liberal",
+		"nouvelle-aquitaine/es-esms", "nouvelle-aquitaine/ose", "nouvelle-aquitaine/ps-liberal"}
 	if got := cat.IDs(); !same(got, want) {
 		t.Errorf("IDs %v, want %v", got, want)
 	}
-	if got := cat.Scopes(); !same(got, []string{"national", "nouvelle-aquitaine"}) {
-		t.Errorf("Scopes %v", got)
+	// The regions whose contacts a public page gives (contacts/<region>.yaml).
+	scopes := []string{"national", "auvergne-rhone-alpes", "bourgogne-franche-comte", "centre-val-de-loire", "nouvelle-aquitaine", "occitanie", "pays-de-la-loire"}
+	if got := cat.Scopes(); !same(got, scopes) {
+		t.Errorf("Scopes %v, want %v", got, scopes)
 	}
 	// Décret 2022-715, in force on 29/04/2022, replaced the seed's text.
 	in2022 := time.Date(2022, 4, 29, 0, 0, 0, 0, time.UTC)
@@ -65,7 +73,7 @@ func TestBuiltinCatalog(t *testing.T) {
 			t.Errorf("%s: the 2022 text is not the one in force from 2022-04-29", id)
 		}
 	}
-	for _, id := range want[2:] {
+	for _, id := range want[5:] {
 		c := chainAt(t, id, now)
 		if c.Region != "nouvelle-aquitaine" || c.Effective.After(time.Date(2025, 3, 31, 0, 0, 0, 0, time.UTC)) {
 			t.Errorf("%s: region %q effective %v, want nouvelle-aquitaine, March 2025", id, c.Region, c.Effective)
@@ -74,6 +82,7 @@ func TestBuiltinCatalog(t *testing.T) {
 	for _, tc := range []struct{ id, profile string }{
 		{"nouvelle-aquitaine/ose", "ose"}, {"nouvelle-aquitaine/es-esms", "es-esms"}, {"nouvelle-aquitaine/ps-liberal", "ps-liberal"},
 		{"national/ars", "ars"}, {"national/gip", "gip"},
+		{"national/ose", "ose"}, {"national/es-esms", "es-esms"}, {"national/ps-liberal", "ps-liberal"},
 	} {
 		if c := chainAt(t, tc.id, now); c.Profile != tc.profile {
 			t.Errorf("%s: profile %q, want %q", tc.id, c.Profile, tc.profile)
@@ -197,6 +206,23 @@ func TestClocks(t *testing.T) {
 			"cnil":              {"t0+72h", 0, 0, cnilAt},
 			"plainte-assurance": {"t0+72h", 0, 0, cnilAt[:3]},
 		}},
+		{"national/ose", map[string]clock{
+			"cert-sante": sansDelai, "ars": sansDelai, "anssi": sansDelai,
+			"cnil":              {"t0+72h", 0, 0, cnilAt},
+			"plainte-assurance": {"t0+72h", 0, 0, cnilAt[:3]},
+			"ror":               {"immediate", 4 * h, 0, nil},
+		}},
+		{"national/es-esms", map[string]clock{
+			"cert-sante": sansDelai, "ars": sansDelai, "esms-autorite": sansDelai,
+			"cnil":                {"t0+72h", 0, 0, cnilAt},
+			"plainte-assurance":   {"t0+72h", 0, 0, cnilAt[:3]},
+			"ror":                 {"immediate", 4 * h, 0, nil},
+			"nis2-alerte-precoce": {"t0+24h", 0, 0, nil}, "nis2-notification": {"t0+72h", 0, 0, nil},
+		}},
+		{"national/ps-liberal", map[string]clock{
+			"cnil":              {"t0+72h", 0, 0, cnilAt},
+			"plainte-assurance": {"t0+72h", 0, 0, cnilAt[:3]},
+		}},
 		{"national/ars", map[string]clock{"reception-copie": {"immediate", 0, 0, nil}}},
 		{"national/gip", map[string]clock{"dgs-ars": {"immediate", 0, 0, nil}}},
 	} {
@@ -222,7 +248,7 @@ func TestClocks(t *testing.T) {
 		}
 	}
 	// NIS2 final report: "one month" after the notification, counted from it.
-	for _, id := range []string{"nouvelle-aquitaine/ose", "nouvelle-aquitaine/es-esms"} {
+	for _, id := range []string{"nouvelle-aquitaine/ose", "nouvelle-aquitaine/es-esms", "national/ose", "national/es-esms"} {
 		s := chainAt(t, id, now).Step("nis2-rapport-final")
 		if s == nil {
 			t.Errorf("%s: no step nis2-rapport-final", id)
@@ -233,7 +259,11 @@ func TestClocks(t *testing.T) {
 		if d := s.Deadline; d.Kind != flows.After || d.Anchor != "nis2-notification" || d.Months != 1 || d.Offset != 0 {
 			t.Errorf("%s/nis2-rapport-final: deadline %v, want one calendar month after nis2-notification", id, d)
 		}
-		// The revision an incident may have pinned before keeps its 28 days.
+		// The revision an incident may have pinned before keeps its 28 days
+		// (the ARS NA charts; the national chains came out counting months).
+		if !strings.HasPrefix(id, "nouvelle-aquitaine/") {
+			continue
+		}
 		if v, err := mustCatalog(t).Version(id, "2025-03.1"); err != nil {
 			t.Errorf("%s: revision 2025-03.1 no longer loads: %v", id, err)
 		} else if d := v.Step("nis2-rapport-final").Deadline; d.Offset != 28*24*h || d.Months != 0 {
@@ -286,6 +316,10 @@ func TestChartItemsCiteTheChart(t *testing.T) {
 			[]string{"cert-sante", "ars", "ror", "police-gendarmerie", "cnil", "personnes-concernees"}},
 		{"nouvelle-aquitaine/ps-liberal", []string{"malicious", "personal_data_breach"},
 			[]string{"ars", "cybermalveillance", "police-gendarmerie", "accompagnement-cric-na", "accompagnement-esea", "cnil", "personnes-concernees"}},
+		// The national chains have no chart: every item cites its text.
+		{"national/ose", nil, nil},
+		{"national/es-esms", nil, nil},
+		{"national/ps-liberal", nil, nil},
 	} {
 		c := chainAt(t, tc.id, now)
 		chart := map[string]bool{}
@@ -306,8 +340,9 @@ func TestChartItemsCiteTheChart(t *testing.T) {
 			}
 		}
 	}
-	// No ANSSI outside the OSE chart (chart B is "A without ANSSI").
-	for _, id := range []string{"nouvelle-aquitaine/es-esms", "nouvelle-aquitaine/ps-liberal"} {
+	// No ANSSI outside the OSE chart (chart B is "A without ANSSI"), nor
+	// outside the national OSE chain.
+	for _, id := range []string{"nouvelle-aquitaine/es-esms", "nouvelle-aquitaine/ps-liberal", "national/es-esms", "national/ps-liberal"} {
 		for _, s := range chainAt(t, id, now).Steps {
 			for _, r := range s.Recipients {
 				if r.Contact.ID == "anssi" {
@@ -343,21 +378,57 @@ func TestGraphs(t *testing.T) {
 }
 
 // TestStructureLabels: the structure picker offers the three ARS
-// Nouvelle-Aquitaine charts, each under a plain label in both languages,
-// and not the ARS's or the GIP's own roles.
+// Nouvelle-Aquitaine charts and the three national chains, each under a
+// plain label in both languages, the national ones distinct from the
+// regional ones, and not the ARS's or the GIP's own roles. Deployed in a
+// region, it offers that region's chains first, then the national ones.
 func TestStructureLabels(t *testing.T) {
 	cat := mustCatalog(t)
-	var got []string
-	for _, c := range cat.Structures(now) {
-		got = append(got, c.ID+" | "+c.Structure.FR+" | "+c.Structure.EN)
+	labels := func(cat *flows.Catalog) []string {
+		var got []string
+		for _, c := range cat.Structures(now) {
+			got = append(got, c.ID+" | "+c.Structure.FR+" | "+c.Structure.EN)
+		}
+		return got
 	}
-	want := []string{
+	national := []string{
+		"national/es-esms | Établissement de santé ou médico-social, laboratoire, centre de radiothérapie (hors OSE) — obligations nationales | Health or medico-social establishment, laboratory, radiotherapy centre (not an OSE) — national duties",
+		"national/ose | Opérateur de services essentiels (OSE) — obligations nationales | Operator of essential services (OSE) — national duties",
+		"national/ps-liberal | Professionnel de santé libéral — obligations nationales | Self-employed health professional — national duties",
+	}
+	na := []string{
 		"nouvelle-aquitaine/es-esms | Établissement de santé (hors OSE) ou établissement médico-social (ESMS) | Health establishment (not an OSE) or medico-social establishment (ESMS)",
 		"nouvelle-aquitaine/ose | Opérateur de services essentiels (OSE) | Operator of essential services (OSE)",
 		"nouvelle-aquitaine/ps-liberal | Professionnel de santé libéral | Self-employed health professional",
 	}
-	if !same(got, want) {
-		t.Errorf("Structures\n got %q\nwant %q", got, want)
+	for _, tc := range []struct {
+		region string
+		want   []string
+	}{
+		{"", append(append([]string(nil), na...), national...)},
+		{"nouvelle-aquitaine", append(append([]string(nil), na...), national...)},
+		{"bretagne", national},
+		{"auvergne-rhone-alpes", national},
+	} {
+		c := cat
+		if tc.region != "" {
+			var err error
+			if c, err = cat.Deploy(flows.Deployment{Region: tc.region}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := labels(c); !same(got, tc.want) {
+			t.Errorf("Structures in %q\n got %q\nwant %q", tc.region, got, tc.want)
+		}
+	}
+	seen := map[string]string{}
+	for _, c := range cat.Structures(now) {
+		for _, l := range []string{c.Structure.FR, c.Structure.EN} {
+			if other, ok := seen[l]; ok {
+				t.Errorf("%s and %s share the label %q: the picker could not tell them apart", other, c.ID, l)
+			}
+			seen[l] = c.ID
+		}
 	}
 	for _, id := range []string{"national/ars", "national/gip"} {
 		for _, c := range cat.Versions(id) {

@@ -30,7 +30,8 @@ type chartSpec struct {
 	id     string
 	at     time.Time // picks the version
 	nis2   bool
-	leaves int // how many complete sets of answers there are
+	deploy *flows.Deployment // where Vigie runs, for the national chains; nil: as compiled
+	leaves int               // how many complete sets of answers there are
 	expect func(a yesNo) path
 	to     map[string]recipient // every step that can be required
 }
@@ -327,8 +328,17 @@ func TestChartPaths(t *testing.T) {
 		if sp.nis2 {
 			name += "+nis2"
 		}
+		if sp.deploy != nil {
+			name += "@" + sp.deploy.Region
+			for k := range sp.deploy.Contacts {
+				name += "+" + k
+			}
+		}
 		t.Run(name, func(t *testing.T) {
 			c := chainAt(t, sp.id, sp.at)
+			if sp.deploy != nil {
+				c = deployedAt(t, *sp.deploy, sp.id, sp.at)
+			}
 			var features map[string]bool
 			if sp.nis2 {
 				features = map[string]bool{"nis2": true}

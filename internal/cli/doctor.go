@@ -31,7 +31,9 @@ func newDoctorCmd(env Env, g *Globals) *cobra.Command {
 		Use:   "doctor",
 		Short: "check the configuration, the database, the key, the clock and the chat platform; say what to do",
 		Long: `Check what a deployment needs, one line per check, ✓ or ✗ with what to do:
-the configuration, the chain, the database (readable, not damaged), the
+the configuration, the chain, the regional contacts (the ARS's alert address
+and number the national chains need: region:, contacts:), the database
+(readable, not damaged), the
 signing key, the clock (against the chat server's), and on the platform
 configured: the bot's token, its permissions (Mattermost: ephemeral posts
 and channel creation; Slack: the manifest's scopes), the WebSocket or
@@ -88,6 +90,7 @@ func (d *doctor) skip(name, why string) {
 func (d *doctor) run(ctx context.Context) error {
 	cfg := d.configuration()
 	d.chain(cfg)
+	d.contacts(cfg) // doctor_contacts.go
 	db, exists := d.database(ctx)
 	d.signingKey(db, exists)
 	switch {

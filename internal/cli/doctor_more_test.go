@@ -44,7 +44,7 @@ func (f *fakeSlack) start(t *testing.T) *httptest.Server {
 }
 
 func slackYAML(api, mode, bot, public string) string {
-	y := fmt.Sprintf("slack:\n  api_url: %s/api/\n  mode: %s\n  bot_token: %s\n  app_token: xapp-good\n  signing_secret: s3cret\n", api, mode, bot)
+	y := fmt.Sprintf("region: auvergne-rhone-alpes\nslack:\n  api_url: %s/api/\n  mode: %s\n  bot_token: %s\n  app_token: xapp-good\n  signing_secret: s3cret\n", api, mode, bot)
 	if public != "" {
 		y += "public_url: " + public + "\n"
 	}
@@ -101,13 +101,23 @@ func TestDoctorSlack(t *testing.T) {
 // wrong on this machine is one ✗ line and exit 1.
 func TestDoctorLocal(t *testing.T) {
 	t.Run("fresh install", func(t *testing.T) {
+		// Without a region, the national chains have no ARS to alert: the
+		// one thing a fresh install lacks.
 		code, out, errs := runDoctor(t, t.TempDir(), "")
+		if code != ExitFailure || errs != "vigie doctor: 1 of 5 checks failed\n" {
+			t.Fatalf("exit %d, stderr %q:\n%s", code, errs, out)
+		}
+		if mark, line := checkLine(out, "contacts"); mark != "✗" || !strings.Contains(line, "set region: to your ARS's region") {
+			t.Errorf("check contacts: %q, want ✗ and what to set:\n%s", line, out)
+		}
+		code, out, errs = runDoctor(t, t.TempDir(), "region: auvergne-rhone-alpes\n")
 		if code != ExitOK || errs != "" {
 			t.Fatalf("exit %d, stderr %q:\n%s", code, errs, out)
 		}
 		for name, want := range map[string]string{
-			"configuration": "no configuration file", "chain": "asked", "database": "created at first start",
+			"configuration": "vigie.yaml", "chain": "asked", "database": "created at first start",
 			"signing key": "created at first start", "clock": "–", "platform": "–",
+			"contacts": "ars69-alerte@ars.sante.fr",
 		} {
 			mark, line := checkLine(out, name)
 			if want == "–" {
@@ -168,7 +178,7 @@ func TestDoctorBesideRunningVigie(t *testing.T) {
 	if a.hot == nil {
 		t.Fatal("the app does not answer vigie backup")
 	}
-	code, out, _ := runDoctor(t, dir, "")
+	code, out, _ := runDoctor(t, dir, "region: auvergne-rhone-alpes\n")
 	if mark, line := checkLine(out, "database"); code != ExitOK || mark != "✓" || !strings.Contains(line, "checked on a copy made by the Vigie running on it") {
 		t.Errorf("exit %d, database %q:\n%s", code, line, out)
 	}

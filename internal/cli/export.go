@@ -87,15 +87,21 @@ func runExport(ctx context.Context, env Env, g *Globals, id, format, outFile str
 		return err
 	}
 	// The reports people read show the chain's obligations and the
-	// structure, as the drafts name it (--config or VIGIE_ORG_*).
-	cat, err := flowsCatalog()
+	// structure, as the drafts name it (--config or VIGIE_ORG_*), and the
+	// national chains' ARS as this deployment binds it (region.go).
+	base, err := flowsCatalog()
 	if err != nil {
 		return err
 	}
-	org, _, err := organisation(env, g)
+	cfg, err := localConfig(env, g)
 	if err != nil {
 		return err
 	}
+	cat, err := deploy(cfg, base)
+	if err != nil {
+		return err
+	}
+	org, _ := orgOf(cfg)
 	x := &report.Exporter{Key: key, Catalog: cat, Org: org}
 	src := report.Pages(ctx, s, id)
 	if *out == "" {

@@ -35,7 +35,8 @@ print and pin on the crisis-room wall: the numbers to call without
 internet, the portals' QR codes, boxes for the structure's own numbers,
 the questions, every step with its deadline and means, and a grid to keep
 the main courante by hand. It needs no database; the organisation comes
-from --config or the VIGIE_ORG_* variables.`,
+from --config or the VIGIE_ORG_* variables, and so do the region and the
+regional contacts of the national chains (region:, contacts:).`,
 		Example: `  vigie fiche -o fiche.pdf
   vigie fiche --flow nouvelle-aquitaine/es-esms --format md
   vigie --lang en fiche --flow nouvelle-aquitaine/ose --nis2 -o reflex-sheet.pdf`,
@@ -59,7 +60,16 @@ func runFiche(ctx context.Context, env Env, g *Globals, o ficheOptions) error {
 		return err
 	}
 	*format = f
-	cat, err := flowsCatalog()
+	base, err := flowsCatalog()
+	if err != nil {
+		return err
+	}
+	cfg, err := localConfig(env, g) // the organisation, and where Vigie runs
+	if err != nil {
+		return err
+	}
+	// The national chains' ARS and CSIRT are the deployment's (region.go).
+	cat, err := deploy(cfg, base)
 	if err != nil {
 		return err
 	}
@@ -74,10 +84,7 @@ func runFiche(ctx context.Context, env Env, g *Globals, o ficheOptions) error {
 	} else {
 		chains = cat.Chains(t)
 	}
-	org, _, err := organisation(env, g)
-	if err != nil {
-		return err
-	}
+	org, _ := orgOf(cfg)
 	opt := report.SheetOptions{Lang: g.lang(), Organisation: org, Now: t, KeyFingerprint: keyFingerprint(env, g)}
 	if *nis2 {
 		opt.Features = map[string]bool{"nis2": true}

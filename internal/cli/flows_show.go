@@ -61,6 +61,9 @@ func writeChainHeader(w io.Writer, cat *flows.Catalog, c *flows.Chain, t time.Ti
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, tr(lang, "flows.profile_region"), orDash(c.Profile), orDash(c.Region))
+	if len(c.Regional) > 0 {
+		fmt.Fprintf(w, tr(lang, "flows.regional"), strings.Join(c.Regional, ", "))
+	}
 	doc := c.Source.Document
 	if c.Source.Ref != "" {
 		doc += " — " + c.Source.Ref

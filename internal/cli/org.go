@@ -12,25 +12,15 @@ import (
 // regulator outputs without a full configuration: the console (drafts and
 // the identifier guard) and the reflex sheet.
 
-// organisation reads the structure's identity and IPP pattern: from
-// --config when given, else from the VIGIE_ORG_* variables alone, so that
-// the terminal never trips on platform settings it does not use.
-func organisation(env Env, g *Globals) (incident.Organisation, *regexp.Regexp, error) {
-	cfg, err := localConfig(env, g)
-	if err != nil {
-		return incident.Organisation{}, nil, err
-	}
-	org, ipp := orgOf(cfg)
-	return org, ipp, nil
-}
-
 // localConfig is the configuration of the commands that run without a chat
-// platform: --config when given, else the VIGIE_ORG_* variables alone.
+// platform: --config when given, else the VIGIE_ORG_*, VIGIE_REGION and
+// VIGIE_CONTACTS_* variables alone, so that the terminal never trips on
+// platform settings it does not use.
 func localConfig(env Env, g *Globals) (*config.Config, error) {
 	getenv := env.Getenv
 	if g.Config == "" {
 		getenv = func(k string) string {
-			if strings.HasPrefix(k, "VIGIE_ORG_") && env.Getenv != nil {
+			if (strings.HasPrefix(k, "VIGIE_ORG_") || k == "VIGIE_REGION" || strings.HasPrefix(k, "VIGIE_CONTACTS_")) && env.Getenv != nil {
 				return env.Getenv(k)
 			}
 			return ""

@@ -15,14 +15,18 @@ import (
 // This file holds the one validation of a configuration that console,
 // serve and config check share: what config.Validate checks alone (keys,
 // values, secrets present and readable), then what needs the chains (the
-// organisation's chain exists, reminder cadences name its steps), so that
-// a mistake fails at start, the same way everywhere, and not during an
+// organisation's chain exists, reminder cadences name its steps, the
+// region and the regional contacts bind the national chains), so that a
+// mistake fails at start, the same way everywhere, and not during an
 // incident.
 
 // settings is a configuration checked against the chains.
 type settings struct {
 	cfg    *config.Config
 	remind bot.RemindConfig
+	// cat is the catalog as this deployment sees it: the national chains'
+	// regional contacts bound to its region and configuration (region.go).
+	cat *flows.Catalog
 }
 
 // checkSettings checks cfg against the chains of cat.
@@ -36,7 +40,11 @@ func checkSettings(cfg *config.Config, cat *flows.Catalog) (*settings, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &settings{cfg: cfg, remind: rc}, nil
+	dc, err := deploy(cfg, cat)
+	if err != nil {
+		return nil, err
+	}
+	return &settings{cfg: cfg, remind: rc, cat: dc}, nil
 }
 
 // withDefaults fills what the configuration leaves out with the values

@@ -26,6 +26,11 @@ func TestOneValidationEverywhere(t *testing.T) {
 			`the chain nouvelle-aquitaine/es-esms has no step "hfds"`},
 		{"short backups", "backups:\n  every: 10s\n", "backups.every: 10s is below one minute"},
 		{"unreadable secret file", "slack:\n  mode: http\n  bot_token_file: /nonexistent/token\n  signing_secret: s\n", "slack.bot_token_file"},
+		{"unknown region", "region: paca\n", `region: "paca" is not a region (accepted: auvergne-rhone-alpes,`},
+		{"region against the chain", "region: bretagne\norganisation:\n  chain: nouvelle-aquitaine/es-esms\n",
+			`region: "bretagne", but organisation.chain nouvelle-aquitaine/es-esms is the chain of region nouvelle-aquitaine`},
+		{"contact without a means", "contacts:\n  ars:\n    name: ARS\n", "contacts.ars: give email, phone or both"},
+		{"contact's bad phone", "contacts:\n  ars:\n    phone: appeler le PFR\n", `contacts.ars.phone: "appeler le PFR" is not a phone number`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
