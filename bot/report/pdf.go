@@ -154,70 +154,17 @@ func (d *pdfDoc) room(h float64) {
 // flow sets runs one after the other, wrapped at word boundaries within
 // the column, lh millimetres a line, breaking pages as needed.
 func (d *pdfDoc) flow(size, lh float64, c pdfw.Color, runs ...run) {
-	faces := pdfFaces()
 	left, maxW := d.textBox()
-	type piece struct {
-		face int
-		text string
-		x    float64
-	}
-	var line []piece
-	x := 0.0
-	emit := func() {
+	for _, line := range layout(size, maxW, runs...) {
 		d.room(lh)
 		base := (d.y + lh/2 + 0.3*size*mmPerPt) * ptPerMM
 		for _, p := range line {
 			if !d.dry {
-				d.p.Text(p.face, size, c, left+p.x, base, strings.TrimRight(p.text, " "))
+				d.p.Text(p.face, size, c, left+p.x, base, strings.ReplaceAll(strings.TrimRight(p.text, " "), nbsp, " "))
 			}
 		}
 		d.y += lh
-		line, x = line[:0], 0
 	}
-	add := func(face int, word string) {
-		w := faces[face].Width(strings.TrimRight(word, " "), size)
-		if x+w > maxW && x > 0 {
-			emit()
-			word = strings.TrimLeft(word, " ")
-			w = faces[face].Width(strings.TrimRight(word, " "), size)
-		}
-		for w > maxW { // a word longer than a line: cut it
-			cut := 1
-			for i := range word {
-				if i > 0 && faces[face].Width(word[:i], size) > maxW {
-					break
-				}
-				cut = max(cut, i)
-			}
-			line = append(line, piece{face, word[:cut], x})
-			emit()
-			word = word[cut:]
-			w = faces[face].Width(strings.TrimRight(word, " "), size)
-		}
-		if n := len(line); n > 0 && line[n-1].face == face {
-			line[n-1].text += word
-		} else {
-			line = append(line, piece{face, word, x})
-		}
-		x += faces[face].Width(word, size)
-	}
-	for _, r := range runs {
-		if r.keep {
-			add(r.face, pdfText(r.text))
-			continue
-		}
-		for i, para := range strings.Split(pdfText(r.text), "\n") {
-			if i > 0 {
-				emit()
-			}
-			for _, word := range glue(strings.SplitAfter(para, " ")) {
-				if word != "" {
-					add(r.face, word)
-				}
-			}
-		}
-	}
-	emit()
 }
 
 // measure is the height, in millimetres, that what set sets takes; it sets
@@ -259,13 +206,10 @@ type piece struct {
 	x    float64
 }
 
-// frenchSpaces holds French punctuation to the word before it (" :",
-// " ;", " »") or after it ("« "): a line never starts with a colon.
-var frenchSpaces = strings.NewReplacer(" :", nbsp+":", " ;", nbsp+";", " ?", nbsp+"?", " !", nbsp+"!", " »", nbsp+"»", "« ", "«"+nbsp)
-
 // layout wraps runs at word boundaries into lines of at most maxW points
 // at size, cutting a word longer than a line. "\n" breaks a line; a
-// no-break space (U+00A0) does not.
+// no-break space (U+00A0) does not, nor French punctuation from its word
+// (glue), nor anything inside a run kept whole (a phone number).
 func layout(size, maxW float64, runs ...run) [][]piece {
 	faces := pdfFaces()
 	var lines [][]piece
@@ -303,11 +247,15 @@ func layout(size, maxW float64, runs ...run) [][]piece {
 		x += faces[face].Width(word, size)
 	}
 	for _, r := range runs {
-		for i, para := range strings.Split(frenchSpaces.Replace(pdfText(r.text)), "\n") {
+		if r.keep {
+			add(r.face, pdfText(r.text))
+			continue
+		}
+		for i, para := range strings.Split(pdfText(r.text), "\n") {
 			if i > 0 {
 				emit()
 			}
-			for _, word := range strings.SplitAfter(para, " ") {
+			for _, word := range glue(strings.SplitAfter(para, " ")) {
 				if word != "" {
 					add(r.face, word)
 				}
