@@ -389,7 +389,11 @@ func (b *Bot) change(ctx context.Context, r *request, fn func(inc *incident.Inci
 	if err != nil {
 		return nil, err
 	}
-	inc, err := b.store.Update(ctx, target.ID, func(inc *incident.Incident) ([]incident.Entry, error) {
+	ch := incident.Change{Seen: target, ClickWindow: ClickWindow}
+	if r.ev.ClickID != "" {
+		ch.Click = clickOf(r.ev.ClickID, r.now) // in the change's transaction: exactly once
+	}
+	inc, err := b.store.Change(ctx, target.ID, ch, func(inc *incident.Incident) ([]incident.Entry, error) {
 		if inc.Status == incident.StatusClosed {
 			return nil, uerr(EConflict, r.lang, "err.closed", inc.ID)
 		}
@@ -397,16 +401,10 @@ func (b *Bot) change(ctx context.Context, r *request, fn func(inc *incident.Inci
 		if err != nil {
 			return nil, err
 		}
-		if id := r.ev.ClickID; id != "" {
-			if at, ok := inc.Clicks[id]; ok && r.now.Sub(at) < ClickWindow {
-				return nil, errRepeatClick // in the same transaction as the first: exactly once
-			}
-		}
 		entries, err := fn(inc, c)
 		if err == nil {
 			// Let the next sweep look at what the change brought due.
 			inc.Wake = r.now
-			rememberClick(inc, r.ev.ClickID, r.now)
 		}
 		return entries, err
 	})

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"errors"
 	"strings"
 	"sync"
 	"time"
@@ -21,7 +20,7 @@ import (
 const ClickWindow = time.Minute
 
 // errRepeatClick is a change refused because its click was already taken.
-var errRepeatClick = errors.New("click already taken into account")
+var errRepeatClick = incident.ErrRepeatClick
 
 // ClickIdentity is the identity of a click for Event.ClickID: where it
 // was made (platform, person, message) and what it does (the action and
@@ -34,28 +33,20 @@ func ClickIdentity(platform, user, message, action string) string {
 // clickSep parts where a click was made from what it does.
 const clickSep = "\x1f"
 
-// rememberClick records click id on inc at now as the person's last click
-// on its message, and forgets the clicks older than the window.
-func rememberClick(inc *incident.Incident, id string, now time.Time) {
-	where, _, _ := strings.Cut(id, clickSep)
-	for k, at := range inc.Clicks {
-		if w, _, ok := strings.Cut(k, clickSep); now.Sub(at) >= ClickWindow || ok && w == where {
-			delete(inc.Clicks, k)
-		}
-	}
-	if id == "" {
-		return
-	}
-	if inc.Clicks == nil {
-		inc.Clicks = map[string]time.Time{}
-	}
-	inc.Clicks[id] = now
+// clickOf is the click of Event.ClickID id, taken at now, as the store
+// records it: only the same click as the person's last one on that message
+// is a repeat (ClickIdentity).
+func clickOf(id string, now time.Time) incident.Click {
+	where, what, _ := strings.Cut(id, clickSep)
+	return incident.Click{Where: where, What: what, At: now}
 }
 
-// clickReplies are the answers to the clicks of the last window.
+// clickReplies are the answers to the clicks of the last window, so that
+// a repeat gets the first click's answer.
 type clickReplies struct {
-	mu sync.Mutex // guards m
-	m  map[string]clickReply
+	mu    sync.Mutex // guards m and order
+	m     map[string]clickReply
+	order []string // ids by the time remembered, oldest first
 }
 
 type clickReply struct {
@@ -63,16 +54,27 @@ type clickReply struct {
 	at    time.Time
 }
 
+// remember keeps r as the answer to click id, and forgets the answers
+// older than the window: from the oldest, so that a busy minute costs each
+// click the same.
 func (c *clickReplies) remember(id string, r Reply, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil {
 		c.m = map[string]clickReply{}
 	}
-	for k, v := range c.m {
-		if now.Sub(v.at) >= ClickWindow {
-			delete(c.m, k)
+	for len(c.order) > 0 {
+		old, ok := c.m[c.order[0]]
+		if ok && now.Sub(old.at) < ClickWindow {
+			break
 		}
+		if ok && c.order[0] != id {
+			delete(c.m, c.order[0])
+		}
+		c.order = c.order[1:]
+	}
+	if _, ok := c.m[id]; !ok {
+		c.order = append(c.order, id)
 	}
 	c.m[id] = clickReply{r, now}
 }

@@ -144,3 +144,26 @@ func TestChangedMindIsNotARepeat(t *testing.T) {
 		t.Errorf("the same click again: %+v", r)
 	}
 }
+
+// TestActionDecodesOnce: an action reads its incident once; the store's
+// change starts from that copy instead of decoding the record again. The
+// harness runs no outbox, so the delivery of the card is made inline: it
+// reads the incident once more, and records what it showed from that copy.
+func TestActionDecodesOnce(t *testing.T) {
+	h := newHarness(t, bot.Config{Chain: "nouvelle-aquitaine/es-esms"})
+	h.ok("ouvrir Rançongiciel")
+	for _, ev := range []bot.Event{
+		{Text: "note appel du DSI"},
+		{Text: "#2026-0001 repondre capacity_impact oui", Click: true, ClickID: bot.ClickIdentity("mattermost", "u1", "post1", "capacity_impact oui")},
+		{Text: "fait cert-sante via=telephone ref=CS-1"},
+	} {
+		ev.Channel, ev.User = "crise", h.user
+		before := h.store.Decodes()
+		if r := h.bot.Handle(context.Background(), ev); r.Error {
+			t.Fatalf("%q: %s", ev.Text, r.Text)
+		}
+		if n := h.store.Decodes() - before; n != 2 {
+			t.Errorf("%q decoded the incident %d times, want once for the action and once for the card", ev.Text, n)
+		}
+	}
+}

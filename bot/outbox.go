@@ -132,7 +132,8 @@ func (b *Bot) deliver(ctx context.Context, id string) error {
 			b.cfg.Observer.CardDelivered(b.now().Sub(es[0].Time))
 		}
 	}
-	_, err = b.store.Update(ctx, id, func(inc *incident.Incident) ([]incident.Entry, error) {
+	// From the copy read above, unless a post recorded its message since.
+	_, err = b.store.Change(ctx, id, incident.Change{Seen: inc}, func(inc *incident.Incident) ([]incident.Entry, error) {
 		if inc.Messages == nil && len(refs) > 0 {
 			inc.Messages = map[string]string{}
 		}

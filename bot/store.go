@@ -28,6 +28,11 @@ type Store interface {
 	// returns it as is. fn may run more than once (batched transactions
 	// retry), each time on a fresh copy: it must have no other effect.
 	Update(ctx context.Context, id string, fn func(*incident.Incident) ([]incident.Entry, error)) (*incident.Incident, error)
+	// Change is Update with what an action adds (incident.Change): the
+	// copy it read already, so that fn may run on it, and the click that
+	// makes the change, recorded in the same transaction, a repeat of it
+	// refused with incident.ErrRepeatClick.
+	Change(ctx context.Context, id string, ch incident.Change, fn func(*incident.Incident) ([]incident.Entry, error)) (*incident.Incident, error)
 	// Entries returns up to limit entries of the incident's main courante
 	// with a sequence number above after, in order (limit ≤ 0: all).
 	Entries(ctx context.Context, id string, after uint64, limit int) ([]incident.Entry, error)

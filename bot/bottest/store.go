@@ -33,11 +33,17 @@ type Store struct {
 	incidents map[string][]byte   // ID → JSON of the incident
 	logs      map[string][][]byte // ID → JSON of each entry; index = seq-1
 	seq       map[int]uint64      // year → last number allocated
+	revs      map[string]uint64   // ID → revision, as Incident.Rev
+	decodes   int                 // incidents decoded, for Decodes
+	// clicks are the last click of each person on each message, by
+	// incident ID, NUL, Click.Where (kept for ever: tests are short).
+	clicks map[string]incident.Click
 }
 
 // NewStore returns an empty store.
 func NewStore() *Store {
-	return &Store{incidents: map[string][]byte{}, logs: map[string][][]byte{}, seq: map[int]uint64{}}
+	return &Store{incidents: map[string][]byte{}, logs: map[string][][]byte{}, seq: map[int]uint64{},
+		revs: map[string]uint64{}, clicks: map[string]incident.Click{}}
 }
 
 // Create implements bot.Store.
@@ -74,6 +80,8 @@ func (s *Store) Create(ctx context.Context, inc *incident.Incident, entries []in
 	s.seq[year]++
 	s.incidents[fresh.ID] = raw
 	s.logs[fresh.ID] = log
+	s.revs[fresh.ID] = 1
+	fresh.Rev = 1
 	return fresh, nil
 }
 
@@ -94,19 +102,32 @@ func (s *Store) Incident(ctx context.Context, id string) (*incident.Incident, er
 // Update implements bot.Store. fn runs with the store locked: like bbolt's
 // write transaction, it must not call the store.
 func (s *Store) Update(ctx context.Context, id string, fn func(*incident.Incident) ([]incident.Entry, error)) (*incident.Incident, error) {
+	return s.Change(ctx, id, incident.Change{}, fn)
+}
+
+// Change implements bot.Store, as Update does.
+func (s *Store) Change(ctx context.Context, id string, ch incident.Change, fn func(*incident.Incident) ([]incident.Entry, error)) (*incident.Incident, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("bottest: update %s: %w", id, err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if ch.Click.Where != "" {
+		if last, ok := s.clicks[id+"\x00"+ch.Click.Where]; ok && last.What == ch.Click.What && ch.Click.At.Sub(last.At) < ch.ClickWindow {
+			return nil, incident.ErrRepeatClick
+		}
+	}
 	if s.Replay {
 		if inc, err := s.get(id); err == nil {
 			_, _ = fn(inc) // discarded, as a rolled-back batch attempt is
 		}
 	}
-	inc, err := s.get(id)
-	if err != nil {
-		return nil, fmt.Errorf("bottest: update %s: %w", id, err)
+	inc := ch.Seen
+	if inc == nil || inc.ID != id || inc.Rev != s.revs[id] {
+		var err error
+		if inc, err = s.get(id); err != nil {
+			return nil, fmt.Errorf("bottest: update %s: %w", id, err)
+		}
 	}
 	head := inc.Head
 	entries, err := fn(inc)
@@ -127,7 +148,20 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*incident.Inciden
 	}
 	s.incidents[id] = raw
 	s.logs[id] = append(s.logs[id], log...)
+	s.revs[id]++
+	inc.Rev = s.revs[id]
+	if ch.Click.Where != "" {
+		s.clicks[id+"\x00"+ch.Click.Where] = ch.Click
+	}
 	return inc, nil
+}
+
+// Decodes is how many incident records the store has decoded: what an
+// action costs grows with it (boltstore decodes JSON as this store does).
+func (s *Store) Decodes() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.decodes
 }
 
 // Entries implements bot.Store.
@@ -202,7 +236,8 @@ func (s *Store) get(id string) (*incident.Incident, error) {
 	if !ok {
 		return nil, incident.ErrNotFound
 	}
-	inc := new(incident.Incident)
+	s.decodes++
+	inc := &incident.Incident{Rev: s.revs[id]}
 	if err := json.Unmarshal(raw, inc); err != nil {
 		return nil, err
 	}

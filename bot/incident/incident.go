@@ -86,11 +86,11 @@ type Incident struct {
 	// leading to the incident's, delivered with the first card, and then
 	// LinkFrom is cleared.
 	LinkFrom string `json:"link_from,omitempty"`
-	// Clicks are the identities of the clicks that changed the incident
-	// lately, with when: a repeat of one (a double click, a platform's
-	// retry, after a restart too) changes nothing more. Entries older than
-	// the bot's window are dropped at the next click.
-	Clicks map[string]time.Time `json:"clicks,omitempty"`
+	// Rev is the store's revision of the record this copy was read from,
+	// which Change.Seen compares: it is the store's, never encoded. (The
+	// clicks of the last minute, once a field here, are kept by the store
+	// apart: re-encoding them with every change made a busy incident slow.)
+	Rev uint64 `json:"-"`
 	// Facts are what the crisis cell gave for the declaration drafts
 	// (brouillon), by fact key; the main courante keeps every value given.
 	Facts map[string]string `json:"facts,omitempty"`

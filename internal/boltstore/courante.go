@@ -92,13 +92,32 @@ func decodeEntry(v []byte, e *incident.Entry) error {
 
 // putEntries writes sealed entries under their sequence numbers.
 func putEntries(lb *bolt.Bucket, es []incident.Entry) error {
-	lb.FillPercent = logFillPercent
+	vs, err := encodeEntries(es)
+	if err != nil {
+		return err
+	}
+	return putEncoded(lb, es, vs)
+}
+
+// encodeEntries returns the records of sealed entries.
+func encodeEntries(es []incident.Entry) ([][]byte, error) {
+	vs := make([][]byte, len(es))
 	for i := range es {
 		v, err := json.Marshal(entryRecord{V: recordVersion, Entry: &es[i]})
 		if err != nil {
-			return fmt.Errorf("encode entry %d: %w", es[i].Seq, err)
+			return nil, fmt.Errorf("encode entry %d: %w", es[i].Seq, err)
 		}
-		if err := lb.Put(seqKey(es[i].Seq), v); err != nil {
+		vs[i] = v
+	}
+	return vs, nil
+}
+
+// putEncoded writes the records vs of entries es under their sequence
+// numbers.
+func putEncoded(lb *bolt.Bucket, es []incident.Entry, vs [][]byte) error {
+	lb.FillPercent = logFillPercent
+	for i := range es {
+		if err := lb.Put(seqKey(es[i].Seq), vs[i]); err != nil {
 			return fmt.Errorf("entry %d: %w", es[i].Seq, err)
 		}
 	}

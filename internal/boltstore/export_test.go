@@ -93,3 +93,6 @@ func (s *Store) SeedIncidents(tmpl *incident.Incident, n, per int, wake func(i i
 	}
 	return ids, nil
 }
+
+// DB is the store's bbolt database, for tests that look at its buckets.
+func (s *Store) DB() *bolt.DB { return s.db }

@@ -71,6 +71,10 @@ func (s *Store) Create(ctx context.Context, inc *incident.Incident, entries []in
 		if err := putIncident(tx, fresh); err != nil {
 			return err
 		}
+		fresh.Rev = 1
+		if err := putRev(tx, id, fresh.Rev); err != nil {
+			return err
+		}
 		if err := reindex(tx, "", "", fresh); err != nil {
 			return err
 		}
@@ -156,89 +160,6 @@ func (s *Store) Incident(ctx context.Context, id string) (*incident.Incident, er
 	return inc, nil
 }
 
-// Update implements bot.Store. The incident fn sees is decoded afresh in
-// each attempt, so a retried group never sees a previous attempt's changes;
-// fn must not call the store (it runs inside the write transaction).
-func (s *Store) Update(ctx context.Context, id string, fn func(*incident.Incident) ([]incident.Entry, error)) (*incident.Incident, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("boltstore: update %s: %w", id, err)
-	}
-	if err := s.broken.get(id); err != nil {
-		return nil, err
-	}
-	// The first append since Open verifies the whole chain: nothing is
-	// appended after a break, even one Audit has not reached yet.
-	if !s.broken.isVerified(id) {
-		if err := s.VerifyChain(ctx, id); err != nil && !errors.Is(err, incident.ErrNotFound) {
-			return nil, err
-		}
-	}
-	var out *incident.Incident
-	err := s.write(func(tx *bolt.Tx) error {
-		out = nil
-		inc, err := getIncident(tx, id)
-		if err != nil {
-			return err
-		}
-		if lb := tx.Bucket(bucketLog).Bucket([]byte(id)); lb != nil {
-			if err := checkTail(lb, inc.Head); err != nil {
-				return &incident.BrokenError{Where: s.path, Incident: id, Err: err}
-			}
-		}
-		head, channel, status, wake := inc.Head, inc.Channel, inc.Status, inc.Wake
-		entries, err := callerPanics(func() ([]incident.Entry, error) { return fn(inc) })
-		if cp, ok := errors.AsType[*callerPanic](err); ok {
-			return cp
-		}
-		if err != nil {
-			return &fnError{err}
-		}
-		if inc.ID != id {
-			return fmt.Errorf("fn changed the ID to %q", inc.ID)
-		}
-		if err := checkChannel(inc.Channel); err != nil {
-			return err
-		}
-		es := append([]incident.Entry(nil), entries...)
-		inc.Head = incident.Seal(head, id, es)
-		lb := tx.Bucket(bucketLog).Bucket([]byte(id))
-		if lb == nil {
-			return corrupt("the main courante of %s is missing", id)
-		}
-		if err := putEntries(lb, es); err != nil {
-			return err
-		}
-		if err := putIncident(tx, inc); err != nil {
-			return err
-		}
-		if err := reindex(tx, channel, status, inc); err != nil {
-			return err
-		}
-		if err := rewake(tx, wake, inc); err != nil {
-			return err
-		}
-		if err := reowe(tx, inc); err != nil {
-			return err
-		}
-		out = inc
-		return nil
-	})
-	if fe, ok := errors.AsType[*fnError](err); ok {
-		return nil, fe.err
-	}
-	if cp, ok := errors.AsType[*callerPanic](err); ok {
-		panic(cp.value) // in the caller's goroutine, as if fn had run there
-	}
-	if be, ok := errors.AsType[*incident.BrokenError](err); ok {
-		s.broken.set(id, be)
-		return nil, be
-	}
-	if err != nil {
-		return nil, wrap(fmt.Sprintf("update %s", id), err)
-	}
-	return out, nil
-}
-
 // getIncident decodes incidents/<id>; incident.ErrNotFound if absent.
 func getIncident(tx *bolt.Tx, id string) (*incident.Incident, error) {
 	v := tx.Bucket(bucketIncidents).Get([]byte(id))
@@ -249,6 +170,7 @@ func getIncident(tx *bolt.Tx, id string) (*incident.Incident, error) {
 	if err != nil {
 		return nil, corrupt("incident %s cannot be read: %v", id, err)
 	}
+	inc.Rev = getRev(tx, id)
 	return inc, nil
 }
 
@@ -267,9 +189,17 @@ func decodeIncident(v []byte) (*incident.Incident, error) {
 }
 
 func putIncident(tx *bolt.Tx, inc *incident.Incident) error {
-	v, err := json.Marshal(incidentRecord{V: recordVersion, Incident: inc})
+	v, err := encodeIncident(inc)
 	if err != nil {
-		return fmt.Errorf("encode incident %s: %w", inc.ID, err)
+		return err
 	}
 	return tx.Bucket(bucketIncidents).Put([]byte(inc.ID), v)
+}
+
+func encodeIncident(inc *incident.Incident) ([]byte, error) {
+	v, err := json.Marshal(incidentRecord{V: recordVersion, Incident: inc})
+	if err != nil {
+		return nil, fmt.Errorf("encode incident %s: %w", inc.ID, err)
+	}
+	return v, nil
 }

@@ -28,15 +28,24 @@
 //	sent                     reserved for inbound dedup (platform retries); the
 //	                         reminders' own sent-log is Incident.Reminded, written
 //	                         in the same transaction as the wake that follows it
+//	revs/<id>                8-byte big-endian revision of incidents/<id>, bumped by
+//	                         every write of it: Change's optimistic check
+//	clicks/<id>\x00<where>   8-byte big-endian Unix nanoseconds, then what: the last
+//	                         click of a person on a message (incident.Click), written
+//	                         with the change it made, so that a repeat changes nothing
+//	clickexp/<at BE><key>    empty value: clicks by time, to forget them after
+//	                         their window, a few at each click
 //
 // # Writes
 //
-// Create and Update each run in one write transaction, which also seals the
-// new entries (incident.Seal) after the head read in that transaction: the
-// incident, its entries and the open index change together or not at all,
-// and are on disk (fsync) when the call returns nil. Concurrent writes share
-// commits (group commit, see committer), so a caller's fn may run more than
-// once, always on a fresh copy; an error from fn comes back unchanged.
+// Create and Change (Update) each write in one transaction: the incident,
+// its entries sealed after its head (incident.Seal), the indexes and the
+// click change together or not at all, and are on disk (fsync) when the
+// call returns nil. Change reads and runs fn before that transaction, and
+// writes only if the incident's revision is still the one it read (see
+// Change). Concurrent writes share commits (group commit, see committer).
+// A caller's fn may run more than once, always on a fresh copy; an error
+// from fn comes back unchanged.
 //
 // The file is locked while open: a second Vigie on the same file fails with
 // ErrInUse after Options.Timeout instead of hanging. Run one replica.
@@ -72,9 +81,12 @@ var (
 	bucketReminders = []byte("reminders")
 	bucketSent      = []byte("sent")
 	bucketOutbox    = []byte("outbox")
+	bucketRevs      = []byte("revs")
+	bucketClicks    = []byte("clicks")
+	bucketClickExp  = []byte("clickexp")
 	keySchema       = []byte("schema")
 
-	allBuckets = [][]byte{bucketMeta, bucketIncidents, bucketLog, bucketOpen, bucketSeq, bucketReminders, bucketSent, bucketOutbox}
+	allBuckets = [][]byte{bucketMeta, bucketIncidents, bucketLog, bucketOpen, bucketSeq, bucketReminders, bucketSent, bucketOutbox, bucketRevs, bucketClicks, bucketClickExp}
 )
 
 // ErrInUse is matched (errors.Is) by the error Open returns when another

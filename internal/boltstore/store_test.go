@@ -300,7 +300,7 @@ func TestFreshFileHasEveryBucket(t *testing.T) {
 		schema = string(tx.Bucket([]byte("meta")).Get([]byte("schema")))
 		return tx.ForEach(func(name []byte, _ *bolt.Bucket) error { names = append(names, string(name)); return nil })
 	})
-	want := []string{"incidents", "log", "meta", "open", "outbox", "reminders", "sent", "seq"}
+	want := []string{"clickexp", "clicks", "incidents", "log", "meta", "open", "outbox", "reminders", "revs", "sent", "seq"}
 	if !slices.Equal(names, want) || schema != "1" {
 		t.Errorf("buckets %v schema %q, want %v schema 1", names, schema, want)
 	}

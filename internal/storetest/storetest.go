@@ -53,6 +53,9 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"All", testAll},
 		{"WakeIndex", testWakeIndex},
 		{"Outbox", testOutbox},
+		{"ChangeSeen", testChangeSeen},
+		{"ChangeClick", testChangeClick},
+		{"ConcurrentClicks", testConcurrentClicks},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })
