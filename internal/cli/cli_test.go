@@ -119,6 +119,8 @@ func TestBadUsage(t *testing.T) {
 		{[]string{"help", "frob"}, []string{`unknown command "frob"`, "accepted: backup"}},
 		{[]string{"config"}, []string{"missing subcommand", "check"}},
 		{[]string{"config", "chek"}, []string{`unknown subcommand "chek"`, "check"}},
+		{[]string{"completion", "tcsh"}, []string{`unknown subcommand "tcsh"`, "bash, zsh, fish, powershell"}},
+		{[]string{"completion"}, []string{"missing subcommand", "bash, zsh, fish, powershell"}},
 	} {
 		code, out, errs := runCLI(t, tc.args...)
 		if code != ExitUsage || out != "" {

@@ -98,6 +98,15 @@ With no command, vigie runs the terminal channel (console) on the embedded chain
 		newBackupCmd(env, g),
 		newCheckCmd(env, g),
 	)
+	// cobra's completion command prints its help and exits 0 when the
+	// shell is missing or unknown (tcsh): a script relying on it would
+	// install an empty completion file. It says what is accepted instead,
+	// exit 2, as flows and config do.
+	root.InitDefaultCompletionCmd()
+	if comp := subcommand(root, "completion"); comp != nil {
+		comp.Args = cobra.ArbitraryArgs
+		comp.RunE = func(c *cobra.Command, args []string) error { return subcommandUsage(c, args) }
+	}
 	var plain func(c *cobra.Command)
 	plain = func(c *cobra.Command) {
 		c.DisableFlagsInUseLine = true // each usage line names its flags
