@@ -28,11 +28,7 @@ func (b *Bot) answer(ctx context.Context, r *request) (Reply, error) {
 		}
 		q = findQuestion(c, key)
 		if q == nil {
-			keys := make([]string, len(c.Questions))
-			for i, q := range c.Questions {
-				keys[i] = q.ID
-			}
-			return nil, uerr(ENotFound, r.lang, "err.unknown_question", key, len(c.Questions), strings.Join(keys, ", "))
+			return nil, uerr(ENotFound, r.lang, "err.unknown_question", echo(key), len(c.Questions), questionIDs(c))
 		}
 		key = q.ID
 		v, err := c.ParseAnswer(key, raw)

@@ -40,6 +40,26 @@ func findQuestion(c *flows.Chain, ref string) *flows.Question {
 	return c.Question(ref)
 }
 
+// isQuestionRef says whether ref has the form of a question's number
+// (Q3, q12), whether or not the chain has that question.
+func isQuestionRef(ref string) bool {
+	ref = strings.TrimSpace(ref)
+	if len(ref) < 2 || ref[0] != 'q' && ref[0] != 'Q' {
+		return false
+	}
+	_, err := strconv.Atoi(ref[1:])
+	return err == nil
+}
+
+// questionIDs lists a chain's question keys for refusals.
+func questionIDs(c *flows.Chain) string {
+	keys := make([]string, len(c.Questions))
+	for i, q := range c.Questions {
+		keys[i] = q.ID
+	}
+	return strings.Join(keys, ", ")
+}
+
 // questionNo is q's number in c, from 1.
 func questionNo(c *flows.Chain, q *flows.Question) int {
 	for i, x := range c.Questions {

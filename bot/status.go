@@ -129,8 +129,14 @@ func (b *Bot) detail(ctx context.Context, r *request) (Reply, error) {
 		return Reply{}, uerr(EConflict, r.lang, "err.no_chain", inc.ID, strings.Join(b.cat.IDs(), ", "))
 	}
 	ref := r.cmd.args[0]
-	if q := findQuestion(c, ref); q != nil && (c.Step(strings.ToLower(ref)) == nil) {
+	q := findQuestion(c, ref)
+	switch {
+	case q != nil && c.Step(strings.ToLower(ref)) == nil:
 		return Reply{Message: b.questionDetail(inc, c, q, r)}, nil
+	case isQuestionRef(ref):
+		return Reply{}, uerr(ENotFound, r.lang, "err.unknown_question", echo(ref), len(c.Questions), questionIDs(c))
+	case findStep(c, ref) == nil && len(c.Steps) > 0:
+		return Reply{}, uerr(ENotFound, r.lang, "err.unknown_ref", echo(ref), c.Steps[0].Order, c.Steps[len(c.Steps)-1].Order, len(c.Questions), b.prefix())
 	}
 	m := &Message{Title: tr(r.lang, "detail.title", inc.ID)}
 	if l, ok := leftOutStep(inc, c, ref); ok {

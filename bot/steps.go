@@ -28,6 +28,9 @@ func (b *Bot) stepInPlan(r *request, inc *incident.Incident, c *flows.Chain, id 
 		return nil, nil, uerr(EConflict, r.lang, "err.no_chain", inc.ID, b.structureList(r.now, r.lang))
 	}
 	s := findStep(c, id)
+	if s == nil && (isQuestionRef(id) || findQuestion(c, id) != nil) {
+		return nil, nil, uerr(EInvalid, r.lang, "err.step_is_question", echo(id), b.prefix())
+	}
 	if s == nil {
 		first, last := 0, 0
 		if n := len(c.Steps); n > 0 {
@@ -105,6 +108,9 @@ func (b *Bot) done(ctx context.Context, r *request) (Reply, error) {
 			return Reply{}, err
 		}
 		return Reply{Dialog: b.proofDialog(target, s, r)}, nil
+	}
+	if isQuestionRef(id) {
+		return Reply{}, uerr(EInvalid, r.lang, "err.step_is_question", echo(id), b.prefix())
 	}
 	if via == "" {
 		return Reply{}, uerr(EInvalid, r.lang, "err.via_missing", strings.Join(meansTyped(r.lang), ", "))
