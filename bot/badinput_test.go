@@ -57,6 +57,8 @@ func TestBadInput(t *testing.T) {
 		{"t0 demain", "Heure illisible « demain »"},
 		{"t0 2099-01-01T00:00:00Z", "dans le futur"},
 		{"t0 2026-11-23T02:10:00+01:00", "rien n'a changé"},
+		{"brouillon cnil siren=123456789", "SIREN refusé « 123456789 » : 9 chiffres attendus, le dernier étant une clé de contrôle (par exemple 267500452)"},
+		{"brouillon cert-sante finess=33-000", "Numéro FINESS refusé « 33-000 » : 9 caractères attendus, le département (2 chiffres, 2A ou 2B) puis 7 chiffres (par exemple 330000000)"},
 		{"exporter xls", "Format d'export inconnu « xls » (accepté : md, csv, json, pdf)"},
 		{"exporter md json", "Usage : exporter"},
 		{"clore maintenant", "« maintenant » n'est pas compris"},

@@ -49,6 +49,10 @@ func (b *Bot) draft(ctx context.Context, r *request) (Reply, error) {
 		if len([]rune(v)) > maxNote {
 			return Reply{}, uerr(EInvalid, r.lang, "err.fact_long", key, maxNote)
 		}
+		if err := checkFact(key, v, r.lang); err != nil {
+			return Reply{}, err
+		}
+		v = draft.Normalize(key, v)
 		if _, dup := given[key]; dup { // perimetre= and scope=
 			return Reply{}, uerr(EInvalid, r.lang, "err.dup_option", key)
 		}
@@ -136,6 +140,19 @@ func (b *Bot) writeDraft(ctx context.Context, r *request, tg *draft.Target, give
 		Text:    tr(r.lang, "draft.ok", name, inc.ID, hash[:12]),
 		Message: &Message{Title: tr(r.lang, "draft.title", name, inc.ID), Blocks: blocks},
 	}, nil
+}
+
+// checkFact refuses an identifier that is not well formed (draft.Valid),
+// saying what is expected.
+func checkFact(key, v string, lang Lang) error {
+	switch {
+	case draft.Valid(key, v):
+		return nil
+	case key == "siren":
+		return uerr(EInvalid, lang, "err.fact_siren", echo(v))
+	default:
+		return uerr(EInvalid, lang, "err.fact_finess", echo(v))
+	}
 }
 
 // storeFacts records on inc the facts given that differ from what it has,

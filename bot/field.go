@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/vigie-sante/vigie/bot/draft"
 	"github.com/vigie-sante/vigie/bot/incident"
 )
 
@@ -83,6 +84,10 @@ func (b *Bot) CheckField(ctx context.Context, ev Event, d *Dialog, name, value s
 		err = uerr(EInvalid, lang, "err.point_long", name, maxNote)
 	case cmd.verb == "draft" && tooLong:
 		err = uerr(EInvalid, lang, "err.fact_long", name, maxNote)
+	case cmd.verb == "draft":
+		if err = checkFact(name, v, lang); err == nil {
+			v = draft.Normalize(name, v)
+		}
 	}
 	if err != nil {
 		return "", err

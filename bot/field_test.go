@@ -41,6 +41,7 @@ func TestCheckField(t *testing.T) {
 	proof := h.dialog("fait cert-sante")
 	na := h.dialog("sans-objet cert-sante")
 	point := h.dialog("point")
+	facts := h.dialog("brouillon cnil")
 	for _, tc := range []struct {
 		d            *bot.Dialog
 		field, typed string
@@ -63,6 +64,9 @@ func TestCheckField(t *testing.T) {
 		{na, "reason", strings.Repeat("r", 4001), "", "Raison trop longue"},
 		{point, "actions", strings.Repeat("a", 4001), "", "« actions » est trop long"},
 		{point, "besoins", "", "", ""},
+		{facts, "siren", "267 500 452", "267500452", ""},
+		{facts, "siren", "123", "", "SIREN refusé « 123 » : 9 chiffres attendus"},
+		{facts, "structure", "CH d'Exemple", "CH d'Exemple", ""},
 	} {
 		got, msg := h.check(tc.d, tc.field, tc.typed)
 		if got != tc.want || !strings.Contains(msg, tc.err) || (tc.err == "") != (msg == "") {

@@ -126,3 +126,52 @@ func isASCIIWord(s string) bool {
 	}
 	return true
 }
+
+// Valid says whether v is well formed for the fact key, spaces ignored.
+// Only identifiers have a form: a SIREN is 9 digits whose Luhn sum is a
+// multiple of 10 (INSEE's rule; La Poste's 356000000, the one exception,
+// passes); a FINESS number is 9 characters, a département (two digits,
+// 2A or 2B) then 7 digits. Everything else is the cell's own words.
+func Valid(key, v string) bool {
+	v = Normalize(key, v)
+	switch key {
+	case "siren":
+		return len(v) == 9 && allDigits(v) && (luhn(v) || v == "356000000")
+	case "finess":
+		return len(v) == 9 && (allDigits(v[:2]) || v[:2] == "2A" || v[:2] == "2B") && allDigits(v[2:])
+	}
+	return true
+}
+
+// Normalize is v as stored for the fact key: identifiers without their
+// spaces, in capitals (2a → 2A); other facts as typed.
+func Normalize(key, v string) string {
+	if key != "siren" && key != "finess" {
+		return v
+	}
+	return strings.ToUpper(strings.Join(strings.Fields(v), ""))
+}
+
+func allDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// luhn reports whether the digits of s pass the Luhn check.
+func luhn(s string) bool {
+	sum := 0
+	for i := range len(s) {
+		d := int(s[len(s)-1-i] - '0')
+		if i%2 == 1 {
+			if d *= 2; d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+	}
+	return sum%10 == 0
+}
