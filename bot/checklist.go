@@ -141,7 +141,7 @@ func (b *Bot) stepBlock(inc *incident.Incident, c *flows.Chain, p flows.Planned,
 	}
 	why := []string{tr(lang, "step.why", b.whyText(p, c, lang))}
 	if !s.FromChart() {
-		why = append(why, tr(lang, "step.source", s.Source))
+		why = append(why, tr(lang, "step.source", s.Source.In(lang)))
 	}
 	if full {
 		lines = append(lines, why...)
@@ -193,7 +193,7 @@ func briefRecipients(s *flows.Step, lang Lang) string {
 	for _, r := range s.Recipients {
 		var means []string
 		for _, mn := range r.Means {
-			m := tr(lang, "kind."+mn.Kind) + " " + mn.Value
+			m := tr(lang, "kind."+mn.Kind) + " " + mn.Value.In(lang)
 			if mn.Fallback {
 				m += " " + tr(lang, "step.fallback")
 			}
@@ -227,7 +227,7 @@ func recipientLines(s *flows.Step, lang Lang) []string {
 	lines = append(lines, tr(lang, head, strings.Join(names, sep)))
 	for _, r := range s.Recipients {
 		for _, mn := range r.Means {
-			line := fmt.Sprintf("  %s %s", tr(lang, "kind."+mn.Kind), mn.Value)
+			line := fmt.Sprintf("  %s %s", tr(lang, "kind."+mn.Kind), mn.Value.In(lang))
 			if !mn.Label.IsZero() {
 				line += " (" + mn.Label.In(lang) + ")"
 			}
