@@ -201,7 +201,7 @@ func briefRecipients(s *flows.Step, lang Lang) string {
 		}
 		parts = append(parts, r.Contact.Name.In(lang)+" — "+strings.Join(means, " · "))
 	}
-	sep := " ; "
+	sep := tr(lang, "sep.list")
 	if s.AnyOf {
 		sep = tr(lang, "word.or")
 	}
@@ -274,5 +274,5 @@ func (b *Bot) whyText(p flows.Planned, c *flows.Chain, lang Lang) string {
 	for _, r := range p.Because {
 		parts = append(parts, fmt.Sprintf("%s %s", c.Question(r.Key).Text.In(lang), i18n.Value(r.Value, lang)))
 	}
-	return tr(lang, "why.answers", strings.Join(parts, " ; "), basis)
+	return tr(lang, "why.answers", strings.Join(parts, tr(lang, "sep.list")), basis)
 }

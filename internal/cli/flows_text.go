@@ -120,7 +120,7 @@ func remindText(r flows.Remind, d flows.Deadline, lang flows.Lang) string {
 	if len(parts) == 0 {
 		return ""
 	}
-	s := strings.Join(parts, " ; ")
+	s := strings.Join(parts, tr(lang, "flows.list_sep"))
 	if offChartMark(r.Source) != "" {
 		s += " (" + sourceText(r.Source, lang) + ")"
 	}

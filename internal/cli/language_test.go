@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -81,9 +82,17 @@ var frenchInEnglish = []struct{ fr, en string }{
 	{"mars 2025", "March 2025"},
 }
 
+// frenchTypography is the French spacing of punctuation and its quotes,
+// which an English line shows only inside the quoted title of a French
+// document (“Incident de cybersécurité : …”).
+var frenchTypography = regexp.MustCompile(`[«»]|\S ;( |$)|\S :( |$)`)
+
+// quotedTitle is the title of a French document quoted in English.
+var quotedTitle = regexp.MustCompile(`“[^”]*”`)
+
 // TestEnglishScreensShowNoFrenchChainText: with --lang en, the texts of
 // the built-in chains that were French only reach the screens, the reflex
-// sheet and the exports in English.
+// sheet and the exports in English, with English punctuation around them.
 func TestEnglishScreensShowNoFrenchChainText(t *testing.T) {
 	screens := screensIn(t, "en")
 	var all strings.Builder
@@ -94,6 +103,10 @@ func TestEnglishScreensShowNoFrenchChainText(t *testing.T) {
 				if strings.Contains(line, p.fr) {
 					t.Errorf("%s, line %d: French %q in %q", where, i+1, p.fr, strings.TrimSpace(line))
 				}
+			}
+			// A PDF line may cut a quoted title in two: the Markdown twin is read.
+			if m := frenchTypography.FindString(quotedTitle.ReplaceAllString(line, "“”")); m != "" && !strings.Contains(where, "PDF") {
+				t.Errorf("%s, line %d: French typography %q in %q", where, i+1, m, strings.TrimSpace(line))
 			}
 		}
 	}
