@@ -188,7 +188,7 @@ func (b *Bot) structureList(now time.Time, lang Lang) string {
 	for _, sc := range b.structureChoices(now, lang) {
 		parts = append(parts, sc.label+" — "+sc.chain.ID)
 	}
-	return strings.Join(parts, " ; ")
+	return strings.Join(parts, tr(lang, "sep.list"))
 }
 
 func valueButton(v flows.Value, lang Lang) string {

@@ -141,7 +141,7 @@ func (b *Bot) stepBlock(inc *incident.Incident, c *flows.Chain, p flows.Planned,
 	}
 	why := []string{tr(lang, "step.why", b.whyText(p, c, lang))}
 	if !s.FromChart() {
-		why = append(why, tr(lang, "step.source", s.Source))
+		why = append(why, tr(lang, "step.source", s.Source.In(lang)))
 	}
 	if full {
 		lines = append(lines, why...)
@@ -193,7 +193,7 @@ func briefRecipients(s *flows.Step, lang Lang) string {
 	for _, r := range s.Recipients {
 		var means []string
 		for _, mn := range r.Means {
-			m := tr(lang, "kind."+mn.Kind) + " " + mn.Value
+			m := tr(lang, "kind."+mn.Kind) + " " + mn.Value.In(lang)
 			if mn.Fallback {
 				m += " " + tr(lang, "step.fallback")
 			}
@@ -201,7 +201,7 @@ func briefRecipients(s *flows.Step, lang Lang) string {
 		}
 		parts = append(parts, r.Contact.Name.In(lang)+" — "+strings.Join(means, " · "))
 	}
-	sep := " ; "
+	sep := tr(lang, "sep.list")
 	if s.AnyOf {
 		sep = tr(lang, "word.or")
 	}
@@ -227,7 +227,7 @@ func recipientLines(s *flows.Step, lang Lang) []string {
 	lines = append(lines, tr(lang, head, strings.Join(names, sep)))
 	for _, r := range s.Recipients {
 		for _, mn := range r.Means {
-			line := fmt.Sprintf("  %s %s", tr(lang, "kind."+mn.Kind), mn.Value)
+			line := fmt.Sprintf("  %s %s", tr(lang, "kind."+mn.Kind), mn.Value.In(lang))
 			if !mn.Label.IsZero() {
 				line += " (" + mn.Label.In(lang) + ")"
 			}
@@ -274,5 +274,5 @@ func (b *Bot) whyText(p flows.Planned, c *flows.Chain, lang Lang) string {
 	for _, r := range p.Because {
 		parts = append(parts, fmt.Sprintf("%s %s", c.Question(r.Key).Text.In(lang), i18n.Value(r.Value, lang)))
 	}
-	return tr(lang, "why.answers", strings.Join(parts, " ; "), basis)
+	return tr(lang, "why.answers", strings.Join(parts, tr(lang, "sep.list")), basis)
 }

@@ -61,7 +61,7 @@ func TestCardAsksForRegionalContacts(t *testing.T) {
 	// Given by the region or by the configuration: nothing to ask.
 	for _, d := range []flows.Deployment{
 		{Region: "occitanie"},
-		{Region: "bretagne", Contacts: map[string]*flows.Contact{"csirt": {Means: []flows.Means{{Kind: "phone", Value: "0 800 00 00 00"}}, Source: "test"}}},
+		{Region: "bretagne", Contacts: map[string]*flows.Contact{"csirt": {Means: []flows.Means{{Kind: "phone", Value: flows.Text{FR: "0 800 00 00 00"}}}, Source: flows.Text{FR: "test"}}}},
 	} {
 		h = deployedHarness(t, bot.Config{Chain: "national/ps-liberal"}, d)
 		h.ok("ouvrir Rançongiciel")

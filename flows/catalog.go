@@ -14,6 +14,7 @@ type Catalog struct {
 	versions map[string][]*Chain            // by id, newest effective date first
 	contacts map[string]map[string]*Contact // scope → id → contact
 	ids      []string
+	warnings Errors // see Warnings
 
 	// A deployed catalog (deploy.go) keeps the compiled one and its region.
 	base   *Catalog

@@ -47,11 +47,12 @@ type Chain struct {
 	steps     map[string]*Step
 }
 
-// Source is the document a chain transcribes.
+// Source is the document a chain transcribes, named in both languages:
+// a French title stays French, the words around it are translated.
 type Source struct {
-	Document string `json:"document"`
-	Ref      string `json:"ref,omitempty"`
-	Note     string `json:"note,omitempty"`
+	Document Text `json:"document"`
+	Ref      Text `json:"ref,omitzero"`
+	Note     Text `json:"note,omitzero"`
 }
 
 // Question returns the question with that id, or nil.
@@ -69,7 +70,7 @@ type Question struct {
 	When    Condition // asked only when it holds
 	Feature string    // exists only when this switch is on
 	Reask   time.Duration
-	Source  string
+	Source  Text // "chart" (IsChart), or the outside reference it rests on
 }
 
 // Allows reports whether v is one of the question's answers.
@@ -96,7 +97,7 @@ type Step struct {
 	Deadline   Deadline
 	Remind     Remind
 	Basis      Text
-	Source     string // "chart", or the outside reference it rests on
+	Source     Text // "chart" (IsChart), or the outside reference it rests on
 	Note       Text
 	// NotRequired is, by question id, why the step is not required when
 	// that question's answer leaves it out ("risque non élevé — RGPD art.
@@ -105,10 +106,14 @@ type Step struct {
 }
 
 // FromChart reports whether the step is drawn on the chain's source document.
-func (s *Step) FromChart() bool { return s.Source == SourceChart }
+func (s *Step) FromChart() bool { return IsChart(s.Source) }
 
 // SourceChart is the source of items drawn on the chain's own document.
 const SourceChart = "chart"
+
+// IsChart reports whether src is SourceChart: a keyword of the files, not
+// a text, so that screens write "the chart" in their own words.
+func IsChart(src Text) bool { return src.FR == SourceChart }
 
 // Recipient is a contact and the means of reaching it that apply to a step.
 type Recipient struct {
@@ -126,7 +131,7 @@ type Contact struct {
 	Name   Text
 	About  Text
 	Means  []Means
-	Source string
+	Source Text
 	// Checked is the day its means were last compared with its source
 	// (midnight UTC): a number or an address changes, and a reflex sheet
 	// says how old its contacts are.
@@ -135,12 +140,20 @@ type Contact struct {
 
 // Means is one way of reaching a contact.
 type Means struct {
-	Kind     string `json:"kind"`
-	Value    string `json:"value"`
-	Label    Text   `json:"label,omitzero"`
-	Fallback bool   `json:"fallback,omitempty"`
-	Source   string `json:"source,omitempty"`
+	Kind string `json:"kind"`
+	// Value is the address, number or URL, the same in both languages
+	// (Value.FR, which In falls back to); for a channel described in words
+	// (kind other or post), those words in each language.
+	Value    Text `json:"value"`
+	Label    Text `json:"label,omitzero"`
+	Fallback bool `json:"fallback,omitempty"`
+	Source   Text `json:"source,omitzero"`
 }
+
+// Address is the means' value as it identifies the means: the address or
+// number itself, which reads the same in every language (the French words
+// for a channel described in words).
+func (m Means) Address() string { return m.Value.FR }
 
 // MeansKinds lists the accepted kinds of means.
 // "other" is a channel described in words (the structure's own register,
@@ -215,5 +228,5 @@ type Remind struct {
 	Every         time.Duration
 	EscalateAfter time.Duration
 	At            []time.Duration // offsets from the deadline's anchor
-	Source        string
+	Source        Text
 }

@@ -19,27 +19,76 @@ type parsedChain struct {
 	raw rawChain
 }
 
+// Compile decodes, validates and compiles files into a catalog. It returns
+// Errors naming every problem found, or a catalog in which every chain is
+// valid: an invalid chain must block start-up, never half-load. What
+// leaves the files valid but a screen poorer (a text in French only) is
+// kept as the catalog's Warnings.
+func Compile(files []File) (*Catalog, error) {
+	var (
+		errs     Errors
+		warns    Errors
+		contacts []*parsedContacts
+		chains   []*parsedChain
+	)
+	for _, file := range files {
+		p := &parsed{name: file.Name}
+		switch p.kind(file.Data) {
+		case "contacts":
+			var raw rawContacts
+			if p.decode(file.Data, &raw) {
+				contacts = append(contacts, &parsedContacts{parsed: p, raw: raw})
+			}
+		case "chain":
+			var raw rawChain
+			if p.decode(file.Data, &raw) {
+				chains = append(chains, &parsedChain{parsed: p, raw: raw})
+			}
+		}
+		errs = append(errs, p.errs...)
+		p.errs = nil
+		warns = append(warns, p.warns...)
+		p.warns = nil
+	}
+	cat := newCatalog()
+	for _, pc := range contacts {
+		cat.addContacts(pc)
+	}
+	for _, pc := range contacts {
+		errs = append(errs, pc.errs...)
+		warns = append(warns, pc.warns...)
+	}
+	for _, pc := range chains {
+		if c := compileChain(pc, cat); c != nil {
+			cat.addChain(pc, c)
+		}
+		errs = append(errs, pc.errs...)
+		warns = append(warns, pc.warns...)
+	}
+	if len(errs) > 0 {
+		errs.sort()
+		return nil, errs
+	}
+	warns.sort()
+	cat.warnings = warns
+	cat.sort()
+	return cat, nil
+}
+
+// sort orders es by file, then line.
+func (es Errors) sort() {
+	sort.SliceStable(es, func(i, j int) bool {
+		if es[i].File != es[j].File {
+			return es[i].File < es[j].File
+		}
+		return es[i].Line < es[j].Line
+	})
+}
+
 var (
 	idPattern      = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 	chainIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9_-]*$`)
 )
-
-// text checks that a required text has both languages.
-func (f *parsed) text(p string, t Text) {
-	if t.FR == "" {
-		f.errorf(p, "missing French text at %s (both fr and en are required)", p)
-	}
-	if t.EN == "" {
-		f.errorf(p, "missing English text at %s (both fr and en are required)", p)
-	}
-}
-
-// optText checks that an optional text, when given, has both languages.
-func (f *parsed) optText(p string, t Text) {
-	if !t.IsZero() {
-		f.text(p, t)
-	}
-}
 
 func (f *parsed) id(p, kind, id string) bool {
 	if !idPattern.MatchString(id) {
@@ -83,9 +132,10 @@ func (c *Catalog) addContacts(pc *parsedContacts) {
 		}
 		pc.text(p+".name", rc.Name)
 		pc.optText(p+".about", rc.About)
-		if rc.Source == "" {
+		if rc.Source.IsZero() {
 			pc.errorf(p, "contact %q has no source (accepted: chart, or the outside reference)", rc.ID)
 		}
+		pc.source(p+".source", rc.Source)
 		if len(rc.Means) == 0 {
 			pc.errorf(p, "contact %q has no means of reaching it", rc.ID)
 		}
@@ -114,13 +164,17 @@ func (c *Catalog) addContacts(pc *parsedContacts) {
 			if !slices.Contains(MeansKinds, rm.Kind) {
 				pc.errorf(mp+".kind", "unknown means kind %q (accepted: %s)", rm.Kind, strings.Join(MeansKinds, ", "))
 			}
-			if rm.Value == "" {
+			if rm.Value.IsZero() {
 				pc.errorf(mp, "means of %q has no value", rc.ID)
 			}
-			if strings.HasPrefix(strings.ToLower(rm.Value), "mailto:") {
-				pc.errorf(mp+".value", "write the plain address, not a mailto: link (%q)", rm.Value)
+			for _, v := range []string{rm.Value.FR, rm.Value.EN} {
+				if strings.HasPrefix(strings.ToLower(v), "mailto:") {
+					pc.errorf(mp+".value", "write the plain address, not a mailto: link (%q)", v)
+				}
 			}
+			pc.meansValue(mp+".value", rm.Kind, rm.Value)
 			pc.optText(mp+".label", rm.Label)
+			pc.source(mp+".source", rm.Source)
 			ct.Means = append(ct.Means, Means{Kind: rm.Kind, Value: rm.Value, Label: rm.Label, Fallback: rm.Fallback, Source: rm.Source})
 		}
 		c.contacts[scope][rc.ID] = ct
@@ -166,9 +220,12 @@ func compileChain(pc *parsedChain, cat *Catalog) *Chain {
 	pc.text("$.title", raw.Title)
 	pc.optText("$.description", raw.Description)
 	pc.text("$.end", raw.End)
-	if raw.Source.Document == "" {
+	if raw.Source.Document.IsZero() {
 		pc.errorf("$.source", "missing source.document: the document this chain transcribes")
 	}
+	pc.frenchOnly("$.source.document", "source.document", raw.Source.Document)
+	pc.frenchOnly("$.source.ref", "source.ref", raw.Source.Ref)
+	pc.frenchOnly("$.source.note", "source.note", raw.Source.Note)
 	c := &Chain{
 		ID: raw.ID, Version: raw.Version, Effective: eff, Region: raw.Region, Regional: pc.regional(cat), Profile: raw.Profile,
 		Structure: raw.Structure, Title: raw.Title, Description: raw.Description, End: raw.End, File: pc.name,
@@ -232,9 +289,10 @@ func compileChain(pc *parsedChain, cat *Catalog) *Chain {
 		done["q:"+rq.ID] = true
 		pc.text(p+".text", rq.Text)
 		pc.optText(p+".help", rq.Help)
-		if rq.Source == "" {
+		if rq.Source.IsZero() {
 			pc.errorf(p, "question %q has no source (accepted: chart, or the outside reference)", rq.ID)
 		}
+		pc.source(p+".source", rq.Source)
 		if rq.Feature != "" {
 			pc.id(p+".feature", "feature", rq.Feature)
 		}

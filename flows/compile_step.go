@@ -21,9 +21,10 @@ func (pc *parsedChain) compileStep(p string, rs rawStep, s *Step, c *Chain, cat 
 	pc.optText(p+".action", rs.Action)
 	pc.optText(p+".note", rs.Note)
 	pc.text(p+".basis", rs.Basis)
-	if rs.Source == "" {
+	if rs.Source.IsZero() {
 		pc.errorf(p, "step %q has no source (accepted: chart, or the outside reference)", rs.ID)
 	}
+	pc.source(p+".source", rs.Source)
 	if rs.Feature != "" {
 		pc.id(p+".feature", "feature", rs.Feature)
 	}
@@ -78,6 +79,7 @@ func (pc *parsedChain) compileStep(p string, rs rawStep, s *Step, c *Chain, cat 
 		Source:        rs.Remind.Source,
 	}
 	bad := false
+	pc.source(p+".remind.source", rs.Remind.Source)
 	for k, a := range rs.Remind.At {
 		d := pc.duration(fmt.Sprintf("%s.remind.at[%d]", p, k), a)
 		bad = bad || d <= 0

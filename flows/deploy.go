@@ -64,7 +64,7 @@ func (c *Catalog) Deploy(d Deployment) (*Catalog, error) {
 	for _, slot := range slots {
 		bound[slot] = base.bind(d, slot)
 	}
-	out := &Catalog{versions: map[string][]*Chain{}, contacts: base.contacts, ids: base.ids, base: base, region: d.Region}
+	out := &Catalog{versions: map[string][]*Chain{}, contacts: base.contacts, ids: base.ids, base: base, region: d.Region, warnings: base.warnings}
 	for id, vs := range base.versions {
 		nvs := make([]*Chain, len(vs))
 		for i, v := range vs {
@@ -139,7 +139,7 @@ func (c *Catalog) bind(d Deployment, slot string) *Contact {
 	if base.Scope != ScopeNational {
 		for _, m := range base.Means {
 			if !given[m.Kind] {
-				if m.Source == "" {
+				if m.Source.IsZero() {
 					m.Source = base.Source
 				}
 				out.Means = append(out.Means, m)

@@ -140,7 +140,7 @@ func boundStep(t *testing.T, cat *flows.Catalog, d flows.Deployment, id string) 
 	for _, r := range c.Step(id).Recipients {
 		recipients = append(recipients, r.Contact.ID+"@"+r.Contact.Scope)
 		for _, m := range r.Means {
-			v := m.Kind + ":" + m.Value
+			v := m.Kind + ":" + m.Value.FR
 			if m.Fallback {
 				v += "(fallback)"
 			}
@@ -155,8 +155,10 @@ func boundStep(t *testing.T, cat *flows.Catalog, d flows.Deployment, id string) 
 // role; the other recipients untouched.
 func TestDeploy(t *testing.T) {
 	cat := deployCatalog(t)
-	email := func(v string) flows.Means { return flows.Means{Kind: "email", Value: v} }
-	phone := func(v string) flows.Means { return flows.Means{Kind: "phone", Value: v, Fallback: true} }
+	email := func(v string) flows.Means { return flows.Means{Kind: "email", Value: flows.Text{FR: v}} }
+	phone := func(v string) flows.Means {
+		return flows.Means{Kind: "phone", Value: flows.Text{FR: v}, Fallback: true}
+	}
 	for _, tc := range []struct {
 		name      string
 		d         flows.Deployment
@@ -175,13 +177,13 @@ func TestDeploy(t *testing.T) {
 		{"region without a file", flows.Deployment{Region: "gamma"}, "ars",
 			[]string{"ars@national", "cnil@national"}, []string{"other:boîte d'alerte de l'ARS", "portal:https://cnil.example"}},
 		{"configuration alone: the stand-in's words go", flows.Deployment{Region: "gamma", Contacts: map[string]*flows.Contact{
-			"ars": {Means: []flows.Means{email("ars-gamma@example.org"), phone("02 00 00 00 00")}, Source: "conf"}}}, "ars",
+			"ars": {Means: []flows.Means{email("ars-gamma@example.org"), phone("02 00 00 00 00")}, Source: flows.Text{FR: "conf"}}}}, "ars",
 			[]string{"ars@configuration", "cnil@national"}, []string{"email:ars-gamma@example.org", "phone:02 00 00 00 00(fallback)", "portal:https://cnil.example"}},
 		{"configuration adds the phone the region lacks", flows.Deployment{Region: "beta", Contacts: map[string]*flows.Contact{
-			"ars": {Means: []flows.Means{phone("03 00 00 00 00")}, Source: "conf"}}}, "ars",
+			"ars": {Means: []flows.Means{phone("03 00 00 00 00")}, Source: flows.Text{FR: "conf"}}}}, "ars",
 			[]string{"ars@configuration", "cnil@national"}, []string{"email:ars-beta@example.org", "phone:03 00 00 00 00(fallback)", "portal:https://cnil.example"}},
 		{"configuration replaces the region's e-mail, keeps its phone", flows.Deployment{Region: "alpha", Contacts: map[string]*flows.Contact{
-			"ars": {Means: []flows.Means{email("autre@example.org")}, Source: "conf"}}}, "ars",
+			"ars": {Means: []flows.Means{email("autre@example.org")}, Source: flows.Text{FR: "conf"}}}}, "ars",
 			[]string{"ars@configuration", "cnil@national"}, []string{"email:autre@example.org", "phone:01 00 00 00 01(fallback)", "portal:https://cnil.example"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -194,12 +196,12 @@ func TestDeploy(t *testing.T) {
 	// Names and sources: the region's name stays unless the configuration
 	// gives one; a kept means keeps the region's source.
 	dc, err := cat.Deploy(flows.Deployment{Region: "beta", Contacts: map[string]*flows.Contact{
-		"ars": {Name: flows.Text{FR: "ARS de garde", EN: "ARS on call"}, Means: []flows.Means{phone("03 00 00 00 00")}, Source: "configuration"}}})
+		"ars": {Name: flows.Text{FR: "ARS de garde", EN: "ARS on call"}, Means: []flows.Means{phone("03 00 00 00 00")}, Source: flows.Text{FR: "configuration"}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ct := mustChainVersion(t, dc, "national/test", "1").Step("ars").Recipients[0].Contact
-	if ct.Name.FR != "ARS de garde" || ct.Source != "configuration" || ct.Means[0].Source != "https://beta.example/ars" {
+	if ct.Name.FR != "ARS de garde" || ct.Source.FR != "configuration" || ct.Means[0].Source.FR != "https://beta.example/ars" {
 		t.Errorf("bound contact %+v", ct)
 	}
 	dc, _ = cat.Deploy(flows.Deployment{Region: "beta", Contacts: map[string]*flows.Contact{"ars": {Means: []flows.Means{phone("03")}}}})
@@ -238,7 +240,7 @@ func TestDeployRefuses(t *testing.T) {
 	}{
 		{flows.Deployment{Region: "Île-de-France"}, `bad region "Île-de-France"`},
 		{flows.Deployment{Region: "national"}, `bad region "national"`},
-		{flows.Deployment{Contacts: map[string]*flows.Contact{"samu": {Means: []flows.Means{{Kind: "phone", Value: "15"}}}}},
+		{flows.Deployment{Contacts: map[string]*flows.Contact{"samu": {Means: []flows.Means{{Kind: "phone", Value: flows.Text{FR: "15"}}}}}},
 			`contact "samu": no chain takes it from the deployment (accepted: ars, csirt)`},
 		{flows.Deployment{Contacts: map[string]*flows.Contact{"ars": {}}}, `contact "ars": no means of reaching it`},
 	} {

@@ -88,9 +88,10 @@ const maxFileSize = 1 << 20
 // parsed is a decoded file with its syntax tree, kept to turn the YAML paths
 // of validation errors into line numbers.
 type parsed struct {
-	name string
-	ast  *ast.File
-	errs Errors
+	name  string
+	ast   *ast.File
+	errs  Errors
+	warns Errors // see warnf
 }
 
 // errorf records a problem at the YAML path p ("$.steps[2].when").
@@ -346,56 +347,4 @@ func (f *parsed) decode(data []byte, v any) bool {
 		return false
 	}
 	return true
-}
-
-// Compile decodes, validates and compiles files into a catalog. It returns
-// Errors naming every problem found, or a catalog in which every chain is
-// valid: an invalid chain must block start-up, never half-load.
-func Compile(files []File) (*Catalog, error) {
-	var (
-		errs     Errors
-		contacts []*parsedContacts
-		chains   []*parsedChain
-	)
-	for _, file := range files {
-		p := &parsed{name: file.Name}
-		switch p.kind(file.Data) {
-		case "contacts":
-			var raw rawContacts
-			if p.decode(file.Data, &raw) {
-				contacts = append(contacts, &parsedContacts{parsed: p, raw: raw})
-			}
-		case "chain":
-			var raw rawChain
-			if p.decode(file.Data, &raw) {
-				chains = append(chains, &parsedChain{parsed: p, raw: raw})
-			}
-		}
-		errs = append(errs, p.errs...)
-		p.errs = nil
-	}
-	cat := newCatalog()
-	for _, pc := range contacts {
-		cat.addContacts(pc)
-	}
-	for _, pc := range contacts {
-		errs = append(errs, pc.errs...)
-	}
-	for _, pc := range chains {
-		if c := compileChain(pc, cat); c != nil {
-			cat.addChain(pc, c)
-		}
-		errs = append(errs, pc.errs...)
-	}
-	if len(errs) > 0 {
-		sort.SliceStable(errs, func(i, j int) bool {
-			if errs[i].File != errs[j].File {
-				return errs[i].File < errs[j].File
-			}
-			return errs[i].Line < errs[j].Line
-		})
-		return nil, errs
-	}
-	cat.sort()
-	return cat, nil
 }

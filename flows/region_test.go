@@ -17,7 +17,7 @@ func recipientsOf(s *flows.Step) []string {
 	for _, r := range s.Recipients {
 		v := ""
 		if len(r.Means) > 0 {
-			v = " " + r.Means[0].Value
+			v = " " + r.Means[0].Value.FR
 		}
 		out = append(out, r.Contact.ID+"@"+r.Contact.Scope+v)
 	}

@@ -13,8 +13,10 @@ type rawHeader struct {
 // rawContacts is a contacts file: kind "contacts", scope "national" or a
 // region id such as "nouvelle-aquitaine".
 type rawContacts struct {
-	Kind     string       `yaml:"kind"`
-	Scope    string       `yaml:"scope"`
+	Kind  string `yaml:"kind"`
+	Scope string `yaml:"scope"`
+	// Source says where the file's list comes from, for whoever edits it;
+	// each contact carries its own source, which screens show.
 	Source   string       `yaml:"source"`
 	Contacts []rawContact `yaml:"contacts"`
 }
@@ -25,17 +27,19 @@ type rawContact struct {
 	Name    Text       `yaml:"name"`
 	About   Text       `yaml:"about"`
 	Means   []rawMeans `yaml:"means"`
-	Source  string     `yaml:"source"`
+	Source  Text       `yaml:"source"`
 	Checked string     `yaml:"checked"`
 }
 
 // rawMeans is one way of reaching a contact. Kind is one of MeansKinds.
+// Value is an address (a plain string, the same in both languages) or,
+// for a channel described in words, a text in both.
 type rawMeans struct {
 	Kind     string `yaml:"kind"`
-	Value    string `yaml:"value"`
+	Value    Text   `yaml:"value"`
 	Label    Text   `yaml:"label"`
 	Fallback bool   `yaml:"fallback"`
-	Source   string `yaml:"source"`
+	Source   Text   `yaml:"source"`
 }
 
 // rawChain is a chain file: kind "chain".
@@ -57,9 +61,9 @@ type rawChain struct {
 }
 
 type rawSource struct {
-	Document string `yaml:"document"`
-	Ref      string `yaml:"ref"`
-	Note     string `yaml:"note"`
+	Document Text `yaml:"document"`
+	Ref      Text `yaml:"ref"`
+	Note     Text `yaml:"note"`
 }
 
 type rawQuestion struct {
@@ -70,7 +74,7 @@ type rawQuestion struct {
 	When    map[string]string `yaml:"when"`
 	Feature string            `yaml:"feature"`
 	Reask   string            `yaml:"reask"`
-	Source  string            `yaml:"source"`
+	Source  Text              `yaml:"source"`
 }
 
 type rawStep struct {
@@ -86,7 +90,7 @@ type rawStep struct {
 	Deadline    string            `yaml:"deadline"`
 	Remind      rawRemind         `yaml:"remind"`
 	Basis       Text              `yaml:"basis"`
-	Source      string            `yaml:"source"`
+	Source      Text              `yaml:"source"`
 	Note        Text              `yaml:"note"`
 	NotRequired map[string]Text   `yaml:"not_required"`
 }
@@ -100,5 +104,5 @@ type rawRemind struct {
 	Every         string   `yaml:"every"`
 	EscalateAfter string   `yaml:"escalate_after"`
 	At            []string `yaml:"at"`
-	Source        string   `yaml:"source"`
+	Source        Text     `yaml:"source"`
 }

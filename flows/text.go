@@ -23,7 +23,13 @@ func ParseLang(s string) (Lang, bool) {
 	return FR, false
 }
 
-// Text is a string in French and in English.
+// Text is a string in French and in English. In a chain file it is a
+// mapping {fr: …, en: …}; a plain string is French only, which the
+// compiler refuses for the texts that always need both (titles, bases,
+// notes…) and reports as a warning for sources and channels described in
+// words, which older files wrote as plain strings. A plain string that is
+// an address (a URL, an e-mail, a number) reads the same in both
+// languages, and In falls back to it.
 type Text struct {
 	FR string `yaml:"fr" json:"fr"`
 	EN string `yaml:"en" json:"en"`
@@ -39,3 +45,30 @@ func (t Text) In(lang Lang) string {
 
 // IsZero reports whether neither language is set.
 func (t Text) IsZero() bool { return t.FR == "" && t.EN == "" }
+
+// UnmarshalYAML reads a Text from a mapping {fr, en}, decoded strictly
+// like the rest of the file (an unknown language is an error with its
+// line), or from a plain string, which is French only.
+func (t *Text) UnmarshalYAML(unmarshal func(any) error) error {
+	var v any
+	if err := unmarshal(&v); err != nil {
+		return err
+	}
+	switch s := v.(type) {
+	case nil:
+		*t = Text{}
+		return nil
+	case string:
+		*t = Text{FR: s}
+		return nil
+	}
+	// A mapping, or a value of another type, which decoding into the
+	// struct refuses with its line.
+	type plain Text // without this method, so that decoding does not recurse
+	var p plain
+	if err := unmarshal(&p); err != nil {
+		return err
+	}
+	*t = Text(p)
+	return nil
+}

@@ -106,7 +106,7 @@ func (w *Writer) URL(t *Target, c *flows.Chain) string {
 	for _, kind := range []string{"portal", "form", "web"} {
 		for _, m := range ct.Means {
 			if m.Kind == kind && !m.Fallback {
-				return m.Value
+				return m.Address()
 			}
 		}
 	}

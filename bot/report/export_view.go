@@ -188,7 +188,7 @@ func reach(s *flows.Step, lang flows.Lang) string {
 	var parts []string
 	for _, r := range s.Recipients {
 		for _, m := range r.Means {
-			value := m.Value
+			value := m.Value.In(lang)
 			if m.Kind == "phone" {
 				value = keep(value)
 			}

@@ -133,7 +133,7 @@ func newSheet(cat *flows.Catalog, c *flows.Chain, opt SheetOptions) *sheet {
 		sh.meta = append(sh.meta, tr(lang, "sheet.structure")+i18n.T(lang, "sep.field")+o.Name+id)
 	}
 	sh.meta = append(sh.meta,
-		tr(lang, "sheet.chain", c.ID, c.Version, c.Effective.UTC().Format(time.DateOnly), c.Source.Document),
+		tr(lang, "sheet.chain", c.ID, c.Version, c.Effective.UTC().Format(time.DateOnly), c.Source.Document.In(lang)),
 		tr(lang, "sheet.edition", formatDay(opt.Now, lang)))
 	if opt.KeyFingerprint != "" {
 		sh.meta = append(sh.meta, tr(lang, "sheet.key", opt.KeyFingerprint))
@@ -171,9 +171,9 @@ func newSheet(cat *flows.Catalog, c *flows.Chain, opt SheetOptions) *sheet {
 		case !isURL(m):
 			return
 		}
-		i := slices.IndexFunc(*list, func(n *sheetNumber) bool { return n.value == m.Value })
+		i := slices.IndexFunc(*list, func(n *sheetNumber) bool { return n.value == m.Address() })
 		if i < 0 {
-			n := &sheetNumber{value: m.Value, who: ct.Name.In(lang), recourse: recourse}
+			n := &sheetNumber{value: m.Address(), who: ct.Name.In(lang), recourse: recourse}
 			if l := m.Label.In(lang); l != "" && m.Kind == "phone" {
 				n.who += ", " + l
 			}
@@ -208,8 +208,8 @@ func newSheet(cat *flows.Catalog, c *flows.Chain, opt SheetOptions) *sheet {
 			st.body = append(st.body, meansSpans(r.Contact, r.Means, len(s.Recipients) > 1, lang)...)
 			for _, m := range r.Means {
 				addNumber(r.Contact, m, s.Order, false)
-				listed[r.Contact.ID+"\x00"+m.Value] = true
-				listed[m.Value] = true // another contact's same number is no recourse
+				listed[r.Contact.ID+"\x00"+m.Address()] = true
+				listed[m.Address()] = true // another contact's same number is no recourse
 			}
 			if r.Contact.ID == arsContact && structure {
 				arsName = r.Contact.Name.In(lang)
@@ -224,7 +224,7 @@ func newSheet(cat *flows.Catalog, c *flows.Chain, opt SheetOptions) *sheet {
 			toARS := structure && ct.ID == arsContact && slices.ContainsFunc(s.Recipients, func(r flows.Recipient) bool { return r.Contact == ct })
 			var ms []flows.Means
 			for _, m := range ct.Means {
-				if reachable(m) && !listed[ct.ID+"\x00"+m.Value] && !listed[m.Value] && (mentions(words, m.Value) || toARS && m.Kind == "phone") {
+				if reachable(m) && !listed[ct.ID+"\x00"+m.Address()] && !listed[m.Address()] && (mentions(words, m.Address()) || toARS && m.Kind == "phone") {
 					ms = append(ms, m)
 				}
 			}
@@ -236,7 +236,7 @@ func newSheet(cat *flows.Catalog, c *flows.Chain, opt SheetOptions) *sheet {
 			st.body = append(st.body, meansSpans(ct, ms, true, lang)...)
 			for _, m := range ms {
 				addNumber(ct, m, s.Order, true)
-				listed[m.Value] = true
+				listed[m.Address()] = true
 			}
 		}
 		sh.steps = append(sh.steps, st)
@@ -286,7 +286,7 @@ func meansSpans(ct *flows.Contact, ms []flows.Means, named bool, lang flows.Lang
 		if i > 0 {
 			out = append(out, span{text: tr(lang, "sheet.means_sep")})
 		}
-		value := m.Value
+		value := m.Value.In(lang)
 		if l := m.Label.In(lang); !reachable(m) && l != "" {
 			value = l
 		}

@@ -24,7 +24,7 @@ func mentions(words, value string) bool {
 func isURL(m flows.Means) bool {
 	switch m.Kind {
 	case "portal", "form", "web", "chat":
-		return strings.HasPrefix(m.Value, "https://") || strings.HasPrefix(m.Value, "http://")
+		return strings.HasPrefix(m.Address(), "https://") || strings.HasPrefix(m.Address(), "http://")
 	}
 	return false
 }
@@ -39,8 +39,8 @@ func contactSources(cts []*flows.Contact, lang flows.Lang) (lines []string, unch
 	for _, ct := range cts {
 		// The addresses of the texts cited are left to Vigie: on paper,
 		// the text's name is what one looks up.
-		src := sourceURL.ReplaceAllString(ct.Source, "")
-		if src == flows.SourceChart {
+		src := sourceURL.ReplaceAllString(ct.Source.In(lang), "")
+		if flows.IsChart(ct.Source) {
 			src = tr(lang, "sheet.source_chart")
 		}
 		if checked := contactChecked(ct); checked != "" {

@@ -140,7 +140,7 @@ func chainPhones(c *flows.Chain, features map[string]bool) []string {
 		for _, r := range s.Recipients {
 			for _, m := range r.Means {
 				if m.Kind == "phone" {
-					out = append(out, m.Value)
+					out = append(out, m.Address())
 				}
 			}
 		}
@@ -177,8 +177,8 @@ func TestSheetQRCodes(t *testing.T) {
 			}
 			for _, r := range s.Recipients {
 				for _, m := range r.Means {
-					if strings.HasPrefix(m.Value, "https://") && !drawn[m.Value] {
-						t.Errorf("%s: no QR code for %s (step %s)", tc, m.Value, s.ID)
+					if strings.HasPrefix(m.Address(), "https://") && !drawn[m.Address()] {
+						t.Errorf("%s: no QR code for %s (step %s)", tc, m.Address(), s.ID)
 					}
 				}
 			}

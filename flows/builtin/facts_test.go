@@ -119,7 +119,7 @@ func TestSeedContacts(t *testing.T) {
 		}
 		found := false
 		for _, m := range ct.Means {
-			found = found || (m.Kind == f.kind && m.Value == f.value)
+			found = found || (m.Kind == f.kind && m.Address() == f.value)
 		}
 		if !found {
 			t.Errorf("%s has no %s %q (it has %+v)", f.contact, f.kind, f.value, ct.Means)
@@ -128,7 +128,7 @@ func TestSeedContacts(t *testing.T) {
 	// "09 72 43 91 25 (si plus accès internet)": the phone is CERT Santé's fallback.
 	for _, m := range cat.Contact("", "cert-sante").Means {
 		if m.Kind == "phone" && !m.Fallback {
-			t.Errorf("CERT Santé phone %q is not marked as the fallback", m.Value)
+			t.Errorf("CERT Santé phone %q is not marked as the fallback", m.Address())
 		}
 		if m.Kind == "portal" && m.Fallback {
 			t.Errorf("CERT Santé portal is marked as a fallback")
@@ -149,8 +149,9 @@ func TestMeansValues(t *testing.T) {
 	for _, scope := range cat.Scopes() {
 		for _, ct := range cat.Contacts(scope) {
 			for _, m := range ct.Means {
-				where := scope + "/" + ct.ID + " " + m.Kind + " " + m.Value
-				if strings.Contains(strings.ToLower(m.Value), "mailto:") || strings.Contains(m.Value, "%40") {
+				v := m.Address()
+				where := scope + "/" + ct.ID + " " + m.Kind + " " + v
+				if strings.Contains(strings.ToLower(v), "mailto:") || strings.Contains(v, "%40") {
 					t.Errorf("%s: a mailto: link or an encoded @", where)
 				}
 				var re *regexp.Regexp
@@ -162,8 +163,11 @@ func TestMeansValues(t *testing.T) {
 				case "portal", "form", "web", "chat":
 					re = urlRE
 				}
-				if re != nil && !re.MatchString(m.Value) {
+				if re != nil && !re.MatchString(v) {
 					t.Errorf("%s: not a usable %s", where, m.Kind)
+				}
+				if re != nil && m.Value.EN != "" && m.Value.EN != v {
+					t.Errorf("%s: an address has one form in every language, not %q in English", where, m.Value.EN)
 				}
 			}
 		}
@@ -330,7 +334,7 @@ func TestChartItemsCiteTheChart(t *testing.T) {
 			chart["s:"+s] = true
 		}
 		for _, q := range c.Questions {
-			if got := q.Source == flows.SourceChart; got != chart["q:"+q.ID] {
+			if got := flows.IsChart(q.Source); got != chart["q:"+q.ID] {
 				t.Errorf("%s: question %s has source %q", tc.id, q.ID, q.Source)
 			}
 		}

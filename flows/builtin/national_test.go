@@ -139,7 +139,7 @@ func psRecipients(csirt string) map[string]recipient {
 
 // bretagneARS is a deployment's own ARS contact, in a region Vigie ships
 // no contacts file for.
-var bretagneARS = &flows.Contact{Means: []flows.Means{{Kind: "email", Value: "ars-alerte@example.org"}}, Source: "test"}
+var bretagneARS = &flows.Contact{Means: []flows.Means{{Kind: "email", Value: flows.Text{FR: "ars-alerte@example.org"}}}, Source: flows.Text{FR: "test"}}
 
 func init() {
 	specs = append(specs,
@@ -200,10 +200,10 @@ func TestRegionContacts(t *testing.T) {
 		}
 		found := false
 		for _, m := range ct.Means {
-			if m.Kind == f.kind && m.Value == f.value {
+			if m.Kind == f.kind && m.Address() == f.value {
 				found = true
 				if id == "ars" && m.Kind == "phone" && !m.Fallback {
-					t.Errorf("%s: the phone %s is not the fallback", f.contact, m.Value)
+					t.Errorf("%s: the phone %s is not the fallback", f.contact, m.Address())
 				}
 			}
 		}
@@ -216,7 +216,7 @@ func TestRegionContacts(t *testing.T) {
 			continue
 		}
 		for _, ct := range cat.Contacts(scope) {
-			if !strings.Contains(ct.Source, "https://") {
+			if !strings.Contains(ct.Source.FR, "https://") || !strings.Contains(ct.Source.EN, "https://") {
 				t.Errorf("%s@%s: source %q gives no page to open", ct.ID, scope, ct.Source)
 			}
 			if ct.Checked.IsZero() {

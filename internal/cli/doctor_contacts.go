@@ -147,7 +147,7 @@ func chainsOf(cs []*flows.Chain) string {
 func meansList(ct *flows.Contact) string {
 	var vs []string
 	for _, m := range ct.Means {
-		vs = append(vs, m.Value)
+		vs = append(vs, m.Address())
 	}
 	return strings.Join(vs, ", ")
 }

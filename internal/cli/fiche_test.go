@@ -36,12 +36,12 @@ func TestFicheGolden(t *testing.T) {
 			words.WriteString(s.Action.FR + "\n" + s.Note.FR + "\n")
 			for _, r := range s.Recipients {
 				for _, m := range r.Means {
-					named[m.Value] = true
+					named[m.Address()] = true
 					if m.Kind == "other" || m.Kind == "post" {
 						continue // a channel in words: the sheet gives its label
 					}
-					if !strings.Contains(out, m.Value) {
-						t.Errorf("%s: the sheet lacks %s's %s %q", id, r.Contact.ID, m.Kind, m.Value)
+					if !strings.Contains(out, m.Address()) {
+						t.Errorf("%s: the sheet lacks %s's %s %q", id, r.Contact.ID, m.Kind, m.Address())
 					}
 				}
 			}
@@ -53,11 +53,12 @@ func TestFicheGolden(t *testing.T) {
 		for _, scope := range scopes {
 			for _, ct := range cat.Contacts(scope) {
 				for _, m := range ct.Means {
-					if named[m.Value] || len(m.Value) < 5 || strings.Contains(words.String(), m.Value) {
+					v := m.Address()
+					if named[v] || len(v) < 5 || strings.Contains(words.String(), v) {
 						continue
 					}
-					if strings.Contains(out, m.Value) {
-						t.Errorf("%s: the sheet gives %s's %s %q, which the chain does not use", id, ct.ID, m.Kind, m.Value)
+					if strings.Contains(out, v) {
+						t.Errorf("%s: the sheet gives %s's %s %q, which the chain does not use", id, ct.ID, m.Kind, v)
 					}
 				}
 			}

@@ -286,7 +286,7 @@ func writeEvalJSON(w io.Writer, plan flows.Plan, t0 time.Time, lang flows.Lang) 
 		s := p.Step
 		sj := planStepJSON{ID: s.ID, Title: s.Title.In(lang), Order: s.Order, Recipients: []planRecipientJSON{},
 			Choose: "all", DueAfter: p.After, Deadline: s.Deadline.String(), Reason: []planReasonJSON{},
-			Basis: s.Basis.In(lang), Source: s.Source, FromChart: s.FromChart()}
+			Basis: s.Basis.In(lang), Source: s.Source.In(lang), FromChart: s.FromChart()}
 		if s.AnyOf {
 			sj.Choose = "one"
 		}
@@ -297,7 +297,7 @@ func writeEvalJSON(w io.Writer, plan flows.Plan, t0 time.Time, lang flows.Lang) 
 		for _, r := range s.Recipients {
 			rj := planRecipientJSON{ID: r.Contact.ID, Name: r.Contact.Name.In(lang), Means: []planMeansJSON{}}
 			for _, m := range r.Means {
-				rj.Means = append(rj.Means, planMeansJSON{Kind: m.Kind, Value: m.Value, Label: m.Label.In(lang), Fallback: m.Fallback})
+				rj.Means = append(rj.Means, planMeansJSON{Kind: m.Kind, Value: m.Value.In(lang), Label: m.Label.In(lang), Fallback: m.Fallback})
 			}
 			sj.Recipients = append(sj.Recipients, rj)
 		}

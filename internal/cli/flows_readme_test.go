@@ -39,9 +39,9 @@ func chainsReadme(cat *flows.Catalog, t time.Time) string {
 		"```\n")
 	for _, c := range cat.Chains(t) {
 		fmt.Fprintf(&b, "\n### %s\n\n", c.Title.In(flows.FR))
-		fmt.Fprintf(&b, "`%s` · version %s, in force since %s · source: %s", c.ID, c.Version, dayOf(c.Effective), c.Source.Document)
-		if c.Source.Ref != "" {
-			fmt.Fprintf(&b, " (%s)", c.Source.Ref)
+		fmt.Fprintf(&b, "`%s` · version %s, in force since %s · source: %s", c.ID, c.Version, dayOf(c.Effective), c.Source.Document.FR)
+		if ref := c.Source.Ref.FR; ref != "" {
+			fmt.Fprintf(&b, " (%s)", ref)
 		}
 		b.WriteString(".\n\n")
 		if d := c.Description.In(flows.FR); d != "" {

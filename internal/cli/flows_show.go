@@ -64,13 +64,13 @@ func writeChainHeader(w io.Writer, cat *flows.Catalog, c *flows.Chain, t time.Ti
 	if len(c.Regional) > 0 {
 		fmt.Fprintf(w, tr(lang, "flows.regional"), strings.Join(c.Regional, ", "))
 	}
-	doc := c.Source.Document
-	if c.Source.Ref != "" {
-		doc += " — " + c.Source.Ref
+	doc := c.Source.Document.In(lang)
+	if ref := c.Source.Ref.In(lang); ref != "" {
+		doc += " — " + ref
 	}
 	fmt.Fprintf(w, "%s %s\n", tr(lang, "flows.source_document"), doc)
-	if c.Source.Note != "" {
-		fmt.Fprintf(w, "  %s\n", c.Source.Note)
+	if note := c.Source.Note.In(lang); note != "" {
+		fmt.Fprintf(w, "  %s\n", note)
 	}
 	fmt.Fprintf(w, "%s %s\n", tr(lang, "flows.file"), embeddedPrefix+c.File)
 	if d := c.Description.In(lang); d != "" {

@@ -45,16 +45,16 @@ func meansKindName(kind string, lang flows.Lang) string {
 
 // sourceText says where an item comes from. Items that are not on the
 // chain's chart are marked with an asterisk, as in the graphs.
-func sourceText(src string, lang flows.Lang) string {
-	if src == flows.SourceChart || src == "" {
+func sourceText(src flows.Text, lang flows.Lang) string {
+	if flows.IsChart(src) || src.IsZero() {
 		return tr(lang, "flows.alert_chart")
 	}
-	return tr(lang, "flows.off_chart") + src
+	return tr(lang, "flows.off_chart") + src.In(lang)
 }
 
 // offChartMark marks an item whose source is not the chart, for headings.
-func offChartMark(src string) string {
-	if src != "" && src != flows.SourceChart {
+func offChartMark(src flows.Text) string {
+	if !src.IsZero() && !flows.IsChart(src) {
 		return " *"
 	}
 	return ""
@@ -120,8 +120,8 @@ func remindText(r flows.Remind, d flows.Deadline, lang flows.Lang) string {
 	if len(parts) == 0 {
 		return ""
 	}
-	s := strings.Join(parts, " ; ")
-	if r.Source != "" && r.Source != flows.SourceChart {
+	s := strings.Join(parts, tr(lang, "flows.list_sep"))
+	if offChartMark(r.Source) != "" {
 		s += " (" + sourceText(r.Source, lang) + ")"
 	}
 	return s
@@ -163,7 +163,7 @@ func writeRecipients(w io.Writer, s *flows.Step, indent string, about bool, lang
 // meansText writes one means: "téléphone : 09 72 43 91 25 — en secours : si
 // plus d'accès à internet".
 func meansText(m flows.Means, lang flows.Lang) string {
-	s := meansKindName(m.Kind, lang) + tr(lang, "flows.sep") + m.Value
+	s := meansKindName(m.Kind, lang) + tr(lang, "flows.sep") + m.Value.In(lang)
 	label := m.Label.In(lang)
 	switch {
 	case m.Fallback && label != "":
@@ -173,7 +173,7 @@ func meansText(m flows.Means, lang flows.Lang) string {
 	case label != "":
 		s += " — " + label
 	}
-	if m.Source != "" && m.Source != flows.SourceChart {
+	if offChartMark(m.Source) != "" {
 		s += " (" + sourceText(m.Source, lang) + ")"
 	}
 	return s

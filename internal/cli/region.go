@@ -49,16 +49,18 @@ func deployment(cfg *config.Config, cat *flows.Catalog) (flows.Deployment, error
 // chains show it: its name, its e-mail and its phone, the phone of the ARS
 // being the way to reach it when the portal and e-mail are down.
 func configContact(id string, cc *config.Contact) *flows.Contact {
-	ct := &flows.Contact{Source: fmt.Sprintf("Configuration de ce déploiement de Vigie (contacts.%s)", id)}
+	ct := &flows.Contact{Source: flows.Text{
+		FR: fmt.Sprintf("Configuration de ce déploiement de Vigie (contacts.%s)", id),
+		EN: fmt.Sprintf("Configuration of this Vigie deployment (contacts.%s)", id)}}
 	if cc.Name != "" {
 		ct.Name = flows.Text{FR: cc.Name, EN: cc.Name}
 	}
 	if cc.Email != "" {
-		ct.Means = append(ct.Means, flows.Means{Kind: "email", Value: cc.Email,
+		ct.Means = append(ct.Means, flows.Means{Kind: "email", Value: flows.Text{FR: cc.Email},
 			Label: flows.Text{FR: "donné par la configuration", EN: "given by the configuration"}})
 	}
 	if cc.Phone != "" {
-		m := flows.Means{Kind: "phone", Value: strings.ReplaceAll(cc.Phone, ".", " "),
+		m := flows.Means{Kind: "phone", Value: flows.Text{FR: strings.ReplaceAll(cc.Phone, ".", " ")},
 			Label: flows.Text{FR: "donné par la configuration", EN: "given by the configuration"}}
 		if id == "ars" {
 			m.Fallback = true

@@ -76,7 +76,7 @@ func remindConfig(r config.Reminders, cat *flows.Catalog, chain string) (bot.Rem
 		if err != nil {
 			return rc, err
 		}
-		rm.Source = "configuration"
+		rm.Source = flows.Text{FR: "configuration", EN: "configuration"}
 		if rc.Steps == nil {
 			rc.Steps = map[string]flows.Remind{}
 		}
