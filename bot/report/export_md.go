@@ -16,7 +16,8 @@ import (
 
 // writeMarkdown writes the main courante as a report for people, in the
 // export's language, with the PDF's sections in short tables: the
-// structure and the incident, the closing report, the obligations (their
+// warning when T0 comes before the chain's first version, the structure
+// and the incident, the closing report, the obligations (their
 // deadlines, then their proofs) and the steps not required, the answers,
 // the timeline in Paris time to the second, and in an annex each entry's
 // hash, the signed head and how to check it. The report itself cannot be
@@ -51,6 +52,9 @@ func writeMarkdown(w io.Writer, d *exportDoc) error {
 	}
 
 	p("# %s\n\n**%s**\n", tr(lang, "pdf.mc.title", mdCell(inc.ID)), mdCell(inc.Title))
+	if v.notInForce != "" {
+		p("\n> %s\n", mdCell(v.notInForce))
+	}
 	p("\n## %s\n", tr(lang, "mc.structure"))
 	fields(v.orgRows(lang))
 	p("\n_%s_\n", tr(lang, "mc.org_source"))

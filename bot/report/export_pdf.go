@@ -11,8 +11,9 @@ import (
 )
 
 // writePDF writes the main courante as a report a regulator reads: a
-// first page with the structure, the chain and its version, T0, opening,
-// closing and the closing report; the table of obligations (recipient,
+// first page with the structure, the chain and its version (and, under
+// the title, a warning when T0 comes before the chain's first version),
+// T0, opening, closing and the closing report; the table of obligations (recipient,
 // legal deadline, when done, on time or late and by how much, means,
 // reference, who) and the steps the answers did not require; the answers
 // with who and when; the timeline in Paris time to the second with its
@@ -56,6 +57,9 @@ func renderPDF(w io.Writer, d *exportDoc, record bool) ([]string, error) {
 
 	t.heading(1, tr(lang, "pdf.mc.title", inc.ID))
 	t.para(inc.Title, true)
+	if v.notInForce != "" {
+		t.para(v.notInForce, true)
+	}
 	t.heading(2, tr(lang, "mc.structure"))
 	t.fields(v.orgRows(lang))
 	t.small(tr(lang, "mc.org_source"))

@@ -19,11 +19,15 @@ import (
 type view struct {
 	rec   *Record
 	chain *flows.Chain // nil: no chain chosen, or one this Vigie lacks
-	// chainNote says why there is no chain, or that its T0 comes before
-	// the chain's first version; empty otherwise.
+	// chainNote says why there is no chain; empty otherwise.
 	chainNote string
-	closing   *Closing
-	org       incident.Organisation
+	// notInForce warns that the incident's T0 comes before its chain's
+	// first version, in the card's words (i18n.NotInForce): the reports
+	// open with it, since the regulator reading them must know the
+	// obligations were computed from a text not yet in force at T0.
+	notInForce string
+	closing    *Closing
+	org        incident.Organisation
 }
 
 // view replays the entries (one pass) and reads the incident's chain.
@@ -47,6 +51,7 @@ func (d *exportDoc) view() (*view, error) {
 			v.chain = c
 		}
 	}
+	v.notInForce = i18n.NotInForce(v.chain, inc.T0, lang)
 	v.closing = rec.Closing(v.chain, d.ExportedAt)
 	o := d.org
 	for key, field := range map[string]*string{"structure": &o.Name, "finess": &o.FINESS, "siren": &o.SIREN, "dpo": &o.DPO} {
