@@ -30,8 +30,12 @@ func isURL(m flows.Means) bool {
 }
 
 // contactSources says where the sheet's contacts come from and when they
-// were last checked, one line for each source, naming its contacts;
-// unchecked is true when none says when.
+// were last checked against it, one line for each source and day, naming
+// its contacts: "CERT Santé (ANS), CNIL : schéma d'alerte source
+// (06/12/2026)" under the heading "Sources des contacts (vérifiés le)".
+// A number read off a sheet must say how old it is; the date is short
+// because the sheet has one page. unchecked is true when no contact says
+// when (a deployment's own contacts may not).
 func contactSources(cts []*flows.Contact, lang flows.Lang) (lines []string, unchecked bool) {
 	unchecked = true
 	var order []string
@@ -43,8 +47,8 @@ func contactSources(cts []*flows.Contact, lang flows.Lang) (lines []string, unch
 		if src == flows.SourceChart {
 			src = tr(lang, "sheet.source_chart")
 		}
-		if checked := contactChecked(ct); checked != "" {
-			src += tr(lang, "sheet.checked_on", checked)
+		if !ct.Checked.IsZero() {
+			src += tr(lang, "sheet.checked_on", formatDay(ct.Checked, lang))
 			unchecked = false
 		}
 		if names[src] == nil {
@@ -60,15 +64,6 @@ func contactSources(cts []*flows.Contact, lang flows.Lang) (lines []string, unch
 
 // sourceURL is an address in brackets after the name of a source.
 var sourceURL = regexp.MustCompile(` \(https?://[^()\s]+\)`)
-
-// contactChecked is the date a contact was last checked against its
-// source, "" when unknown.
-//
-// Seam: the contacts files carry no `checked:` date yet (issue 15: a
-// change to package flows adds it). Once flows.Contact has it, return it
-// here, formatted with formatDay; the sheet then prints "vérifié le …"
-// after each source, and stops saying that no date is given.
-func contactChecked(*flows.Contact) string { return "" }
 
 // scopeContacts are the contacts a chain of region sees: the region's,
 // then the national ones it does not override.
