@@ -14,10 +14,11 @@ import (
 // flowsEval evaluates a chain for answers given as KEY=VALUE, all given at
 // T0, and prints the plan: required steps with their due instants and
 // reasons, pending steps, the steps the answers left out and why, next
-// questions, and whether the chain has ended.
-func flowsEval(_ Env, w io.Writer, lang flows.Lang, o *flowsFlags, pos []string, usage string) error {
+// questions, and whether the chain has ended. A national chain's regional
+// contacts are the deployment's (deployedCatalog).
+func flowsEval(env Env, g *Globals, w io.Writer, lang flows.Lang, o *flowsFlags, pos []string, usage string) error {
 	t0Flag, format, version, feats := &o.t0, &o.format, &o.version, o.features
-	cat, err := flowsCatalog()
+	cat, err := deployedCatalog(env, g)
 	if err != nil {
 		return err
 	}

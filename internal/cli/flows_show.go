@@ -12,10 +12,11 @@ import (
 
 // flowsShow prints a chain in full: where it comes from, its questions and
 // its steps with every recipient and means, condition, deadline, reminders,
-// basis and source.
-func flowsShow(_ Env, w io.Writer, lang flows.Lang, o *flowsFlags, pos []string, usage string) error {
+// basis and source. A national chain's regional contacts are the
+// deployment's (deployedCatalog).
+func flowsShow(env Env, g *Globals, w io.Writer, lang flows.Lang, o *flowsFlags, pos []string, usage string) error {
 	version := &o.version
-	cat, err := flowsCatalog()
+	cat, err := deployedCatalog(env, g)
 	if err != nil {
 		return err
 	}
