@@ -259,7 +259,7 @@ func newSheet(cat *flows.Catalog, c *flows.Chain, opt SheetOptions) *sheet {
 	if arsName != "" && !arsPhone && !c.Structure.IsZero() {
 		sh.blanks = append(sh.blanks, sheetBlank{label: tr(lang, "sheet.blank_ars"), hint: tr(lang, "sheet.blank_ars_hint", arsName)})
 	}
-	sh.contacts, sh.unchecked = contactSources(contacts, lang)
+	sh.contacts, sh.unchecked = contactSources(c, contacts, lang)
 	return sh
 }
 

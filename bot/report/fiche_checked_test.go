@@ -74,3 +74,29 @@ func TestSheetContactsChecked(t *testing.T) {
 		}
 	}
 }
+
+// TestSheetNationalSources: a national chain has no chart, so its sheet
+// does not credit "the source alert chart" with its national contacts:
+// it names the documents they were read on. A regional chain's sheet
+// still does.
+func TestSheetNationalSources(t *testing.T) {
+	cat, _ := sheetCatalog(t)
+	for _, tc := range sheetCases(t) {
+		if tc.nis2 {
+			continue
+		}
+		var md bytes.Buffer
+		if err := report.ReflexSheet(&md, "md", cat, []*flows.Chain{tc.chain}, tc.options()); err != nil {
+			t.Fatal(err)
+		}
+		chart := map[flows.Lang]string{flows.FR: "schéma d'alerte source", flows.EN: "the source alert chart"}[tc.lang]
+		seeds := map[flows.Lang]string{flows.FR: "schémas d'alerte de l'ARS Nouvelle-Aquitaine", flows.EN: "ARS Nouvelle-Aquitaine alert charts"}[tc.lang]
+		regional := tc.chain.Region != ""
+		if got := strings.Contains(md.String(), chart); got != regional {
+			t.Errorf("%s: the sheet credits %q: %v, want %v", tc, chart, got, regional)
+		}
+		if !regional && !strings.Contains(md.String(), seeds) {
+			t.Errorf("%s: the national contacts' source does not name %q", tc, seeds)
+		}
+	}
+}

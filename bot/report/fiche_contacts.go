@@ -29,14 +29,23 @@ func isURL(m flows.Means) bool {
 	return false
 }
 
-// contactSources says where the sheet's contacts come from and when they
-// were last checked against it, one line for each source and day, naming
-// its contacts: "CERT Santé (ANS), CNIL : schéma d'alerte source
-// (06/12/2026)" under the heading "Sources des contacts (vérifiés le)".
-// A number read off a sheet must say how old it is; the date is short
-// because the sheet has one page. unchecked is true when no contact says
-// when (a deployment's own contacts may not).
-func contactSources(cts []*flows.Contact, lang flows.Lang) (lines []string, unchecked bool) {
+// contactSources says where the contacts on chain c's sheet come from
+// and when they were last checked against it, one line for each source
+// and day, naming its contacts: "CERT Santé (ANS), CNIL : schéma d'alerte
+// source (06/12/2026)" under the heading "Sources des contacts (vérifiés
+// le)". A number read off a sheet must say how old it is; the date is
+// short because the sheet has one page. unchecked is true when no contact
+// says when (a deployment's own contacts may not).
+//
+// A contact drawn on "the chart" (source: chart) was read on the charts
+// the contacts files are built from: a regional chain's own chart, but on
+// a national chain, which has none, the ARS Nouvelle-Aquitaine charts and
+// article D1111-16-3 the national contacts file names.
+func contactSources(c *flows.Chain, cts []*flows.Contact, lang flows.Lang) (lines []string, unchecked bool) {
+	chart := tr(lang, "sheet.source_chart")
+	if c.Region == "" {
+		chart = tr(lang, "sheet.source_seeds")
+	}
 	unchecked = true
 	var order []string
 	names := map[string][]string{}
@@ -45,7 +54,7 @@ func contactSources(cts []*flows.Contact, lang flows.Lang) (lines []string, unch
 		// the text's name is what one looks up.
 		src := sourceURL.ReplaceAllString(ct.Source, "")
 		if src == flows.SourceChart {
-			src = tr(lang, "sheet.source_chart")
+			src = chart
 		}
 		if !ct.Checked.IsZero() {
 			src += tr(lang, "sheet.checked_on", formatDay(ct.Checked, lang))
@@ -62,8 +71,9 @@ func contactSources(cts []*flows.Contact, lang flows.Lang) (lines []string, unch
 	return lines, unchecked
 }
 
-// sourceURL is an address in brackets after the name of a source.
-var sourceURL = regexp.MustCompile(` \(https?://[^()\s]+\)`)
+// sourceURL is an address after the name of a source, in brackets or
+// after a comma ("« Porter plainte », https://…").
+var sourceURL = regexp.MustCompile(` \(https?://[^()\s]+\)|,? https?://[^()\s]*[^()\s.,;:]`)
 
 // scopeContacts are the contacts a chain of region sees: the region's,
 // then the national ones it does not override.
