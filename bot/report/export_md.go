@@ -19,9 +19,9 @@ import (
 // warning when T0 comes before the chain's first version, the structure
 // and the incident, the closing report, the obligations (their
 // deadlines, then their proofs) and the steps not required, the answers,
-// the timeline in Paris time to the second, and in an annex each entry's
-// hash, the signed head and how to check it. The report itself cannot be
-// verified; the JSON and CSV exports can.
+// the timeline in Paris time to the second, and in an annex the signed
+// head, how to check it and the PDF's checkpoints (annex.go). The report
+// itself cannot be verified; the JSON and CSV exports can.
 func writeMarkdown(w io.Writer, d *exportDoc) error {
 	lang := d.lang
 	v, err := d.view()
@@ -164,9 +164,18 @@ func writeMarkdown(w io.Writer, d *exportDoc) error {
 	item(tr(lang, "pdf.mc.pubkey"), mdCode(d.Signature.PublicKey))
 	item(tr(lang, "pdf.mc.fingerprint"), mdCode(d.Signature.Fingerprint))
 	p("\n%s\n", wrap(tr(lang, "pdf.mc.explain"), 104))
-	p("\n%s\n", tr(lang, "md.verify"))
+	title, steps := verifySteps(inc.ID, lang)
+	p("\n%s\n\n", title)
+	for _, s := range steps {
+		p("- %s\n", s) // unwrapped: a command never breaks in two
+	}
+	an := newAnnex(d.Head.Seq, citedEntries(cl))
+	p("\n%s\n", wrap(an.intro(lang), 104))
 	p("\n| %s | %s |\n|---:|---|\n", tr(lang, "mc.col.no"), tr(lang, "mc.col.hash"))
 	err = d.each(func(e incident.Entry) error {
+		if !an.has(e.Seq) {
+			return nil
+		}
 		_, err := fmt.Fprintf(bw, "| %d | %s |\n", e.Seq, mdCode(e.Hash))
 		return err
 	})
