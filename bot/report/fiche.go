@@ -133,7 +133,7 @@ func newSheet(cat *flows.Catalog, c *flows.Chain, opt SheetOptions) *sheet {
 		sh.meta = append(sh.meta, tr(lang, "sheet.structure")+i18n.T(lang, "sep.field")+o.Name+id)
 	}
 	sh.meta = append(sh.meta,
-		tr(lang, "sheet.chain", c.ID, c.Version, c.Effective.UTC().Format(time.DateOnly), c.Source.Document),
+		tr(lang, "sheet.chain", c.ID, c.Version, formatDay(c.Effective, lang), c.Source.Document),
 		tr(lang, "sheet.edition", formatDay(opt.Now, lang)))
 	if opt.KeyFingerprint != "" {
 		sh.meta = append(sh.meta, tr(lang, "sheet.key", opt.KeyFingerprint))

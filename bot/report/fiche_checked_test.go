@@ -100,3 +100,22 @@ func TestSheetNationalSources(t *testing.T) {
 		}
 	}
 }
+
+// TestSheetChainDate: the sheet dates the chain's version as it dates
+// everything else, 24/04/2023 in French and 2023-04-24 in English.
+func TestSheetChainDate(t *testing.T) {
+	cat, _ := sheetCatalog(t)
+	c, err := cat.Version("national/es-esms", "2023-04.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for lang, want := range map[flows.Lang]string{flows.FR: "en vigueur depuis le 24/04/2023", flows.EN: "in force since 2023-04-24"} {
+		var md bytes.Buffer
+		if err := report.ReflexSheet(&md, "md", cat, []*flows.Chain{c}, report.SheetOptions{Lang: lang, Now: sheetNow}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(md.String(), want) {
+			t.Errorf("%s: the sheet lacks %q", lang, want)
+		}
+	}
+}
