@@ -64,7 +64,8 @@ func (d *exportDoc) view() (*view, error) {
 }
 
 // orgRows are the structure's identity, label and value; a value not
-// given reads "non renseigné".
+// given reads "non renseigné". Its profile is the kind of structure its
+// chain is for; its region, the deployment's, else its chain's.
 func (v *view) orgRows(lang flows.Lang) [][2]string {
 	val := func(s string) string {
 		if s == "" {
@@ -72,12 +73,44 @@ func (v *view) orgRows(lang flows.Lang) [][2]string {
 		}
 		return s
 	}
+	var profile string
+	region := v.org.Region
+	if c := v.chain; c != nil {
+		profile = c.Structure.In(lang)
+		if profile == "" {
+			profile = c.Profile
+		}
+		if region == "" {
+			region = c.Region
+		}
+	}
 	return [][2]string{
 		{tr(lang, "mc.org_name"), val(v.org.Name)},
 		{tr(lang, "mc.finess"), val(v.org.FINESS)},
 		{tr(lang, "mc.siren"), val(v.org.SIREN)},
 		{tr(lang, "mc.dpo"), val(v.org.DPO)},
+		{tr(lang, "mc.profile"), val(profile)},
+		{tr(lang, "mc.region"), val(regionName(region))},
 	}
+}
+
+// regionNames are the regions of the ARS by the ids region: takes
+// (internal/config.Regions), as people write them.
+var regionNames = map[string]string{
+	"auvergne-rhone-alpes": "Auvergne-Rhône-Alpes", "bourgogne-franche-comte": "Bourgogne-Franche-Comté",
+	"bretagne": "Bretagne", "centre-val-de-loire": "Centre-Val de Loire", "corse": "Corse",
+	"grand-est": "Grand Est", "guadeloupe": "Guadeloupe", "guyane": "Guyane", "hauts-de-france": "Hauts-de-France",
+	"ile-de-france": "Île-de-France", "la-reunion": "La Réunion", "martinique": "Martinique", "mayotte": "Mayotte",
+	"normandie": "Normandie", "nouvelle-aquitaine": "Nouvelle-Aquitaine", "occitanie": "Occitanie",
+	"pays-de-la-loire": "Pays de la Loire", "provence-alpes-cote-d-azur": "Provence-Alpes-Côte d'Azur",
+}
+
+// regionName is a region's name, or its id when unknown ("" stays "").
+func regionName(id string) string {
+	if n, ok := regionNames[id]; ok {
+		return n
+	}
+	return id
 }
 
 // chainText names the chain and its version: its title, id, version and
