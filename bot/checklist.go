@@ -140,8 +140,8 @@ func (b *Bot) stepBlock(inc *incident.Incident, c *flows.Chain, p flows.Planned,
 		lines = append(lines, tr(lang, "step.deadline", b.deadlineText(p, inc, c, now, lang, !settled)))
 	}
 	why := []string{tr(lang, "step.why", b.whyText(p, c, lang))}
-	if !s.FromChart() {
-		why = append(why, tr(lang, "step.source", s.Source.In(lang)))
+	if src := stepSource(c, s, lang); src != "" {
+		why = append(why, src)
 	}
 	if full {
 		lines = append(lines, why...)
@@ -275,4 +275,21 @@ func (b *Bot) whyText(p flows.Planned, c *flows.Chain, lang Lang) string {
 		parts = append(parts, fmt.Sprintf("%s %s", c.Question(r.Key).Text.In(lang), i18n.Value(r.Value, lang)))
 	}
 	return tr(lang, "why.answers", strings.Join(parts, tr(lang, "sep.list")), basis)
+}
+
+// stepSource says where step s comes from when its chain c does not
+// already say it: on a regional chart, a step Vigie added is "hors schéma
+// régional", with its source; on the 2016 authorities' chains, which
+// transcribe a text, it is "hors du texte source". A national chain has no
+// chart to be off (flows.Chain.Charted): each step cites its own text.
+func stepSource(c *flows.Chain, s *flows.Step, lang flows.Lang) string {
+	switch {
+	case s.FromChart():
+		return ""
+	case c == nil || !c.Charted():
+		return tr(lang, "step.source_cited", s.Source.In(lang))
+	case c.Region != "":
+		return tr(lang, "step.source", s.Source.In(lang))
+	}
+	return tr(lang, "step.source_text", s.Source.In(lang))
 }

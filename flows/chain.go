@@ -115,6 +115,27 @@ const SourceChart = "chart"
 // a text, so that screens write "the chart" in their own words.
 func IsChart(src Text) bool { return src.FR == SourceChart }
 
+// Charted reports whether the chain transcribes one document item by
+// item, a regional chart or the 2016 text of D1111-16-3, so that each of
+// its questions and steps is on that document (source: chart) or added
+// with an outside reference, which screens mark "hors schéma". A national
+// chain built from several texts has no such document: every item cites
+// the text it rests on, and calling any of them "off the chart" would
+// suggest a chart that does not exist.
+func (c *Chain) Charted() bool {
+	for _, q := range c.Questions {
+		if IsChart(q.Source) {
+			return true
+		}
+	}
+	for _, s := range c.Steps {
+		if s.FromChart() {
+			return true
+		}
+	}
+	return false
+}
+
 // Recipient is a contact and the means of reaching it that apply to a step.
 type Recipient struct {
 	Contact *Contact

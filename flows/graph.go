@@ -100,7 +100,7 @@ func buildGraph(c *Chain, lang Lang) graph {
 		if s.Feature != "" {
 			label += " [" + s.Feature + "]"
 		}
-		if !s.FromChart() {
+		if c.Charted() && !s.FromChart() { // a chain without a chart has nothing to be off
 			label += " *"
 		}
 		g.nodes = append(g.nodes, graphNode{id: "s_" + nodeID(s.ID), label: label, shape: "step"})

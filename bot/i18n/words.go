@@ -41,7 +41,8 @@ func Ref(ref string, lang flows.Lang) string {
 // incident's T0: the chain's first version came into force later (a T0 in
 // 2024 on the March 2025 chart), and Vigie applies it for want of an
 // earlier one. It is "" when c was in force at t0, or without a chain.
-// The card prints it; the exports and the reflex sheet print the same.
+// The card prints it, and the reports people read (the Markdown and PDF
+// main courante) open with it: the reflex sheet has no T0 to compare.
 func NotInForce(c *flows.Chain, t0 time.Time, lang flows.Lang) string {
 	if c == nil || c.InForce(t0) {
 		return ""

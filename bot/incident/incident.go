@@ -177,4 +177,8 @@ type Organisation struct {
 	FINESS string // for health and medico-social establishments
 	SIREN  string // the CNIL's form asks it
 	DPO    string // the data protection officer: name and how to reach them
+	// Region is the id of the structure's region (pays-de-la-loire),
+	// whose ARS it reports to: the main courante names it on its first
+	// page, where a national chain does not say it.
+	Region string
 }

@@ -16,11 +16,12 @@ import (
 
 // writeMarkdown writes the main courante as a report for people, in the
 // export's language, with the PDF's sections in short tables: the
-// structure and the incident, the closing report, the obligations (their
+// warning when T0 comes before the chain's first version, the structure
+// and the incident, the closing report, the obligations (their
 // deadlines, then their proofs) and the steps not required, the answers,
-// the timeline in Paris time to the second, and in an annex each entry's
-// hash, the signed head and how to check it. The report itself cannot be
-// verified; the JSON and CSV exports can.
+// the timeline in Paris time to the second, and in an annex the signed
+// head, how to check it and the PDF's checkpoints (annex.go). The report
+// itself cannot be verified; the JSON and CSV exports can.
 func writeMarkdown(w io.Writer, d *exportDoc) error {
 	lang := d.lang
 	v, err := d.view()
@@ -51,6 +52,9 @@ func writeMarkdown(w io.Writer, d *exportDoc) error {
 	}
 
 	p("# %s\n\n**%s**\n", tr(lang, "pdf.mc.title", mdCell(inc.ID)), mdCell(inc.Title))
+	if v.notInForce != "" {
+		p("\n> %s\n", mdCell(v.notInForce))
+	}
 	p("\n## %s\n", tr(lang, "mc.structure"))
 	fields(v.orgRows(lang))
 	p("\n_%s_\n", tr(lang, "mc.org_source"))
@@ -160,9 +164,18 @@ func writeMarkdown(w io.Writer, d *exportDoc) error {
 	item(tr(lang, "pdf.mc.pubkey"), mdCode(d.Signature.PublicKey))
 	item(tr(lang, "pdf.mc.fingerprint"), mdCode(d.Signature.Fingerprint))
 	p("\n%s\n", wrap(tr(lang, "pdf.mc.explain"), 104))
-	p("\n%s\n", tr(lang, "md.verify"))
+	title, steps := verifySteps(inc.ID, lang)
+	p("\n%s\n\n", title)
+	for _, s := range steps {
+		p("- %s\n", s) // unwrapped: a command never breaks in two
+	}
+	an := newAnnex(d.Head.Seq, citedEntries(cl))
+	p("\n%s\n", wrap(an.intro(lang), 104))
 	p("\n| %s | %s |\n|---:|---|\n", tr(lang, "mc.col.no"), tr(lang, "mc.col.hash"))
 	err = d.each(func(e incident.Entry) error {
+		if !an.has(e.Seq) {
+			return nil
+		}
 		_, err := fmt.Fprintf(bw, "| %d | %s |\n", e.Seq, mdCode(e.Hash))
 		return err
 	})

@@ -11,15 +11,18 @@ import (
 )
 
 // writePDF writes the main courante as a report a regulator reads: a
-// first page with the structure, the chain and its version, T0, opening,
-// closing and the closing report; the table of obligations (recipient,
+// first page with the structure, the chain and its version (and, under
+// the title, a warning when T0 comes before the chain's first version),
+// T0, opening, closing and the closing report; the table of obligations (recipient,
 // legal deadline, when done, on time or late and by how much, means,
 // reference, who) and the steps the answers did not require; the answers
 // with who and when; the timeline in Paris time to the second with its
-// actors; and in an annex each entry's hash, the signed head and how to
-// check it. Like the Markdown report, it is read by people and cannot
-// itself be verified: the JSON and CSV exports can, and the hashes
-// printed here let a reader compare the paper with them.
+// actors; and in an annex the signed head, how to check it against the
+// JSON export with vigie verify, and checkpoints (annex.go): the hashes
+// of some entries with the page each is printed on, or of every entry in
+// a short main courante. Like the Markdown report, it is read by people
+// and cannot itself be verified: the JSON and CSV exports can, and the
+// hashes printed here let a reader compare the paper with them.
 //
 // Everything is taken from the entries, which the head's signature covers,
 // rather than from the incident's current state, each section in a pass
@@ -38,7 +41,7 @@ var (
 	colsWaiting     = []float64{70, 110}
 	colsAnswers     = []float64{11, 37, 22, 80, 30}
 	colsTimeline    = []float64{11, 37, 22, 22, 88}
-	colsHashes      = []float64{16, 164}
+	colsHashes      = []float64{18, 16, 146}
 )
 
 // renderPDF writes the report and, with record, returns the lines of text
@@ -56,6 +59,9 @@ func renderPDF(w io.Writer, d *exportDoc, record bool) ([]string, error) {
 
 	t.heading(1, tr(lang, "pdf.mc.title", inc.ID))
 	t.para(inc.Title, true)
+	if v.notInForce != "" {
+		t.para(v.notInForce, true)
+	}
 	t.heading(2, tr(lang, "mc.structure"))
 	t.fields(v.orgRows(lang))
 	t.small(tr(lang, "mc.org_source"))
@@ -157,12 +163,17 @@ func renderPDF(w io.Writer, d *exportDoc, record bool) ([]string, error) {
 	tb = t.table(colsTimeline, tr(lang, "mc.col.no"), tr(lang, "mc.col.time"), tr(lang, "mc.col.who"),
 		tr(lang, "mc.col.kind"), tr(lang, "mc.col.text"))
 	tb.detailFrom = 1 // the data under the time, the author and the text, clear of the numbers
+	an := newAnnex(d.Head.Seq, citedEntries(cl))
+	printedOn := map[uint64]int{} // the page each checkpoint is printed on
 	err = d.each(func(e incident.Entry) error {
 		var detail cell
 		if data := dataLine(e, lang); data != "" {
 			detail = text(data)
 		}
 		tb.row(detail, text(fmt.Sprint(e.Seq)), text(keep(stamp(e.Time, lang))), text(e.Actor), text(kindLabel(e.Kind, lang)), text(e.Text))
+		if an.has(e.Seq) {
+			printedOn[e.Seq] = doc.p.Pages()
+		}
 		return nil
 	})
 	if err != nil {
@@ -180,10 +191,17 @@ func renderPDF(w io.Writer, d *exportDoc, record bool) ([]string, error) {
 		{tr(lang, "pdf.mc.fingerprint"), d.Signature.Fingerprint},
 	})
 	t.para(tr(lang, "pdf.mc.explain"), false)
-	t.para(tr(lang, "pdf.mc.verify"), false)
-	tb = t.table(colsHashes, tr(lang, "mc.col.no"), tr(lang, "mc.col.hash"))
+	title, steps := verifySteps(inc.ID, lang)
+	t.para(title, true)
+	for _, s := range steps {
+		t.bullet(s)
+	}
+	t.para(an.intro(lang), false)
+	tb = t.table(colsHashes, tr(lang, "mc.col.no"), tr(lang, "mc.col.page"), tr(lang, "mc.col.hash"))
 	err = d.each(func(e incident.Entry) error {
-		tb.row(nil, text(fmt.Sprint(e.Seq)), text(e.Hash))
+		if an.has(e.Seq) {
+			tb.row(nil, text(fmt.Sprint(e.Seq)), text(fmt.Sprint(printedOn[e.Seq])), text(e.Hash))
+		}
 		return nil
 	})
 	if err != nil {

@@ -102,7 +102,7 @@ func TestExportMarkdown(t *testing.T) {
 		"Conditions : PACS arrêté<br>Actions : isolement<br>Besoins : renfort",
 		"_Étape : plainte_",
 		"- Empreinte de la clé : `" + incident.KeyFingerprint(testKey.Public().(ed25519.PublicKey)) + "`",
-		"Vérification : `vigie verify <fichier .json ou .csv>`",
+		"Pour vérifier cette copie :", "« vigie verify 2026-0001.json --key EMPREINTE »",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown lacks %q", want)

@@ -19,11 +19,15 @@ import (
 type view struct {
 	rec   *Record
 	chain *flows.Chain // nil: no chain chosen, or one this Vigie lacks
-	// chainNote says why there is no chain, or that its T0 comes before
-	// the chain's first version; empty otherwise.
+	// chainNote says why there is no chain; empty otherwise.
 	chainNote string
-	closing   *Closing
-	org       incident.Organisation
+	// notInForce warns that the incident's T0 comes before its chain's
+	// first version, in the card's words (i18n.NotInForce): the reports
+	// open with it, since the regulator reading them must know the
+	// obligations were computed from a text not yet in force at T0.
+	notInForce string
+	closing    *Closing
+	org        incident.Organisation
 }
 
 // view replays the entries (one pass) and reads the incident's chain.
@@ -47,6 +51,7 @@ func (d *exportDoc) view() (*view, error) {
 			v.chain = c
 		}
 	}
+	v.notInForce = i18n.NotInForce(v.chain, inc.T0, lang)
 	v.closing = rec.Closing(v.chain, d.ExportedAt)
 	o := d.org
 	for key, field := range map[string]*string{"structure": &o.Name, "finess": &o.FINESS, "siren": &o.SIREN, "dpo": &o.DPO} {
@@ -59,7 +64,8 @@ func (d *exportDoc) view() (*view, error) {
 }
 
 // orgRows are the structure's identity, label and value; a value not
-// given reads "non renseigné".
+// given reads "non renseigné". Its profile is the kind of structure its
+// chain is for; its region, the deployment's, else its chain's.
 func (v *view) orgRows(lang flows.Lang) [][2]string {
 	val := func(s string) string {
 		if s == "" {
@@ -67,12 +73,44 @@ func (v *view) orgRows(lang flows.Lang) [][2]string {
 		}
 		return s
 	}
+	var profile string
+	region := v.org.Region
+	if c := v.chain; c != nil {
+		profile = c.Structure.In(lang)
+		if profile == "" {
+			profile = c.Profile
+		}
+		if region == "" {
+			region = c.Region
+		}
+	}
 	return [][2]string{
 		{tr(lang, "mc.org_name"), val(v.org.Name)},
 		{tr(lang, "mc.finess"), val(v.org.FINESS)},
 		{tr(lang, "mc.siren"), val(v.org.SIREN)},
 		{tr(lang, "mc.dpo"), val(v.org.DPO)},
+		{tr(lang, "mc.profile"), val(profile)},
+		{tr(lang, "mc.region"), val(regionName(region))},
 	}
+}
+
+// regionNames are the regions of the ARS by the ids region: takes
+// (internal/config.Regions), as people write them.
+var regionNames = map[string]string{
+	"auvergne-rhone-alpes": "Auvergne-Rhône-Alpes", "bourgogne-franche-comte": "Bourgogne-Franche-Comté",
+	"bretagne": "Bretagne", "centre-val-de-loire": "Centre-Val de Loire", "corse": "Corse",
+	"grand-est": "Grand Est", "guadeloupe": "Guadeloupe", "guyane": "Guyane", "hauts-de-france": "Hauts-de-France",
+	"ile-de-france": "Île-de-France", "la-reunion": "La Réunion", "martinique": "Martinique", "mayotte": "Mayotte",
+	"normandie": "Normandie", "nouvelle-aquitaine": "Nouvelle-Aquitaine", "occitanie": "Occitanie",
+	"pays-de-la-loire": "Pays de la Loire", "provence-alpes-cote-d-azur": "Provence-Alpes-Côte d'Azur",
+}
+
+// regionName is a region's name, or its id when unknown ("" stays "").
+func regionName(id string) string {
+	if n, ok := regionNames[id]; ok {
+		return n
+	}
+	return id
 }
 
 // chainText names the chain and its version: its title, id, version and

@@ -133,7 +133,7 @@ func newSheet(cat *flows.Catalog, c *flows.Chain, opt SheetOptions) *sheet {
 		sh.meta = append(sh.meta, tr(lang, "sheet.structure")+i18n.T(lang, "sep.field")+o.Name+id)
 	}
 	sh.meta = append(sh.meta,
-		tr(lang, "sheet.chain", c.ID, c.Version, c.Effective.UTC().Format(time.DateOnly), c.Source.Document.In(lang)),
+		tr(lang, "sheet.chain", c.ID, c.Version, formatDay(c.Effective, lang), c.Source.Document.In(lang)),
 		tr(lang, "sheet.edition", formatDay(opt.Now, lang)))
 	if opt.KeyFingerprint != "" {
 		sh.meta = append(sh.meta, tr(lang, "sheet.key", opt.KeyFingerprint))
@@ -259,7 +259,7 @@ func newSheet(cat *flows.Catalog, c *flows.Chain, opt SheetOptions) *sheet {
 	if arsName != "" && !arsPhone && !c.Structure.IsZero() {
 		sh.blanks = append(sh.blanks, sheetBlank{label: tr(lang, "sheet.blank_ars"), hint: tr(lang, "sheet.blank_ars_hint", arsName)})
 	}
-	sh.contacts, sh.unchecked = contactSources(contacts, lang)
+	sh.contacts, sh.unchecked = contactSources(c, contacts, lang)
 	return sh
 }
 

@@ -29,10 +29,23 @@ func isURL(m flows.Means) bool {
 	return false
 }
 
-// contactSources says where the sheet's contacts come from and when they
-// were last checked, one line for each source, naming its contacts;
-// unchecked is true when none says when.
-func contactSources(cts []*flows.Contact, lang flows.Lang) (lines []string, unchecked bool) {
+// contactSources says where the contacts on chain c's sheet come from
+// and when they were last checked against it, one line for each source
+// and day, naming its contacts: "CERT Santé (ANS), CNIL : schéma d'alerte
+// source (06/12/2026)" under the heading "Sources des contacts (vérifiés
+// le)". A number read off a sheet must say how old it is; the date is
+// short because the sheet has one page. unchecked is true when no contact
+// says when (a deployment's own contacts may not).
+//
+// A contact drawn on "the chart" (source: chart) was read on the charts
+// the contacts files are built from: a regional chain's own chart, but on
+// a national chain, which has none, the ARS Nouvelle-Aquitaine charts and
+// article D1111-16-3 the national contacts file names.
+func contactSources(c *flows.Chain, cts []*flows.Contact, lang flows.Lang) (lines []string, unchecked bool) {
+	chart := tr(lang, "sheet.source_chart")
+	if c.Region == "" {
+		chart = tr(lang, "sheet.source_seeds")
+	}
 	unchecked = true
 	var order []string
 	names := map[string][]string{}
@@ -41,10 +54,10 @@ func contactSources(cts []*flows.Contact, lang flows.Lang) (lines []string, unch
 		// the text's name is what one looks up.
 		src := sourceURL.ReplaceAllString(ct.Source.In(lang), "")
 		if flows.IsChart(ct.Source) {
-			src = tr(lang, "sheet.source_chart")
+			src = chart
 		}
-		if checked := contactChecked(ct); checked != "" {
-			src += tr(lang, "sheet.checked_on", checked)
+		if !ct.Checked.IsZero() {
+			src += tr(lang, "sheet.checked_on", formatDay(ct.Checked, lang))
 			unchecked = false
 		}
 		if names[src] == nil {
@@ -58,17 +71,9 @@ func contactSources(cts []*flows.Contact, lang flows.Lang) (lines []string, unch
 	return lines, unchecked
 }
 
-// sourceURL is an address in brackets after the name of a source.
-var sourceURL = regexp.MustCompile(` \(https?://[^()\s]+\)`)
-
-// contactChecked is the date a contact was last checked against its
-// source, "" when unknown.
-//
-// Seam: the contacts files carry no `checked:` date yet (issue 15: a
-// change to package flows adds it). Once flows.Contact has it, return it
-// here, formatted with formatDay; the sheet then prints "vérifié le …"
-// after each source, and stops saying that no date is given.
-func contactChecked(*flows.Contact) string { return "" }
+// sourceURL is an address after the name of a source, in brackets or
+// after a comma ("« Porter plainte », https://…").
+var sourceURL = regexp.MustCompile(` \(https?://[^()\s]+\)|,? https?://[^()\s]*[^()\s.,;:]`)
 
 // scopeContacts are the contacts a chain of region sees: the region's,
 // then the national ones it does not override.

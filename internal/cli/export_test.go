@@ -111,7 +111,7 @@ func TestExportMarkdownStdout(t *testing.T) {
 	if code != cli.ExitOK {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	for _, want := range []string{"# Main courante — incident 2026-0001", "a \\| b<br>suite", "Vérification : `vigie verify"} {
+	for _, want := range []string{"# Main courante — incident 2026-0001", "a \\| b<br>suite", "« vigie verify 2026-0001.json --key EMPREINTE »"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("markdown lacks %q:\n%s", want, out)
 		}

@@ -41,9 +41,10 @@ type flowsFlags struct {
 
 // flowsRun is one subcommand of `vigie flows`. It writes its output to w,
 // a buffer that reaches stdout only when it returns nil, so that bad usage
-// prints nothing on stdout. pos are its positional arguments, usage its
-// usage line for messages.
-type flowsRun func(env Env, w io.Writer, lang flows.Lang, o *flowsFlags, pos []string, usage string) error
+// prints nothing on stdout. g are the global flags (--config: the
+// deployment whose contacts a chain shows), pos its positional arguments,
+// usage its usage line for messages.
+type flowsRun func(env Env, g *Globals, w io.Writer, lang flows.Lang, o *flowsFlags, pos []string, usage string) error
 
 func newFlowsCmd(env Env, g *Globals) *cobra.Command {
 	c := &cobra.Command{
@@ -67,7 +68,7 @@ its graph, or validate chain files before they are added.`,
 			RunE: func(c *cobra.Command, args []string) error {
 				lang, _ := flows.ParseLang(g.Lang) // checked before; "" is French
 				var out bytes.Buffer
-				if err := run(env, &out, lang, &o, args, c.UseLine()); err != nil {
+				if err := run(env, g, &out, lang, &o, args, c.UseLine()); err != nil {
 					return err
 				}
 				_, err := env.Stdout.Write(out.Bytes())
@@ -147,6 +148,25 @@ func flowsCatalog() (*flows.Catalog, error) {
 	return cat, nil
 }
 
+// deployedCatalog returns the embedded chains as the configuration
+// deploys them (region.go): a national chain's ARS and regional CSIRT are
+// those of region: and contacts:, the ones its incidents' cards,
+// checklists and reflex sheet show, so that `flows show` and `flows eval`
+// tell a structure what it will be asked to do and whom to reach. Without
+// --config, the VIGIE_REGION and VIGIE_CONTACTS_* variables alone count
+// (localConfig); with neither, the chains are as shipped.
+func deployedCatalog(env Env, g *Globals) (*flows.Catalog, error) {
+	base, err := flowsCatalog()
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := localConfig(env, g)
+	if err != nil {
+		return nil, err
+	}
+	return deploy(cfg, base)
+}
+
 // lookupChain returns version of chain id, or the one in force at t when version
 // is empty. An unknown id or version is bad usage: its message lists what
 // is known.
@@ -175,7 +195,7 @@ func flagOneOf(flagName, value string, accepted ...string) error {
 	return usagef("bad --%s %q (accepted: %s)", flagName, value, strings.Join(accepted, ", "))
 }
 
-func flowsList(_ Env, w io.Writer, lang flows.Lang, _ *flowsFlags, pos []string, usage string) error {
+func flowsList(_ Env, _ *Globals, w io.Writer, lang flows.Lang, _ *flowsFlags, pos []string, usage string) error {
 	if len(pos) > 0 {
 		return usagef("unexpected argument %q (usage: %s)", pos[0], usage)
 	}
@@ -203,9 +223,9 @@ func flowsList(_ Env, w io.Writer, lang flows.Lang, _ *flowsFlags, pos []string,
 	return tw.Flush()
 }
 
-func flowsGraph(_ Env, w io.Writer, lang flows.Lang, o *flowsFlags, pos []string, usage string) error {
+func flowsGraph(env Env, g *Globals, w io.Writer, lang flows.Lang, o *flowsFlags, pos []string, usage string) error {
 	format, version := &o.format, &o.version
-	cat, err := flowsCatalog()
+	cat, err := deployedCatalog(env, g)
 	if err != nil {
 		return err
 	}
@@ -231,7 +251,7 @@ func flowsGraph(_ Env, w io.Writer, lang flows.Lang, o *flowsFlags, pos []string
 // errInvalidChains is returned once the problems of invalid files are printed.
 var errInvalidChains = errors.New("invalid chain files")
 
-func flowsValidate(env Env, w io.Writer, _ flows.Lang, _ *flowsFlags, pos []string, _ string) error {
+func flowsValidate(env Env, _ *Globals, w io.Writer, _ flows.Lang, _ *flowsFlags, pos []string, _ string) error {
 	embedded, err := flows.ReadFS(builtin.FS())
 	if err != nil {
 		return fmt.Errorf("read embedded chains: %w", err)

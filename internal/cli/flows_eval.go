@@ -14,10 +14,11 @@ import (
 // flowsEval evaluates a chain for answers given as KEY=VALUE, all given at
 // T0, and prints the plan: required steps with their due instants and
 // reasons, pending steps, the steps the answers left out and why, next
-// questions, and whether the chain has ended.
-func flowsEval(_ Env, w io.Writer, lang flows.Lang, o *flowsFlags, pos []string, usage string) error {
+// questions, and whether the chain has ended. A national chain's regional
+// contacts are the deployment's (deployedCatalog).
+func flowsEval(env Env, g *Globals, w io.Writer, lang flows.Lang, o *flowsFlags, pos []string, usage string) error {
 	t0Flag, format, version, feats := &o.t0, &o.format, &o.version, o.features
-	cat, err := flowsCatalog()
+	cat, err := deployedCatalog(env, g)
 	if err != nil {
 		return err
 	}
@@ -114,7 +115,7 @@ func writeEvalText(w io.Writer, plan flows.Plan, t0 time.Time, answers map[strin
 		fmt.Fprintf(w, "  %s\n", tr(lang, "flows.none"))
 	}
 	for _, p := range plan.Steps {
-		writePlannedStep(w, p, lang)
+		writePlannedStep(w, c, p, lang)
 	}
 
 	fmt.Fprintf(w, "\n%s (%d)\n", tr(lang, "flows.pending_steps"), len(plan.Pending))
@@ -122,7 +123,7 @@ func writeEvalText(w io.Writer, plan flows.Plan, t0 time.Time, answers map[strin
 		fmt.Fprintf(w, "  %s\n", tr(lang, "flows.none"))
 	}
 	for _, p := range plan.Pending {
-		fmt.Fprintf(w, "- %d. %s [%s]%s%s%s\n", p.Step.Order, p.Step.Title.In(lang), p.Step.ID, offChartMark(p.Step.Source),
+		fmt.Fprintf(w, "- %d. %s [%s]%s%s%s\n", p.Step.Order, p.Step.Title.In(lang), p.Step.ID, offChartMark(c, p.Step.Source),
 			tr(lang, "flows.waits_on"), strings.Join(p.On, ", "))
 	}
 
@@ -131,7 +132,7 @@ func writeEvalText(w io.Writer, plan flows.Plan, t0 time.Time, answers map[strin
 		fmt.Fprintf(w, "  %s\n", tr(lang, "flows.none"))
 	}
 	for _, l := range plan.LeftOut {
-		fmt.Fprintf(w, "- %d. %s [%s]%s%s%s = %s\n", l.Step.Order, l.Step.Title.In(lang), l.Step.ID, offChartMark(l.Step.Source),
+		fmt.Fprintf(w, "- %d. %s [%s]%s%s%s = %s\n", l.Step.Order, l.Step.Title.In(lang), l.Step.ID, offChartMark(c, l.Step.Source),
 			tr(lang, "flows.left_out_by"), l.Answer.Key, l.Answer.Value)
 		fmt.Fprintf(w, "   %s %s\n", tr(lang, "flows.not_required"), leftOutWhy(c, l, lang))
 	}
@@ -168,16 +169,16 @@ func orNone(s string, lang flows.Lang) string {
 	return s
 }
 
-func writePlannedStep(w io.Writer, p flows.Planned, lang flows.Lang) {
+func writePlannedStep(w io.Writer, c *flows.Chain, p flows.Planned, lang flows.Lang) {
 	const in = "   "
 	s := p.Step
-	fmt.Fprintf(w, "%d. %s [%s]%s\n", s.Order, s.Title.In(lang), s.ID, offChartMark(s.Source))
+	fmt.Fprintf(w, "%d. %s [%s]%s\n", s.Order, s.Title.In(lang), s.ID, offChartMark(c, s.Source))
 	if a := s.Action.In(lang); a != "" {
 		fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.action"), a)
 	}
-	writeRecipients(w, s, in, false, lang)
+	writeRecipients(w, c, s, in, false, lang)
 	fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.due"), dueText(p, lang))
-	if r := remindText(s.Remind, s.Deadline, lang); r != "" {
+	if r := remindText(c, s.Remind, s.Deadline, lang); r != "" {
 		fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.reminders"), r)
 	}
 	why := tr(lang, "flows.always_required")
@@ -190,7 +191,7 @@ func writePlannedStep(w io.Writer, p flows.Planned, lang flows.Lang) {
 	}
 	fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.why"), why)
 	fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.basis"), s.Basis.In(lang))
-	fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.source"), sourceText(s.Source, lang))
+	fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.source"), sourceText(c, s.Source, lang))
 	if n := s.Note.In(lang); n != "" {
 		fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.note"), n)
 	}

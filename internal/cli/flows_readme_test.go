@@ -27,8 +27,9 @@ func chainsReadme(cat *flows.Catalog, t time.Time) string {
 	b.WriteString("The alert chains Vigie ships with are YAML files under `flows/builtin/` (format:\n" +
 		"[`flows/README.md`](flows/README.md)), embedded in the binary. Each graph below is the output of\n" +
 		"`vigie flows graph ID` for the version in force; steps marked `*` are not on the chain's source\n" +
-		"chart and cite the outside reference they rest on. This section is generated: after editing a chain,\n" +
-		"run `go test ./internal/cli -run README -update`.\n\n" +
+		"chart and cite the outside reference they rest on. The national chains have no chart, so nothing\n" +
+		"of theirs is marked: every step cites the text it rests on. This section is generated: after\n" +
+		"editing a chain, run `go test ./internal/cli -run README -update`.\n\n" +
 		"To explore the chains from a checkout:\n\n" +
 		"```sh\n" +
 		"go run ./bot/cmd/vigie flows list\n" +

@@ -12,10 +12,11 @@ import (
 
 // flowsShow prints a chain in full: where it comes from, its questions and
 // its steps with every recipient and means, condition, deadline, reminders,
-// basis and source.
-func flowsShow(_ Env, w io.Writer, lang flows.Lang, o *flowsFlags, pos []string, usage string) error {
+// basis and source. A national chain's regional contacts are the
+// deployment's (deployedCatalog).
+func flowsShow(env Env, g *Globals, w io.Writer, lang flows.Lang, o *flowsFlags, pos []string, usage string) error {
 	version := &o.version
-	cat, err := flowsCatalog()
+	cat, err := deployedCatalog(env, g)
 	if err != nil {
 		return err
 	}
@@ -34,15 +35,15 @@ func flowsShow(_ Env, w io.Writer, lang flows.Lang, o *flowsFlags, pos []string,
 		fmt.Fprintf(w, "  %s\n", tr(lang, "flows.none"))
 	}
 	for _, q := range c.Questions {
-		writeChainQuestion(w, q, lang)
+		writeChainQuestion(w, c, q, lang)
 	}
 	fmt.Fprintf(w, "\n%s (%d)\n", tr(lang, "flows.steps"), len(c.Steps))
 	for _, s := range c.Steps {
-		writeChainStep(w, s, lang)
+		writeChainStep(w, c, s, lang)
 	}
 	fmt.Fprintf(w, "\n%s %s\n", tr(lang, "flows.end"), c.End.In(lang))
-	if hasOffChart(c) {
-		fmt.Fprintf(w, "\n%s\n", tr(lang, "flows.off_chart_legend"))
+	if l := offChartLegend(c, lang); l != "" && hasOffChart(c) {
+		fmt.Fprintf(w, "\n%s\n", l)
 	}
 	return nil
 }
@@ -107,8 +108,8 @@ func versionState(cat *flows.Catalog, c *flows.Chain, t time.Time, lang flows.La
 	return fmt.Sprintf(tr(lang, "flows.replaced"), dayOf(c.Effective), dayOf(next.Effective), next.Version)
 }
 
-func writeChainQuestion(w io.Writer, q *flows.Question, lang flows.Lang) {
-	fmt.Fprintf(w, "- %s%s%s%s\n", q.ID, offChartMark(q.Source), tr(lang, "flows.sep"), q.Text.In(lang))
+func writeChainQuestion(w io.Writer, c *flows.Chain, q *flows.Question, lang flows.Lang) {
+	fmt.Fprintf(w, "- %s%s%s%s\n", q.ID, offChartMark(c, q.Source), tr(lang, "flows.sep"), q.Text.In(lang))
 	if h := q.Help.In(lang); h != "" {
 		fmt.Fprintf(w, "    %s %s\n", tr(lang, "flows.help"), h)
 	}
@@ -122,19 +123,19 @@ func writeChainQuestion(w io.Writer, q *flows.Question, lang flows.Lang) {
 		fmt.Fprintf(w, tr(lang, "flows.asked_again_when_unknown"),
 			flows.FormatDuration(q.Reask))
 	}
-	fmt.Fprintf(w, "    %s %s\n", tr(lang, "flows.source"), sourceText(q.Source, lang))
+	fmt.Fprintf(w, "    %s %s\n", tr(lang, "flows.source"), sourceText(c, q.Source, lang))
 }
 
-func writeChainStep(w io.Writer, s *flows.Step, lang flows.Lang) {
+func writeChainStep(w io.Writer, c *flows.Chain, s *flows.Step, lang flows.Lang) {
 	const in = "   "
-	fmt.Fprintf(w, "%d. %s [%s]%s\n", s.Order, s.Title.In(lang), s.ID, offChartMark(s.Source))
+	fmt.Fprintf(w, "%d. %s [%s]%s\n", s.Order, s.Title.In(lang), s.ID, offChartMark(c, s.Source))
 	if g := s.Group.In(lang); g != "" {
 		fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.group"), g)
 	}
 	if a := s.Action.In(lang); a != "" {
 		fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.action"), a)
 	}
-	writeRecipients(w, s, in, true, lang)
+	writeRecipients(w, c, s, in, true, lang)
 	fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.condition"),
 		conditionText(s.When, tr(lang, "flows.always_required"), lang))
 	for _, q := range sortedKeys(s.NotRequired) {
@@ -144,11 +145,11 @@ func writeChainStep(w io.Writer, s *flows.Step, lang flows.Lang) {
 		fmt.Fprintf(w, tr(lang, "flows.step_feature"), in, s.Feature)
 	}
 	fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.deadline"), deadlineText(s.Deadline, lang))
-	if r := remindText(s.Remind, s.Deadline, lang); r != "" {
+	if r := remindText(c, s.Remind, s.Deadline, lang); r != "" {
 		fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.reminders"), r)
 	}
 	fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.basis"), s.Basis.In(lang))
-	fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.source"), sourceText(s.Source, lang))
+	fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.source"), sourceText(c, s.Source, lang))
 	if n := s.Note.In(lang); n != "" {
 		fmt.Fprintf(w, "%s%s %s\n", in, tr(lang, "flows.note"), n)
 	}
@@ -157,16 +158,16 @@ func writeChainStep(w io.Writer, s *flows.Step, lang flows.Lang) {
 // hasOffChart reports whether anything shown of c is not on its chart.
 func hasOffChart(c *flows.Chain) bool {
 	for _, q := range c.Questions {
-		if offChartMark(q.Source) != "" {
+		if offChartMark(c, q.Source) != "" {
 			return true
 		}
 	}
 	for _, s := range c.Steps {
-		if offChartMark(s.Source) != "" {
+		if offChartMark(c, s.Source) != "" {
 			return true
 		}
 		for _, r := range s.Recipients {
-			if offChartMark(r.Contact.Source) != "" {
+			if offChartMark(c, r.Contact.Source) != "" {
 				return true
 			}
 		}

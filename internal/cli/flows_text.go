@@ -43,21 +43,47 @@ func meansKindName(kind string, lang flows.Lang) string {
 	return tr(lang, "means_kind."+kind)
 }
 
-// sourceText says where an item comes from. Items that are not on the
-// chain's chart are marked with an asterisk, as in the graphs.
-func sourceText(src flows.Text, lang flows.Lang) string {
-	if flows.IsChart(src) || src.IsZero() {
-		return tr(lang, "flows.alert_chart")
+// sourceText says where an item of chain c comes from. On a charted
+// chain (flows.Chain.Charted), an item on its document reads "schéma
+// d'alerte" (a regional chart) or "texte source de la chaîne" (the 2016
+// text the authorities' chains transcribe), and the others are marked
+// with an asterisk, as in the graphs. A national chain built from the
+// texts has no chart to be off: each item just cites its own text.
+func sourceText(c *flows.Chain, src flows.Text, lang flows.Lang) string {
+	regional := c.Region != ""
+	switch {
+	case flows.IsChart(src) || src.IsZero():
+		if regional || !c.Charted() {
+			return tr(lang, "flows.alert_chart")
+		}
+		return tr(lang, "flows.source_text")
+	case !c.Charted():
+		return src.In(lang)
+	case regional:
+		return tr(lang, "flows.off_chart") + src.In(lang)
 	}
-	return tr(lang, "flows.off_chart") + src.In(lang)
+	return tr(lang, "flows.off_text") + src.In(lang)
 }
 
-// offChartMark marks an item whose source is not the chart, for headings.
-func offChartMark(src flows.Text) string {
-	if !src.IsZero() && !flows.IsChart(src) {
+// offChartMark marks an item of chain c whose source is not c's chart,
+// for headings; a chain without a chart marks nothing.
+func offChartMark(c *flows.Chain, src flows.Text) string {
+	if !src.IsZero() && !flows.IsChart(src) && c.Charted() {
 		return " *"
 	}
 	return ""
+}
+
+// offChartLegend explains the asterisk of chain c's items, "" when c
+// marks none.
+func offChartLegend(c *flows.Chain, lang flows.Lang) string {
+	switch {
+	case !c.Charted():
+		return ""
+	case c.Region != "":
+		return tr(lang, "flows.off_chart_legend")
+	}
+	return tr(lang, "flows.off_text_legend")
 }
 
 // conditionText writes a condition: "malicious = yes et personal_data_breach = yes".
@@ -97,7 +123,7 @@ func deadlineText(d flows.Deadline, lang flows.Lang) string {
 }
 
 // remindText writes a reminder cadence, or "" when there is none.
-func remindText(r flows.Remind, d flows.Deadline, lang flows.Lang) string {
+func remindText(c *flows.Chain, r flows.Remind, d flows.Deadline, lang flows.Lang) string {
 	var parts []string
 	if r.Every > 0 {
 		parts = append(parts, tr(lang, "flows.every")+flows.FormatDuration(r.Every))
@@ -121,8 +147,8 @@ func remindText(r flows.Remind, d flows.Deadline, lang flows.Lang) string {
 		return ""
 	}
 	s := strings.Join(parts, tr(lang, "flows.list_sep"))
-	if offChartMark(r.Source) != "" {
-		s += " (" + sourceText(r.Source, lang) + ")"
+	if !r.Source.IsZero() && !flows.IsChart(r.Source) {
+		s += " (" + sourceText(c, r.Source, lang) + ")"
 	}
 	return s
 }
@@ -130,7 +156,7 @@ func remindText(r flows.Remind, d flows.Deadline, lang flows.Lang) string {
 // writeRecipients lists a step's recipients with every means of reaching
 // them, indented by indent, and with what each contact is when about is
 // set. With choose: one, "ou" separates them.
-func writeRecipients(w io.Writer, s *flows.Step, indent string, about bool, lang flows.Lang) {
+func writeRecipients(w io.Writer, c *flows.Chain, s *flows.Step, indent string, about bool, lang flows.Lang) {
 	switch {
 	case s.AnyOf:
 		fmt.Fprintf(w, "%s%s\n", indent, tr(lang, "flows.recipients_one_suffices"))
@@ -144,15 +170,15 @@ func writeRecipients(w io.Writer, s *flows.Step, indent string, about bool, lang
 			fmt.Fprintf(w, "%s  %s\n", indent, tr(lang, "flows.or"))
 		}
 		ct := r.Contact
-		fmt.Fprintf(w, "%s  - %s [%s]%s\n", indent, ct.Name.In(lang), ct.ID, offChartMark(ct.Source))
+		fmt.Fprintf(w, "%s  - %s [%s]%s\n", indent, ct.Name.In(lang), ct.ID, offChartMark(c, ct.Source))
 		if about && !ct.About.IsZero() {
 			fmt.Fprintf(w, "%s      %s\n", indent, ct.About.In(lang))
 		}
 		for _, m := range r.Means {
-			fmt.Fprintf(w, "%s      %s\n", indent, meansText(m, lang))
+			fmt.Fprintf(w, "%s      %s\n", indent, meansText(c, m, lang))
 		}
-		if offChartMark(ct.Source) != "" {
-			fmt.Fprintf(w, "%s      %s %s\n", indent, tr(lang, "flows.source"), sourceText(ct.Source, lang))
+		if !ct.Source.IsZero() && !flows.IsChart(ct.Source) {
+			fmt.Fprintf(w, "%s      %s %s\n", indent, tr(lang, "flows.source"), sourceText(c, ct.Source, lang))
 		}
 		if about && !ct.Checked.IsZero() {
 			fmt.Fprintf(w, "%s      %s %s\n", indent, tr(lang, "flows.checked"), dayOf(ct.Checked))
@@ -162,7 +188,7 @@ func writeRecipients(w io.Writer, s *flows.Step, indent string, about bool, lang
 
 // meansText writes one means: "téléphone : 09 72 43 91 25 — en secours : si
 // plus d'accès à internet".
-func meansText(m flows.Means, lang flows.Lang) string {
+func meansText(c *flows.Chain, m flows.Means, lang flows.Lang) string {
 	s := meansKindName(m.Kind, lang) + tr(lang, "flows.sep") + m.Value.In(lang)
 	label := m.Label.In(lang)
 	switch {
@@ -173,8 +199,8 @@ func meansText(m flows.Means, lang flows.Lang) string {
 	case label != "":
 		s += " — " + label
 	}
-	if offChartMark(m.Source) != "" {
-		s += " (" + sourceText(m.Source, lang) + ")"
+	if !m.Source.IsZero() && !flows.IsChart(m.Source) {
+		s += " (" + sourceText(c, m.Source, lang) + ")"
 	}
 	return s
 }

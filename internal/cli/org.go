@@ -37,5 +37,5 @@ func orgOf(cfg *config.Config) (incident.Organisation, *regexp.Regexp) {
 	if o.IPP != "" {
 		ipp = regexp.MustCompile(o.IPP)
 	}
-	return incident.Organisation{Name: o.Name, FINESS: o.FINESS, SIREN: o.SIREN, DPO: o.DPO}, ipp
+	return incident.Organisation{Name: o.Name, FINESS: o.FINESS, SIREN: o.SIREN, DPO: o.DPO, Region: cfg.Region}, ipp
 }
