@@ -213,17 +213,59 @@ func TestClickOpensDialog(t *testing.T) {
 	}
 }
 
+// TestIsMember: the server says who is a member; a yes is kept, so that
+// an action costs no call, until the WebSocket says the person was
+// removed from the channel; a no and an error are never kept.
 func TestIsMember(t *testing.T) {
 	f := newFakeMM(t)
 	a := newTestAdapter(t, f, nil)
+	const route = "GET /api/v4/channels/{id}/members/{user}"
 	for user, want := range map[string]bool{"alice": true, "bob": false} {
 		got, err := a.IsMember(t.Context(), "chan1", user)
 		if err != nil || got != want {
 			t.Errorf("%s: %v %v", user, got, err)
 		}
 	}
-	f.fail("GET /api/v4/channels/{id}/members/{user}", failure{status: 500}, failure{status: 500}, failure{status: 500})
-	if _, err := a.IsMember(t.Context(), "chan1", "alice"); err == nil {
+	if ok, err := a.IsMember(t.Context(), "chan1", "alice"); !ok || err != nil || f.called(route) != 2 {
+		t.Errorf("alice again: %v %v, %d calls to the server, want 2 (the yes kept)", ok, err, f.called(route))
+	}
+	setMember := func(user string, in bool) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if in {
+			f.members["chan1"][user] = true
+		} else {
+			delete(f.members["chan1"], user)
+		}
+	}
+	setMember("bob", true) // bob is added: the no was not kept
+	if ok, _ := a.IsMember(t.Context(), "chan1", "bob"); !ok {
+		t.Error("bob, just added, is refused")
+	}
+	// Alice is removed: the server's event makes the adapter ask again.
+	for _, ev := range []*model.WebSocketEvent{
+		model.NewWebSocketEvent(model.WebsocketEventUserRemoved, "", "chan1", "", nil, ""), // to the channel
+		model.NewWebSocketEvent(model.WebsocketEventUserRemoved, "", "", "alice", nil, ""), // to her
+	} {
+		setMember("alice", true)
+		a.IsMember(t.Context(), "chan1", "alice")
+		setMember("alice", false)
+		if ok, _ := a.IsMember(t.Context(), "chan1", "alice"); !ok {
+			t.Error("the yes was not kept")
+		}
+		if ev.GetBroadcast().ChannelId == "" {
+			ev.Add("channel_id", "chan1")
+		}
+		ev.Add("user_id", "alice")
+		if !a.memberRemoved(ev) {
+			t.Fatalf("event %+v not taken as a removal", ev)
+		}
+		if ok, err := a.IsMember(t.Context(), "chan1", "alice"); ok || err != nil {
+			t.Errorf("alice after her removal (%v): %v %v", ev.GetBroadcast(), ok, err)
+		}
+	}
+	f.fail(route, failure{status: 500}, failure{status: 500}, failure{status: 500})
+	if _, err := a.IsMember(t.Context(), "chan1", "carol"); err == nil {
 		t.Error("a server error reads as an answer")
 	}
 }

@@ -81,22 +81,6 @@ func (a *Adapter) Upload(ctx context.Context, channel, name string, data []byte)
 	return name, nil
 }
 
-// IsMember tells whether userID is a member of channel.
-func (a *Adapter) IsMember(ctx context.Context, channel, userID string) (bool, error) {
-	err := a.do(ctx, "get channel member", func() (*model.Response, error) {
-		_, resp, err := a.api.GetChannelMember(ctx, channel, userID, "")
-		return resp, err
-	})
-	var ae *apiError
-	switch {
-	case err == nil:
-		return true, nil
-	case errors.As(err, &ae) && ae.status == http.StatusNotFound:
-		return false, nil
-	}
-	return false, err
-}
-
 // CreateChannel creates a public channel for an incident in the team of
 // the channel from, adds opener, and returns its id. A name already taken
 // gets a short suffix.

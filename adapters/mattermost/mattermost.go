@@ -40,11 +40,13 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/internal/expiring"
 )
 
 // Endpoints Vigie serves for Mattermost, under the public URL.
@@ -123,6 +125,9 @@ type Adapter struct {
 
 	upd    updates // card edits not yet sent
 	people persons // users' names and languages (people.go)
+
+	members  expiring.Map[string, struct{}] // channel NUL user, of members lately checked (members.go)
+	removals atomic.Uint64                  // user_removed events seen, for members.go
 }
 
 var (

@@ -103,8 +103,12 @@ func (a *Adapter) listen(ctx context.Context, h Handler) error {
 	}
 }
 
-// event handles one server event: only :pushpin: reactions matter.
+// event handles one server event: :pushpin: reactions, and removals from
+// a channel (members.go).
 func (a *Adapter) event(ctx context.Context, h Handler, ev *model.WebSocketEvent) {
+	if a.memberRemoved(ev) {
+		return
+	}
 	re, ok := pinReaction(ev)
 	if !ok || re.UserId == a.BotUserID() {
 		return

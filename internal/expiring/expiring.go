@@ -71,3 +71,10 @@ func (c *Map[K, V]) Len() int {
 	defer c.mu.Unlock()
 	return len(c.m)
 }
+
+// Delete forgets k.
+func (c *Map[K, V]) Delete(k K) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.m, k)
+}
