@@ -27,20 +27,8 @@ import (
 func TestRealServer(t *testing.T) {
 	e := realServer(t)
 	ctx := context.Background()
-	logs := &logBuffer{}
-	dir := t.TempDir()
-	// The command's token is known once the command exists, and the
-	// command needs Vigie's address: a first Vigie learns it.
-	v := startVigie(t, e, dir, "127.0.0.1:0", "pending", nil, logs)
-	trigger, token := installCommand(t, e, v.public())
-	v.stop()
-	v = startVigie(t, e, dir, v.addr, trigger, []string{token}, logs)
+	v, trigger, logs := startWithCommand(t, e)
 	defer func() { v.stop() }()
-	t.Cleanup(func() {
-		if t.Failed() || testing.Verbose() {
-			t.Logf("Vigie's log:\n%s", logs)
-		}
-	})
 
 	alice, bob := e.client(e.UserToken), e.client(e.OutsiderToken)
 	run := func(c *model.Client4, channel, text string) *model.CommandResponse {

@@ -18,18 +18,8 @@ import (
 func TestRealServerMemberRemoved(t *testing.T) {
 	e := realServer(t)
 	ctx := context.Background()
-	logs := &logBuffer{}
-	dir := t.TempDir()
-	v := startVigie(t, e, dir, "127.0.0.1:0", "pending", nil, logs)
-	trigger, token := installCommand(t, e, v.public())
-	v.stop()
-	v = startVigie(t, e, dir, v.addr, trigger, []string{token}, logs)
+	v, trigger, logs := startWithCommand(t, e)
 	defer func() { v.stop() }()
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("Vigie's log:\n%s", logs)
-		}
-	})
 	admin, alice, bob := e.client(e.AdminToken), e.client(e.UserToken), e.client(e.OutsiderToken)
 	// A channel of its own: the seeded one keeps its members for the
 	// other tests.

@@ -141,6 +141,26 @@ func startVigie(tb testing.TB, e mmEnv, dir, addr, trigger string, tokens []stri
 	return v
 }
 
+// startWithCommand starts Vigie with a slash command of its own: the
+// command's token is known once the command exists, and the command needs
+// Vigie's address, so a first Vigie learns it. Vigie's log is shown when
+// the test fails (or runs verbose); Vigie stops at the end of the test.
+func startWithCommand(t *testing.T, e mmEnv) (v *vigie, trigger string, logs *logBuffer) {
+	t.Helper()
+	logs = &logBuffer{}
+	dir := t.TempDir()
+	v = startVigie(t, e, dir, "127.0.0.1:0", "pending", nil, logs)
+	trigger, token := installCommand(t, e, v.public())
+	v.stop()
+	v = startVigie(t, e, dir, v.addr, trigger, []string{token}, logs)
+	t.Cleanup(func() {
+		if t.Failed() || testing.Verbose() {
+			t.Logf("Vigie's log:\n%s", logs)
+		}
+	})
+	return v, trigger, logs
+}
+
 func (v *vigie) public() string { return "http://" + v.addr }
 
 // stop stops Vigie as a shutdown does: listener, loops, then the store.
