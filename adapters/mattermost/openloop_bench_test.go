@@ -52,8 +52,8 @@ func BenchmarkAnswerOpenLoop(b *testing.B) {
 }
 
 const (
-	loopIncidents = 50   // each in a channel of its own
-	loopUsers     = 1000 // who click: one click per user, card and answer a minute
+	loopIncidents = 50 // each in a channel of its own
+	loopCell      = 20 // the people of the crisis cell, who type and click
 	loopToken     = "openloop-command-token"
 )
 
@@ -177,14 +177,19 @@ func newMattermostLoop(b *testing.B) openloop.Target {
 }
 
 func loopChannel(k int) string { return fmt.Sprintf("channel%019d", k) }
-func loopUser(k int) string    { return fmt.Sprintf("user%022d", k%loopUsers) }
+func loopUser(k int) string    { return fmt.Sprintf("user%022d", k%loopCell) }
 
-// request is request i as Mattermost sends it: when i is even, "/incident
-// note …" typed in the channel of incident i/2 % loopIncidents; when odd, a
-// click on the card of incident i/2 % loopIncidents answering its question
-// on capacity, yes or no in turn, by a person of her own for a minute at
-// least (the same click twice within a minute is a double click, answered
-// without a change: bot/clicks.go).
+// request is request i as Mattermost sends it, in rounds over the
+// incidents (j = i/2 is the request's place in its kind, j % loopIncidents
+// its incident, j / loopIncidents its round): when i is even, "/incident
+// note …" typed in the incident's channel; when odd, a click on the
+// incident's card answering its question on capacity, yes in even rounds
+// and no in odd ones, so that every click changes the answer. The people
+// of the cell take turns by pairs of rounds: each person's clicks on a
+// card alternate yes and no, so that none repeats that person's last click
+// on the card (which would be a double click, answered without a change:
+// bot/clicks.go). A cell of loopCell people, as a real one, keeps what
+// Vigie knows of them (language, membership) warm.
 func (l *mmLoop) request(i int) *http.Request {
 	j := i / 2
 	k := j % loopIncidents
@@ -199,9 +204,10 @@ func (l *mmLoop) request(i int) *http.Request {
 		req.Header.Set("Authorization", "Token "+loopToken)
 		return req
 	}
-	v := []string{"yes", "no"}[j/loopIncidents%2]
+	round := j / loopIncidents
+	v := []string{"yes", "no"}[round%2]
 	action := fmt.Sprintf("#%s repondre capacity_impact %s", l.ids[k], v)
-	click := model.PostActionIntegrationRequest{UserId: loopUser(j / (2 * loopIncidents)), UserName: "rssi",
+	click := model.PostActionIntegrationRequest{UserId: loopUser(round / 2), UserName: "rssi",
 		ChannelId: loopChannel(k), ChannelName: loopChannel(k), TeamId: "team1", TeamName: "crise",
 		PostId: l.cards[k], TriggerId: fmt.Sprintf("trigger%d", i), Type: model.PostActionTypeButton,
 		Context: mattermost.SignButtonForTest(secret, action, loopChannel(k), time.Now().Add(24*time.Hour))}
