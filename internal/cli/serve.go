@@ -110,6 +110,7 @@ func runConfig(env Env, g *Globals) error {
 	if cfg.DB != "" && g.DB == "" {
 		g.DB = cfg.DB
 	}
+	settleLang(g, cfg)
 	db, _, err := g.dbPath(Env{Getenv: getenv})
 	if err != nil {
 		return err
@@ -160,9 +161,7 @@ func runServe(ctx context.Context, env Env, g *Globals) error {
 	if cfg.DB != "" && g.DB == "" {
 		g.DB = cfg.DB
 	}
-	if cfg.Lang != "" && g.Lang == "" {
-		g.Lang = cfg.Lang
-	}
+	settleLang(g, cfg)
 	a, err := openApp(env, g)
 	if err != nil {
 		return err

@@ -100,3 +100,23 @@ func TestConfigCheckWithoutFile(t *testing.T) {
 		t.Errorf("stderr does not say it either: %q", errs.String())
 	}
 }
+
+// TestConfigCheckLang: --lang, before or after the command, is the
+// effective language config check prints, over the file's lang:.
+func TestConfigCheckLang(t *testing.T) {
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "vigie.yaml")
+	if err := os.WriteFile(conf, []byte("lang: fr\nregion: pays-de-la-loire\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "vigie.db")
+	for _, args := range [][]string{
+		{"--lang", "en", "--db", db, "--config", conf, "config", "check"},
+		{"--db", db, "--config", conf, "config", "check", "--lang", "en"},
+	} {
+		code, out, errs := runVigie(t, "", args...)
+		if code != cli.ExitOK || !strings.Contains(out, "lang: en\n") || strings.Contains(out, "lang: fr") {
+			t.Errorf("%q: exit %d, stderr %q, want lang: en:\n%s", args, code, errs, out)
+		}
+	}
+}
