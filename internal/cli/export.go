@@ -97,6 +97,7 @@ func runExport(ctx context.Context, env Env, g *Globals, id, format, outFile str
 	if err != nil {
 		return err
 	}
+	settleLang(g, cfg) // --lang, else the configuration's lang:
 	cat, err := deploy(cfg, base)
 	if err != nil {
 		return err

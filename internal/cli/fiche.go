@@ -87,6 +87,7 @@ func runFiche(ctx context.Context, env Env, g *Globals, o ficheOptions) error {
 	if err != nil {
 		return err
 	}
+	settleLang(g, cfg) // --lang, else the configuration's lang:
 	// The national chains' ARS and CSIRT are the deployment's (region.go).
 	cat, err := deploy(cfg, base)
 	if err != nil {

@@ -165,3 +165,20 @@ func TestFicheChainArgument(t *testing.T) {
 		t.Errorf("vigie fiche national/es-esms differs from vigie fiche --flow national/es-esms")
 	}
 }
+
+// TestFicheConfigLang: the sheet is in the configuration's lang: unless
+// --lang says otherwise, as the console.
+func TestFicheConfigLang(t *testing.T) {
+	useTestClock(t)
+	conf := filepath.Join(t.TempDir(), "vigie.yaml")
+	if err := os.WriteFile(conf, []byte("lang: en\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	en, fr := mustRun(t, "--lang", "en", "fiche", "national/ose"), mustRun(t, "fiche", "national/ose")
+	if got := mustRun(t, "--config", conf, "fiche", "national/ose"); got != en {
+		t.Errorf("with lang: en, the sheet is not the English one")
+	}
+	if got := mustRun(t, "--config", conf, "--lang", "fr", "fiche", "national/ose"); got != fr {
+		t.Errorf("with lang: en and --lang fr, the sheet is not the French one")
+	}
+}
