@@ -155,9 +155,11 @@ type structureChoice struct {
 
 // structureChoices are the chains the structure picker offers at now: those
 // a structure follows, labelled in lang with the structure label of the
-// chain's data, the region added when two regions' chains share a label.
-// The ARS's and the GIP's own roles are not offered. A catalog without any
-// structure label offers every chain under its title.
+// chain's data and where it holds: the region whose ARS drew the chart, in
+// plain words, or all regions, so that no one takes another region's chart
+// for the chain id alone. The ARS's and the GIP's own roles are not
+// offered. A catalog without any structure label offers every chain under
+// its title.
 func (b *Bot) structureChoices(now time.Time, lang Lang) []structureChoice {
 	var out []structureChoice
 	chains := b.cat.Structures(now)
@@ -167,14 +169,10 @@ func (b *Bot) structureChoices(now time.Time, lang Lang) []structureChoice {
 		}
 		return out
 	}
-	seen := map[string]int{}
 	for _, c := range chains {
-		seen[c.Structure.In(lang)]++
-	}
-	for _, c := range chains {
-		label := c.Structure.In(lang)
-		if seen[label] > 1 && c.Region != "" {
-			label += " (" + c.Region + ")"
+		label := tr(lang, "card.structure_national", c.Structure.In(lang))
+		if c.Region != "" {
+			label = tr(lang, "card.structure_regional", c.Structure.In(lang), flows.RegionName(c.Region))
 		}
 		out = append(out, structureChoice{c, label})
 	}

@@ -12,28 +12,29 @@ import (
 // TestStructurePicker: without a configured chain, the card asks which
 // kind of structure is hit and offers the chains a structure follows, and
 // only those (not the ARS's or the GIP's own role), each button labelled in
-// plain words from the chain's data and keyed by its chain id. Choosing one
-// pins it.
+// plain words from the chain's data, with the region whose ARS drew it or
+// "all regions" (so that no one picks another region's chart for the
+// chain id alone), and keyed by its chain id. Choosing one pins it.
 func TestStructurePicker(t *testing.T) {
 	for _, tc := range []struct {
 		lang, open, question, choose string
 		labels                       []string
 	}{
 		{"fr", "ouvrir Incident", "Quel type de structure est touché ?", "#2026-0001 chaine nouvelle-aquitaine/ps-liberal", []string{
-			"Établissement de santé (hors OSE) ou établissement médico-social (ESMS)",
-			"Opérateur de services essentiels (OSE)",
-			"Professionnel de santé libéral",
-			"Établissement de santé ou médico-social, laboratoire, centre de radiothérapie (hors OSE) — obligations nationales",
-			"Opérateur de services essentiels (OSE) — obligations nationales",
-			"Professionnel de santé libéral — obligations nationales",
+			"Établissement de santé (hors OSE) ou établissement médico-social (ESMS) — Nouvelle-Aquitaine (schéma de l'ARS)",
+			"Opérateur de services essentiels (OSE) — Nouvelle-Aquitaine (schéma de l'ARS)",
+			"Professionnel de santé libéral — Nouvelle-Aquitaine (schéma de l'ARS)",
+			"Établissement de santé ou médico-social, laboratoire, centre de radiothérapie (hors OSE) — obligations nationales (toutes régions)",
+			"Opérateur de services essentiels (OSE) — obligations nationales (toutes régions)",
+			"Professionnel de santé libéral — obligations nationales (toutes régions)",
 		}},
 		{"en", "open Incident", "Which kind of structure is hit?", "#2026-0001 chain nouvelle-aquitaine/ps-liberal", []string{
-			"Health establishment (not an OSE) or medico-social establishment (ESMS)",
-			"Operator of essential services (OSE)",
-			"Self-employed health professional",
-			"Health or medico-social establishment, laboratory, radiotherapy centre (not an OSE) — national duties",
-			"Operator of essential services (OSE) — national duties",
-			"Self-employed health professional — national duties",
+			"Health establishment (not an OSE) or medico-social establishment (ESMS) — Nouvelle-Aquitaine (the ARS's chart)",
+			"Operator of essential services (OSE) — Nouvelle-Aquitaine (the ARS's chart)",
+			"Self-employed health professional — Nouvelle-Aquitaine (the ARS's chart)",
+			"Health or medico-social establishment, laboratory, radiotherapy centre (not an OSE) — national duties (all regions)",
+			"Operator of essential services (OSE) — national duties (all regions)",
+			"Self-employed health professional — national duties (all regions)",
 		}},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {

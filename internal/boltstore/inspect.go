@@ -30,7 +30,7 @@ type DamagedError struct {
 
 func (e *DamagedError) Error() string {
 	return e.Path + " is not a usable Vigie database: " + e.Reason +
-		". Nothing was changed. Restore the last backup (see vigie backup), or run vigie check to see what is damaged"
+		". Nothing was changed. Restore the last backup made before the damage (vigie --db BACKUP check says whether it is sound)"
 }
 
 // Is makes errors.Is(err, ErrDamaged) true.

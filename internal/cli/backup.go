@@ -91,7 +91,7 @@ func writeBackup(copyDB func(io.Writer) (int64, error), file string, force bool)
 	dir := filepath.Dir(file)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(file)+".tmp-*")
 	if err != nil {
-		return 0, "", fmt.Errorf("backup to %s: %w", file, err)
+		return 0, "", fmt.Errorf("backup to %s: %w", file, dirError(dir, err))
 	}
 	defer os.Remove(tmp.Name()) // gone after rename or link; cleanup on failure
 	n, err := copyDB(tmp)

@@ -98,6 +98,7 @@ func runConsole(ctx context.Context, env Env, g *Globals, o *consoleOptions) err
 	if err != nil {
 		return err
 	}
+	settleLang(g, cfg) // --lang, else the configuration's lang:, as serve
 	org, ipp := orgOf(cfg)
 	rc := set.remind
 	if *chain == "" {

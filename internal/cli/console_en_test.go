@@ -98,3 +98,27 @@ func TestConsoleNightEnglish(t *testing.T) {
 		}
 	}
 }
+
+// TestConsoleConfigLang: the console speaks the configuration's lang:, as
+// serve does and as doctor and config check show it; --lang wins over it.
+func TestConsoleConfigLang(t *testing.T) {
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "vigie.yaml")
+	if err := os.WriteFile(conf, []byte("lang: en\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--config", conf}, "Which kind of structure is hit?"},
+		{[]string{"--config", conf, "--lang", "fr"}, "Quel type de structure est touché ?"},
+	} {
+		var out, errs bytes.Buffer
+		env := Env{Stdin: strings.NewReader("open Test\n"), Stdout: &out, Stderr: &errs, Getenv: func(string) string { return "" }}
+		args := append([]string{"--db", filepath.Join(t.TempDir(), "vigie.db")}, tc.args...)
+		if code := Run(context.Background(), env, append(args, "console", "--sweep", "0")); code != ExitOK || !strings.Contains(out.String(), tc.want) {
+			t.Errorf("%q: exit %d, stderr %q, want %q:\n%s", tc.args, code, errs.String(), tc.want, out.String())
+		}
+	}
+}

@@ -73,6 +73,9 @@ func TestDamagedDatabaseThroughEveryCommand(t *testing.T) {
 					strings.Count(strings.TrimSpace(errs), "\n") > 0 || strings.Contains(errs, "goroutine") || out != "" {
 					t.Fatalf("exit %d, stdout %q, stderr %q; want exit 1 and one line naming %s and %q", code, out, errs, db, f.want)
 				}
+				if strings.Contains(errs, "run vigie check") {
+					t.Errorf("stderr %q sends to vigie check, which would say the same", errs)
+				}
 				if f.bytes != nil {
 					if after, _ := os.ReadFile(db); !bytes.Equal(after, f.bytes) {
 						t.Fatal("the file was changed")

@@ -106,7 +106,7 @@ func (d *doctor) run(ctx context.Context) error {
 	}
 	shown := cfg
 	if shown == nil {
-		shown = &config.Config{}
+		shown = &config.Config{Lang: d.g.Lang}
 	}
 	fmt.Fprintf(d.env.Stdout, "\nEffective configuration (defaults filled in, secrets masked):\n%s", withDefaults(shown, db).Masked())
 	if d.failed > 0 {
@@ -145,6 +145,7 @@ func (d *doctor) configuration() *config.Config {
 	if cfg.DB != "" && d.g.DB == "" {
 		d.g.DB = cfg.DB
 	}
+	settleLang(d.g, cfg)
 	platform := "no chat platform (console only)"
 	switch {
 	case cfg.Mattermost != nil:

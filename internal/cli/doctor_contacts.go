@@ -86,10 +86,10 @@ func (d *doctor) contacts(cfg *config.Config) {
 		kinds := requiredContacts[id]
 		if ct.Scope == flows.ScopeNational {
 			if kinds == nil {
-				found = append(found, fmt.Sprintf("%s: none for this region, the chains name « %s » (optional: contacts.%s)", id, ct.Name.In(flows.FR), id))
+				found = append(found, fmt.Sprintf("%s: none for this region, the chains name « %s » (optional: contacts.%s)", id, ct.Name.In(d.g.lang()), id))
 				continue
 			}
-			found = append(found, fmt.Sprintf("%s: none, the chains name « %s » without an address", id, ct.Name.In(flows.FR)))
+			found = append(found, fmt.Sprintf("%s: none, the chains name « %s » without an address", id, ct.Name.In(d.g.lang())))
 			todo = append(todo, fmt.Sprintf("contacts.%s.%s", id, strings.Join(kinds, " and contacts."+id+".")))
 			continue
 		}
@@ -99,7 +99,7 @@ func (d *doctor) contacts(cfg *config.Config) {
 				missing = append(missing, k)
 			}
 		}
-		found = append(found, fmt.Sprintf("%s: %s — %s (%s)", id, ct.Name.In(flows.FR), meansList(ct), contactOrigin(ct)))
+		found = append(found, fmt.Sprintf("%s: %s — %s (%s)", id, ct.Name.In(d.g.lang()), meansList(ct), contactOrigin(ct)))
 		if len(missing) > 0 {
 			found[len(found)-1] += ", without " + strings.Join(missing, " nor ")
 			todo = append(todo, "contacts."+id+"."+strings.Join(missing, " and contacts."+id+"."))

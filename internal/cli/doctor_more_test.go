@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net/http"
@@ -181,5 +182,38 @@ func TestDoctorBesideRunningVigie(t *testing.T) {
 	code, out, _ := runDoctor(t, dir, "region: auvergne-rhone-alpes\n")
 	if mark, line := checkLine(out, "database"); code != ExitOK || mark != "✓" || !strings.Contains(line, "checked on a copy made by the Vigie running on it") {
 		t.Errorf("exit %d, database %q:\n%s", code, line, out)
+	}
+}
+
+// TestDoctorLang: doctor speaks the chains' texts in the language of
+// --lang, before or after the command, and its effective configuration
+// shows that language.
+func TestDoctorLang(t *testing.T) {
+	for _, tc := range []struct{ name, yaml, want, not string }{
+		{"region", "region: pays-de-la-loire\n", "ARS Pays de la Loire (regional focal point)", "point focal"},
+		{"no region", "lang: fr\n", "« Regional health agency concerned (regional focal point) »", "concernée"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, where := range []string{"before", "after"} {
+				dir := t.TempDir()
+				conf := filepath.Join(dir, "vigie.yaml")
+				if err := os.WriteFile(conf, []byte(tc.yaml), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				args := []string{"--lang", "en", "--db", filepath.Join(dir, "vigie.db"), "--config", conf, "doctor"}
+				if where == "after" {
+					args = []string{"--db", filepath.Join(dir, "vigie.db"), "--config", conf, "doctor", "--lang", "en"}
+				}
+				var out bytes.Buffer
+				Run(t.Context(), Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: io.Discard, Getenv: func(string) string { return "" }}, args)
+				_, line := checkLine(out.String(), "contacts")
+				if !strings.Contains(line, tc.want) || strings.Contains(line, tc.not) || strings.Contains(line, "régional") {
+					t.Errorf("--lang en %s: contacts %q, want %q and no French", where, line, tc.want)
+				}
+				if !strings.Contains(out.String(), "\nlang: en\n") {
+					t.Errorf("--lang en %s: the effective configuration does not say lang: en:\n%s", where, out.String())
+				}
+			}
+		})
 	}
 }

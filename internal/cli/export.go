@@ -70,7 +70,7 @@ func runExport(ctx context.Context, env Env, g *Globals, id, format, outFile str
 	defer s.Close() // read-only: nothing to lose on close
 	inc, err := s.Incident(ctx, id)
 	if errors.Is(err, incident.ErrNotFound) {
-		return fmt.Errorf("no incident %q in %s", id, s.Path())
+		return fmt.Errorf("no incident %q in %s; %s", id, s.Path(), heldIncidents(ctx, s))
 	}
 	if err != nil {
 		return err
@@ -97,6 +97,7 @@ func runExport(ctx context.Context, env Env, g *Globals, id, format, outFile str
 	if err != nil {
 		return err
 	}
+	settleLang(g, cfg) // --lang, else the configuration's lang:
 	cat, err := deploy(cfg, base)
 	if err != nil {
 		return err
@@ -129,7 +130,7 @@ func runExport(ctx context.Context, env Env, g *Globals, id, format, outFile str
 func writeExportFile(file string, write func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("export to %s: %w", file, err)
+		return fmt.Errorf("export to %s: %w", file, dirError(filepath.Dir(file), err))
 	}
 	defer os.Remove(tmp.Name()) // after the rename, there is nothing to remove
 	if err := write(tmp); err != nil {
@@ -155,4 +156,46 @@ func writeExportFile(file string, write func(io.Writer) error) error {
 		return fmt.Errorf("export to %s: %w", file, err)
 	}
 	return nil
+}
+
+// dirError says why a file could not be created in dir, without the name
+// of the temporary file the error of os.CreateTemp carries.
+func dirError(dir string, err error) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("no directory %s (nothing was written)", dir)
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("no permission to write in %s (nothing was written)", dir)
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("cannot write in %s: %w (nothing was written)", dir, err)
+}
+
+// shownIncidents is how many incidents an unknown ID's error names.
+const shownIncidents = 5
+
+// heldIncidents names the latest incidents a database holds, for an ID
+// not found: "it holds 12, the latest: 2026-0012 « Titre », …".
+func heldIncidents(ctx context.Context, s interface {
+	All(context.Context) ([]*incident.Incident, error)
+}) string {
+	incs, err := s.All(ctx)
+	switch {
+	case err != nil:
+		return "its incidents could not be listed: " + err.Error()
+	case len(incs) == 0:
+		return "it holds no incident yet"
+	}
+	latest := incs[max(0, len(incs)-shownIncidents):]
+	var names []string
+	for i := len(latest) - 1; i >= 0; i-- {
+		names = append(names, fmt.Sprintf("%s « %s »", latest[i].ID, latest[i].Title))
+	}
+	if len(incs) > len(latest) {
+		return fmt.Sprintf("it holds %d, the latest: %s", len(incs), strings.Join(names, ", "))
+	}
+	return fmt.Sprintf("it holds %d: %s", len(incs), strings.Join(names, ", "))
 }

@@ -149,6 +149,7 @@ func TestExportToFile(t *testing.T) {
 
 func TestExportErrors(t *testing.T) {
 	db := exportDB(t)
+	noDir := filepath.Join(t.TempDir(), "no")
 	tests := []struct {
 		name string
 		args []string
@@ -159,9 +160,10 @@ func TestExportErrors(t *testing.T) {
 		{"two IDs", []string{"export", "2026-0001", "2026-0002"}, cli.ExitUsage, `one ID only, got also "2026-0002"`},
 		{"unknown format", []string{"export", "2026-0001", "--format", "xls"}, cli.ExitUsage, `unknown --format "xls" (accepted: md, csv, json, pdf)`},
 		{"unknown flag", []string{"export", "2026-0001", "--sign"}, cli.ExitUsage, "usage: vigie export ID"},
-		{"unknown incident", []string{"export", "2026-0099"}, cli.ExitFailure, `no incident "2026-0099"`},
+		{"unknown incident", []string{"export", "2026-0099"}, cli.ExitFailure, `no incident "2026-0099" in ` + db + `; it holds 1: 2026-0001 « Rançongiciel sur le PACS »`},
 		{"no database", []string{"--db", filepath.Join(t.TempDir(), "none.db"), "export", "2026-0001"}, cli.ExitFailure, "no database at"},
-		{"no such directory", []string{"export", "2026-0001", "-o", filepath.Join(t.TempDir(), "no", "x.json")}, cli.ExitFailure, "export to "},
+		{"no such directory", []string{"export", "2026-0001", "-o", filepath.Join(noDir, "x.json")}, cli.ExitFailure,
+			"export to " + filepath.Join(noDir, "x.json") + ": no directory " + noDir + " (nothing was written)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -170,7 +172,7 @@ func TestExportErrors(t *testing.T) {
 				args = append([]string{"--db", db}, args...)
 			}
 			code, _, errs := runVigie(t, "", args...)
-			if code != tt.code || !strings.Contains(errs, tt.want) || !strings.HasPrefix(errs, "vigie export: ") {
+			if code != tt.code || !strings.Contains(errs, tt.want) || !strings.HasPrefix(errs, "vigie export: ") || strings.Contains(errs, ".tmp-") {
 				t.Fatalf("exit %d, stderr %q; want exit %d and %q", code, errs, tt.code, tt.want)
 			}
 		})

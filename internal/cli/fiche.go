@@ -23,12 +23,13 @@ import (
 type ficheOptions struct {
 	chain, format, out string
 	nis2               bool
+	chainArg           bool // the chain was the argument, not --flow
 }
 
 func newFicheCmd(env Env, g *Globals) *cobra.Command {
 	var o ficheOptions
 	c := &cobra.Command{
-		Use:   "fiche [--flow ID] [--format md|pdf] [--nis2] [-o FILE]",
+		Use:   "fiche [ID | --flow ID] [--format md|pdf] [--nis2] [-o FILE]",
 		Short: "the offline reflex sheet of each chain (md or pdf): one page, its numbers, portals and steps",
 		Long: `The offline reflex sheet of the alert chains, one A4 page a chain, to
 print and pin on the crisis-room wall: the numbers to call without
@@ -38,13 +39,31 @@ the main courante by hand. It needs no database; the organisation comes
 from --config or the VIGIE_ORG_* variables, and so do the region and the
 regional contacts of the national chains (region:, contacts:).`,
 		Example: `  vigie fiche -o fiche.pdf
-  vigie fiche --flow nouvelle-aquitaine/es-esms --format md
-  vigie --lang en fiche --flow nouvelle-aquitaine/ose --nis2 -o reflex-sheet.pdf`,
-		Args: noArgs,
+  vigie fiche national/es-esms --format md       # or --flow national/es-esms
+  vigie --lang en fiche nouvelle-aquitaine/ose --nis2 -o reflex-sheet.pdf`,
+		Args: func(c *cobra.Command, args []string) error {
+			// The chain is an argument, as flows show takes it, or --flow,
+			// as console takes it.
+			switch {
+			case len(args) > 1:
+				return usagef("unexpected argument %q (usage: %s; flags: %s)", args[1], c.UseLine(), acceptedFlags(c))
+			case len(args) == 1 && o.chain != "" && o.chain != args[0]:
+				return usagef("the chain is given twice, %q and --flow %q: give one (usage: %s)", args[0], o.chain, c.UseLine())
+			case len(args) == 1:
+				o.chain, o.chainArg = args[0], true
+			}
+			return nil
+		},
+		ValidArgsFunction: func(_ *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return chainIDs(toComplete)
+		},
 		RunE: func(c *cobra.Command, args []string) error { return runFiche(c.Context(), env, g, o) },
 	}
 	f := c.Flags()
-	f.StringVar(&o.chain, "flow", "", "the chain of the sheet, an `ID` (default: every chain)")
+	f.StringVar(&o.chain, "flow", "", "the chain of the sheet, an `ID`, also taken as the argument (default: every chain)")
 	f.StringVar(&o.format, "format", "", "output format, `md|pdf` (default: from -o's extension, else md)")
 	f.StringVarP(&o.out, "output", "o", "", "write to `FILE`, atomically, instead of stdout")
 	f.BoolVar(&o.nis2, "nis2", false, "include the NIS2 steps (not in force in France yet)")
@@ -68,6 +87,7 @@ func runFiche(ctx context.Context, env Env, g *Globals, o ficheOptions) error {
 	if err != nil {
 		return err
 	}
+	settleLang(g, cfg) // --lang, else the configuration's lang:
 	// The national chains' ARS and CSIRT are the deployment's (region.go).
 	cat, err := deploy(cfg, base)
 	if err != nil {
@@ -78,6 +98,9 @@ func runFiche(ctx context.Context, env Env, g *Globals, o ficheOptions) error {
 	if *chain != "" {
 		c, err := cat.Current(*chain, t)
 		if err != nil {
+			if o.chainArg {
+				return usagef("%v", err)
+			}
 			return usagef("--flow: %v", err)
 		}
 		chains = []*flows.Chain{c}

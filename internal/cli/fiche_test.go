@@ -122,7 +122,9 @@ func TestFicheUsage(t *testing.T) {
 	}{
 		{[]string{"fiche", "--format", "docx"}, `unknown --format "docx" (accepted: md, pdf)`},
 		{[]string{"fiche", "--flow", "nulle/part"}, `unknown chain "nulle/part"`},
-		{[]string{"fiche", "x"}, `unexpected argument "x"`},
+		{[]string{"fiche", "x"}, `unknown chain "x"`},
+		{[]string{"fiche", "national/ose", "national/es-esms"}, `unexpected argument "national/es-esms"`},
+		{[]string{"fiche", "national/ose", "--flow", "national/es-esms"}, `the chain is given twice`},
 	} {
 		code, _, errs := runCLI(t, tt.args...)
 		if code != ExitUsage || !strings.Contains(errs, tt.want) {
@@ -152,5 +154,31 @@ func TestFicheKeyFingerprint(t *testing.T) {
 	out = mustRun(t, "--db", db, "fiche", "--flow", "nouvelle-aquitaine/es-esms")
 	if !strings.Contains(out, "vigie verify FICHIER --key "+fp) {
 		t.Errorf("the sheet lacks the key's fingerprint %s:\n%s", fp, out)
+	}
+}
+
+// TestFicheChainArgument: the chain may be given as an argument, as flows
+// show takes it, or with --flow.
+func TestFicheChainArgument(t *testing.T) {
+	useTestClock(t)
+	if a, b := mustRun(t, "fiche", "national/es-esms"), mustRun(t, "fiche", "--flow", "national/es-esms"); a != b {
+		t.Errorf("vigie fiche national/es-esms differs from vigie fiche --flow national/es-esms")
+	}
+}
+
+// TestFicheConfigLang: the sheet is in the configuration's lang: unless
+// --lang says otherwise, as the console.
+func TestFicheConfigLang(t *testing.T) {
+	useTestClock(t)
+	conf := filepath.Join(t.TempDir(), "vigie.yaml")
+	if err := os.WriteFile(conf, []byte("lang: en\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	en, fr := mustRun(t, "--lang", "en", "fiche", "national/ose"), mustRun(t, "fiche", "national/ose")
+	if got := mustRun(t, "--config", conf, "fiche", "national/ose"); got != en {
+		t.Errorf("with lang: en, the sheet is not the English one")
+	}
+	if got := mustRun(t, "--config", conf, "--lang", "fr", "fiche", "national/ose"); got != fr {
+		t.Errorf("with lang: en and --lang fr, the sheet is not the French one")
 	}
 }

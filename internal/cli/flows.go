@@ -37,6 +37,7 @@ const embeddedPrefix = "flows/builtin/"
 type flowsFlags struct {
 	format, version, t0 string
 	features            []string
+	nis2                bool // --nis2: --feature nis2, as console and fiche take it
 }
 
 // flowsRun is one subcommand of `vigie flows`. It writes its output to w,
@@ -95,16 +96,25 @@ its graph, or validate chain files before they are added.`,
 		sub("list", "the chains, with the version in force and the others",
 			"  vigie flows list\n  vigie --lang en flows list", flowsList, false, nil),
 		sub("show ID [--version V]", "a chain in full: questions, steps, recipients, deadlines, sources",
-			"  vigie flows show nouvelle-aquitaine/ose\n  vigie flows show national/ars --version 2016-09.1", flowsShow, true, version),
-		sub("eval ID [KEY=VALUE…] [--t0 RFC3339] [--format text|json] [--version V] [--feature F]…",
+			"  vigie flows show nouvelle-aquitaine/ose\n  vigie flows show national/ars --version 2016-09.1\n"+
+				"  vigie flows show national/es-esms --nis2   # the same: show lists the NIS2 steps anyway, marked",
+			flowsShow, true, func(f *pflag.FlagSet, o *flowsFlags) {
+				version(f, o)
+				// Accepted so that a command line of eval, console or fiche
+				// works here; the chain in full has every feature's steps.
+				f.BoolVar(&o.nis2, "nis2", false, "accepted as on eval; show lists the NIS2 steps anyway, each marked with its feature")
+			}),
+		sub("eval ID [KEY=VALUE…] [--t0 RFC3339] [--format text|json] [--version V] [--feature F]… [--nis2]",
 			"what a chain requires for given answers, all given at T0: steps due, with their deadlines",
 			"  vigie flows eval nouvelle-aquitaine/es-esms malicious=oui personal_data_breach=non\n"+
-				"  vigie flows eval nouvelle-aquitaine/ose malicious=oui --t0 2026-03-28T10:00:00+01:00 --format json",
+				"  vigie flows eval nouvelle-aquitaine/ose malicious=oui --t0 2026-03-28T10:00:00+01:00 --format json\n"+
+				"  vigie flows eval national/es-esms malicious=oui --nis2   # or --feature nis2",
 			flowsEval, true, func(f *pflag.FlagSet, o *flowsFlags) {
 				f.StringVar(&o.t0, "t0", "", "time of awareness (prise de connaissance), `RFC3339` such as 2026-03-28T10:00:00+01:00 (default: now)")
 				f.StringVar(&o.format, "format", "text", "output format, `text|json`")
 				f.StringVar(&o.version, "version", "", "chain version `V` (default: the one in force at T0)")
 				f.StringArrayVar(&o.features, "feature", nil, "feature switch `F` to turn on, such as nis2 (repeatable)")
+				f.BoolVar(&o.nis2, "nis2", false, "include the NIS2 steps: --feature nis2, as console and fiche take it")
 			}),
 		sub("validate [PATH…]", "check chain and contacts files, with the embedded ones",
 			"  vigie flows validate\n  vigie flows validate path/to/my-region/\n  vigie flows validate flows/builtin/   # in a checkout, after an edit",

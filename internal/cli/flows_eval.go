@@ -18,6 +18,9 @@ import (
 // contacts are the deployment's (deployedCatalog).
 func flowsEval(env Env, g *Globals, w io.Writer, lang flows.Lang, o *flowsFlags, pos []string, usage string) error {
 	t0Flag, format, version, feats := &o.t0, &o.format, &o.version, o.features
+	if o.nis2 {
+		feats = append(feats, "nis2") // --nis2, as console and fiche take it
+	}
 	cat, err := deployedCatalog(env, g)
 	if err != nil {
 		return err

@@ -280,6 +280,22 @@ func TestFlowsArgsAnywhere(t *testing.T) {
 	}
 }
 
+// TestFlowsNIS2: --nis2 is --feature nis2 on flows eval, as on console and
+// fiche; flows show, which lists the NIS2 steps anyway, accepts it too.
+func TestFlowsNIS2(t *testing.T) {
+	useTestClock(t)
+	const es = "nouvelle-aquitaine/es-esms"
+	if a, b := mustRun(t, "flows", "eval", es, "malicious=oui", "--nis2"), mustRun(t, "flows", "eval", es, "malicious=oui", "--feature", "nis2"); a != b || !strings.Contains(a, "nis2") {
+		t.Errorf("flows eval --nis2 is not --feature nis2:\n%s", a)
+	}
+	if a, b := mustRun(t, "flows", "eval", es, "--nis2", "--feature", "nis2"), mustRun(t, "flows", "eval", es, "--nis2"); a != b {
+		t.Errorf("flows eval --nis2 --feature nis2 is not --nis2 alone")
+	}
+	if a, b := mustRun(t, "flows", "show", es, "--nis2"), mustRun(t, "flows", "show", es); a != b {
+		t.Errorf("flows show --nis2 differs from flows show")
+	}
+}
+
 func TestFlowsHelp(t *testing.T) {
 	for _, args := range [][]string{{"flows", "help"}, {"flows", "-h"}, {"flows", "eval", "-h"}, {"flows", "show", "--help"}} {
 		code, out, errs := runCLI(t, args...)

@@ -54,7 +54,9 @@ func newConfigCmd(env Env, g *Globals) *cobra.Command {
 		Short: "validate the configuration and print it with the defaults filled in, secrets masked",
 		Long: `Validate the configuration file (--config, VIGIE_CONFIG) with the VIGIE_*
 variables, as serve and console will, and print the effective
-configuration: every default filled in, secrets masked.`,
+configuration: every default filled in, secrets masked. With neither a
+file nor a VIGIE_* setting (VIGIE_DB aside) there is nothing to check:
+it prints the defaults, a file to start from, and exits 1.`,
 		Example: `  vigie --config vigie.yaml config check
   vigie config check --config vigie.yaml`,
 		Args: noArgs,
@@ -110,22 +112,34 @@ func runConfig(env Env, g *Globals) error {
 	if cfg.DB != "" && g.DB == "" {
 		g.DB = cfg.DB
 	}
+	settleLang(g, cfg)
 	db, _, err := g.dbPath(Env{Getenv: getenv})
 	if err != nil {
 		return err
 	}
+	slices.Sort(taken)
+	// Without a file, the VIGIE_* variables may be the whole configuration
+	// (a container configured by its environment): they are checked. With
+	// none of them either, but VIGIE_DB that the image sets, there was
+	// nothing to check: exit 1, so that a script does not take the
+	// defaults for a checked configuration.
+	nothing := g.Config == "" && !slices.ContainsFunc(taken, func(k string) bool { return k != "VIGIE_DB" })
 	if g.Config == "" {
 		// Said on stderr too, so that `config check > vigie.yaml` still
 		// tells the person; on stdout as comments, so that it stays YAML.
 		const none = "No configuration file found: --config was not given and VIGIE_CONFIG is not set (Vigie looks nowhere else)."
-		fmt.Fprintf(env.Stderr, "vigie config check: %s Below: the defaults, with the VIGIE_* variables.\n", none)
+		if !nothing {
+			fmt.Fprintf(env.Stderr, "vigie config check: %s Below: the defaults, with the VIGIE_* variables.\n", none)
+		}
 		fmt.Fprintf(env.Stdout, "# %s\n# These are the defaults, with the VIGIE_* variables of the environment: a file to start from.\n", none)
 	}
-	slices.Sort(taken)
 	if len(taken) > 0 {
 		fmt.Fprintf(env.Stdout, "# Taken from the environment: %s\n", strings.Join(taken, ", "))
 	}
 	fmt.Fprint(env.Stdout, withDefaults(cfg, db).Masked())
+	if nothing {
+		return errors.New("no configuration to check: give a file with --config FILE or VIGIE_CONFIG=FILE, or VIGIE_* variables (Vigie looks nowhere else); the defaults are on stdout, a file to start from")
+	}
 	return nil
 }
 
@@ -160,9 +174,7 @@ func runServe(ctx context.Context, env Env, g *Globals) error {
 	if cfg.DB != "" && g.DB == "" {
 		g.DB = cfg.DB
 	}
-	if cfg.Lang != "" && g.Lang == "" {
-		g.Lang = cfg.Lang
-	}
+	settleLang(g, cfg)
 	a, err := openApp(env, g)
 	if err != nil {
 		return err

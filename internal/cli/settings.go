@@ -47,6 +47,18 @@ func checkSettings(cfg *config.Config, cat *flows.Catalog) (*settings, error) {
 	return &settings{cfg: cfg, remind: rc, cat: dc}, nil
 }
 
+// settleLang makes --lang and the configuration's lang: agree on the
+// language a command runs in: --lang when given, else lang:, so that
+// serve's adapters, doctor's chain texts and the effective configuration
+// printed all say the one language the bot speaks.
+func settleLang(g *Globals, cfg *config.Config) {
+	if g.Lang != "" {
+		cfg.Lang = g.Lang
+		return
+	}
+	g.Lang = cfg.Lang
+}
+
 // withDefaults fills what the configuration leaves out with the values
 // Vigie uses, so that config check shows what will run.
 func withDefaults(cfg *config.Config, db string) *config.Config {

@@ -56,23 +56,36 @@ func TestOneValidationEverywhere(t *testing.T) {
 	}
 }
 
-// TestConfigCheckShowsDefaults: config check prints what will run.
+// TestConfigCheckShowsDefaults: config check prints what will run. With
+// nothing to check (no file, no VIGIE_* setting but the database the image
+// sets) it exits 1, saying how to give a configuration, and still prints
+// the defaults as a file to start from.
 func TestConfigCheckShowsDefaults(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "vigie.db")
-	code, out, errs := runVigie(t, "", "--db", db, "config", "check")
-	if code != cli.ExitOK {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
-	for _, want := range []string{"No configuration file", "lang: fr", "db: " + db, "trigger: /incident", "sweep: 30s", "listen: :8080", "point_every: 2h"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("config check lacks %q:\n%s", want, out)
+	for _, env := range []cli.Env{
+		{Getenv: func(string) string { return "" }},
+		{Getenv: func(k string) string { return map[string]string{"VIGIE_DB": db}[k] }},
+	} {
+		var out, errs bytes.Buffer
+		env.Stdin, env.Stdout, env.Stderr = strings.NewReader(""), &out, &errs
+		code := cli.Run(context.Background(), env, []string{"--db", db, "config", "check"})
+		want := "vigie config check: no configuration to check: give a file with --config FILE or VIGIE_CONFIG=FILE"
+		if code != cli.ExitFailure || !strings.HasPrefix(errs.String(), want) || strings.Count(strings.TrimSpace(errs.String()), "\n") > 0 {
+			t.Errorf("exit %d, stderr %q; want exit 1 and one line %q", code, errs.String(), want)
+		}
+		for _, want := range []string{"No configuration file", "lang: fr", "db: " + db, "trigger: /incident", "sweep: 30s", "listen: :8080", "point_every: 2h"} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("config check lacks %q:\n%s", want, out.String())
+			}
 		}
 	}
 }
 
-// TestConfigCheckWithoutFile: with neither --config nor VIGIE_CONFIG,
-// config check says so in a sentence, names the variables it took, and
-// prints the defaults as YAML that a configuration may start from.
+// TestConfigCheckWithoutFile: with neither --config nor VIGIE_CONFIG but
+// VIGIE_* settings (a deployment configured by its environment alone),
+// config check checks them, says there is no file in a sentence, names the
+// variables it took, and prints the defaults as YAML that a configuration
+// may start from.
 func TestConfigCheckWithoutFile(t *testing.T) {
 	var out, errs bytes.Buffer
 	db := filepath.Join(t.TempDir(), "vigie.db")
@@ -98,5 +111,25 @@ func TestConfigCheckWithoutFile(t *testing.T) {
 	}
 	if !strings.Contains(errs.String(), "No configuration file found") {
 		t.Errorf("stderr does not say it either: %q", errs.String())
+	}
+}
+
+// TestConfigCheckLang: --lang, before or after the command, is the
+// effective language config check prints, over the file's lang:.
+func TestConfigCheckLang(t *testing.T) {
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "vigie.yaml")
+	if err := os.WriteFile(conf, []byte("lang: fr\nregion: pays-de-la-loire\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "vigie.db")
+	for _, args := range [][]string{
+		{"--lang", "en", "--db", db, "--config", conf, "config", "check"},
+		{"--db", db, "--config", conf, "config", "check", "--lang", "en"},
+	} {
+		code, out, errs := runVigie(t, "", args...)
+		if code != cli.ExitOK || !strings.Contains(out, "lang: en\n") || strings.Contains(out, "lang: fr") {
+			t.Errorf("%q: exit %d, stderr %q, want lang: en:\n%s", args, code, errs, out)
+		}
 	}
 }
