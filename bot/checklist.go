@@ -139,6 +139,11 @@ func (b *Bot) stepBlock(inc *incident.Incident, c *flows.Chain, p flows.Planned,
 	if full || !settled {
 		lines = append(lines, tr(lang, "step.deadline", b.deadlineText(p, inc, c, now, lang, !settled)))
 	}
+	if !settled {
+		// To whom and by when are never folded away (counted as the
+		// screen splits them, should a means span lines).
+		blk.Keep = strings.Count(strings.Join(lines, "\n"), "\n") + 1
+	}
 	why := []string{tr(lang, "step.why", b.whyText(p, c, lang))}
 	if src := stepSource(c, s, lang); src != "" {
 		why = append(why, src)

@@ -13,9 +13,11 @@ import (
 // changed, then its reply, within the screen's height. Cards are folded
 // step by step until they fit: first the text of blocks without buttons
 // (what is done, answers, lists) is cut to its first line, then the text
-// of blocks with buttons (what is still to do) too, then left out; titles,
-// fields and buttons always stay, and a folded screen says how to see it
-// all. A reply the person asked for (statut, aide) is never folded: the
+// of blocks with buttons (what is still to do) too, then both are left
+// out, then the recall of buttons still offered; titles, fields, buttons
+// and the lines a block keeps (bot.Block.Keep: a pending step's
+// recipients and deadline) always stay, and a folded screen says how to
+// see it all. A reply the person asked for (statut, aide) is never folded: the
 // terminal's scrollback keeps what goes past the top.
 
 // shownBlock is a block as the terminal shows it.
@@ -23,7 +25,8 @@ type shownBlock struct {
 	id      string // what identifies the block from one version to the next
 	title   string
 	fields  []string
-	text    []string
+	keep    []string // the first lines of the text, never folded
+	text    []string // the rest
 	buttons []bot.Button
 	keys    string // "[a] Oui  [b] Non"
 }
@@ -38,8 +41,12 @@ func (c *Console) blocks(m bot.Message) []shownBlock {
 			b.fields = append(b.fields, "  "+f.Label+c.colon()+f.Value)
 		}
 		if blk.Text != "" {
-			for _, l := range strings.Split(blk.Text, "\n") {
-				b.text = append(b.text, "  "+l)
+			for i, l := range strings.Split(blk.Text, "\n") {
+				if i < blk.Keep {
+					b.keep = append(b.keep, "  "+l)
+				} else {
+					b.text = append(b.text, "  "+l)
+				}
 			}
 		}
 		var ks []string
@@ -72,13 +79,14 @@ type card struct {
 type part struct {
 	title string
 	fixed []string // never folded: fields
+	keep  []string // never folded: the text's first lines the block keeps
 	text  []string
 	keys  string
 	brief bool
 }
 
 func whole(b shownBlock) part {
-	return part{title: b.title, fixed: b.fields, text: b.text, keys: b.keys}
+	return part{title: b.title, fixed: b.fields, keep: b.keep, text: b.text, keys: b.keys}
 }
 
 // posted is a message printed whole.
@@ -111,15 +119,15 @@ func updated(title string, before, after []shownBlock) *card {
 		case before == nil || !seen:
 			d.parts = append(d.parts, whole(b))
 			changed, onlyFields = true, false
-		case o.title == b.title && slices.Equal(o.fields, b.fields) && slices.Equal(o.text, b.text) && o.keys == b.keys:
+		case o.title == b.title && slices.Equal(o.fields, b.fields) && slices.Equal(o.keep, b.keep) && slices.Equal(o.text, b.text) && o.keys == b.keys:
 			if b.keys != "" {
 				d.parts = append(d.parts, part{title: b.title, keys: b.keys, brief: true})
 			}
 		default:
-			p := part{title: b.title, fixed: added(o.fields, b.fields), text: added(o.text, b.text), keys: b.keys}
+			p := part{title: b.title, fixed: added(o.fields, b.fields), keep: added(o.keep, b.keep), text: added(o.text, b.text), keys: b.keys}
 			d.parts = append(d.parts, p)
 			changed = true
-			onlyFields = onlyFields && b.title == "" && o.title == "" && len(p.text) == 0 && o.keys == b.keys
+			onlyFields = onlyFields && b.title == "" && o.title == "" && len(p.keep) == 0 && len(p.text) == 0 && o.keys == b.keys
 		}
 	}
 	if !changed {
@@ -157,16 +165,20 @@ type line struct {
 }
 
 // folds are how far a card is folded to fit the screen: what is done or
-// only said (blocks without buttons) goes first, then what is still to do.
+// only said (blocks without buttons) goes first, then what is still to do,
+// then the recall of the buttons still offered. The lines a block keeps
+// are never folded.
 const (
 	foldNone   = iota
 	foldQuiet  // text of blocks without buttons: its first line, and how many more
 	foldFirst  // and of blocks with buttons: its first line
-	foldAction // and of blocks with buttons: none; no recall of buttons
+	foldBare   // text of titled blocks without buttons: how many lines, on the title's; of blocks with buttons: none
+	foldAction // and no recall of buttons
+	foldInline // and the buttons of a block on its title's line, where they fit; no blank line between cards
 )
 
 // render lays d out folded to level, and says whether it folded anything.
-// At foldAction, the parts in firstLine keep their first line.
+// From foldBare, the parts in firstLine keep their first line.
 func (c *Console) render(d *card, level int, firstLine map[*part]bool) ([]line, bool) {
 	var out []line
 	if d.title != "" {
@@ -184,32 +196,44 @@ func (c *Console) render(d *card, level int, firstLine map[*part]bool) ([]line, 
 			still = append(still, strings.TrimSpace(p.title+"  "+p.keys))
 			continue
 		}
-		if p.title != "" {
-			out = append(out, line{p.title, bold})
-		}
-		for _, f := range p.fixed {
-			out = append(out, line{f, ""})
-		}
-		text := p.text
+		title, text := p.title, p.text
 		switch {
+		case p.keys == "" && level >= foldBare && title != "" && len(text) > 0:
+			title += fmt.Sprintf(" … (+%d)", len(text))
+			text = nil
+			folded = true
 		case p.keys == "" && level >= foldQuiet && len(text) > 1:
 			text = append(text[:1:1], fmt.Sprintf("  … (+%d)", len(p.text)-1))
 			folded = true
 		case p.keys != "" && level == foldFirst && len(text) > 1:
 			text = text[:1]
 			folded = true
-		case p.keys != "" && level == foldAction && firstLine[p] && len(text) > 1:
+		case p.keys != "" && level >= foldBare && firstLine[p] && len(text) > 1:
 			text = text[:1]
 			folded = true
-		case p.keys != "" && level == foldAction && !firstLine[p] && len(text) > 0:
+		case p.keys != "" && level >= foldBare && !firstLine[p] && len(text) > 0:
 			text = nil
 			folded = true
+		}
+		keys := p.keys
+		switch {
+		case level >= foldInline && title != "" && keys != "" && width(title+"  "+keys) <= c.opt.Width:
+			out = append(out, line{c.style(bold, title) + "  " + c.style(cyan, keys), ""})
+			keys = ""
+		case title != "":
+			out = append(out, line{title, bold})
+		}
+		for _, f := range p.fixed {
+			out = append(out, line{f, ""})
+		}
+		for _, k := range p.keep {
+			out = append(out, line{k, ""})
 		}
 		for _, t := range text {
 			out = append(out, line{t, ""})
 		}
-		if p.keys != "" {
-			out = append(out, line{"  " + p.keys, cyan})
+		if keys != "" {
+			out = append(out, line{"  " + keys, cyan})
 		}
 	}
 	if len(still) > 0 {
@@ -217,6 +241,9 @@ func (c *Console) render(d *card, level int, firstLine map[*part]bool) ([]line, 
 		for _, s := range still {
 			out = append(out, line{"  " + s, cyan})
 		}
+	}
+	if level >= foldInline {
+		return out, true // the hint after the cards parts them from the reply
 	}
 	return append(out, line{}), folded
 }
@@ -230,11 +257,11 @@ func (c *Console) render(d *card, level int, firstLine map[*part]bool) ([]line, 
 func (c *Console) layout(s *screen) []line {
 	budget := c.opt.Height - 2
 	var out []line
-	for level := foldNone; level <= foldAction; level++ {
+	for level := foldNone; level <= foldInline; level++ {
 		out = c.lay(s, level, nil)
 		if c.height(out) <= budget {
-			if level == foldAction {
-				out = c.unfold(s, budget, out)
+			if level >= foldBare {
+				out = c.unfold(s, level, budget, out)
 			}
 			break
 		}
@@ -256,9 +283,9 @@ func (c *Console) lay(s *screen, level int, firstLine map[*part]bool) []line {
 	return append(out, s.reply...)
 }
 
-// unfold puts back, at foldAction, the first line of the blocks with
-// buttons that still fit, the shortest first.
-func (c *Console) unfold(s *screen, budget int, out []line) []line {
+// unfold puts back, at level (foldBare or further), the first line of the
+// blocks with buttons that still fit, the shortest first.
+func (c *Console) unfold(s *screen, level, budget int, out []line) []line {
 	var cands []*part
 	for _, d := range s.cards {
 		for i := range d.parts {
@@ -273,7 +300,7 @@ func (c *Console) unfold(s *screen, budget int, out []line) []line {
 	firstLine := map[*part]bool{}
 	for _, p := range cands {
 		firstLine[p] = true
-		if more := c.lay(s, foldAction, firstLine); c.height(more) <= budget {
+		if more := c.lay(s, level, firstLine); c.height(more) <= budget {
 			out = more
 		} else {
 			delete(firstLine, p)
