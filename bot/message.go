@@ -10,6 +10,9 @@ package bot
 type Message struct {
 	Title  string
 	Blocks []Block
+	// More is the command that shows the message whole ("#2026-0001
+	// statut"), for a screen that had to fold it; empty: none says it.
+	More string
 }
 
 // Block is a section of a message: a heading, lines of text, label/value

@@ -131,3 +131,29 @@ func TestFoldKeepsRecipientsAndDeadlines(t *testing.T) {
 		}
 	}
 }
+
+// TestFoldedClosingSaysHowToSeeIt: the closing report folded to fit the
+// screen names the incident in its hint, and the hint typed shows it: in
+// the channel, no incident is open any more.
+func TestFoldedClosingSaysHowToSeeIt(t *testing.T) {
+	for _, tc := range []struct {
+		lang        bot.Lang
+		typed, hint string
+	}{
+		{flows.FR, "ouvrir Test\nclore confirmer\n", "(en entier : #2026-0001 statut)"},
+		{flows.EN, "open Test\nclose confirmer\n", "(in full: #2026-0001 status)"},
+	} {
+		cfg := bot.Config{Lang: tc.lang, Chain: "nouvelle-aquitaine/es-esms"}
+		got := lastScreen(foldRun(t, cfg, flows.Deployment{}, false, tc.typed))
+		text := strings.Join(got, "\n")
+		if !strings.Contains(text, "… (+") || !strings.Contains(text, tc.hint) {
+			t.Errorf("%s: want a folded report and %q:\n%s", tc.lang, tc.hint, text)
+		}
+		cmd := strings.TrimSuffix(tc.hint[strings.Index(tc.hint, "#"):], ")")
+		got = lastScreen(foldRun(t, cfg, flows.Deployment{}, false, tc.typed+cmd+"\n"))
+		text = strings.Join(got, "\n")
+		if !strings.Contains(text, "#2026-0001") || strings.Contains(text, "⚠️") || strings.Contains(text, "… (+") {
+			t.Errorf("%s: %q does not show the report whole:\n%s", tc.lang, cmd, text)
+		}
+	}
+}

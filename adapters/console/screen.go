@@ -72,6 +72,7 @@ func blockID(title string, i int) string {
 type card struct {
 	title string
 	parts []part
+	more  string // the command that shows it whole (bot.Message.More)
 }
 
 // part is a block to print: whole, what changed in it, or only recalled
@@ -273,11 +274,18 @@ func (c *Console) layout(s *screen) []line {
 func (c *Console) lay(s *screen, level int, firstLine map[*part]bool) []line {
 	var out []line
 	folded := false
+	var more []string // the commands that show the folded cards whole
 	for _, d := range s.cards {
 		ls, f := c.render(d, level, firstLine)
 		out, folded = append(out, ls...), folded || f
+		if f && d.more != "" && !slices.Contains(more, d.more) {
+			more = append(more, d.more)
+		}
 	}
-	if folded {
+	switch {
+	case len(more) > 0:
+		out = append(out, line{c.tr("folded_as", strings.Join(more, c.tr("sep"))), dim}, line{})
+	case folded:
 		out = append(out, line{c.tr("folded"), dim}, line{})
 	}
 	return append(out, s.reply...)
