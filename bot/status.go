@@ -143,6 +143,11 @@ func (b *Bot) detail(ctx context.Context, r *request) (Reply, error) {
 		m.Blocks = append(m.Blocks, b.leftOutBlock(inc, c, l, r.lang))
 		return Reply{Message: m}, nil
 	}
+	if s := findStep(c, ref); s != nil && featureOff(inc, s.Feature) {
+		m.Blocks = append(m.Blocks, Block{Title: "➖ " + stepLabel(s) + " — " + s.Title.In(r.lang),
+			Text: strings.Join(append(recipientLines(s, r.lang), tr(r.lang, "detail.feature_off", s.Feature, s.Feature, s.Feature)), "\n")})
+		return Reply{Message: m}, nil
+	}
 	s, planned, err := b.stepInPlan(r, inc, c, ref)
 	if err != nil {
 		return Reply{}, err
