@@ -126,6 +126,14 @@ func updated(title string, before, after []shownBlock) *card {
 			}
 		default:
 			p := part{title: b.title, fixed: added(o.fields, b.fields), keep: added(o.keep, b.keep), text: added(o.text, b.text), keys: b.keys}
+			if o.title == b.title && o.keys == b.keys && len(p.fixed)+len(p.keep)+len(p.text) == 0 {
+				// It only lost lines (a question answered leaves the
+				// list of steps waiting): no heading with nothing under.
+				if b.keys != "" {
+					d.parts = append(d.parts, part{title: b.title, keys: b.keys, brief: true})
+				}
+				continue
+			}
 			d.parts = append(d.parts, p)
 			changed = true
 			onlyFields = onlyFields && b.title == "" && o.title == "" && len(p.keep) == 0 && len(p.text) == 0 && o.keys == b.keys
