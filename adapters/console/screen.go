@@ -51,7 +51,10 @@ func (c *Console) blocks(m bot.Message) []shownBlock {
 		}
 		var ks []string
 		for _, btn := range blk.Buttons {
-			ks = append(ks, fmt.Sprintf("[%s] %s", c.key(btn.Action, btn.Label), btn.Label))
+			// A button's key and label are one word for wrap: no-break
+			// spaces, printed as spaces.
+			k := fmt.Sprintf("[%s] %s", c.key(btn.Action, btn.Label), btn.Label)
+			ks = append(ks, strings.ReplaceAll(k, " ", nbsp))
 		}
 		b.keys = strings.Join(ks, "  ")
 		out = append(out, b)
@@ -353,7 +356,7 @@ func (c *Console) wrapLines(lines []line) []line {
 func (c *Console) print(lines []line) {
 	var b strings.Builder
 	for _, l := range lines {
-		b.WriteString(c.style(l.style, l.text) + "\n")
+		b.WriteString(c.style(l.style, strings.ReplaceAll(l.text, nbsp, " ")) + "\n")
 	}
 	c.write(b.String())
 }

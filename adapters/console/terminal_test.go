@@ -83,6 +83,29 @@ func TestTerminalWrapsBetweenWords(t *testing.T) {
 	}
 }
 
+// TestTerminalKeepsKeysWithLabels: a line of buttons broken to fit the
+// width keeps each key with its label.
+func TestTerminalKeepsKeysWithLabels(t *testing.T) {
+	m := bot.Message{Blocks: []bot.Block{{Title: "❓ Q5 · personal_data_breach — L'incident constitue-t-il une violation ?",
+		Buttons: []bot.Button{{Label: "Oui", Action: "#1 repondre q oui"}, {Label: "Non", Action: "#1 repondre q non"},
+			{Label: "Je ne sais pas encore", Action: "#1 repondre q inconnu"}}}}}
+	h := &handler{HandleFn: func(bot.Event) bot.Reply { return bot.Reply{Message: &m} }}
+	tt := runTTY(t, "statut\n", h, func(o *console.Options) { o.Width = 30 })
+	text := tt.screen.Text()
+	for _, want := range []string{"[a] Oui", "[b] Non", "[c] Je ne sais pas encore"} {
+		found := false
+		for _, r := range tt.screen.Rows() {
+			found = found || strings.Contains(r, want)
+		}
+		if !found {
+			t.Errorf("%q broken:\n%s", want, text)
+		}
+	}
+	if strings.Contains(tt.raw.String(), "\u00a0") {
+		t.Errorf("a no-break space printed: %q", tt.raw.String())
+	}
+}
+
 // proofDialog is the dialog behind a "Fait" button.
 var proofDialog = &bot.Dialog{
 	Title:  "Preuve : Déclarer l'incident au CERT Santé",
