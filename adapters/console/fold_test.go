@@ -52,10 +52,15 @@ func foldRun(t *testing.T, cfg bot.Config, d flows.Deployment, tty bool, typed s
 	return plain.String()
 }
 
-// lastScreen is what the last command typed printed, with its line.
+// lastScreen is what the last command typed printed, with its line; not
+// the prompt after it (on a terminal).
 func lastScreen(transcript string) []string {
 	s := screens(transcript)
-	return s[len(s)-1]
+	last := s[len(s)-1]
+	for len(last) > 0 && (last[len(last)-1] == "" || last[len(last)-1] == "vigie>") {
+		last = last[:len(last)-1]
+	}
+	return last
 }
 
 // rowsOf counts the rows lines take on a 120-column screen, with the next

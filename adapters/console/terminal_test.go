@@ -53,7 +53,7 @@ func TestTerminalShowsPromptAndStyles(t *testing.T) {
 	h := &handler{HandleFn: statusOrNote}
 	tt := runTTY(t, "statut\n", h)
 	// What was typed stays after its prompt: the terminal echoes it.
-	checkOutput(t, tt.screen.Text(), banner+"vigie> statut\n"+cardText+"\nvigie>\n")
+	checkOutput(t, tt.screen.Text(), banner+"vigie> statut\n"+cardText+"\nvigie>\n\n")
 	raw := tt.raw.String()
 	for _, want := range []string{"\x1b[1m━━ 🚨 Incident #2026-0001 — Rançongiciel ━━\x1b[0m", "\x1b[36m  [a] Oui  [b] Non\x1b[0m"} {
 		if !strings.Contains(raw, want) {
@@ -147,7 +147,7 @@ func TestDialogAskedFieldByField(t *testing.T) {
 		"  Fait à [02:25] :\n"+
 		"  Note : ticket reçu\n"+
 		"Incident #2026-0001 : « Déclarer l'incident au CERT Santé » faite. ✅\n\n"+
-		"vigie>\n")
+		"vigie>\n\n")
 	if len(h.events) != 2 {
 		t.Fatalf("events %+v, want the click and the submission", h.events)
 	}
@@ -313,9 +313,13 @@ func TestCtrlC(t *testing.T) {
 func TestQuitAndCtrlD(t *testing.T) {
 	for _, input := range []string{"statut\nquitter\nnote x\n", "statut\nquit\nnote x\n", "statut\n\x04note x\n"} {
 		h := &handler{HandleFn: statusOrNote}
-		runTTY(t, input, h)
+		tt := runTTY(t, input, h)
 		if texts := h.texts(); !slices.Equal(texts, []string{"statut"}) {
 			t.Errorf("%q: handled %q, want only statut", input, texts)
+		}
+		// The shell's prompt comes on a line of its own.
+		if raw := tt.raw.String(); !strings.HasSuffix(raw, "\n") {
+			t.Errorf("%q: the output ends without a newline: …%q", input, raw[max(0, len(raw)-40):])
 		}
 	}
 }
@@ -450,7 +454,7 @@ func TestReminderAbovePrompt(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := banner + "━━ ⏰ Rappel — incident #2026-0001 ━━\n  Déclarer l'incident au CERT Santé\n\n" +
-		"vigie> note PACS isolé\nIncident #2026-0001 : note consignée (entrée 2).\n\nvigie>\n"
+		"vigie> note PACS isolé\nIncident #2026-0001 : note consignée (entrée 2).\n\nvigie>\n\n"
 	checkOutput(t, tt.screen.Text(), want)
 	if texts := h.texts(); !slices.Equal(texts, []string{"note PACS isolé"}) {
 		t.Errorf("handled %q", texts)
