@@ -55,3 +55,24 @@ func TestFeatureOff(t *testing.T) {
 		}
 	}
 }
+
+// TestDetailQuestionButtons: "detail Qn" offers the answers the card
+// offers: not the one already given.
+func TestDetailQuestionButtons(t *testing.T) {
+	h := newHarness(t, bot.Config{Chain: "nouvelle-aquitaine/es-esms"})
+	h.ok("ouvrir Test")
+	h.ok("repondre malicious inconnu")
+	r := h.ok("detail malicious")
+	got := bottestButtons(*r.Message)
+	inc := h.incident("2026-0001")
+	card := bottestButtons(h.chat.Message(inc.Messages[bot.RoleCard]))
+	var want []string
+	for _, b := range card {
+		if strings.Contains(b, "malicious") {
+			want = append(want, b)
+		}
+	}
+	if len(want) != 2 || strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("detail offers %q, the card %q", got, want)
+	}
+}
