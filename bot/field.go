@@ -135,7 +135,8 @@ func (b *Bot) checkDeclared(ctx context.Context, cmd *command, v string, lang La
 		return err
 	}
 	if t.Before(inc.T0) {
-		return uerr(EInvalid, lang, "err.before_t0", b.when(t, lang), b.when(inc.T0, lang))
+		// A form has no at=: say what to type in the field instead.
+		return uerr(EInvalid, lang, "err.before_t0_field", b.when(t, lang), b.when(inc.T0, lang), b.prefix())
 	}
 	return nil
 }

@@ -250,7 +250,7 @@ func (b *Bot) notApplicable(ctx context.Context, r *request) (Reply, error) {
 			return Reply{}, err
 		}
 		return Reply{Dialog: &Dialog{
-			Title: tr(r.lang, "dialog.na.title"), Submit: tr(r.lang, "dialog.na.submit"),
+			Title: tr(r.lang, "dialog.na.title", s.Title.In(r.lang)), Submit: tr(r.lang, "dialog.na.submit"),
 			Action: "#" + target.ID + " sans-objet " + s.ID,
 			Fields: []DialogField{{Name: "reason", Label: tr(r.lang, "dialog.na.reason"), Kind: "textarea"}},
 		}}, nil

@@ -143,7 +143,7 @@ func TestDialogAskedFieldByField(t *testing.T) {
 		via+"9\n"+
 		"  ⚠️ « 9 » n'est pas un choix proposé (tapez son numéro ou son nom).\n"+
 		via+"2\n"+
-		"  Référence — Par exemple le n° donné par le portail. :\n"+
+		"  Référence — Par exemple le n° donné par le portail :\n"+
 		"  Fait à [02:25] :\n"+
 		"  Note : ticket reçu\n"+
 		"Incident #2026-0001 : « Déclarer l'incident au CERT Santé » faite. ✅\n\n"+
