@@ -44,6 +44,10 @@ func (b *Bot) CheckField(ctx context.Context, ev Event, d *Dialog, name, value s
 		if f.Optional {
 			return "", nil
 		}
+		if cmd, err := parseCommand(d.Action, lang); err == nil && cmd.verb == "draft" && len(cmd.args) > 0 {
+			// A fact not known yet: the draft can be had with blanks.
+			return "", uerr(EInvalid, lang, "err.fact_required", f.Label, b.prefix(), cmd.incident, cmd.args[0])
+		}
 		return "", uerr(EInvalid, lang, "err.field_required", f.Label)
 	}
 	cmd, err := parseCommand(d.Action, lang)

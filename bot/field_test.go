@@ -74,6 +74,15 @@ func TestCheckField(t *testing.T) {
 			t.Errorf("%s %s=%q: got %q, %q; want %q, %q", tc.d.Action, tc.field, tc.typed, got, msg, tc.want, tc.err)
 		}
 	}
+	// A fact left empty says how to get the draft with blanks instead.
+	for _, f := range facts.Fields {
+		if f.Optional {
+			continue
+		}
+		if _, msg := h.check(facts, f.Name, ""); !strings.Contains(msg, "#2026-0001 brouillon cnil incomplet=oui") || !strings.Contains(msg, f.Label) {
+			t.Errorf("%s left empty: %q", f.Name, msg)
+		}
+	}
 	// A field names no typed option: the form has no at=.
 	if _, msg := h.check(proof, "at", "02:05"); strings.Contains(msg, "at=") {
 		t.Errorf("a field's error names at=: %q", msg)
