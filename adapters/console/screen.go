@@ -13,12 +13,13 @@ import (
 // changed, then its reply, within the screen's height. Cards are folded
 // step by step until they fit: first the text of blocks without buttons
 // (what is done, answers, lists) is cut to its first line, then the text
-// of blocks with buttons (what is still to do) too, then both are left
-// out, then the recall of buttons still offered; titles, fields, buttons
-// and the lines a block keeps (bot.Block.Keep: a pending step's
-// recipients and deadline) always stay, and a folded screen says how to
-// see it all. A reply the person asked for (statut, aide) is never folded: the
-// terminal's scrollback keeps what goes past the top.
+// of blocks with buttons (what is still to do) too; then buttons go on
+// their block's title line, then both texts are left out, then the recall
+// of buttons still offered. Titles, fields, buttons and the lines a block
+// keeps (bot.Block.Keep: a pending step's recipients and deadline) always
+// stay, and a folded screen says how to see it all. A reply the person
+// asked for (statut, aide) is never folded: the terminal's scrollback
+// keeps what goes past the top.
 
 // shownBlock is a block as the terminal shows it.
 type shownBlock struct {
@@ -177,16 +178,17 @@ type line struct {
 }
 
 // folds are how far a card is folded to fit the screen: what is done or
-// only said (blocks without buttons) goes first, then what is still to do,
-// then the recall of the buttons still offered. The lines a block keeps
-// are never folded.
+// only said (blocks without buttons) goes first, then what is still to do;
+// then the screen is made denser (buttons on their title's line), then
+// what is said is left out, then the recall of the buttons still offered.
+// The lines a block keeps are never folded.
 const (
 	foldNone   = iota
 	foldQuiet  // text of blocks without buttons: its first line, and how many more
 	foldFirst  // and of blocks with buttons: its first line
-	foldBare   // text of titled blocks without buttons: how many lines, on the title's; of blocks with buttons: none
-	foldAction // and no recall of buttons
 	foldInline // and the buttons of a block on its title's line, where they fit; no blank line between cards
+	foldBare   // and text of titled blocks without buttons: how many lines, on the title's; of blocks with buttons: none
+	foldAction // and no recall of buttons
 )
 
 // render lays d out folded to level, and says whether it folded anything.
@@ -201,7 +203,7 @@ func (c *Console) render(d *card, level int, firstLine map[*part]bool) ([]line, 
 	for i := range d.parts {
 		p := &d.parts[i]
 		if p.brief {
-			if level == foldAction {
+			if level >= foldAction {
 				folded = true
 				continue
 			}
@@ -217,7 +219,7 @@ func (c *Console) render(d *card, level int, firstLine map[*part]bool) ([]line, 
 		case p.keys == "" && level >= foldQuiet && len(text) > 1:
 			text = append(text[:1:1], fmt.Sprintf("  … (+%d)", len(p.text)-1))
 			folded = true
-		case p.keys != "" && level == foldFirst && len(text) > 1:
+		case p.keys != "" && level >= foldFirst && level < foldBare && len(text) > 1:
 			text = text[:1]
 			folded = true
 		case p.keys != "" && level >= foldBare && firstLine[p] && len(text) > 1:
@@ -269,7 +271,7 @@ func (c *Console) render(d *card, level int, firstLine map[*part]bool) ([]line, 
 func (c *Console) layout(s *screen) []line {
 	budget := c.opt.Height - 2
 	var out []line
-	for level := foldNone; level <= foldInline; level++ {
+	for level := foldNone; level <= foldAction; level++ {
 		out = c.lay(s, level, nil)
 		if c.height(out) <= budget {
 			if level >= foldBare {
