@@ -36,6 +36,9 @@ func (b *Bot) answer(ctx context.Context, r *request) (Reply, error) {
 			return nil, answerError(err, r.lang)
 		}
 		val = v
+		if featureOff(inc, q.Feature) {
+			return nil, uerr(EConflict, r.lang, "err.question_feature_off", key, q.Feature, q.Feature, q.Feature)
+		}
 		if !b.asked(c, inc, q) {
 			return nil, uerr(EConflict, r.lang, "err.not_asked", key, conditionText(q.When, r.lang))
 		}

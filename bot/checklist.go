@@ -24,7 +24,7 @@ func (b *Bot) Checklist(inc *incident.Incident, c *flows.Chain, now time.Time, l
 }
 
 func (b *Bot) checklist(inc *incident.Incident, c *flows.Chain, now time.Time, lang Lang, full bool) Message {
-	m := Message{Title: tr(lang, "checklist.title", inc.ID)}
+	m := Message{Title: tr(lang, "checklist.title", inc.ID), More: tr(lang, "more.status", b.prefix(), inc.ID)}
 	plan := flows.Evaluate(c, inc.Inputs())
 	open := inc.Status == incident.StatusOpen
 	for _, p := range plan.Steps {
@@ -138,6 +138,11 @@ func (b *Bot) stepBlock(inc *incident.Incident, c *flows.Chain, p flows.Planned,
 	}
 	if full || !settled {
 		lines = append(lines, tr(lang, "step.deadline", b.deadlineText(p, inc, c, now, lang, !settled)))
+	}
+	if !settled {
+		// To whom and by when are never folded away (counted as the
+		// screen splits them, should a means span lines).
+		blk.Keep = strings.Count(strings.Join(lines, "\n"), "\n") + 1
 	}
 	why := []string{tr(lang, "step.why", b.whyText(p, c, lang))}
 	if src := stepSource(c, s, lang); src != "" {

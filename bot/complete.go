@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/vigie-sante/vigie/bot/draft"
@@ -45,7 +46,8 @@ func LooksLikeCommand(line string) bool {
 // channel's open incident (those still pending for fait, sans-objet and
 // rappel), then the verb's key= options and the means for via=; after
 // repondre, the incident's question keys, then the values in the
-// person's language.
+// person's language; after detail, every step key and question (Q1 or
+// its key).
 func (b *Bot) Complete(ctx context.Context, channel, line string, lang Lang) []string {
 	if lang == "" {
 		lang = b.cfg.Lang
@@ -83,6 +85,10 @@ func (b *Bot) Complete(ctx context.Context, channel, line string, lang Lang) []s
 			for _, v := range []flows.Value{flows.Yes, flows.No, flows.Unknown} {
 				cands = append(cands, typedValue(v, lang))
 			}
+		}
+	case "detail":
+		if pos == 1 {
+			cands = b.detailRefs(ctx, channel, id)
 		}
 	case "export":
 		if pos == 1 {
@@ -175,6 +181,30 @@ func (b *Bot) stepKeys(ctx context.Context, channel, id string) []string {
 		if st := inc.Steps[p.Step.ID]; st == nil || st.Status == incident.StepPending {
 			out = append(out, p.Step.ID)
 		}
+	}
+	return out
+}
+
+// detailRefs are what "detail" names in the incident's chain: every step
+// by its key, then every question by its number (Q1) and by its key.
+func (b *Bot) detailRefs(ctx context.Context, channel, id string) []string {
+	inc := b.openIncident(ctx, channel, id)
+	if inc == nil {
+		return nil
+	}
+	c := b.chainOrNil(inc)
+	if c == nil {
+		return nil
+	}
+	var out []string
+	for _, s := range c.Steps {
+		out = append(out, s.ID)
+	}
+	for _, q := range c.Questions {
+		out = append(out, "Q"+strconv.Itoa(questionNo(c, q)))
+	}
+	for _, q := range c.Questions {
+		out = append(out, q.ID)
 	}
 	return out
 }

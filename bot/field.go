@@ -44,6 +44,10 @@ func (b *Bot) CheckField(ctx context.Context, ev Event, d *Dialog, name, value s
 		if f.Optional {
 			return "", nil
 		}
+		if cmd, err := parseCommand(d.Action, lang); err == nil && cmd.verb == "draft" && len(cmd.args) > 0 {
+			// A fact not known yet: the draft can be had with blanks.
+			return "", uerr(EInvalid, lang, "err.fact_required", f.Label, b.prefix(), cmd.incident, cmd.args[0])
+		}
 		return "", uerr(EInvalid, lang, "err.field_required", f.Label)
 	}
 	cmd, err := parseCommand(d.Action, lang)
@@ -135,7 +139,8 @@ func (b *Bot) checkDeclared(ctx context.Context, cmd *command, v string, lang La
 		return err
 	}
 	if t.Before(inc.T0) {
-		return uerr(EInvalid, lang, "err.before_t0", b.when(t, lang), b.when(inc.T0, lang))
+		// A form has no at=: say what to type in the field instead.
+		return uerr(EInvalid, lang, "err.before_t0_field", b.when(t, lang), b.when(inc.T0, lang), b.prefix())
 	}
 	return nil
 }

@@ -57,6 +57,7 @@ func TestCheckField(t *testing.T) {
 		{proof, "at", "25:99", "", "Heure illisible « 25:99 »"},
 		{proof, "at", "03:00", "", "L'heure « 03:00 » est encore à venir aujourd'hui"},
 		{proof, "at", "02:05", "", "antérieure au T0 (23/11/2026 02:10)"},
+		{proof, "at", "02:04", "", "Donnez l'heure où c'était fait, après le T0"},
 		{proof, "ref", " CS-1234 ", "CS-1234", ""},
 		{proof, "ref", strings.Repeat("r", 201), "", "Référence trop longue (200 caractères au plus)."},
 		{proof, "note", "appel\x1b[2J", "", "caractère refusé en position 6"},
@@ -72,6 +73,23 @@ func TestCheckField(t *testing.T) {
 		if got != tc.want || !strings.Contains(msg, tc.err) || (tc.err == "") != (msg == "") {
 			t.Errorf("%s %s=%q: got %q, %q; want %q, %q", tc.d.Action, tc.field, tc.typed, got, msg, tc.want, tc.err)
 		}
+	}
+	// A fact left empty says how to get the draft with blanks instead.
+	for _, f := range facts.Fields {
+		if f.Optional {
+			continue
+		}
+		if _, msg := h.check(facts, f.Name, ""); !strings.Contains(msg, "#2026-0001 brouillon cnil incomplet=oui") || !strings.Contains(msg, f.Label) {
+			t.Errorf("%s left empty: %q", f.Name, msg)
+		}
+	}
+	// A field names no typed option: the form has no at=.
+	if _, msg := h.check(proof, "at", "02:05"); strings.Contains(msg, "at=") {
+		t.Errorf("a field's error names at=: %q", msg)
+	}
+	// The title of a form names its step.
+	if !strings.Contains(na.Title, "Déclarer l'incident au CERT Santé") {
+		t.Errorf("sans-objet form titled %q, without its step", na.Title)
 	}
 	// A dialog about a step that is not there is refused at its first
 	// field, not after the whole form.

@@ -10,6 +10,9 @@ package bot
 type Message struct {
 	Title  string
 	Blocks []Block
+	// More is the command that shows the message whole ("#2026-0001
+	// statut"), for a screen that had to fold it; empty: none says it.
+	More string
 }
 
 // Block is a section of a message: a heading, lines of text, label/value
@@ -20,7 +23,11 @@ type Block struct {
 	// Detail is more text, after Text, that chat platforms show and the
 	// terminal leaves to "detail N" (why a step applies, what a question
 	// means), so that a screen of 40 lines holds a fresh incident.
-	Detail  string
+	Detail string
+	// Keep is how many of Text's first lines a screen that must fold its
+	// text to fit never folds away: a pending step's recipients and
+	// deadline.
+	Keep    int
 	Fields  []Field
 	Buttons []Button
 }

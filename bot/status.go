@@ -143,6 +143,11 @@ func (b *Bot) detail(ctx context.Context, r *request) (Reply, error) {
 		m.Blocks = append(m.Blocks, b.leftOutBlock(inc, c, l, r.lang))
 		return Reply{Message: m}, nil
 	}
+	if s := findStep(c, ref); s != nil && featureOff(inc, s.Feature) {
+		m.Blocks = append(m.Blocks, Block{Title: "➖ " + stepLabel(s) + " — " + s.Title.In(r.lang),
+			Text: strings.Join(append(recipientLines(s, r.lang), tr(r.lang, "detail.feature_off", s.Feature, s.Feature, s.Feature)), "\n")})
+		return Reply{Message: m}, nil
+	}
 	s, planned, err := b.stepInPlan(r, inc, c, ref)
 	if err != nil {
 		return Reply{}, err
@@ -181,7 +186,14 @@ func (b *Bot) questionDetail(inc *incident.Incident, c *flows.Chain, q *flows.Qu
 	blk := Block{Title: "❓ " + questionLabel(c, q) + " — " + q.Text.In(lang), Text: strings.Join(lines, "\n")}
 	if inc.Status == incident.StatusOpen && b.asked(c, inc, q) {
 		for _, v := range q.Answers {
-			blk.Buttons = append(blk.Buttons, Button{Label: valueButton(v, lang), Action: fmt.Sprintf("#%s repondre %s %s", inc.ID, q.ID, v)})
+			if a, ok := inc.Answer(q.ID); ok && a.Value == v {
+				continue // the card does not offer it again either
+			}
+			style := ""
+			if v == flows.Yes {
+				style = StylePrimary
+			}
+			blk.Buttons = append(blk.Buttons, Button{Label: valueButton(v, lang), Action: fmt.Sprintf("#%s repondre %s %s", inc.ID, q.ID, v), Style: style})
 		}
 	}
 	return &Message{Title: tr(lang, "detail.title", inc.ID), Blocks: []Block{blk}}

@@ -38,6 +38,9 @@ func (b *Bot) stepInPlan(r *request, inc *incident.Incident, c *flows.Chain, id 
 		}
 		return nil, nil, uerr(ENotFound, r.lang, "err.unknown_step", echo(id), first, last, stepIDs(c))
 	}
+	if featureOff(inc, s.Feature) {
+		return nil, nil, uerr(EConflict, r.lang, "err.step_feature_off", stepLabel(s), s.Feature, s.Feature, s.Feature)
+	}
 	plan := flows.Evaluate(c, inc.Inputs())
 	for i := range plan.Steps {
 		if plan.Steps[i].Step == s {
@@ -56,6 +59,12 @@ func (b *Bot) stepInPlan(r *request, inc *incident.Incident, c *flows.Chain, id 
 		}
 	}
 	return nil, nil, uerr(EConflict, r.lang, "err.step_left_out", stepLabel(s), conditionText(s.When, r.lang), why)
+}
+
+// featureOff reports whether f is a switch (nis2) off for inc: what
+// exists only with it does not apply to inc, whatever the answers.
+func featureOff(inc *incident.Incident, f string) bool {
+	return f != "" && !inc.Features[f]
 }
 
 // leftOutStep returns the step ref of the incident's chain when the
@@ -241,7 +250,7 @@ func (b *Bot) notApplicable(ctx context.Context, r *request) (Reply, error) {
 			return Reply{}, err
 		}
 		return Reply{Dialog: &Dialog{
-			Title: tr(r.lang, "dialog.na.title"), Submit: tr(r.lang, "dialog.na.submit"),
+			Title: tr(r.lang, "dialog.na.title", s.Title.In(r.lang)), Submit: tr(r.lang, "dialog.na.submit"),
 			Action: "#" + target.ID + " sans-objet " + s.ID,
 			Fields: []DialogField{{Name: "reason", Label: tr(r.lang, "dialog.na.reason"), Kind: "textarea"}},
 		}}, nil

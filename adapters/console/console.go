@@ -122,7 +122,9 @@ func (c *Console) Post(ctx context.Context, channel string, m bot.Message) (stri
 	blocks := c.blocks(m)
 	c.shown[ref] = blocks
 	c.offer(ref, blocks)
-	c.show(posted(m.Title, blocks))
+	d := posted(m.Title, blocks)
+	d.more = m.More
+	c.show(d)
 	return ref, nil
 }
 
@@ -139,10 +141,13 @@ func (c *Console) Update(ctx context.Context, channel, ref string, m bot.Message
 	c.offer(ref, blocks)
 	if !known {
 		// Not shown by this console (a card of the run before a restart).
-		c.show(updated(m.Title, nil, blocks))
+		d := updated(m.Title, nil, blocks)
+		d.more = m.More
+		c.show(d)
 		return nil
 	}
 	if d := updated(m.Title, before, blocks); d != nil {
+		d.more = m.More
 		c.show(d)
 	}
 	return nil

@@ -296,6 +296,22 @@ func TestUpdatePrintsWhatChanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkOutput(t, out.String(), "━━ ↻ 📋 Notifications ━━\n✅ 1. CERT Santé\n  Échéance : sans délai\n  ✅ Fait à 02:25\n\n")
+
+	// A list that only lost lines prints no heading with nothing under it.
+	waiting := bot.Message{Title: "📋 Notifications", Blocks: []bot.Block{done.Blocks[0],
+		{Title: "En attente d'une réponse", Text: "• Q1 capacity_impact → étapes 7, 8\n• Q3 malicious → étape 9"}}}
+	if err := c.Update(ctx, console.Channel, ref2, waiting); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	fewer := waiting
+	fewer.Blocks = []bot.Block{done.Blocks[0], {Title: "En attente d'une réponse", Text: "• Q3 malicious → étape 9"}}
+	if err := c.Update(ctx, console.Channel, ref2, fewer); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "En attente") {
+		t.Errorf("a heading without lines:\n%s", out.String())
+	}
 }
 
 // TestRestartDoesNotReuseRefs: the bot stores the refs of its card and

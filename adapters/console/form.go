@@ -87,7 +87,9 @@ func (c *Console) fieldPrompt(f bot.DialogField) string {
 		p += " (" + strings.Join(opts, ", ") + ")"
 	}
 	if f.Help != "" {
-		p += " — " + f.Help
+		// The colon after the prompt ends the sentence: "portail :", not
+		// "portail. :".
+		p += " — " + strings.TrimSuffix(f.Help, ".")
 	}
 	if f.Default != "" {
 		p += " [" + f.Default + "]"

@@ -79,7 +79,7 @@ func wrap(line string, cols int) []string {
 	cur := line[:indent]
 	curW := indent
 	empty := true
-	for _, word := range strings.Fields(line[indent:]) {
+	for _, word := range strings.FieldsFunc(line[indent:], breaks) {
 		ww := width(word)
 		switch {
 		case empty:
@@ -105,6 +105,14 @@ func wrap(line string, cols int) []string {
 	}
 	return append(out, cur)
 }
+
+// nbsp joins words that wrap keeps on one row (a button's key and its
+// label); print writes it as a space.
+const nbsp = "\u00a0"
+
+// breaks reports whether a line may be broken at r: a space, but not a
+// no-break space.
+func breaks(r rune) bool { return unicode.IsSpace(r) && r != '\u00a0' }
 
 // cutWidth returns the longest prefix of s at most cols wide, and its
 // width.

@@ -32,7 +32,16 @@ func (c *Console) Run(ctx context.Context, h Handler) error {
 	if err != nil {
 		return err
 	}
-	defer done()
+	left := false // by Ctrl-D or Ctrl-C: the cursor is still on the prompt's line
+	defer func() {
+		done()
+		if left {
+			// The shell's prompt comes on a line of its own.
+			c.mu.Lock()
+			c.write("\n")
+			c.mu.Unlock()
+		}
+	}()
 	if c.opt.TTY {
 		c.println(c.tr("banner") + "\n")
 	}
@@ -45,6 +54,7 @@ func (c *Console) Run(ctx context.Context, h Handler) error {
 		if errors.Is(err, errInterrupt) {
 			// Ctrl-C clears the line; twice in a row, it leaves.
 			if interrupted {
+				left = c.opt.TTY
 				return nil
 			}
 			interrupted = true
@@ -54,6 +64,7 @@ func (c *Console) Run(ctx context.Context, h Handler) error {
 		interrupted = false
 		if errors.Is(err, io.EOF) {
 			if line == "" {
+				left = c.opt.TTY
 				return nil
 			}
 		} else if err != nil {

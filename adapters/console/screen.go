@@ -13,17 +13,21 @@ import (
 // changed, then its reply, within the screen's height. Cards are folded
 // step by step until they fit: first the text of blocks without buttons
 // (what is done, answers, lists) is cut to its first line, then the text
-// of blocks with buttons (what is still to do) too, then left out; titles,
-// fields and buttons always stay, and a folded screen says how to see it
-// all. A reply the person asked for (statut, aide) is never folded: the
-// terminal's scrollback keeps what goes past the top.
+// of blocks with buttons (what is still to do) too; then buttons go on
+// their block's title line, then both texts are left out, then the recall
+// of buttons still offered. Titles, fields, buttons and the lines a block
+// keeps (bot.Block.Keep: a pending step's recipients and deadline) always
+// stay, and a folded screen says how to see it all. A reply the person
+// asked for (statut, aide) is never folded: the terminal's scrollback
+// keeps what goes past the top.
 
 // shownBlock is a block as the terminal shows it.
 type shownBlock struct {
 	id      string // what identifies the block from one version to the next
 	title   string
 	fields  []string
-	text    []string
+	keep    []string // the first lines of the text, never folded
+	text    []string // the rest
 	buttons []bot.Button
 	keys    string // "[a] Oui  [b] Non"
 }
@@ -38,13 +42,20 @@ func (c *Console) blocks(m bot.Message) []shownBlock {
 			b.fields = append(b.fields, "  "+f.Label+c.colon()+f.Value)
 		}
 		if blk.Text != "" {
-			for _, l := range strings.Split(blk.Text, "\n") {
-				b.text = append(b.text, "  "+l)
+			for i, l := range strings.Split(blk.Text, "\n") {
+				if i < blk.Keep {
+					b.keep = append(b.keep, "  "+l)
+				} else {
+					b.text = append(b.text, "  "+l)
+				}
 			}
 		}
 		var ks []string
 		for _, btn := range blk.Buttons {
-			ks = append(ks, fmt.Sprintf("[%s] %s", c.key(btn.Action, btn.Label), btn.Label))
+			// A button's key and label are one word for wrap: no-break
+			// spaces, printed as spaces.
+			k := fmt.Sprintf("[%s] %s", c.key(btn.Action, btn.Label), btn.Label)
+			ks = append(ks, strings.ReplaceAll(k, " ", nbsp))
 		}
 		b.keys = strings.Join(ks, "  ")
 		out = append(out, b)
@@ -65,6 +76,7 @@ func blockID(title string, i int) string {
 type card struct {
 	title string
 	parts []part
+	more  string // the command that shows it whole (bot.Message.More)
 }
 
 // part is a block to print: whole, what changed in it, or only recalled
@@ -72,13 +84,14 @@ type card struct {
 type part struct {
 	title string
 	fixed []string // never folded: fields
+	keep  []string // never folded: the text's first lines the block keeps
 	text  []string
 	keys  string
 	brief bool
 }
 
 func whole(b shownBlock) part {
-	return part{title: b.title, fixed: b.fields, text: b.text, keys: b.keys}
+	return part{title: b.title, fixed: b.fields, keep: b.keep, text: b.text, keys: b.keys}
 }
 
 // posted is a message printed whole.
@@ -111,15 +124,23 @@ func updated(title string, before, after []shownBlock) *card {
 		case before == nil || !seen:
 			d.parts = append(d.parts, whole(b))
 			changed, onlyFields = true, false
-		case o.title == b.title && slices.Equal(o.fields, b.fields) && slices.Equal(o.text, b.text) && o.keys == b.keys:
+		case o.title == b.title && slices.Equal(o.fields, b.fields) && slices.Equal(o.keep, b.keep) && slices.Equal(o.text, b.text) && o.keys == b.keys:
 			if b.keys != "" {
 				d.parts = append(d.parts, part{title: b.title, keys: b.keys, brief: true})
 			}
 		default:
-			p := part{title: b.title, fixed: added(o.fields, b.fields), text: added(o.text, b.text), keys: b.keys}
+			p := part{title: b.title, fixed: added(o.fields, b.fields), keep: added(o.keep, b.keep), text: added(o.text, b.text), keys: b.keys}
+			if o.title == b.title && o.keys == b.keys && len(p.fixed)+len(p.keep)+len(p.text) == 0 {
+				// It only lost lines (a question answered leaves the
+				// list of steps waiting): no heading with nothing under.
+				if b.keys != "" {
+					d.parts = append(d.parts, part{title: b.title, keys: b.keys, brief: true})
+				}
+				continue
+			}
 			d.parts = append(d.parts, p)
 			changed = true
-			onlyFields = onlyFields && b.title == "" && o.title == "" && len(p.text) == 0 && o.keys == b.keys
+			onlyFields = onlyFields && b.title == "" && o.title == "" && len(p.keep) == 0 && len(p.text) == 0 && o.keys == b.keys
 		}
 	}
 	if !changed {
@@ -157,16 +178,21 @@ type line struct {
 }
 
 // folds are how far a card is folded to fit the screen: what is done or
-// only said (blocks without buttons) goes first, then what is still to do.
+// only said (blocks without buttons) goes first, then what is still to do;
+// then the screen is made denser (buttons on their title's line), then
+// what is said is left out, then the recall of the buttons still offered.
+// The lines a block keeps are never folded.
 const (
 	foldNone   = iota
 	foldQuiet  // text of blocks without buttons: its first line, and how many more
 	foldFirst  // and of blocks with buttons: its first line
-	foldAction // and of blocks with buttons: none; no recall of buttons
+	foldInline // and the buttons of a block on its title's line, where they fit; no blank line between cards
+	foldBare   // and text of titled blocks without buttons: how many lines, on the title's; of blocks with buttons: none
+	foldAction // and no recall of buttons
 )
 
 // render lays d out folded to level, and says whether it folded anything.
-// At foldAction, the parts in firstLine keep their first line.
+// From foldBare, the parts in firstLine keep their first line.
 func (c *Console) render(d *card, level int, firstLine map[*part]bool) ([]line, bool) {
 	var out []line
 	if d.title != "" {
@@ -177,39 +203,51 @@ func (c *Console) render(d *card, level int, firstLine map[*part]bool) ([]line, 
 	for i := range d.parts {
 		p := &d.parts[i]
 		if p.brief {
-			if level == foldAction {
+			if level >= foldAction {
 				folded = true
 				continue
 			}
 			still = append(still, strings.TrimSpace(p.title+"  "+p.keys))
 			continue
 		}
-		if p.title != "" {
-			out = append(out, line{p.title, bold})
+		title, text := p.title, p.text
+		switch {
+		case p.keys == "" && level >= foldBare && title != "" && len(text) > 0:
+			title += fmt.Sprintf(" … (+%d)", len(text))
+			text = nil
+			folded = true
+		case p.keys == "" && level >= foldQuiet && len(text) > 1:
+			text = append(text[:1:1], fmt.Sprintf("  … (+%d)", len(p.text)-1))
+			folded = true
+		case p.keys != "" && level >= foldFirst && level < foldBare && len(text) > 1:
+			text = text[:1]
+			folded = true
+		case p.keys != "" && level >= foldBare && firstLine[p] && len(text) > 1:
+			text = text[:1]
+			folded = true
+		case p.keys != "" && level >= foldBare && !firstLine[p] && len(text) > 0:
+			text = nil
+			folded = true
+		}
+		keys := p.keys
+		switch {
+		case level >= foldInline && title != "" && keys != "" && width(title+"  "+keys) <= c.opt.Width:
+			out = append(out, line{c.style(bold, title) + "  " + c.style(cyan, keys), ""})
+			keys = ""
+		case title != "":
+			out = append(out, line{title, bold})
 		}
 		for _, f := range p.fixed {
 			out = append(out, line{f, ""})
 		}
-		text := p.text
-		switch {
-		case p.keys == "" && level >= foldQuiet && len(text) > 1:
-			text = append(text[:1:1], fmt.Sprintf("  … (+%d)", len(p.text)-1))
-			folded = true
-		case p.keys != "" && level == foldFirst && len(text) > 1:
-			text = text[:1]
-			folded = true
-		case p.keys != "" && level == foldAction && firstLine[p] && len(text) > 1:
-			text = text[:1]
-			folded = true
-		case p.keys != "" && level == foldAction && !firstLine[p] && len(text) > 0:
-			text = nil
-			folded = true
+		for _, k := range p.keep {
+			out = append(out, line{k, ""})
 		}
 		for _, t := range text {
 			out = append(out, line{t, ""})
 		}
-		if p.keys != "" {
-			out = append(out, line{"  " + p.keys, cyan})
+		if keys != "" {
+			out = append(out, line{"  " + keys, cyan})
 		}
 	}
 	if len(still) > 0 {
@@ -217,6 +255,9 @@ func (c *Console) render(d *card, level int, firstLine map[*part]bool) ([]line, 
 		for _, s := range still {
 			out = append(out, line{"  " + s, cyan})
 		}
+	}
+	if level >= foldInline {
+		return out, true // the hint after the cards parts them from the reply
 	}
 	return append(out, line{}), folded
 }
@@ -233,8 +274,8 @@ func (c *Console) layout(s *screen) []line {
 	for level := foldNone; level <= foldAction; level++ {
 		out = c.lay(s, level, nil)
 		if c.height(out) <= budget {
-			if level == foldAction {
-				out = c.unfold(s, budget, out)
+			if level >= foldBare {
+				out = c.unfold(s, level, budget, out)
 			}
 			break
 		}
@@ -246,19 +287,26 @@ func (c *Console) layout(s *screen) []line {
 func (c *Console) lay(s *screen, level int, firstLine map[*part]bool) []line {
 	var out []line
 	folded := false
+	var more []string // the commands that show the folded cards whole
 	for _, d := range s.cards {
 		ls, f := c.render(d, level, firstLine)
 		out, folded = append(out, ls...), folded || f
+		if f && d.more != "" && !slices.Contains(more, d.more) {
+			more = append(more, d.more)
+		}
 	}
-	if folded {
+	switch {
+	case len(more) > 0:
+		out = append(out, line{c.tr("folded_as", strings.Join(more, c.tr("sep"))), dim}, line{})
+	case folded:
 		out = append(out, line{c.tr("folded"), dim}, line{})
 	}
 	return append(out, s.reply...)
 }
 
-// unfold puts back, at foldAction, the first line of the blocks with
-// buttons that still fit, the shortest first.
-func (c *Console) unfold(s *screen, budget int, out []line) []line {
+// unfold puts back, at level (foldBare or further), the first line of the
+// blocks with buttons that still fit, the shortest first.
+func (c *Console) unfold(s *screen, level, budget int, out []line) []line {
 	var cands []*part
 	for _, d := range s.cards {
 		for i := range d.parts {
@@ -273,7 +321,7 @@ func (c *Console) unfold(s *screen, budget int, out []line) []line {
 	firstLine := map[*part]bool{}
 	for _, p := range cands {
 		firstLine[p] = true
-		if more := c.lay(s, foldAction, firstLine); c.height(more) <= budget {
+		if more := c.lay(s, level, firstLine); c.height(more) <= budget {
 			out = more
 		} else {
 			delete(firstLine, p)
@@ -310,7 +358,7 @@ func (c *Console) wrapLines(lines []line) []line {
 func (c *Console) print(lines []line) {
 	var b strings.Builder
 	for _, l := range lines {
-		b.WriteString(c.style(l.style, l.text) + "\n")
+		b.WriteString(c.style(l.style, strings.ReplaceAll(l.text, nbsp, " ")) + "\n")
 	}
 	c.write(b.String())
 }

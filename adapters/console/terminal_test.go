@@ -53,7 +53,7 @@ func TestTerminalShowsPromptAndStyles(t *testing.T) {
 	h := &handler{HandleFn: statusOrNote}
 	tt := runTTY(t, "statut\n", h)
 	// What was typed stays after its prompt: the terminal echoes it.
-	checkOutput(t, tt.screen.Text(), banner+"vigie> statut\n"+cardText+"\nvigie>\n")
+	checkOutput(t, tt.screen.Text(), banner+"vigie> statut\n"+cardText+"\nvigie>\n\n")
 	raw := tt.raw.String()
 	for _, want := range []string{"\x1b[1m━━ 🚨 Incident #2026-0001 — Rançongiciel ━━\x1b[0m", "\x1b[36m  [a] Oui  [b] Non\x1b[0m"} {
 		if !strings.Contains(raw, want) {
@@ -80,6 +80,29 @@ func TestTerminalWrapsBetweenWords(t *testing.T) {
 		if len([]rune(r)) > 120 || strings.HasSuffix(r, " 09") || strings.HasSuffix(r, " 72") {
 			t.Errorf("row %q cut badly", r)
 		}
+	}
+}
+
+// TestTerminalKeepsKeysWithLabels: a line of buttons broken to fit the
+// width keeps each key with its label.
+func TestTerminalKeepsKeysWithLabels(t *testing.T) {
+	m := bot.Message{Blocks: []bot.Block{{Title: "❓ Q5 · personal_data_breach — L'incident constitue-t-il une violation ?",
+		Buttons: []bot.Button{{Label: "Oui", Action: "#1 repondre q oui"}, {Label: "Non", Action: "#1 repondre q non"},
+			{Label: "Je ne sais pas encore", Action: "#1 repondre q inconnu"}}}}}
+	h := &handler{HandleFn: func(bot.Event) bot.Reply { return bot.Reply{Message: &m} }}
+	tt := runTTY(t, "statut\n", h, func(o *console.Options) { o.Width = 30 })
+	text := tt.screen.Text()
+	for _, want := range []string{"[a] Oui", "[b] Non", "[c] Je ne sais pas encore"} {
+		found := false
+		for _, r := range tt.screen.Rows() {
+			found = found || strings.Contains(r, want)
+		}
+		if !found {
+			t.Errorf("%q broken:\n%s", want, text)
+		}
+	}
+	if strings.Contains(tt.raw.String(), "\u00a0") {
+		t.Errorf("a no-break space printed: %q", tt.raw.String())
 	}
 }
 
@@ -120,11 +143,11 @@ func TestDialogAskedFieldByField(t *testing.T) {
 		via+"9\n"+
 		"  ⚠️ « 9 » n'est pas un choix proposé (tapez son numéro ou son nom).\n"+
 		via+"2\n"+
-		"  Référence — Par exemple le n° donné par le portail. :\n"+
+		"  Référence — Par exemple le n° donné par le portail :\n"+
 		"  Fait à [02:25] :\n"+
 		"  Note : ticket reçu\n"+
 		"Incident #2026-0001 : « Déclarer l'incident au CERT Santé » faite. ✅\n\n"+
-		"vigie>\n")
+		"vigie>\n\n")
 	if len(h.events) != 2 {
 		t.Fatalf("events %+v, want the click and the submission", h.events)
 	}
@@ -290,9 +313,13 @@ func TestCtrlC(t *testing.T) {
 func TestQuitAndCtrlD(t *testing.T) {
 	for _, input := range []string{"statut\nquitter\nnote x\n", "statut\nquit\nnote x\n", "statut\n\x04note x\n"} {
 		h := &handler{HandleFn: statusOrNote}
-		runTTY(t, input, h)
+		tt := runTTY(t, input, h)
 		if texts := h.texts(); !slices.Equal(texts, []string{"statut"}) {
 			t.Errorf("%q: handled %q, want only statut", input, texts)
+		}
+		// The shell's prompt comes on a line of its own.
+		if raw := tt.raw.String(); !strings.HasSuffix(raw, "\n") {
+			t.Errorf("%q: the output ends without a newline: …%q", input, raw[max(0, len(raw)-40):])
 		}
 	}
 }
@@ -427,7 +454,7 @@ func TestReminderAbovePrompt(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := banner + "━━ ⏰ Rappel — incident #2026-0001 ━━\n  Déclarer l'incident au CERT Santé\n\n" +
-		"vigie> note PACS isolé\nIncident #2026-0001 : note consignée (entrée 2).\n\nvigie>\n"
+		"vigie> note PACS isolé\nIncident #2026-0001 : note consignée (entrée 2).\n\nvigie>\n\n"
 	checkOutput(t, tt.screen.Text(), want)
 	if texts := h.texts(); !slices.Equal(texts, []string{"note PACS isolé"}) {
 		t.Errorf("handled %q", texts)
