@@ -77,6 +77,18 @@ type LeftOut struct {
 	Entry uint64
 }
 
+// Rule is why the step is not required, in lang: the chain's reason for
+// the answer that leaves it out (the step's not_required text, as the
+// card, detail and flows eval give it), else the step's basis.
+func (l LeftOut) Rule(lang flows.Lang) string {
+	for _, g := range l.Because {
+		if why := l.Step.NotRequired[g.Question.ID]; !why.IsZero() {
+			return why.In(lang)
+		}
+	}
+	return l.Step.Basis.In(lang)
+}
+
 // Given is an answer that decides a step: the question, the answer that
 // the step's condition wants and the one given, by whom and when.
 type Given struct {

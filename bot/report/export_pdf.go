@@ -117,7 +117,7 @@ func renderPDF(w io.Writer, d *exportDoc, record bool) ([]string, error) {
 				if l.State.Status != incident.StepPending {
 					why += "\n" + tr(lang, "mc.settled_anyway", entryNo(l.Entry, lang))
 				}
-				tb.row(nil, cell{{face: faceBold, text: stepName(l.Step, lang)}, {face: faceRegular, text: "\n" + recipients(l.Step, lang)}}, text(why), text(l.Step.Basis.In(lang)))
+				tb.row(nil, cell{{face: faceBold, text: stepName(l.Step, lang)}, {face: faceRegular, text: "\n" + recipients(l.Step, lang)}}, text(why), text(l.Rule(lang)))
 			}
 			tb.end()
 		}
