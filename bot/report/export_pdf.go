@@ -39,8 +39,8 @@ var (
 	colsObligations = []float64{38, 37, 37, 24, 44}
 	colsLeftOut     = []float64{52, 86, 42}
 	colsWaiting     = []float64{70, 110}
-	colsAnswers     = []float64{11, 37, 22, 80, 30}
-	colsTimeline    = []float64{11, 37, 22, 22, 88}
+	colsAnswers     = []float64{16, 37, 22, 75, 30}
+	colsTimeline    = []float64{16, 37, 22, 22, 83}
 	colsHashes      = []float64{18, 16, 146}
 )
 
