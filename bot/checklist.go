@@ -264,7 +264,12 @@ func (b *Bot) deadlineText(p flows.Planned, inc *incident.Incident, c *flows.Cha
 	default:
 		s = tr(lang, "deadline.after_done", b.when(p.Due, lang), d.OffsetString(), c.Step(d.Anchor).Title.In(lang))
 	}
-	if pending {
+	switch {
+	case pending && d.Kind == flows.Immediate:
+		// Due at once, not by an hour count: the time elapsed since T0,
+		// as the closing report measures it, never "late".
+		s += " — " + tr(lang, "deadline.immediate_now", i18n.Span(now.Sub(inc.T0), lang))
+	case pending:
 		s += " — " + i18n.Countdown(p.Due, now, lang)
 	}
 	return s

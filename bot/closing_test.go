@@ -36,10 +36,10 @@ func TestClosingReport(t *testing.T) {
 	for _, want := range []string{
 		"Bilan de clôture — incident #2026-0001",
 		"Incident clos le 26/11/2026 10:10:00 CET, 3 j 8 h 00 après le T0 (23/11/2026 02:10:00 CET).",
-		"Obligations requises : 6 — à temps : 0 ; en retard : 1 ; faites, sans échéance chiffrée : 1 ; sans objet : 0 ; non faites : 4.",
-		"✅ 1. Déclarer l'incident au CERT Santé — délai : sans délai — déclarée T0 + 15 min.",
+		"Obligations requises : 6 — à temps : 0 ; en retard : 1 ; faites, dues sans délai ou dans les meilleurs délais (délai écoulé indiqué) : 1 ; sans objet : 0 ; non faites : 4.",
+		"✅ 1. Déclarer l'incident au CERT Santé — délai : sans délai — déclarée à T0 + 15 min écoulées.",
 		"🟠 12. Notifier la violation à la CNIL — délai : T0 + 72 h — déclarée T0 + 3 j 3 h 10, en retard de 3 h 10.",
-		"⬜ 2. Alerter l'ARS Nouvelle-Aquitaine — délai : sans délai — non faite.",
+		"⬜ 2. Alerter l'ARS Nouvelle-Aquitaine — délai : sans délai — non faite, T0 + 3 j 8 h 00 écoulées.",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("closing report lacks %q:\n%s", want, got)

@@ -94,7 +94,7 @@ func TestStatusShortAndFull(t *testing.T) {
 	h.now = t0.Add(20 * time.Minute)
 	short := h.ok("statut")
 	text := strings.Join(lines(short.Message), "\n")
-	for _, want := range []string{"En retard (2)", "1 · cert-sante", "À faire (1)", "15 · resolution", "Questions ouvertes (4)", "Q1 · capacity_impact", "detail 1"} {
+	for _, want := range []string{"À faire sans délai (2)", "1 · cert-sante", "À faire (1)", "15 · resolution", "Questions ouvertes (4)", "Q1 · capacity_impact", "detail 1"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("statut lacks %q:\n%s", want, text)
 		}

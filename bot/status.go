@@ -61,7 +61,7 @@ func (b *Bot) summary(inc *incident.Incident, c *flows.Chain, r *request) *Messa
 	m.Blocks = append(m.Blocks, Block{Text: tr(lang, "summary.head", b.when(inc.T0, lang), i18n.Span(r.now.Sub(inc.T0), lang), state, inc.Head.Short())})
 
 	plan := flows.Evaluate(c, inc.Inputs())
-	var late, next []string
+	var now, late, next []string
 	done, na := 0, 0
 	for _, p := range plan.Steps {
 		st := inc.Steps[p.Step.ID]
@@ -75,6 +75,10 @@ func (b *Bot) summary(inc *incident.Incident, c *flows.Chain, r *request) *Messa
 		}
 		line := fmt.Sprintf("%s — %s", stepLabel(p.Step), p.Step.Title.In(lang))
 		switch {
+		case p.Step.Deadline.Kind == flows.Immediate:
+			// "Sans délai" is due at once, not by an hour count: to do
+			// now, with the time elapsed since T0, never "late".
+			now = append(now, line+" ("+tr(lang, "summary.elapsed", i18n.Span(r.now.Sub(inc.T0), lang))+")")
 		case p.Due.IsZero():
 			next = append(next, line+" ("+b.deadlineText(p, inc, c, r.now, lang, false)+")")
 		case r.now.After(p.Due):
@@ -88,6 +92,7 @@ func (b *Bot) summary(inc *incident.Incident, c *flows.Chain, r *request) *Messa
 			m.Blocks = append(m.Blocks, Block{Title: title, Text: "• " + strings.Join(lines, "\n• ")})
 		}
 	}
+	list(tr(lang, "summary.immediate", len(now)), now)
 	list(tr(lang, "summary.late", len(late)), late)
 	list(tr(lang, "summary.next", len(next)), next)
 	var asked []string

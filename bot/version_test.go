@@ -48,8 +48,18 @@ func TestVersionAtT0(t *testing.T) {
 			if warned != tc.warn {
 				t.Errorf("card warns %v, want %v:\n%s", warned, tc.warn, text)
 			}
-			if tc.warn && !strings.Contains(text, "sa première version, "+tc.version+", est en vigueur depuis le") {
-				t.Errorf("the warning does not name the version and its date:\n%s", text)
+			// The first edition is named, not the revision Vigie applies:
+			// 2025-03.1 and 2025-03.2 are both revisions of the edition of
+			// March 2025 (flows list shows both).
+			edition, _, _ := strings.Cut(tc.version, ".")
+			if tc.warn && !strings.Contains(text, "sa première édition, "+edition+", est en vigueur depuis le") {
+				t.Errorf("the warning does not name the first edition and its date:\n%s", text)
+			}
+			if tc.warn && !strings.Contains(text, "Vigie en applique la dernière révision, "+tc.version+",") {
+				t.Errorf("the warning does not name the revision applied:\n%s", text)
+			}
+			if strings.Contains(text, "première version, "+tc.version) {
+				t.Errorf("the warning calls revision %s the first version:\n%s", tc.version, text)
 			}
 		})
 	}

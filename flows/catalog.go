@@ -230,6 +230,18 @@ func splitRevision(version string) (edition string, revision int, ok bool) {
 	return version[:i], n, true
 }
 
+// Edition is the edition of the source the chain's version transcribes,
+// "2025-03" for "2025-03.2", and whether the version is one of our
+// revisions of it; the version itself otherwise. Revisions of one
+// edition share its effective date: the first edition in force is named
+// by its edition, not by the revision Vigie applies.
+func (c *Chain) Edition() (string, bool) {
+	if e, _, ok := splitRevision(c.Version); ok {
+		return e, true
+	}
+	return c.Version, false
+}
+
 // InForce reports whether the chain's version is in force at t: its
 // effective date is not after t. Catalog.Current gives the earliest
 // version for an instant before every version; the screens that show it

@@ -153,6 +153,10 @@ type Contact struct {
 	About  Text
 	Means  []Means
 	Source Text
+	// Reference is, for a contact on the chart (Source "chart"), its own
+	// public page or text: a chain with no chart (a national chain) cites
+	// it rather than a region's chart. Zero when Source already is one.
+	Reference Text
 	// Checked is the day its means were last compared with its source
 	// (midnight UTC): a number or an address changes, and a reflex sheet
 	// says how old its contacts are.

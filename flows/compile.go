@@ -136,6 +136,12 @@ func (c *Catalog) addContacts(pc *parsedContacts) {
 			pc.errorf(p, "contact %q has no source (accepted: chart, or the outside reference)", rc.ID)
 		}
 		pc.source(p+".source", rc.Source)
+		if !rc.Reference.IsZero() {
+			if !IsChart(rc.Source) {
+				pc.errorf(p+".reference", "contact %q has a reference but its source is not the chart (accepted: reference only beside source: chart)", rc.ID)
+			}
+			pc.text(p+".reference", rc.Reference)
+		}
 		if len(rc.Means) == 0 {
 			pc.errorf(p, "contact %q has no means of reaching it", rc.ID)
 		}
@@ -150,7 +156,7 @@ func (c *Catalog) addContacts(pc *parsedContacts) {
 		default:
 			checked = d
 		}
-		ct := &Contact{ID: rc.ID, Scope: scope, Role: rc.Role, Name: rc.Name, About: rc.About, Source: rc.Source, Checked: checked}
+		ct := &Contact{ID: rc.ID, Scope: scope, Role: rc.Role, Name: rc.Name, About: rc.About, Source: rc.Source, Reference: rc.Reference, Checked: checked}
 		if rc.Role != "" {
 			switch {
 			case scope == ScopeNational:

@@ -22,13 +22,17 @@ type rawContacts struct {
 }
 
 type rawContact struct {
-	ID      string     `yaml:"id"`
-	Role    string     `yaml:"role"`
-	Name    Text       `yaml:"name"`
-	About   Text       `yaml:"about"`
-	Means   []rawMeans `yaml:"means"`
-	Source  Text       `yaml:"source"`
-	Checked string     `yaml:"checked"`
+	ID     string     `yaml:"id"`
+	Role   string     `yaml:"role"`
+	Name   Text       `yaml:"name"`
+	About  Text       `yaml:"about"`
+	Means  []rawMeans `yaml:"means"`
+	Source Text       `yaml:"source"`
+	// Reference is, for a contact whose source is the chart, the public
+	// page or text that gives its means, cited where no chart is (the
+	// national chains).
+	Reference Text   `yaml:"reference"`
+	Checked   string `yaml:"checked"`
 }
 
 // rawMeans is one way of reaching a contact. Kind is one of MeansKinds.

@@ -51,5 +51,8 @@ func NotInForce(c *flows.Chain, t0 time.Time, lang flows.Lang) string {
 	if lang == flows.EN {
 		day = c.Effective.Format(time.DateOnly)
 	}
+	if edition, ok := c.Edition(); ok {
+		return T(lang, "chain.not_in_force_revision", When(t0, lang), c.ID, edition, day, c.Version)
+	}
 	return T(lang, "chain.not_in_force", When(t0, lang), c.ID, c.Version, day)
 }

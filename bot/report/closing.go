@@ -21,7 +21,10 @@ type Verdict string
 
 // The verdicts. Only a deadline counted in hours (T0 + 72 h, 24 h after
 // another step) can be missed: a "sans délai" step, or one with no fixed
-// deadline, done at any time is Done, with its delay from T0.
+// deadline, done at any time is Done, with its delay from T0. "Sans
+// délai" means due at once, not within some hours: the reports, like the
+// card, give the time elapsed since T0 and call it neither on time nor
+// late.
 const (
 	OnTime        Verdict = "on_time"  // done by its deadline
 	Late          Verdict = "late"     // done after its deadline
@@ -47,7 +50,8 @@ type Obligation struct {
 	// unknown or not settled.
 	Entry   uint64
 	Verdict Verdict
-	// Elapsed is the delay from T0 to the declared time, when done.
+	// Elapsed is the delay from T0 to the declared time, when done; for a
+	// "sans délai" step not done, the time elapsed from T0 to the report.
 	Elapsed time.Duration
 	// Late is by how much it was done after its deadline, or, not done,
 	// how far past its deadline it is at the time of the report.
@@ -71,6 +75,18 @@ type LeftOut struct {
 	// answer changed, for one); zero if nothing.
 	State incident.StepState
 	Entry uint64
+}
+
+// Rule is why the step is not required, in lang: the chain's reason for
+// the answer that leaves it out (the step's not_required text, as the
+// card, detail and flows eval give it), else the step's basis.
+func (l LeftOut) Rule(lang flows.Lang) string {
+	for _, g := range l.Because {
+		if why := l.Step.NotRequired[g.Question.ID]; !why.IsZero() {
+			return why.In(lang)
+		}
+	}
+	return l.Step.Basis.In(lang)
 }
 
 // Given is an answer that decides a step: the question, the answer that
@@ -167,6 +183,9 @@ func obligation(p flows.Planned, inc *incident.Incident, at time.Time) Obligatio
 		o.Verdict, o.Late = Overdue, at.Sub(p.Due)
 	default:
 		o.Verdict = NotDone
+		if p.Step.Deadline.Kind == flows.Immediate {
+			o.Elapsed = max(at.Sub(inc.T0), 0)
+		}
 	}
 	return o
 }

@@ -92,8 +92,11 @@ func TestClosingObligations(t *testing.T) {
 			inc.Steps["cnil"] = &incident.StepState{Status: incident.StepNA, Reason: "données chiffrées", By: incident.User{Name: "dpo"}, At: closingT0.Add(time.Hour)}
 		}, 100 * time.Hour, report.NotApplicable, 0, 0, "sans objet : données chiffrées", "not applicable: données chiffrées"},
 		{"without delay, done", "cert-sante", func(inc *incident.Incident) { doneAt(inc, "cert-sante", 14*time.Minute) }, 100 * time.Hour,
+			report.Done, 14 * time.Minute, 0, "déclarée à T0 + 14 min écoulées", "declared at T0 + 14 min elapsed"},
+		{"without delay, not done", "cert-sante", nil, 100 * time.Hour, report.NotDone, 100 * time.Hour, 0,
+			"non faite, T0 + 4 j 4 h 00 écoulées", "not done, T0 + 4 d 4 h 00 elapsed"},
+		{"as soon as possible, done", "resolution", func(inc *incident.Incident) { doneAt(inc, "resolution", 14*time.Minute) }, 100 * time.Hour,
 			report.Done, 14 * time.Minute, 0, "déclarée T0 + 14 min", "declared T0 + 14 min"},
-		{"without delay, not done", "cert-sante", nil, 100 * time.Hour, report.NotDone, 0, 0, "non faite", "not done"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -219,8 +222,8 @@ func TestClosingSummary(t *testing.T) {
 	got := strings.Join(cl.Summary(flows.FR), "\n")
 	for _, want := range []string{
 		"Incident clos le 31/03/2026 11:10:00 CEST, 3 j 8 h 00 après le T0 (28/03/2026 02:10:00 CET).",
-		"Obligations requises : 7 — à temps : 0 ; en retard : 1 ; faites, sans échéance chiffrée : 1 ; sans objet : 0 ; non faites : 5.",
-		"1. Déclarer l'incident au CERT Santé — délai : sans délai — déclarée T0 + 14 min.",
+		"Obligations requises : 7 — à temps : 0 ; en retard : 1 ; faites, dues sans délai ou dans les meilleurs délais (délai écoulé indiqué) : 1 ; sans objet : 0 ; non faites : 5.",
+		"1. Déclarer l'incident au CERT Santé — délai : sans délai — déclarée à T0 + 14 min écoulées.",
 		"12. Notifier la violation à la CNIL — délai : T0 + 72 h — déclarée T0 + 3 j 3 h 10, en retard de 3 h 10.",
 		"8. Informer l'ARS du déclenchement du plan de mobilisation interne, du plan blanc ou du plan bleu : en attente de la réponse à « Le plan de mobilisation interne, le plan blanc ou le plan bleu est-il déclenché ? ».",
 		"Question restée ouverte : « Le plan de mobilisation interne, le plan blanc ou le plan bleu est-il déclenché ? » — sans réponse.",

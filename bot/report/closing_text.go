@@ -101,13 +101,19 @@ func (o Obligation) Outcome(lang flows.Lang) string {
 	case Late:
 		return tr(lang, "outcome.late", Elapsed(o.Elapsed, lang), Elapsed(o.Late, lang))
 	case Done:
+		if o.Step.Deadline.Kind == flows.Immediate {
+			return tr(lang, "outcome.immediate_done", Elapsed(o.Elapsed, lang))
+		}
 		return tr(lang, "outcome.done", Elapsed(o.Elapsed, lang))
 	case NotApplicable:
 		return tr(lang, "outcome.na", o.State.Reason)
 	case Overdue:
 		return tr(lang, "outcome.overdue", Elapsed(o.Late, lang))
 	}
-	if !o.Due.IsZero() && o.Step.Deadline.Kind == flows.After {
+	switch {
+	case o.Step.Deadline.Kind == flows.Immediate:
+		return tr(lang, "outcome.immediate_not_done", Elapsed(o.Elapsed, lang))
+	case !o.Due.IsZero() && o.Step.Deadline.Kind == flows.After:
 		return tr(lang, "outcome.not_done_due", stamp(o.Due, lang))
 	}
 	return tr(lang, "outcome.not_done")
@@ -121,6 +127,14 @@ func (o Obligation) VerdictText(lang flows.Lang) string {
 		return tr(lang, "verdict."+string(o.Verdict), Elapsed(o.Late, lang))
 	case NotApplicable:
 		return tr(lang, "verdict.na", o.State.Reason)
+	case Done:
+		if o.Step.Deadline.Kind == flows.Immediate {
+			return tr(lang, "verdict.immediate_done", Elapsed(o.Elapsed, lang))
+		}
+	case NotDone:
+		if o.Step.Deadline.Kind == flows.Immediate {
+			return tr(lang, "verdict.immediate_not_done", Elapsed(o.Elapsed, lang))
+		}
 	}
 	return tr(lang, "verdict."+string(o.Verdict))
 }

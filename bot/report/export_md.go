@@ -107,7 +107,7 @@ func writeMarkdown(w io.Writer, d *exportDoc) error {
 				if l.State.Status != incident.StepPending {
 					why += "\n" + tr(lang, "mc.settled_anyway", entryNo(l.Entry, lang))
 				}
-				row(stepName(l.Step, lang), why, l.Step.Basis.In(lang))
+				row(stepName(l.Step, lang), why, l.Rule(lang))
 			}
 		}
 		if len(cl.Waiting) > 0 {

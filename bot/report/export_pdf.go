@@ -39,8 +39,8 @@ var (
 	colsObligations = []float64{38, 37, 37, 24, 44}
 	colsLeftOut     = []float64{52, 86, 42}
 	colsWaiting     = []float64{70, 110}
-	colsAnswers     = []float64{11, 37, 22, 80, 30}
-	colsTimeline    = []float64{11, 37, 22, 22, 88}
+	colsAnswers     = []float64{16, 37, 22, 75, 30}
+	colsTimeline    = []float64{16, 37, 22, 22, 83}
 	colsHashes      = []float64{18, 16, 146}
 )
 
@@ -117,7 +117,7 @@ func renderPDF(w io.Writer, d *exportDoc, record bool) ([]string, error) {
 				if l.State.Status != incident.StepPending {
 					why += "\n" + tr(lang, "mc.settled_anyway", entryNo(l.Entry, lang))
 				}
-				tb.row(nil, cell{{face: faceBold, text: stepName(l.Step, lang)}, {face: faceRegular, text: "\n" + recipients(l.Step, lang)}}, text(why), text(l.Step.Basis.In(lang)))
+				tb.row(nil, cell{{face: faceBold, text: stepName(l.Step, lang)}, {face: faceRegular, text: "\n" + recipients(l.Step, lang)}}, text(why), text(l.Rule(lang)))
 			}
 			tb.end()
 		}

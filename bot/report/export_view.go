@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -263,8 +264,15 @@ func givenText(gs []Given, lang flows.Lang) string {
 // questionText is the question an answer entry answers, in the words of
 // the chain, else the entry's own text.
 func (v *view) questionText(e incident.Entry, lang flows.Lang) string {
-	if v.chain != nil && v.chain.Question(e.Data["key"]) != nil {
-		return v.chain.Question(e.Data["key"]).Text.In(lang)
+	if v.chain == nil {
+		return e.Text
+	}
+	for i, q := range v.chain.Questions {
+		if q.ID == e.Data["key"] {
+			// Named as the card and statut name it, "Q3": the table's
+			// first column is the entry's number, not the question's.
+			return fmt.Sprintf("Q%d · %s", i+1, q.Text.In(lang))
+		}
 	}
 	return e.Text
 }

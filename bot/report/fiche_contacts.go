@@ -53,7 +53,11 @@ func contactSources(c *flows.Chain, cts []*flows.Contact, lang flows.Lang) (line
 		// The addresses of the texts cited are left to Vigie: on paper,
 		// the text's name is what one looks up.
 		src := sourceURL.ReplaceAllString(ct.Source.In(lang), "")
-		if flows.IsChart(ct.Source) {
+		switch {
+		case flows.IsChart(ct.Source) && !c.Charted() && !ct.Reference.IsZero():
+			// No chart on a national chain: the contact's own page or text.
+			src = sourceURL.ReplaceAllString(ct.Reference.In(lang), "")
+		case flows.IsChart(ct.Source):
 			src = chart
 		}
 		if !ct.Checked.IsZero() {

@@ -217,14 +217,14 @@ func flowsList(_ Env, _ *Globals, w io.Writer, lang flows.Lang, _ *flowsFlags, p
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, tr(lang, "flows.list_header"))
 	for _, c := range cat.Chains(t) {
-		eff := dayOf(c.Effective)
+		eff := dayIn(c.Effective, lang)
 		if c.Effective.After(t) {
 			eff += tr(lang, "flows.upcoming")
 		}
 		var others []string
 		for _, v := range cat.Versions(c.ID) {
 			if v != c {
-				others = append(others, fmt.Sprintf("%s (%s)", v.Version, dayOf(v.Effective)))
+				others = append(others, fmt.Sprintf("%s (%s)", v.Version, dayIn(v.Effective, lang)))
 			}
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Version, eff, orDash(c.Profile), orDash(c.Region),

@@ -95,12 +95,12 @@ func writeEvalText(w io.Writer, plan flows.Plan, t0 time.Time, answers map[strin
 	fmt.Fprintf(w, "Version %s\n", c.Version)
 	fmt.Fprintf(w, "%s %s\n", tr(lang, "flows.t0"), parisInstant(t0, lang))
 	if !c.InForce(t0) {
-		fmt.Fprintln(w, tr(lang, "flows.not_in_force", dayOf(c.Effective)))
+		fmt.Fprintln(w, tr(lang, "flows.not_in_force", dayIn(c.Effective, lang)))
 	}
 	var given []string
 	for _, q := range c.Questions {
 		if a, ok := answers[q.ID]; ok {
-			given = append(given, q.ID+" = "+string(a.Value))
+			given = append(given, q.ID+" = "+valueIn(a.Value, lang))
 		}
 	}
 	fmt.Fprintf(w, "%s %s\n", tr(lang, "flows.answers"), orNone(strings.Join(given, ", "), lang))
@@ -136,7 +136,7 @@ func writeEvalText(w io.Writer, plan flows.Plan, t0 time.Time, answers map[strin
 	}
 	for _, l := range plan.LeftOut {
 		fmt.Fprintf(w, "- %d. %s [%s]%s%s%s = %s\n", l.Step.Order, l.Step.Title.In(lang), l.Step.ID, offChartMark(c, l.Step.Source),
-			tr(lang, "flows.left_out_by"), l.Answer.Key, l.Answer.Value)
+			tr(lang, "flows.left_out_by"), l.Answer.Key, valueIn(l.Answer.Value, lang))
 		fmt.Fprintf(w, "   %s %s\n", tr(lang, "flows.not_required"), leftOutWhy(c, l, lang))
 	}
 
@@ -145,7 +145,7 @@ func writeEvalText(w io.Writer, plan flows.Plan, t0 time.Time, answers map[strin
 		fmt.Fprintf(w, "  %s\n", tr(lang, "flows.none"))
 	}
 	for _, q := range plan.Questions {
-		fmt.Fprintf(w, "- %s%s%s (%s)\n", q.ID, tr(lang, "flows.sep"), q.Text.In(lang), valuesText(q.Answers))
+		fmt.Fprintf(w, "- %s%s%s (%s)\n", q.ID, tr(lang, "flows.sep"), q.Text.In(lang), valuesText(q.Answers, lang))
 	}
 
 	fmt.Fprintln(w)
@@ -188,7 +188,7 @@ func writePlannedStep(w io.Writer, c *flows.Chain, p flows.Planned, lang flows.L
 	if len(p.Because) > 0 {
 		parts := make([]string, len(p.Because))
 		for i, r := range p.Because {
-			parts[i] = r.Key + " = " + string(r.Value)
+			parts[i] = r.Key + " = " + valueIn(r.Value, lang)
 		}
 		why = strings.Join(parts, tr(lang, "flows.and"))
 	}

@@ -54,7 +54,7 @@ func writeChainHeader(w io.Writer, cat *flows.Catalog, c *flows.Chain, t time.Ti
 	var others []string
 	for _, v := range cat.Versions(c.ID) {
 		if v != c {
-			others = append(others, fmt.Sprintf("%s (%s)", v.Version, dayOf(v.Effective)))
+			others = append(others, fmt.Sprintf("%s (%s)", v.Version, dayIn(v.Effective, lang)))
 		}
 	}
 	if len(others) > 0 {
@@ -83,10 +83,10 @@ func writeChainHeader(w io.Writer, cat *flows.Catalog, c *flows.Chain, t time.Ti
 // come, or one replaced by a later version.
 func versionState(cat *flows.Catalog, c *flows.Chain, t time.Time, lang flows.Lang) string {
 	if c.Effective.After(t) {
-		return fmt.Sprintf(tr(lang, "flows.upcoming_from"), dayOf(c.Effective))
+		return fmt.Sprintf(tr(lang, "flows.upcoming_from"), dayIn(c.Effective, lang))
 	}
 	if current, _ := cat.Current(c.ID, t); current == c {
-		return tr(lang, "flows.in_force_since") + dayOf(c.Effective)
+		return tr(lang, "flows.in_force_since") + dayIn(c.Effective, lang)
 	}
 	var next *flows.Chain                  // the version that replaced c
 	for _, v := range cat.Versions(c.ID) { // newest first: the latest revision of an edition comes first
@@ -94,7 +94,7 @@ func versionState(cat *flows.Catalog, c *flows.Chain, t time.Time, lang flows.La
 			break
 		}
 		if v.Effective.Equal(c.Effective) {
-			return fmt.Sprintf(tr(lang, "flows.revised"), dayOf(c.Effective), v.Version)
+			return fmt.Sprintf(tr(lang, "flows.revised"), dayIn(c.Effective, lang), v.Version)
 		}
 	}
 	for _, v := range cat.Versions(c.ID) {
@@ -103,9 +103,9 @@ func versionState(cat *flows.Catalog, c *flows.Chain, t time.Time, lang flows.La
 		}
 	}
 	if next == nil { // cannot happen: a newer version in force replaced c
-		return tr(lang, "flows.in_force_from") + dayOf(c.Effective)
+		return tr(lang, "flows.in_force_from") + dayIn(c.Effective, lang)
 	}
-	return fmt.Sprintf(tr(lang, "flows.replaced"), dayOf(c.Effective), dayOf(next.Effective), next.Version)
+	return fmt.Sprintf(tr(lang, "flows.replaced"), dayIn(c.Effective, lang), dayIn(next.Effective, lang), next.Version)
 }
 
 func writeChainQuestion(w io.Writer, c *flows.Chain, q *flows.Question, lang flows.Lang) {
@@ -113,7 +113,7 @@ func writeChainQuestion(w io.Writer, c *flows.Chain, q *flows.Question, lang flo
 	if h := q.Help.In(lang); h != "" {
 		fmt.Fprintf(w, "    %s %s\n", tr(lang, "flows.help"), h)
 	}
-	fmt.Fprintf(w, "    %s %s\n", tr(lang, "flows.answers"), valuesText(q.Answers))
+	fmt.Fprintf(w, "    %s %s\n", tr(lang, "flows.answers"), valuesText(q.Answers, lang))
 	fmt.Fprintf(w, "    %s %s\n", tr(lang, "flows.asked"),
 		conditionText(q.When, tr(lang, "flows.always"), lang))
 	if q.Feature != "" {

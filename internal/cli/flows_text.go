@@ -17,6 +17,29 @@ import (
 // dayOf writes the day of an effective date, which is midnight UTC.
 func dayOf(t time.Time) string { return t.UTC().Format(time.DateOnly) }
 
+// dayIn writes a day as people of lang read it: 24/04/2023 in French,
+// 2023-04-24 in English.
+func dayIn(t time.Time, lang flows.Lang) string {
+	if lang == flows.EN {
+		return dayOf(t)
+	}
+	return t.UTC().Format("02/01/2006")
+}
+
+// valueIn is an answer as one types it in lang: oui, non, inconnu in
+// French; yes, no, unknown in English (flows eval takes both).
+func valueIn(v flows.Value, lang flows.Lang) string {
+	switch v {
+	case flows.Yes:
+		return tr(lang, "flows.value.yes")
+	case flows.No:
+		return tr(lang, "flows.value.no")
+	case flows.Unknown:
+		return tr(lang, "flows.value.unknown")
+	}
+	return string(v)
+}
+
 func orDash(s string) string {
 	if s == "" {
 		return "-"
@@ -86,22 +109,22 @@ func offChartLegend(c *flows.Chain, lang flows.Lang) string {
 	return tr(lang, "flows.off_text_legend")
 }
 
-// conditionText writes a condition: "malicious = yes et personal_data_breach = yes".
+// conditionText writes a condition: "malicious = oui et personal_data_breach = oui".
 func conditionText(c flows.Condition, always string, lang flows.Lang) string {
 	if len(c) == 0 {
 		return always
 	}
 	parts := make([]string, len(c))
 	for i, cl := range c {
-		parts[i] = cl.Key + " = " + string(cl.Value)
+		parts[i] = cl.Key + " = " + valueIn(cl.Value, lang)
 	}
 	return strings.Join(parts, tr(lang, "flows.and"))
 }
 
-func valuesText(vs []flows.Value) string {
+func valuesText(vs []flows.Value, lang flows.Lang) string {
 	s := make([]string, len(vs))
 	for i, v := range vs {
-		s[i] = string(v)
+		s[i] = valueIn(v, lang)
 	}
 	return strings.Join(s, ", ")
 }
@@ -181,7 +204,7 @@ func writeRecipients(w io.Writer, c *flows.Chain, s *flows.Step, indent string, 
 			fmt.Fprintf(w, "%s      %s %s\n", indent, tr(lang, "flows.source"), sourceText(c, ct.Source, lang))
 		}
 		if about && !ct.Checked.IsZero() {
-			fmt.Fprintf(w, "%s      %s %s\n", indent, tr(lang, "flows.checked"), dayOf(ct.Checked))
+			fmt.Fprintf(w, "%s      %s %s\n", indent, tr(lang, "flows.checked"), dayIn(ct.Checked, lang))
 		}
 	}
 }
