@@ -91,27 +91,8 @@ func (v *view) orgRows(lang flows.Lang) [][2]string {
 		{tr(lang, "mc.siren"), val(v.org.SIREN)},
 		{tr(lang, "mc.dpo"), val(v.org.DPO)},
 		{tr(lang, "mc.profile"), val(profile)},
-		{tr(lang, "mc.region"), val(regionName(region))},
+		{tr(lang, "mc.region"), val(flows.RegionName(region))},
 	}
-}
-
-// regionNames are the regions of the ARS by the ids region: takes
-// (internal/config.Regions), as people write them.
-var regionNames = map[string]string{
-	"auvergne-rhone-alpes": "Auvergne-Rhône-Alpes", "bourgogne-franche-comte": "Bourgogne-Franche-Comté",
-	"bretagne": "Bretagne", "centre-val-de-loire": "Centre-Val de Loire", "corse": "Corse",
-	"grand-est": "Grand Est", "guadeloupe": "Guadeloupe", "guyane": "Guyane", "hauts-de-france": "Hauts-de-France",
-	"ile-de-france": "Île-de-France", "la-reunion": "La Réunion", "martinique": "Martinique", "mayotte": "Mayotte",
-	"normandie": "Normandie", "nouvelle-aquitaine": "Nouvelle-Aquitaine", "occitanie": "Occitanie",
-	"pays-de-la-loire": "Pays de la Loire", "provence-alpes-cote-d-azur": "Provence-Alpes-Côte d'Azur",
-}
-
-// regionName is a region's name, or its id when unknown ("" stays "").
-func regionName(id string) string {
-	if n, ok := regionNames[id]; ok {
-		return n
-	}
-	return id
 }
 
 // chainText names the chain and its version: its title, id, version and
