@@ -260,3 +260,15 @@ func TestSnoozeAndNA(t *testing.T) {
 		}
 	}
 }
+
+// TestSecondIncidentInTheTerminal: the terminal is one channel; a second
+// incident is refused with a way forward that exists there.
+func TestSecondIncidentInTheTerminal(t *testing.T) {
+	h := newHarness(t, bot.Config{Chain: "nouvelle-aquitaine/es-esms", Bare: true})
+	h.ok("ouvrir Rançongiciel")
+	r := h.do("ouvrir Autre")
+	if !r.Error || !strings.Contains(r.Text, "dans un autre terminal, sur une autre base : vigie --db AUTRE.db") {
+		t.Errorf("second incident: %+v", r)
+	}
+}
+

@@ -68,6 +68,11 @@ func (b *Bot) open(ctx context.Context, r *request) (Reply, error) {
 			return Reply{}, err
 		}
 		if len(open) > 0 {
+			if b.cfg.Bare {
+				// The terminal is one channel: another incident needs
+				// another database, in another terminal.
+				return Reply{}, uerr(EConflict, r.lang, "err.already_open_console", open[0].ID)
+			}
 			return Reply{}, uerr(EConflict, r.lang, "err.already_open", open[0].ID)
 		}
 	} else {
