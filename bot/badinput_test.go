@@ -271,4 +271,3 @@ func TestSecondIncidentInTheTerminal(t *testing.T) {
 		t.Errorf("second incident: %+v", r)
 	}
 }
-
