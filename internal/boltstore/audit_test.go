@@ -163,3 +163,35 @@ func TestRecordEditedRefusesEntries(t *testing.T) {
 		t.Fatalf("Update = %v; want the edited T0 named", err)
 	}
 }
+
+// TestTailAlteredWhileOpen: the last entry altered while the store is open
+// (after this process wrote it, with whatever tool ignores the lock) is
+// found by the next append's tail check, as after a restart.
+func TestTailAlteredWhileOpen(t *testing.T) {
+	ctx := context.Background()
+	s := MustOpen(t)
+	note := func(*incident.Incident) ([]incident.Entry, error) {
+		return []incident.Entry{storetest.Entry(incident.KindNote, "suite", t0)}, nil
+	}
+	inc, err := s.Create(ctx, storetest.NewIncident("C1", t0), []incident.Entry{storetest.Entry(incident.KindOpened, "o", t0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := s.Update(ctx, inc.ID, note); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.DB().Update(func(tx *bolt.Tx) error {
+		alterText(t, tx.Bucket([]byte("log")).Bucket([]byte(inc.ID)), 3)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Update(ctx, inc.ID, note); !errors.Is(err, boltstore.ErrBroken) || !strings.Contains(err.Error(), "entry 3: hash does not match") {
+		t.Fatalf("Update after the last entry was altered = %v; want ErrBroken", err)
+	}
+	if err := s.Check(); err != nil { // for the cleanup's own check
+		t.Log(err)
+	}
+}

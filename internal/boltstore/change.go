@@ -78,14 +78,18 @@ func (s *Store) tryChange(id string, ch incident.Change, seen *incident.Incident
 		}
 		return m.write(tx, ch)
 	})
+	if err == nil && !stale {
+		s.wrote(m)
+	}
 	return m.inc, stale, err
 }
 
 // lockedChange runs fn inside the write transaction: it never goes stale.
 func (s *Store) lockedChange(id string, ch incident.Change, fn func(*incident.Incident) ([]incident.Entry, error)) (*incident.Incident, error) {
 	var out *incident.Incident
+	var written *made
 	err := s.write(func(tx *bolt.Tx) error {
-		out = nil
+		out, written = nil, nil
 		inc, err := s.readForChange(tx, id, ch, nil)
 		if err != nil {
 			return err
@@ -98,8 +102,12 @@ func (s *Store) lockedChange(id string, ch incident.Change, fn func(*incident.In
 			return err
 		}
 		out = m.inc
+		written = m
 		return nil
 	})
+	if err == nil && written != nil {
+		s.wrote(written)
+	}
 	return out, s.changeError(id, err)
 }
 
@@ -134,7 +142,7 @@ func (s *Store) readForChange(tx *bolt.Tx, id string, ch incident.Change, seen *
 		}
 	}
 	if lb := tx.Bucket(bucketLog).Bucket([]byte(id)); lb != nil {
-		if err := checkTail(lb, inc.Head); err != nil {
+		if err := s.checkTail(lb, id, inc.Head); err != nil {
 			return nil, &incident.BrokenError{Where: s.path, Incident: id, Err: err}
 		}
 	}

@@ -148,6 +148,7 @@ type Store struct {
 	mode     writeMode // fixed after Open; tests and benchmarks change it
 	commit   committer
 	broken   brokenSet // incidents whose main courante does not verify
+	tails    tails     // last entries known good (tail.go)
 }
 
 // Open opens or creates the database at path, initialising a fresh file and
