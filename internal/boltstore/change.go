@@ -78,10 +78,14 @@ func (s *Store) tryChange(id string, ch incident.Change, seen *incident.Incident
 		}
 		return m.write(tx, ch)
 	})
-	if err == nil && !stale {
-		s.wrote(m)
+	switch {
+	case err != nil:
+		return nil, false, err
+	case stale:
+		return nil, true, nil
 	}
-	return m.inc, stale, err
+	s.wrote(m)
+	return m.inc, false, nil
 }
 
 // lockedChange runs fn inside the write transaction: it never goes stale.
