@@ -167,11 +167,7 @@ func (b *Bot) openIncident(ctx context.Context, channel, id string) *incident.In
 // stepKeys are the keys of the incident's steps still to settle, in the
 // chain's order.
 func (b *Bot) stepKeys(ctx context.Context, channel, id string) []string {
-	inc := b.openIncident(ctx, channel, id)
-	if inc == nil {
-		return nil
-	}
-	c := b.chainOrNil(inc)
+	inc, c := b.openChain(ctx, channel, id)
 	if c == nil {
 		return nil
 	}
@@ -185,14 +181,20 @@ func (b *Bot) stepKeys(ctx context.Context, channel, id string) []string {
 	return out
 }
 
+// openChain is the open incident completions are about, and its chain;
+// a nil chain when there is none.
+func (b *Bot) openChain(ctx context.Context, channel, id string) (*incident.Incident, *flows.Chain) {
+	inc := b.openIncident(ctx, channel, id)
+	if inc == nil {
+		return nil, nil
+	}
+	return inc, b.chainOrNil(inc)
+}
+
 // detailRefs are what "detail" names in the incident's chain: every step
 // by its key, then every question by its number (Q1) and by its key.
 func (b *Bot) detailRefs(ctx context.Context, channel, id string) []string {
-	inc := b.openIncident(ctx, channel, id)
-	if inc == nil {
-		return nil
-	}
-	c := b.chainOrNil(inc)
+	_, c := b.openChain(ctx, channel, id)
 	if c == nil {
 		return nil
 	}
@@ -212,11 +214,7 @@ func (b *Bot) detailRefs(ctx context.Context, channel, id string) []string {
 // questionKeys are the keys of the questions the incident's chain asks
 // now, then of those answered (an answer can be revised).
 func (b *Bot) questionKeys(ctx context.Context, channel, id string) []string {
-	inc := b.openIncident(ctx, channel, id)
-	if inc == nil {
-		return nil
-	}
-	c := b.chainOrNil(inc)
+	inc, c := b.openChain(ctx, channel, id)
 	if c == nil {
 		return nil
 	}
