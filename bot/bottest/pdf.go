@@ -1,12 +1,11 @@
 package bottest
 
 import (
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/vigie-sante/vigie/bot/report/pdfw/poppler"
 )
 
 // PDFText returns the text of a PDF as pdftotext (poppler-utils) reads it
@@ -14,22 +13,7 @@ import (
 // message, except in CI (CI=true), where it fails: .ci/run installs it.
 func PDFText(t testing.TB, pdf []byte) string {
 	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("pdftotext is missing: CI must install poppler-utils (see .ci/run)")
-		}
-		t.Skip("pdftotext is missing (apt-get install poppler-utils): the PDF is not read back")
-	}
-	file := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(file, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(bin, "-enc", "UTF-8", file, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return string(out)
+	return poppler.Run(t, pdf, "pdftotext", "-enc", "UTF-8")
 }
 
 // MissingInOrder returns the first of want not found in text after the

@@ -3,12 +3,13 @@ package report_test
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vigie-sante/vigie/bot/report/pdfw/poppler"
 
 	"github.com/vigie-sante/vigie/bot/bottest"
 	"github.com/vigie-sante/vigie/bot/incident"
@@ -119,47 +120,20 @@ func artefacts(t *testing.T) string {
 // printed line on one line and the columns of a table side by side.
 func pdfLayout(t *testing.T, pdf []byte) string {
 	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("pdftotext is missing: CI must install poppler-utils")
-		}
-		t.Skip("pdftotext is missing (apt-get install poppler-utils)")
-	}
-	file := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(file, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(bin, "-layout", "-enc", "UTF-8", file, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext -layout: %v", err)
-	}
+	out := poppler.Run(t, pdf, "pdftotext", "-layout", "-enc", "UTF-8")
 	// Trailing blanks depend on the widest line of a page: not content.
-	lines := strings.Split(string(out), "\n")
+	lines := strings.Split(out, "\n")
 	for i, l := range lines {
 		lines[i] = strings.TrimRight(l, " ")
 	}
 	return strings.Join(lines, "\n")
 }
 
-// firstPagePNG renders the first page of pdf at 110 dpi into dir as
-// name.png and returns its path ("" without pdftoppm).
+// firstPagePNG renders the first page of pdf to dir/name.png for people
+// to look at, and returns its path.
 func firstPagePNG(t *testing.T, pdf []byte, dir, name string) string {
 	t.Helper()
-	bin, err := exec.LookPath("pdftoppm")
-	if err != nil {
-		t.Log("pdftoppm is missing: no PNG of the first page")
-		return ""
-	}
-	file := filepath.Join(t.TempDir(), name+".pdf")
-	if err := os.WriteFile(file, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(dir, name)
-	if msg, err := exec.Command(bin, "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile", file, out).CombinedOutput(); err != nil {
-		t.Fatalf("pdftoppm: %v\n%s", err, msg)
-	}
-	return out + ".png"
+	return poppler.PNG(t, pdf, filepath.Join(dir, name), "-r", "110", "-f", "1", "-l", "1")
 }
 
 // utcNano matches an instant written in UTC with decimals: the reports

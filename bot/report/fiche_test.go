@@ -7,7 +7,6 @@ import (
 	"image/png"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -15,6 +14,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/vigie-sante/vigie/bot/report/pdfw/poppler"
 
 	qrcode "github.com/piglig/go-qr"
 
@@ -281,7 +282,7 @@ func TestSheetSameContent(t *testing.T) {
 // between columns shown as two and the end of lines trimmed.
 func sheetLayout(t *testing.T, pdf []byte) string {
 	t.Helper()
-	out := poppler(t, pdf, "pdftotext", "-layout", "-enc", "UTF-8")
+	out := poppler.Run(t, pdf, "pdftotext", "-layout", "-enc", "UTF-8")
 	spaces := regexp.MustCompile(` {2,}`)
 	var b strings.Builder
 	for _, l := range strings.Split(out, "\n") {
@@ -292,18 +293,15 @@ func sheetLayout(t *testing.T, pdf []byte) string {
 
 func pdfInfo(t *testing.T, pdf []byte) string {
 	t.Helper()
-	return regexp.MustCompile(`[ \t]+`).ReplaceAllString(poppler(t, pdf, "pdfinfo"), " ")
+	return regexp.MustCompile(`[ \t]+`).ReplaceAllString(poppler.Run(t, pdf, "pdfinfo"), " ")
 }
 
 // renderPage is the part r (in pixels) of the first page of pdf,
 // rendered by pdftoppm at dpi; the image's origin is r's corner.
 func renderPage(t *testing.T, pdf []byte, dpi int, r image.Rectangle) image.Image {
 	t.Helper()
-	dir := t.TempDir()
-	poppler(t, pdf, "pdftoppm", "-png", "-r", strconv.Itoa(dpi), "-f", "1", "-l", "1", "-singlefile",
-		"-x", strconv.Itoa(r.Min.X), "-y", strconv.Itoa(r.Min.Y), "-W", strconv.Itoa(r.Dx()), "-H", strconv.Itoa(r.Dy()),
-		filepath.Join(dir, "page"))
-	f, err := os.Open(filepath.Join(dir, "page.png"))
+	f, err := os.Open(poppler.PNG(t, pdf, filepath.Join(t.TempDir(), "page"), "-r", strconv.Itoa(dpi), "-f", "1", "-l", "1",
+		"-x", strconv.Itoa(r.Min.X), "-y", strconv.Itoa(r.Min.Y), "-W", strconv.Itoa(r.Dx()), "-H", strconv.Itoa(r.Dy())))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -313,39 +311,6 @@ func renderPage(t *testing.T, pdf []byte, dpi int, r image.Rectangle) image.Imag
 		t.Fatal(err)
 	}
 	return img
-}
-
-// poppler runs a poppler tool on pdf (written to a file, given after
-// args; pdftotext then writes to stdout), and returns what it printed.
-func poppler(t *testing.T, pdf []byte, tool string, args ...string) string {
-	t.Helper()
-	bin, err := exec.LookPath(tool)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing: CI must install poppler-utils", tool)
-		}
-		t.Skipf("%s is missing (apt-get install poppler-utils)", tool)
-	}
-	file := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(file, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	var argv []string
-	switch tool {
-	case "pdftoppm":
-		argv = append(append(argv, args[:len(args)-1]...), file, args[len(args)-1])
-	case "pdftotext":
-		argv = append(append(argv, args...), file, "-")
-	default:
-		argv = append(append(argv, args...), file)
-	}
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(bin, argv...)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil || stderr.Len() > 0 {
-		t.Fatalf("%s: %v\n%s", tool, err, stderr.String())
-	}
-	return stdout.String()
 }
 
 // TestSheetARSOffline: a structure reaches the ARS "par tout moyen" when

@@ -12,36 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vigie-sante/vigie/bot/report/pdfw/poppler"
+
 	"github.com/vigie-sante/vigie/bot/report/pdffont"
 	"github.com/vigie-sante/vigie/bot/report/pdfw"
 )
-
-// poppler runs a poppler tool on pdf and returns what it printed; a PDF
-// reader complaining on stderr ("Syntax Error…") fails the test.
-func poppler(t *testing.T, pdf []byte, tool string, args ...string) string {
-	t.Helper()
-	bin, err := exec.LookPath(tool)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing: CI must install poppler-utils", tool)
-		}
-		t.Skipf("%s is missing (apt-get install poppler-utils)", tool)
-	}
-	file := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(file, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(bin, append(append([]string{}, args...), file, "-")...)
-	if tool == "pdfinfo" || tool == "pdffonts" {
-		cmd = exec.Command(bin, file)
-	}
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil || stderr.Len() > 0 {
-		t.Fatalf("%s: %v\n%s", tool, err, stderr.String())
-	}
-	return stdout.String()
-}
 
 func faces(t *testing.T) []*pdfw.Face {
 	reg, err := pdfw.NewFace("DejaVuSans", pdffont.Regular)
@@ -73,13 +48,13 @@ func TestDocumentReadsBack(t *testing.T) {
 	if err := p.Close(); err != nil {
 		t.Fatal(err)
 	}
-	info := squeeze(poppler(t, buf.Bytes(), "pdfinfo"))
+	info := squeeze(poppler.Run(t, buf.Bytes(), "pdfinfo"))
 	for _, want := range []string{"Pages: 3", "Title: Main courante — incident 2026-0001", "Creator: Vigie", "CreationDate: Sat Mar 28 01:12:00 2026 UTC"} {
 		if !strings.Contains(info, want) {
 			t.Errorf("pdfinfo lacks %q:\n%s", want, info)
 		}
 	}
-	text := squeeze(poppler(t, buf.Bytes(), "pdftotext", "-enc", "UTF-8"))
+	text := squeeze(poppler.Run(t, buf.Bytes(), "pdftotext", "-enc", "UTF-8"))
 	for i, l := range lines {
 		if !strings.Contains(text, l) {
 			t.Errorf("pdftotext lacks %q:\n%s", l, text)
@@ -88,7 +63,7 @@ func TestDocumentReadsBack(t *testing.T) {
 			t.Errorf("pdftotext lacks %q:\n%s", want, text)
 		}
 	}
-	fonts := squeeze(poppler(t, buf.Bytes(), "pdffonts"))
+	fonts := squeeze(poppler.Run(t, buf.Bytes(), "pdffonts"))
 	if strings.Count(fonts, "CID TrueType Identity-H yes yes yes") != 2 {
 		t.Errorf("want two embedded subset fonts with Unicode maps:\n%s", fonts)
 	}
