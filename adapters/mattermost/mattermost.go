@@ -43,6 +43,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/vigie-sante/vigie/bot"
@@ -128,6 +130,7 @@ type Adapter struct {
 
 	members  expiring.Map[string, struct{}] // channel NUL user, of members lately checked (members.go)
 	removals atomic.Uint64                  // user_removed events seen, for members.go
+	flights  singleflight.Group             // look-ups of people and members being made (people.go, members.go)
 }
 
 var (

@@ -21,12 +21,24 @@ const memberTTL = time.Minute
 
 func memberKey(channel, userID string) string { return channel + "\x00" + userID }
 
-// IsMember implements bot.MemberChecker.
+// IsMember implements bot.MemberChecker. The events that ask about the
+// same person and channel at once share one question to the server, which
+// no single event's cancellation ends.
 func (a *Adapter) IsMember(ctx context.Context, channel, userID string) (bool, error) {
-	key, now := memberKey(channel, userID), a.now()
-	if _, ok := a.members.Get(key, now); ok {
+	key := memberKey(channel, userID)
+	if _, ok := a.members.Get(key, a.now()); ok {
 		return true, nil
 	}
+	v, err, _ := a.flights.Do("member\x00"+key, func() (any, error) {
+		return a.askMember(context.WithoutCancel(ctx), channel, userID)
+	})
+	return v.(bool), err
+}
+
+// askMember asks the server whether userID is a member of channel, and
+// keeps a yes.
+func (a *Adapter) askMember(ctx context.Context, channel, userID string) (bool, error) {
+	key, now := memberKey(channel, userID), a.now()
 	removals := a.removals.Load()
 	err := a.do(ctx, "get channel member", func() (*model.Response, error) {
 		_, resp, err := a.api.GetChannelMember(ctx, channel, userID, "")

@@ -264,5 +264,14 @@ func (l *mmLoop) quiet(b *testing.B) {
 		}
 		time.Sleep(5 * time.Millisecond) // polling a backlog, not asserting on time
 	}
+	owed, _ := l.st.Owed(context.Background())
+	for _, id := range owed {
+		inc, err := l.st.Incident(context.Background(), id)
+		if err != nil {
+			b.Logf("owed %s: %v", id, err)
+			continue
+		}
+		b.Logf("owed %s: head #%d, card showing #%d", id, inc.Head.Seq, inc.Shown)
+	}
 	b.Logf("Vigie still owes cards a minute after a run")
 }

@@ -34,12 +34,23 @@ type person struct {
 type persons = expiring.Map[string, person]
 
 // person returns what the server says of user id, from the cache when it
-// is fresh. A failed look-up is logged and gives a zero person.
+// is fresh. A failed look-up is logged and gives a zero person. Events
+// that need the same person at once share one look-up, which no single
+// event's cancellation ends: at a burst of clicks, a person not yet known
+// costs one GetUser, not one per click.
 func (a *Adapter) person(ctx context.Context, id string) person {
-	now := a.now()
-	if p, ok := a.people.Get(id, now); ok {
+	if p, ok := a.people.Get(id, a.now()); ok {
 		return p
 	}
+	v, _, _ := a.flights.Do("user\x00"+id, func() (any, error) {
+		return a.lookUp(context.WithoutCancel(ctx), id), nil
+	})
+	return v.(person)
+}
+
+// lookUp asks the server about user id and keeps the answer.
+func (a *Adapter) lookUp(ctx context.Context, id string) person {
+	now := a.now()
 	ctx, cancel := context.WithTimeout(ctx, personWait)
 	defer cancel()
 	var u *model.User

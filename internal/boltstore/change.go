@@ -1,6 +1,7 @@
 package boltstore
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -28,7 +29,9 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*incident.Inciden
 // So the decoding, deciding and encoding of many actions run at once, on
 // every core, and only their writes wait for one another: an incident
 // record decoded inside the single writer made every action wait for all
-// the others' decoding.
+// the others' decoding. Changes to the same incident take turns in its
+// lane (lane.go), each starting from what the one before it made, so that
+// they do not go stale behind one another.
 func (s *Store) Change(ctx context.Context, id string, ch incident.Change, fn func(*incident.Incident) ([]incident.Entry, error)) (*incident.Incident, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("boltstore: update %s: %w", id, err)
@@ -43,49 +46,18 @@ func (s *Store) Change(ctx context.Context, id string, ch incident.Change, fn fu
 			return nil, err
 		}
 	}
+	l := s.lanes.take(id)
+	defer s.lanes.leave(id, l)
 	seen := ch.Seen
 	for range optimisticTries {
-		out, stale, err := s.tryChange(id, ch, seen, fn)
+		out, stale, err := s.tryLane(l, id, ch, seen, fn)
 		if !stale {
 			return out, s.changeError(id, err)
 		}
 		seen = nil
 	}
+	l.forget(nil)
 	return s.lockedChange(id, ch, fn)
-}
-
-// tryChange is one optimistic attempt; stale when another write came
-// between the read and the write.
-func (s *Store) tryChange(id string, ch incident.Change, seen *incident.Incident, fn func(*incident.Incident) ([]incident.Entry, error)) (*incident.Incident, bool, error) {
-	var inc *incident.Incident
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		inc, err = s.readForChange(tx, id, ch, seen)
-		return err
-	})
-	if err != nil {
-		return nil, false, err
-	}
-	m, err := prepare(id, inc, fn)
-	if err != nil {
-		return nil, false, err
-	}
-	var stale bool
-	err = s.write(func(tx *bolt.Tx) error {
-		stale = getRev(tx, id) != m.rev
-		if stale {
-			return nil // nothing written: the caller tries again
-		}
-		return m.write(tx, ch)
-	})
-	switch {
-	case err != nil:
-		return nil, false, err
-	case stale:
-		return nil, true, nil
-	}
-	s.wrote(m)
-	return m.inc, false, nil
 }
 
 // lockedChange runs fn inside the write transaction: it never goes stale.
@@ -166,6 +138,17 @@ type made struct {
 	entries []incident.Entry
 	values  [][]byte // the entries' records
 	record  []byte   // the incident's
+	after   []byte   // the record the change started from, when it was not read from the store (lane.go)
+}
+
+// current says whether the stored incident is still the one the change
+// started from, in the write transaction: the same revision, and the same
+// record when it started from a change not yet written.
+func (m *made) current(tx *bolt.Tx) bool {
+	if getRev(tx, m.inc.ID) != m.rev {
+		return false
+	}
+	return m.after == nil || bytes.Equal(tx.Bucket(bucketIncidents).Get([]byte(m.inc.ID)), m.after)
 }
 
 // prepare runs fn on inc, then seals and encodes what it made.

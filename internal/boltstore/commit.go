@@ -48,19 +48,32 @@ var (
 // write runs fn in a write transaction that is durable when write returns
 // nil, committed together with whatever other writes are waiting.
 func (c *committer) write(fn func(*bolt.Tx) error) error {
-	me := &call{fn: fn, done: make(chan error, 1)}
+	return c.wait(c.enqueue(fn))
+}
+
+// enqueue queues fn for the next commit, after every call queued before
+// it: calls queued one after the other run in that order in their
+// transaction. The caller must then wait for it: when lead, it commits.
+func (c *committer) enqueue(fn func(*bolt.Tx) error) (me *call, lead bool) {
+	me = &call{fn: fn, done: make(chan error, 1)}
 	c.mu.Lock()
 	c.queue = append(c.queue, me)
-	lead := !c.running
+	lead = !c.running
 	c.running = true
 	c.mu.Unlock()
+	return me, lead
+}
+
+// wait returns the result of a call enqueue queued, leading the commit
+// when the call has to (lead, or handed the lead while waiting).
+func (c *committer) wait(me *call, lead bool) error {
 	if !lead {
 		if err := <-me.done; err != errLead {
-			return c.finish(fn, err)
+			return c.finish(me.fn, err)
 		}
 	}
 	c.lead()
-	return c.finish(fn, <-me.done)
+	return c.finish(me.fn, <-me.done)
 }
 
 // finish re-runs alone a call whose fn failed in a group.

@@ -149,6 +149,7 @@ type Store struct {
 	commit   committer
 	broken   brokenSet // incidents whose main courante does not verify
 	tails    tails     // last entries known good (tail.go)
+	lanes    lanes     // the incidents being changed, in order (lane.go)
 }
 
 // Open opens or creates the database at path, initialising a fresh file and

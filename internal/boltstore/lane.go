@@ -1,0 +1,160 @@
+package boltstore
+
+import (
+	"runtime/debug"
+	"sync"
+
+	"github.com/vigie-sante/vigie/bot/incident"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Changes to one incident are pipelined. An optimistic change (Change)
+// that started from the stored copy would go stale whenever another change
+// to the same incident was waiting for its commit: of the changes to one
+// incident that share a commit, only the first could be written, so an
+// incident took one change per fsync and the others ran again and again.
+// Instead, the changes to an incident take turns in its lane: each starts
+// from what the previous one made (already encoded, so decoded once more),
+// is queued for the commit right behind it, and lets the next one start
+// while both wait for the disk. The write transaction still checks the
+// incident's revision: a change whose predecessor was not written (its
+// commit failed, or it was a repeated click) goes stale and starts again
+// from the store, as before.
+
+// lane orders the changes to one incident.
+type lane struct {
+	mu   sync.Mutex // held from a change's start to its queueing
+	last *made      // the last change queued, written or on its way; nil: start from the store
+	n    int        // changes using the lane, queued or waiting; guarded by lanes.mu
+}
+
+// lanes are the lanes of the incidents being changed, dropped when idle.
+type lanes struct {
+	mu sync.Mutex // guards m and every lane's n
+	m  map[string]*lane
+}
+
+// take returns id's lane, counted as used until leave.
+func (ls *lanes) take(id string) *lane {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	if ls.m == nil {
+		ls.m = map[string]*lane{}
+	}
+	l := ls.m[id]
+	if l == nil {
+		l = &lane{}
+		ls.m[id] = l
+	}
+	l.n++
+	return l
+}
+
+// leave ends a use of id's lane, dropping the lane when nobody uses it:
+// then the store holds its last change.
+func (ls *lanes) leave(id string, l *lane) {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	if l.n--; l.n == 0 {
+		delete(ls.m, id)
+	}
+}
+
+// forget makes the next change start from the store, unless a later
+// change was queued since m.
+func (l *lane) forget(m *made) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if m == nil || l.last == m {
+		l.last = nil
+	}
+}
+
+// tryLane is one attempt of Change in id's lane; stale when the revision
+// it started from is not the stored one when its turn to write comes.
+func (s *Store) tryLane(l *lane, id string, ch incident.Change, seen *incident.Incident, fn func(*incident.Incident) ([]incident.Entry, error)) (*incident.Incident, bool, error) {
+	l.mu.Lock()
+	inc, after, err := s.laneBase(l, id, ch, seen)
+	if err != nil {
+		l.mu.Unlock()
+		return nil, false, err
+	}
+	m, err := prepare(id, inc, fn)
+	if err != nil {
+		l.mu.Unlock()
+		return nil, false, err
+	}
+	m.after = after
+	var stale, repeated bool
+	wait := s.queue(func(tx *bolt.Tx) error {
+		stale, repeated = !m.current(tx), false
+		if stale {
+			return nil // nothing written: the caller tries again
+		}
+		// A click repeating one whose change was not yet written when
+		// this one started: the store's copy was not read, so the
+		// check is here.
+		if repeated = repeats(tx, id, ch); repeated {
+			return nil
+		}
+		return m.write(tx, ch)
+	})
+	if s.mode == modeGroup { // the only mode where writes keep their order
+		l.last = m
+	}
+	l.mu.Unlock()
+	err = wait()
+	if err != nil || stale || repeated {
+		l.forget(m)
+	}
+	switch {
+	case err != nil:
+		return nil, false, err
+	case repeated:
+		return nil, false, &fnError{incident.ErrRepeatClick}
+	case stale:
+		return nil, true, nil
+	}
+	s.wrote(m)
+	return m.inc, false, nil
+}
+
+// laneBase is what a change in lane l starts from: a copy of what the
+// last change queued made, or seen when it is that, or else the store's
+// copy as readForChange reads it. after is the record the change must find
+// stored when its turn to write comes: the last change's, which may not
+// have been written. Its revision number alone would not do: when it was
+// not written, another change may have taken that number.
+func (s *Store) laneBase(l *lane, id string, ch incident.Change, seen *incident.Incident) (inc *incident.Incident, after []byte, err error) {
+	if last := l.last; last != nil {
+		if seen != nil && seen.ID == id && seen.Rev == last.rev+1 {
+			return seen, nil, nil // read from the store, once a change took that revision
+		}
+		if inc, err = decodeIncident(last.record); err != nil {
+			return nil, nil, err // it was encoded a moment ago: a bug, not damage
+		}
+		inc.Rev = last.rev + 1
+		return inc, last.record, nil
+	}
+	err = s.view(func(tx *bolt.Tx) error {
+		var err error
+		inc, err = s.readForChange(tx, id, ch, seen)
+		return err
+	})
+	return inc, nil, err
+}
+
+// queue queues fn for a write transaction, after the writes queued before
+// it, and returns the wait for its result. Only group commit keeps that
+// order; in the other modes, the write happens when waited for.
+func (s *Store) queue(fn func(*bolt.Tx) error) (wait func() error) {
+	if s.mode != modeGroup {
+		return func() error { return s.write(fn) }
+	}
+	me, lead := s.commit.enqueue(fn)
+	return func() (err error) {
+		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+		defer s.guard(&err)
+		return s.damaged(s.commit.wait(me, lead))
+	}
+}
