@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/slack-go/slack"
 
 	"github.com/vigie-sante/vigie/bot"
@@ -37,6 +39,8 @@ type memberCache struct {
 
 	mu    sync.Mutex // guards lists
 	lists map[string]*memberList
+
+	flights singleflight.Group // channels whose list is being read
 }
 
 type memberList struct {
@@ -65,10 +69,15 @@ func (c *memberCache) isMember(ctx context.Context, channel, user string) (bool,
 			return l.users[user], nil
 		}
 	}
-	users, err := c.fetch(ctx, channel)
+	// Events asking at once share one reading of the list, which none
+	// of them giving up ends.
+	v, err, _ := c.flights.Do(channel, func() (any, error) {
+		return c.fetch(context.WithoutCancel(ctx), channel)
+	})
 	if err != nil {
 		return false, err
 	}
+	users := v.(map[string]bool)
 	c.mu.Lock()
 	if len(c.lists) >= maxCachedChannels {
 		oldest := ""

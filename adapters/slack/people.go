@@ -34,26 +34,36 @@ type persons = expiring.Map[string, person]
 // speaks it, else empty (the deployment's). The locale comes from
 // users.info (include_locale, which slack-go sends), from the cache while
 // it is fresh; a failed look-up is logged and gives the deployment's.
+// Events needing the same person at once share one look-up, which none of
+// them giving up ends.
 func (a *Adapter) userLang(ctx context.Context, id string) bot.Lang {
 	if id == "" {
 		return ""
 	}
-	now := a.now()
-	if p, ok := a.people.Get(id, now); ok {
+	if p, ok := a.people.Get(id, a.now()); ok {
 		return p.lang
 	}
+	v, _, _ := a.flights.Do(id, func() (any, error) {
+		return a.lookUp(context.WithoutCancel(ctx), id), nil
+	})
+	return v.(person).lang
+}
+
+// lookUp asks Slack about user id and keeps the answer.
+func (a *Adapter) lookUp(ctx context.Context, id string) person {
+	now := a.now()
 	ctx, cancel := context.WithTimeout(ctx, personWait)
 	defer cancel()
 	u, err := a.api.GetUserInfoContext(ctx, id)
 	if err != nil || u == nil {
 		a.log.Warn("slack: users.info", "user", id, "err", err)
 		a.people.Put(id, person{}, now.Add(personMiss), now)
-		return ""
+		return person{}
 	}
 	var p person
 	if l, ok := flows.ParseLang(u.Locale); ok {
 		p.lang = l
 	}
 	a.people.Put(id, p, now.Add(personTTL), now)
-	return p.lang
+	return p
 }

@@ -37,6 +37,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 
@@ -132,7 +134,8 @@ type Adapter struct {
 
 	members *memberCache
 	names   *nameCache
-	people  persons // users' languages (people.go)
+	people  persons            // users' languages (people.go)
+	flights singleflight.Group // people being looked up (people.go)
 
 	idle      atomic.Int32   // workers waiting for a request
 	acking    atomic.Int32   // requests between begin and end
