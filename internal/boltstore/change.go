@@ -139,6 +139,8 @@ type made struct {
 	values  [][]byte // the entries' records
 	record  []byte   // the incident's
 	after   []byte   // the record the change started from, when it was not read from the store (lane.go)
+	line    uint64   // its line in the lane: the change it started from, or from the store
+	click   incident.Click
 }
 
 // current says whether the stored incident is still the one the change

@@ -2,6 +2,7 @@ package boltstore
 
 import (
 	"runtime/debug"
+	"slices"
 	"sync"
 
 	"github.com/vigie-sante/vigie/bot/incident"
@@ -23,9 +24,11 @@ import (
 
 // lane orders the changes to one incident.
 type lane struct {
-	mu   sync.Mutex // held from a change's start to its queueing
-	last *made      // the last change queued, written or on its way; nil: start from the store
-	n    int        // changes using the lane, queued or waiting; guarded by lanes.mu
+	mu      sync.Mutex // held from a change's start to its queueing; guards the fields below but n
+	last    *made      // the last change queued, written or on its way; nil: start from the store
+	lines   uint64     // lines started: changes that started from the store
+	pending []*made    // changes queued and not yet done, in their order
+	n       int        // changes using the lane, queued or waiting; guarded by lanes.mu
 }
 
 // lanes are the lanes of the incidents being changed, dropped when idle.
@@ -60,20 +63,48 @@ func (ls *lanes) leave(id string, l *lane) {
 	}
 }
 
-// forget makes the next change start from the store, unless a later
-// change was queued since m.
+// forget makes the next change start from the store when m was not
+// written and the last change queued started from it, or from one that
+// did (its line): then that one will not be written either. Clearing only
+// when m is the last would keep later changes starting from the line of an
+// unwritten one, and each would go stale in turn.
 func (l *lane) forget(m *made) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if m == nil || l.last == m {
+	if m == nil || (l.last != nil && l.last.line == m.line) {
 		l.last = nil
 	}
+}
+
+// done drops m from the changes pending, once its write is over.
+func (l *lane) done(m *made) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if i := slices.Index(l.pending, m); i >= 0 {
+		l.pending = slices.Delete(l.pending, i, i+1)
+	}
+}
+
+// repeatPending says whether the click of ch repeats the person's last
+// click on that message among the changes pending (known: one of them is
+// that person's last click there; else the store knows).
+func (l *lane) repeatPending(ch incident.Change) (repeat, known bool) {
+	for _, m := range slices.Backward(l.pending) {
+		if m.click.Where == ch.Click.Where {
+			return m.click.What == ch.Click.What && ch.Click.At.Sub(m.click.At) < ch.ClickWindow, true
+		}
+	}
+	return false, false
 }
 
 // tryLane is one attempt of Change in id's lane; stale when the revision
 // it started from is not the stored one when its turn to write comes.
 func (s *Store) tryLane(l *lane, id string, ch incident.Change, seen *incident.Incident, fn func(*incident.Incident) ([]incident.Entry, error)) (*incident.Incident, bool, error) {
 	l.mu.Lock()
+	if err := s.repeatedClick(l, id, ch); err != nil {
+		l.mu.Unlock()
+		return nil, false, err
+	}
 	inc, after, err := s.laneBase(l, id, ch, seen)
 	if err != nil {
 		l.mu.Unlock()
@@ -84,7 +115,13 @@ func (s *Store) tryLane(l *lane, id string, ch incident.Change, seen *incident.I
 		l.mu.Unlock()
 		return nil, false, err
 	}
-	m.after = after
+	m.after, m.click = after, ch.Click
+	if after != nil {
+		m.line = l.last.line
+	} else {
+		l.lines++
+		m.line = l.lines
+	}
 	var stale, repeated bool
 	wait := s.queue(func(tx *bolt.Tx) error {
 		stale, repeated = !m.current(tx), false
@@ -101,22 +138,48 @@ func (s *Store) tryLane(l *lane, id string, ch incident.Change, seen *incident.I
 	})
 	if s.mode == modeGroup { // the only mode where writes keep their order
 		l.last = m
+		l.pending = append(l.pending, m)
 	}
 	l.mu.Unlock()
 	err = wait()
 	if err != nil || stale || repeated {
 		l.forget(m)
 	}
+	l.done(m)
 	switch {
 	case err != nil:
 		return nil, false, err
 	case repeated:
 		return nil, false, &fnError{incident.ErrRepeatClick}
 	case stale:
+		s.stale.Add(1)
 		return nil, true, nil
 	}
 	s.wrote(m)
 	return m.inc, false, nil
+}
+
+// repeatedClick refuses a click that repeats the person's last click on
+// that message, pending in the lane or stored, before it is queued: found
+// only at its write, it would make every change queued after it go stale.
+func (s *Store) repeatedClick(l *lane, id string, ch incident.Change) error {
+	if ch.Click.Where == "" {
+		return nil
+	}
+	repeat, known := l.repeatPending(ch)
+	if !known && l.last != nil { // else readForChange checks the store
+		err := s.view(func(tx *bolt.Tx) error {
+			repeat = repeats(tx, id, ch)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if repeat {
+		return &fnError{incident.ErrRepeatClick}
+	}
+	return nil
 }
 
 // laneBase is what a change in lane l starts from: a copy of what the

@@ -2,6 +2,7 @@ package boltstore
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -35,7 +36,7 @@ func queued(s *Store, n int) {
 }
 
 // TestLaneAfterUnwrittenChange: a change that started from a change not
-// yet written (B after A) must not be written when A was not, even though
+// yet written (B after A, C after B) must not be written when A was not, even though
 // another change (Y, run inside the write transaction after the optimistic
 // tries) took the revision number A would have made. Written, B would carry
 // A's state, and its entry would follow one the main courante does not
@@ -80,14 +81,22 @@ func TestLaneAfterUnwrittenChange(t *testing.T) {
 		}
 	})
 	queued(s, 2)
-	wg.Go(func() { // B: from A, not yet written
-		if _, err := s.Change(ctx, id, incident.Change{}, note("B")); err != nil {
-			t.Errorf("B: %v", err)
-		}
-	})
-	queued(s, 3)
+	for k, text := range []string{"B", "C"} { // from A, not yet written, then from B
+		wg.Go(func() {
+			if _, err := s.Change(ctx, id, incident.Change{}, note(text)); err != nil {
+				t.Errorf("%s: %v", text, err)
+			}
+		})
+		queued(s, 3+k)
+	}
 	close(release)
 	wg.Wait()
+
+	// A, B and C went stale once each: each starts again from the store
+	// or from one that did, never from the line of A.
+	if n := s.stale.Load(); n != 3 {
+		t.Errorf("%d changes went stale, want 3 (A, B, C once each)", n)
+	}
 
 	if err := s.VerifyChain(ctx, id); err != nil {
 		t.Fatalf("main courante broken: %v", err)
@@ -101,8 +110,8 @@ func TestLaneAfterUnwrittenChange(t *testing.T) {
 		texts = append(texts, e.Text)
 	}
 	slices.Sort(texts)
-	if !slices.Equal(texts, []string{"A", "B", "Y"}) {
-		t.Errorf("entries %q, want A, B and Y once each", texts)
+	if !slices.Equal(texts, []string{"A", "B", "C", "Y"}) {
+		t.Errorf("entries %q, want A, B, C and Y once each", texts)
 	}
 	got, err := s.Incident(ctx, id)
 	if err != nil {
@@ -155,5 +164,112 @@ func TestLaneConcurrentChanges(t *testing.T) {
 	}
 	if len(es) != workers*each {
 		t.Errorf("%d entries, want %d", len(es), workers*each)
+	}
+}
+
+// TestLaneRepeatedClickNotQueued: a click repeating one still on its way
+// to the disk is refused before it is queued, so that the changes queued
+// after it are written without going stale; a click changing the answer
+// is not a repeat.
+func TestLaneRepeatedClickNotQueued(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(filepath.Join(t.TempDir(), "vigie.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	inc, err := s.Create(ctx, &incident.Incident{Title: "lane", Channel: "C1", Chain: "x", OpenedAt: time.Date(2026, 12, 6, 2, 0, 0, 0, time.UTC)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 12, 6, 3, 0, 0, 0, time.UTC)
+	click := func(what string, d time.Duration) incident.Change {
+		return incident.Change{Click: incident.Click{Where: "mm\x00alice\x00post1", What: what, At: at.Add(d)}, ClickWindow: time.Minute}
+	}
+	release := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() { s.write(func(*bolt.Tx) error { <-release; return nil }) })
+	for {
+		s.commit.mu.Lock()
+		running := s.commit.running
+		s.commit.mu.Unlock()
+		if running {
+			break
+		}
+		runtime.Gosched()
+	}
+	errs := make([]error, 5)
+	n := 0 // changes queued
+	for k, c := range []struct {
+		text string
+		ch   incident.Change
+	}{
+		{"yes", click("yes", 0)},
+		{"note", incident.Change{}},
+		{"yes again", click("yes", 5*time.Millisecond)}, // refused: not queued
+		{"no", click("no", 60*time.Millisecond)},
+		{"note 2", incident.Change{}},
+	} {
+		done := make(chan struct{})
+		wg.Go(func() { defer close(done); _, errs[k] = s.Change(ctx, inc.ID, c.ch, note(c.text)) })
+		if k != 2 {
+			n++
+			queued(s, n)
+			continue
+		}
+		for refused := false; !refused; { // at once, without waiting for the commit
+			select {
+			case <-done:
+				refused = true
+			default:
+				s.commit.mu.Lock()
+				q := len(s.commit.queue)
+				s.commit.mu.Unlock()
+				if q > n {
+					close(release)
+					t.Fatal("the repeated click was queued")
+				}
+				runtime.Gosched()
+			}
+		}
+	}
+	close(release)
+	wg.Wait()
+	for k, err := range errs {
+		if want := k == 2; errors.Is(err, incident.ErrRepeatClick) != want || (!want && err != nil) {
+			t.Errorf("change %d: %v", k, err)
+		}
+	}
+	if n := s.stale.Load(); n != 0 {
+		t.Errorf("%d changes went stale, want none", n)
+	}
+	es, err := s.Entries(ctx, inc.ID, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, e := range es {
+		texts = append(texts, e.Text)
+	}
+	if want := []string{"yes", "note", "no", "note 2"}; !slices.Equal(texts, want) {
+		t.Errorf("entries %q, want %q", texts, want)
+	}
+}
+
+// TestLaneForgetLine: when a change is not written, the changes queued
+// after it from its line will not be either: the next change starts from
+// the store, not from them. A change of another line is kept.
+func TestLaneForgetLine(t *testing.T) {
+	a, c := &made{line: 1}, &made{line: 1}
+	l := &lane{last: c}
+	l.forget(a)
+	if l.last != nil {
+		t.Error("after A, not written, the next change starts from C, which started from A")
+	}
+	d := &made{line: 2}
+	l.last = d
+	l.forget(c)
+	if l.last != d {
+		t.Error("C, not written, made the next change forget D, which started from the store")
 	}
 }

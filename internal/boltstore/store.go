@@ -57,6 +57,7 @@ import (
 	"io"
 	"runtime/debug"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -147,9 +148,10 @@ type Store struct {
 	readOnly bool
 	mode     writeMode // fixed after Open; tests and benchmarks change it
 	commit   committer
-	broken   brokenSet // incidents whose main courante does not verify
-	tails    tails     // last entries known good (tail.go)
-	lanes    lanes     // the incidents being changed, in order (lane.go)
+	broken   brokenSet    // incidents whose main courante does not verify
+	tails    tails        // last entries known good (tail.go)
+	lanes    lanes        // the incidents being changed, in order (lane.go)
+	stale    atomic.Int64 // changes that went stale and ran again (lane.go)
 }
 
 // Open opens or creates the database at path, initialising a fresh file and
