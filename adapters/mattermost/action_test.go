@@ -3,6 +3,7 @@ package mattermost
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -213,13 +214,15 @@ func TestClickOpensDialog(t *testing.T) {
 	}
 }
 
-// TestIsMember: the server says who is a member; a yes is kept, so that
-// an action costs no call, until the WebSocket says the person was
-// removed from the channel; a no and an error are never kept.
+// TestIsMember: the server says who is a member, in the channel's member
+// list; a yes is kept, so that an action costs no call, until the
+// WebSocket says the person was removed from the channel; a no and an
+// error are never kept. A channel larger than a page of the list is asked
+// person by person.
 func TestIsMember(t *testing.T) {
 	f := newFakeMM(t)
 	a := newTestAdapter(t, f, nil)
-	const route = "GET /api/v4/channels/{id}/members/{user}"
+	const route = "GET /api/v4/channels/{id}/members"
 	for user, want := range map[string]bool{"alice": true, "bob": false} {
 		got, err := a.IsMember(t.Context(), "chan1", user)
 		if err != nil || got != want {
@@ -267,6 +270,28 @@ func TestIsMember(t *testing.T) {
 	f.fail(route, failure{status: 500}, failure{status: 500}, failure{status: 500})
 	if _, err := a.IsMember(t.Context(), "chan1", "carol"); err == nil {
 		t.Error("a server error reads as an answer")
+	}
+
+	// A town square of listPage people and more: asked person by person.
+	f.mu.Lock()
+	f.channels["square"] = &model.Channel{Id: "square", TeamId: "team1", Name: "town-square", Type: model.ChannelTypeOpen}
+	f.members["square"] = map[string]bool{"alice": true}
+	for k := range listPage {
+		f.members["square"][fmt.Sprintf("user%03d", k)] = true
+	}
+	f.mu.Unlock()
+	const one = "GET /api/v4/channels/{id}/members/{user}"
+	lists, ones := f.called(route), f.called(one)
+	for user, want := range map[string]bool{"alice": true, "bob": false} {
+		if got, err := a.IsMember(t.Context(), "square", user); err != nil || got != want {
+			t.Errorf("%s in the square: %v %v", user, got, err)
+		}
+	}
+	if l, o := f.called(route)-lists, f.called(one)-ones; l != 2 || o != 2 {
+		t.Errorf("square: %d list reads and %d single questions, want 2 and 2", l, o)
+	}
+	if ok, _ := a.IsMember(t.Context(), "square", "alice"); !ok || f.called(one)-ones != 2 {
+		t.Error("alice's yes in the square was not kept")
 	}
 }
 

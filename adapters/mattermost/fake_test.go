@@ -6,8 +6,11 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -103,6 +106,28 @@ func newFakeMM(t testing.TB) *fakeMM {
 	})
 	route("GET /api/v4/channels/{id}", func(w http.ResponseWriter, r *http.Request) {
 		f.get(w, func() (any, bool) { c, ok := f.channels[r.PathValue("id")]; return c, ok })
+	})
+	route("GET /api/v4/channels/{id}/members", func(w http.ResponseWriter, r *http.Request) {
+		ch := r.PathValue("id")
+		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		per, _ := strconv.Atoi(r.URL.Query().Get("per_page"))
+		if per <= 0 {
+			per = 60 // the server's default
+		}
+		f.mu.Lock()
+		users := slices.Sorted(maps.Keys(f.members[ch]))
+		_, known := f.channels[ch]
+		f.mu.Unlock()
+		users = slices.DeleteFunc(users, func(u string) bool { return !f.isMember(ch, u) })
+		if !known {
+			appError(w, http.StatusNotFound, "app.channel.get.existing.app_error", "Unable to find the existing channel.")
+			return
+		}
+		out := model.ChannelMembers{}
+		for _, u := range users[min(len(users), page*per):min(len(users), (page+1)*per)] {
+			out = append(out, model.ChannelMember{ChannelId: ch, UserId: u})
+		}
+		f.json(w, out)
 	})
 	route("GET /api/v4/channels/{id}/members/{user}", func(w http.ResponseWriter, r *http.Request) {
 		f.get(w, func() (any, bool) {
@@ -394,4 +419,11 @@ func mustJSON(t testing.TB, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// isMember says whether user is a member of channel.
+func (f *fakeMM) isMember(ch, user string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.members[ch][user]
 }

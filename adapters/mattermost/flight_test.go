@@ -10,12 +10,12 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 )
 
-// gateAPI answers GetUser and GetChannelMember once open is closed,
+// gateAPI answers GetUser and the channel members once open is closed,
 // counting the calls; the other methods are not called here.
 type gateAPI struct {
 	api
-	open         chan struct{}
-	users, joins atomic.Int32
+	open                chan struct{}
+	users, joins, lists atomic.Int32
 }
 
 func (g *gateAPI) GetUser(ctx context.Context, id, _ string) (*model.User, *model.Response, error) {
@@ -26,6 +26,16 @@ func (g *gateAPI) GetUser(ctx context.Context, id, _ string) (*model.User, *mode
 		return nil, nil, ctx.Err()
 	}
 	return &model.User{Id: id, Username: "alice", Locale: "en"}, &model.Response{StatusCode: 200}, nil
+}
+
+func (g *gateAPI) GetChannelMembers(ctx context.Context, ch string, _, _ int, _ string) (model.ChannelMembers, *model.Response, error) {
+	g.lists.Add(1)
+	select {
+	case <-g.open:
+	case <-ctx.Done():
+		return nil, nil, ctx.Err()
+	}
+	return model.ChannelMembers{{ChannelId: ch, UserId: "alice"}, {ChannelId: ch, UserId: "bob"}}, &model.Response{StatusCode: 200}, nil
 }
 
 func (g *gateAPI) GetChannelMember(ctx context.Context, ch, user, _ string) (*model.ChannelMember, *model.Response, error) {
@@ -75,8 +85,11 @@ func TestLookUpsShared(t *testing.T) {
 		if n := g.users.Load(); n != 1 {
 			t.Errorf("%d GetUser for %d events at once, want 1", n, events)
 		}
-		if n := g.joins.Load(); n != 1 {
-			t.Errorf("%d GetChannelMember for %d events at once, want 1", n, events)
+		if n := g.lists.Load(); n != 1 {
+			t.Errorf("%d GetChannelMembers for %d events at once, want 1", n, events)
+		}
+		if n := g.joins.Load(); n != 0 {
+			t.Errorf("%d GetChannelMember: the channel's list answers", n)
 		}
 		for i := range events {
 			if langs[i] != "en" || !members[i] {

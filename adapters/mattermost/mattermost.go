@@ -148,6 +148,7 @@ type api interface {
 	GetTeam(ctx context.Context, teamID, etag string) (*model.Team, *model.Response, error)
 	GetChannel(ctx context.Context, channelID string) (*model.Channel, *model.Response, error)
 	GetChannelMember(ctx context.Context, channelID, userID, etag string) (*model.ChannelMember, *model.Response, error)
+	GetChannelMembers(ctx context.Context, channelID string, page, perPage int, etag string) (model.ChannelMembers, *model.Response, error)
 	CreateChannel(ctx context.Context, channel *model.Channel) (*model.Channel, *model.Response, error)
 	AddChannelMember(ctx context.Context, channelID, userID string) (*model.ChannelMember, *model.Response, error)
 	CreatePost(ctx context.Context, post *model.Post) (*model.Post, *model.Response, error)

@@ -78,6 +78,13 @@ func mmStub(b *testing.B) *httptest.Server {
 	mux.HandleFunc("GET /api/v4/teams/{id}", reply(200, `{"id":"{id}","name":"crise"}`))
 	mux.HandleFunc("GET /api/v4/channels/{id}", reply(200, `{"id":"{id}","team_id":"team1","name":"{id}","type":"O"}`))
 	mux.HandleFunc("GET /api/v4/channels/{id}/members/{user}", reply(200, `{"channel_id":"{id}","user_id":"member"}`))
+	var cell strings.Builder // the channel's members: the cell and the bot
+	cell.WriteString(`[{"channel_id":"{id}","user_id":"` + bot + `"}`)
+	for k := range loopCell {
+		cell.WriteString(`,{"channel_id":"{id}","user_id":"` + loopUser(k) + `"}`)
+	}
+	cell.WriteString("]")
+	mux.HandleFunc("GET /api/v4/channels/{id}/members", reply(200, cell.String()))
 	mux.HandleFunc("PUT /api/v4/posts/{id}/patch", reply(200, `{"id":"{id}"}`))
 	mux.HandleFunc("POST /api/v4/posts", func(w http.ResponseWriter, r *http.Request) {
 		var p model.Post
