@@ -100,20 +100,50 @@ func (l *lane) repeatPending(ch incident.Change) (repeat, known bool) {
 // tryLane is one attempt of Change in id's lane; stale when the revision
 // it started from is not the stored one when its turn to write comes.
 func (s *Store) tryLane(l *lane, id string, ch incident.Change, seen *incident.Incident, fn func(*incident.Incident) ([]incident.Entry, error)) (*incident.Incident, bool, error) {
-	l.mu.Lock()
-	if err := s.repeatedClick(l, id, ch); err != nil {
-		l.mu.Unlock()
+	m, found, wait, err := s.queueInLane(l, id, ch, seen, fn)
+	if err != nil {
 		return nil, false, err
+	}
+	err = wait()
+	if err != nil || found.stale || found.repeated {
+		l.forget(m)
+	}
+	l.done(m)
+	switch {
+	case err != nil:
+		return nil, false, err
+	case found.repeated:
+		return nil, false, &fnError{incident.ErrRepeatClick}
+	case found.stale:
+		s.stale.Add(1)
+		return nil, true, nil
+	}
+	s.wrote(m)
+	return m.inc, false, nil
+}
+
+// found is what a change queued found at its write: the stored incident
+// was no longer the one it started from (stale), or its click had been
+// taken meanwhile (repeated). Nothing was written then.
+type found struct{ stale, repeated bool }
+
+// queueInLane makes the change on what the lane's last change made (or
+// the store's copy), and queues its write right behind it, holding the
+// lane meanwhile: released however fn returns, a panic included, so that
+// a bug in one action does not stop every later change to the incident.
+func (s *Store) queueInLane(l *lane, id string, ch incident.Change, seen *incident.Incident, fn func(*incident.Incident) ([]incident.Entry, error)) (*made, *found, func() error, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err := s.repeatedClick(l, id, ch); err != nil {
+		return nil, nil, nil, err
 	}
 	inc, after, err := s.laneBase(l, id, ch, seen)
 	if err != nil {
-		l.mu.Unlock()
-		return nil, false, err
+		return nil, nil, nil, err
 	}
 	m, err := prepare(id, inc, fn)
 	if err != nil {
-		l.mu.Unlock()
-		return nil, false, err
+		return nil, nil, nil, err
 	}
 	m.after, m.click = after, ch.Click
 	if after != nil {
@@ -122,16 +152,16 @@ func (s *Store) tryLane(l *lane, id string, ch incident.Change, seen *incident.I
 		l.lines++
 		m.line = l.lines
 	}
-	var stale, repeated bool
+	out := &found{}
 	wait := s.queue(func(tx *bolt.Tx) error {
-		stale, repeated = !m.current(tx), false
-		if stale {
+		out.stale, out.repeated = !m.current(tx), false
+		if out.stale {
 			return nil // nothing written: the caller tries again
 		}
 		// A click repeating one whose change was not yet written when
 		// this one started: the store's copy was not read, so the
-		// check is here.
-		if repeated = repeats(tx, id, ch); repeated {
+		// check is here too.
+		if out.repeated = repeats(tx, id, ch); out.repeated {
 			return nil
 		}
 		return m.write(tx, ch)
@@ -140,23 +170,7 @@ func (s *Store) tryLane(l *lane, id string, ch incident.Change, seen *incident.I
 		l.last = m
 		l.pending = append(l.pending, m)
 	}
-	l.mu.Unlock()
-	err = wait()
-	if err != nil || stale || repeated {
-		l.forget(m)
-	}
-	l.done(m)
-	switch {
-	case err != nil:
-		return nil, false, err
-	case repeated:
-		return nil, false, &fnError{incident.ErrRepeatClick}
-	case stale:
-		s.stale.Add(1)
-		return nil, true, nil
-	}
-	s.wrote(m)
-	return m.inc, false, nil
+	return m, out, wait, nil
 }
 
 // repeatedClick refuses a click that repeats the person's last click on

@@ -273,3 +273,57 @@ func TestLaneForgetLine(t *testing.T) {
 		t.Error("C, not written, made the next change forget D, which started from the store")
 	}
 }
+
+// TestLanePanicReleases: a change whose fn panics (a bug in the bot) lets
+// the change waiting behind it in the lane go on.
+func TestLanePanicReleases(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(filepath.Join(t.TempDir(), "vigie.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	inc, err := s.Create(ctx, &incident.Incident{Title: "lane", Channel: "C1", Chain: "x", OpenedAt: time.Date(2026, 12, 6, 2, 0, 0, 0, time.UTC)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inFn, release := make(chan struct{}), make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("the panic did not reach the caller")
+			}
+		}()
+		s.Change(ctx, inc.ID, incident.Change{}, func(*incident.Incident) ([]incident.Entry, error) {
+			close(inFn)
+			<-release
+			panic("a bug")
+		})
+	})
+	<-inFn // the first change holds the lane
+	done := make(chan error, 1)
+	wg.Go(func() {
+		_, err := s.Change(ctx, inc.ID, incident.Change{}, note("after"))
+		done <- err
+	})
+	for { // the second waits in the lane
+		s.lanes.mu.Lock()
+		n := s.lanes.m[inc.ID].n
+		s.lanes.mu.Unlock()
+		if n == 2 {
+			break
+		}
+		runtime.Gosched()
+	}
+	close(release)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second): // a deadlock guard, not a timing
+		t.Fatal("the change behind a panicking one never ran: the lane stayed held")
+	}
+	wg.Wait()
+}
