@@ -98,7 +98,10 @@ type Options struct {
 	HTTPClient *http.Client
 	// Now is the clock of signature checks and trigger ages.
 	Now func() time.Time
-	// Workers bounds the events handled at once (8 by default).
+	// Workers bounds the events handled at once (64 by default). Most of
+	// an event's time is spent waiting for its commit, not on a core: with
+	// 8, the clicks of a busy minute waited behind 8 commits at a time,
+	// about 2 000 a second whatever the machine.
 	Workers int
 	// ReplyWithin is how long a slash command's acknowledgement waits for
 	// the bot when it is not busy, so that a quick answer (help, status)
@@ -230,7 +233,7 @@ func newAdapter(opt Options, api slackAPI) (*Adapter, error) {
 		opt.Now = time.Now
 	}
 	if opt.Workers <= 0 {
-		opt.Workers = 8
+		opt.Workers = 64
 	}
 	if opt.ReplyWithin == 0 {
 		opt.ReplyWithin = 25 * time.Millisecond

@@ -1,0 +1,74 @@
+package slack
+
+import (
+	"context"
+	"runtime"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/vigie-sante/vigie/bot"
+)
+
+// gateHandler holds every event it handles until open is closed, counting
+// the events held at once: an event waiting on the disk, as the bot's wait
+// for its commit.
+type gateHandler struct {
+	open    chan struct{}
+	holding atomic.Int32
+}
+
+func (g *gateHandler) Handle(ctx context.Context, ev bot.Event) bot.Reply {
+	g.holding.Add(1)
+	<-g.open
+	return bot.Reply{}
+}
+
+func (g *gateHandler) LogPin(context.Context, bot.Pin) (bool, error) { return false, nil }
+
+// TestWorkersOutlastTheDisk: by default, more events are handled at once
+// than a commit's wait would let eight workers take. With eight, the
+// clicks of a busy minute queued behind eight commits at a time: about
+// 2 000 a second at most whatever the machine, the cores mostly idle.
+func TestWorkersOutlastTheDisk(t *testing.T) {
+	r := &rig{t: t, fake: newFakeSlack(t), now: t0}
+	a, err := New(Options{Mode: ModeHTTP, BotToken: "xoxb-test", SigningSecret: testSecret, Dir: t.TempDir(),
+		APIURL: r.fake.GetAPIURL(), Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &gateHandler{open: make(chan struct{})}
+	mux := http.NewServeMux()
+	a.Mount(mux, g)
+	srv := httptest.NewServer(mux)
+	defer func() { close(g.open); srv.Close(); a.Close() }()
+	const events = 48
+	for range events {
+		body := interactionBody(r.blockAction(rssi, "1700000000.000100", "x"))
+		ts := strconv.FormatInt(time.Now().Unix(), 10)
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/slack/interactions", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Slack-Request-Timestamp", ts)
+		req.Header.Set("X-Slack-Signature", sign(testSecret, ts, body))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("click acknowledged with %d", resp.StatusCode)
+		}
+	}
+	deadline := time.Now().Add(10 * time.Second) // a guard against a hang, not a timing
+	for g.holding.Load() < events {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d events handled at once, want %d", g.holding.Load(), events)
+		}
+		runtime.Gosched()
+	}
+}
