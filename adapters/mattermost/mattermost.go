@@ -102,6 +102,11 @@ type Options struct {
 	Now     func() time.Time
 	// HTTPClient carries the REST calls (a 20 s timeout by default).
 	HTTPClient *http.Client
+	// Answered, when set, hears each answer Vigie gives in its response to
+	// a slash command (kind command), a click (click) or a dialog (form),
+	// with the time from the request received: on Mattermost the response
+	// is what the person sees.
+	Answered func(kind string, d time.Duration)
 }
 
 // Adapter implements bot.Chat, bot.Uploader, bot.MemberChecker and
@@ -291,9 +296,36 @@ func (a *Adapter) BotUserID() string {
 
 // Mount registers the callbacks on mux.
 func (a *Adapter) Mount(mux *http.ServeMux, h Handler) {
-	mux.Handle("POST "+PathCommand, a.CommandHandler(h))
-	mux.Handle("POST "+PathAction, a.ActionHandler(h))
-	mux.Handle("POST "+PathDialog, a.DialogHandler(h))
+	mux.Handle("POST "+PathCommand, a.timed("command", a.CommandHandler(h)))
+	mux.Handle("POST "+PathAction, a.timed("click", a.ActionHandler(h)))
+	mux.Handle("POST "+PathDialog, a.timed("form", a.DialogHandler(h)))
+}
+
+// timed reports to Options.Answered the answers next gives (a 200: a
+// refused request, such as a bad token, is nobody's answer).
+func (a *Adapter) timed(kind string, next http.Handler) http.Handler {
+	if a.opt.Answered == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := a.now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		if sw.status == http.StatusOK {
+			a.opt.Answered(kind, a.now().Sub(start))
+		}
+	})
+}
+
+// statusWriter keeps the status of a response.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
 }
 
 // eventContext is the context an event is handled in: detached from the

@@ -66,12 +66,14 @@ func (a *Adapter) acknowledge(in *inbound) (payload any, dup bool, err error) {
 			a.later(in, r)
 			return nil, false, nil
 		}
+		a.answered(in)
 		return reply, false, nil
 	case kindSubmit:
 		r, ok := a.await(j, a.opt.SubmitWithin)
 		if ok && r.Error {
 			msg := strings.TrimSpace(strings.TrimPrefix(r.Text, "⚠️"))
 			if errs := fieldErrors(msg, in.Event.Fields, in.FirstField); len(errs) > 0 {
+				a.answered(in)
 				return slack.NewErrorsViewSubmissionResponse(errs), false, nil
 			}
 		}
@@ -82,5 +84,13 @@ func (a *Adapter) acknowledge(in *inbound) (payload any, dup bool, err error) {
 	default:
 		a.await(j, 0)
 		return nil, false, nil
+	}
+}
+
+// answered reports the answer to in shown now (Options.Answered).
+func (a *Adapter) answered(in *inbound) {
+	kind := map[string]string{kindCommand: "command", kindAction: "click", kindSubmit: "form"}[in.Kind]
+	if kind != "" {
+		a.opt.Answered(kind, a.now().Sub(in.Received))
 	}
 }

@@ -98,6 +98,10 @@ type Options struct {
 	HTTPClient *http.Client
 	// Now is the clock of signature checks and trigger ages.
 	Now func() time.Time
+	// Answered, when set, hears each answer shown to the person who sent a
+	// request: its kind (command, click, form) and the time from the
+	// request received, on the acknowledgement or posted after it.
+	Answered func(kind string, d time.Duration)
 	// Workers bounds the events handled at once (64 by default). Most of
 	// an event's time is spent waiting for its commit, not on a core: with
 	// 8, the clicks of a busy minute waited behind 8 commits at a time,
@@ -228,6 +232,9 @@ func transport() http.RoundTripper {
 func newAdapter(opt Options, api slackAPI) (*Adapter, error) {
 	if opt.Log == nil {
 		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	if opt.Answered == nil {
+		opt.Answered = func(string, time.Duration) {}
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now

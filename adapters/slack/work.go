@@ -250,6 +250,7 @@ func (a *Adapter) deliver(ctx context.Context, in *inbound, r bot.Reply) {
 			return err
 		})
 		if err == nil {
+			a.answered(in)
 			return
 		}
 		a.log.Warn("slack: reply through response_url", "err", err)
@@ -260,7 +261,9 @@ func (a *Adapter) deliver(ctx context.Context, in *inbound, r bot.Reply) {
 	})
 	if err != nil {
 		a.log.Warn("slack: reply", "channel", in.Event.Channel, "user", in.Event.User.ID, "err", err)
+		return
 	}
+	a.answered(in)
 }
 
 func (a *Adapter) replyOptions(r bot.Reply) []slack.MsgOption {

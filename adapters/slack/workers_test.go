@@ -2,10 +2,10 @@ package slack
 
 import (
 	"context"
-	"runtime"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"

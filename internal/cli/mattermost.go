@@ -33,7 +33,7 @@ func (p mattermostPlatform) Run(ctx context.Context, h Handler) error { return p
 // when mattermost.action_secret is not set, in the data directory.
 const actionKeyFile = "mattermost-action.key"
 
-func newMattermost(cfg *config.Config, dir string, log *slog.Logger) (Platform, error) {
+func newMattermost(cfg *config.Config, dir string, log *slog.Logger, answered Answered) (Platform, error) {
 	m := cfg.Mattermost
 	secret, err := actionSecret(m.ActionSecret.Value(), dir)
 	if err != nil {
@@ -54,6 +54,7 @@ func newMattermost(cfg *config.Config, dir string, log *slog.Logger) (Platform, 
 		// the adapter edits at once and says whether it did, so that an edit
 		// is never counted shown while it only waits in memory.
 		SyncUpdates: true,
+		Answered:    answered,
 	})
 	if err != nil {
 		return nil, err

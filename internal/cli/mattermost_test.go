@@ -99,7 +99,7 @@ func TestActionSecret(t *testing.T) {
 func TestMattermostPlatform(t *testing.T) {
 	cfg := &config.Config{PublicURL: "https://vigie.example.fr", Mattermost: &config.Mattermost{
 		URL: "https://chat.example.fr", BotToken: "t", CommandTokens: []config.Secret{"c"}}}
-	p, err := platforms["mattermost"](cfg, t.TempDir(), nil)
+	p, err := platforms["mattermost"](cfg, t.TempDir(), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

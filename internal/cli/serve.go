@@ -87,7 +87,11 @@ type Handler interface {
 
 // platforms builds the adapter of a configuration; each adapter's file
 // registers itself here, so that serve names none of them.
-var platforms = map[string]func(cfg *config.Config, dir string, log *slog.Logger) (Platform, error){}
+var platforms = map[string]func(cfg *config.Config, dir string, log *slog.Logger, answered Answered) (Platform, error){}
+
+// Answered hears each answer an adapter shows a person, by kind, with the
+// time from their request (metrics.Answered for the adapter's platform).
+type Answered func(kind string, d time.Duration)
 
 func runConfig(env Env, g *Globals) error {
 	var taken []string // the VIGIE_* variables that set something
@@ -234,7 +238,7 @@ func runServe(ctx context.Context, env Env, g *Globals) error {
 	defer shutdownHTTP()
 	log.Info("vigie listening", "listen", ln.Addr().String())
 
-	p, err := build(cfg, a.dir, log)
+	p, err := build(cfg, a.dir, log, func(kind string, d time.Duration) { m.Answered(name, kind, d) })
 	if err != nil {
 		return err
 	}

@@ -64,7 +64,7 @@ func (f *fakePlatform) Run(ctx context.Context, h Handler) error { <-ctx.Done();
 // useFakePlatform makes "mattermost" build the fake for the test.
 func useFakePlatform(t *testing.T) {
 	saved := platforms["mattermost"]
-	platforms["mattermost"] = func(cfg *config.Config, dir string, log *slog.Logger) (Platform, error) {
+	platforms["mattermost"] = func(cfg *config.Config, dir string, log *slog.Logger, _ Answered) (Platform, error) {
 		return &fakePlatform{Chat: bottest.NewChat(), log: log}, nil
 	}
 	t.Cleanup(func() { platforms["mattermost"] = saved })
@@ -275,7 +275,7 @@ func httptestListener(t *testing.T, h http.Handler) string {
 func TestServeAnswersHealthAtOnce(t *testing.T) {
 	checking := make(chan struct{})
 	saved := platforms["mattermost"]
-	platforms["mattermost"] = func(cfg *config.Config, dir string, log *slog.Logger) (Platform, error) {
+	platforms["mattermost"] = func(cfg *config.Config, dir string, log *slog.Logger, _ Answered) (Platform, error) {
 		return &fakePlatform{Chat: bottest.NewChat(), log: log, checking: checking}, nil
 	}
 	t.Cleanup(func() { platforms["mattermost"] = saved })

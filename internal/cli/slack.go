@@ -15,7 +15,7 @@ func init() {
 }
 
 // buildSlack makes the Slack adapter of the configuration's slack section.
-func buildSlack(cfg *config.Config, dir string, log *slog.Logger) (Platform, error) {
+func buildSlack(cfg *config.Config, dir string, log *slog.Logger, answered Answered) (Platform, error) {
 	s := cfg.Slack
 	lang := flows.FR
 	if cfg.Lang == "en" {
@@ -23,7 +23,7 @@ func buildSlack(cfg *config.Config, dir string, log *slog.Logger) (Platform, err
 	}
 	a, err := slack.New(slack.Options{
 		Mode: s.Mode, BotToken: s.BotToken.Value(), AppToken: s.AppToken.Value(), SigningSecret: s.SigningSecret.Value(),
-		Dir: dir, Lang: lang, Trigger: cfg.Trigger, Log: log, APIURL: s.APIURL,
+		Dir: dir, Lang: lang, Trigger: cfg.Trigger, Log: log, APIURL: s.APIURL, Answered: answered,
 	})
 	if err != nil {
 		return nil, err

@@ -35,7 +35,7 @@ func TestServeHealthzDuringStartSweep(t *testing.T) {
 	release := make(chan struct{})
 	chat := bottest.NewChat()
 	saved := platforms["mattermost"]
-	platforms["mattermost"] = func(cfg *config.Config, dir string, log *slog.Logger) (Platform, error) {
+	platforms["mattermost"] = func(cfg *config.Config, dir string, log *slog.Logger, _ Answered) (Platform, error) {
 		return &fakePlatform{Chat: chat, log: log, posting: func(ctx context.Context, m bot.Message) {
 			if strings.Contains(m.Title, "— incident #") { // a reminder: ⏰ Rappel, 🚨 Escalade, ⛔ Échéance dépassée
 				select {

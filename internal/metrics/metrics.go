@@ -32,6 +32,7 @@ type Metrics struct {
 	platform *prometheus.CounterVec
 	broken   prometheus.Counter
 	ack      *prometheus.HistogramVec
+	answer   *prometheus.HistogramVec
 	card     prometheus.Histogram
 	retries  *prometheus.CounterVec
 }
@@ -77,14 +78,34 @@ func New(src Source, chainOf ChainOf, now func() time.Time, log *slog.Logger) *M
 			Name: "vigie_ack_seconds", Help: "Time to acknowledge a platform request (slash command, click, dialog), by endpoint.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 		}, []string{"endpoint"}),
+		answer: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "vigie_answer_seconds", Help: "From a request received to the answer shown to the person who sent it (on the acknowledgement, or posted after it), by platform and kind (command, click, form).",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+		}, []string{"platform", "kind"}),
+	}
+	for _, platform := range []string{"mattermost", "slack"} {
+		for _, kind := range AnswerKinds {
+			m.answer.WithLabelValues(platform, kind) // at zero from the start, as the retries
+		}
 	}
 	for _, cause := range bot.OutboxRetryCauses {
 		m.retries.WithLabelValues(cause) // at zero from the start: an alert can be written before the first retry
 	}
-	m.reg.MustRegister(m.commands, m.nags, m.platform, m.broken, m.ack, m.card, m.retries,
+	m.reg.MustRegister(m.commands, m.nags, m.platform, m.broken, m.ack, m.answer, m.card, m.retries,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		&stateCollector{src: src, chainOf: chainOf, now: now, log: log})
 	return m
+}
+
+// AnswerKinds are the kinds of request Answered reports.
+var AnswerKinds = []string{"command", "click", "form"}
+
+// Answered records what a person waited for: from their request received
+// by Vigie to the answer shown to them, on platform. The adapters report
+// it (mattermost.Options.Answered, slack.Options.Answered): only they know
+// whether the acknowledgement carried the answer or it followed.
+func (m *Metrics) Answered(platform, kind string, d time.Duration) {
+	m.answer.WithLabelValues(platform, kind).Observe(d.Seconds())
 }
 
 // Command implements bot.Observer.

@@ -64,3 +64,36 @@ func TestRepeatsCounted(t *testing.T) {
 		}
 	}
 }
+
+// TestAnswersTimed: what a person waits for is a histogram by platform
+// and kind, listed at zero before the first answer (an alert on it can be
+// written on the first day), then counting the answers reported.
+func TestAnswersTimed(t *testing.T) {
+	m := New(noState{}, func(*incident.Incident) *flows.Chain { return nil }, time.Now, slog.New(slog.DiscardHandler))
+	scrape := func() string {
+		w := httptest.NewRecorder()
+		m.Handler().ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
+		return w.Body.String()
+	}
+	before := scrape()
+	for _, platform := range []string{"mattermost", "slack"} {
+		for _, kind := range AnswerKinds {
+			if want := `vigie_answer_seconds_count{kind="` + kind + `",platform="` + platform + `"} 0`; !strings.Contains(before, want) {
+				t.Errorf("/metrics at start lacks %q", want)
+			}
+		}
+	}
+	m.Answered("slack", "click", 30*time.Millisecond)
+	m.Answered("slack", "click", 3*time.Second)
+	after := scrape()
+	for _, want := range []string{
+		`vigie_answer_seconds_count{kind="click",platform="slack"} 2`,
+		`vigie_answer_seconds_bucket{kind="click",platform="slack",le="0.05"} 1`,
+		`vigie_answer_seconds_bucket{kind="click",platform="slack",le="5"} 2`,
+		`vigie_answer_seconds_count{kind="command",platform="slack"} 0`,
+	} {
+		if !strings.Contains(after, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+}

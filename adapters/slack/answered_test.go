@@ -1,0 +1,92 @@
+package slack
+
+import (
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// answers records what Options.Answered hears.
+type answers struct {
+	mu      sync.Mutex // guards kinds and changed
+	kinds   []string
+	changed chan struct{} // closed at each answer heard
+}
+
+func newAnswers() *answers { return &answers{changed: make(chan struct{})} }
+
+func (a *answers) heard(kind string, d time.Duration) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.kinds = append(a.kinds, kind)
+	close(a.changed)
+	a.changed = make(chan struct{})
+}
+
+// wait returns once n answers of kind were heard, failing t after 10 s (a
+// guard against a hang, not a timing).
+func (a *answers) wait(t *testing.T, kind string, n int) {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		a.mu.Lock()
+		ch := a.changed
+		a.mu.Unlock()
+		if a.count(kind) >= n {
+			return
+		}
+		select {
+		case <-ch:
+		case <-deadline:
+			t.Fatalf("waited 10 s for %d %s answers, heard %d", n, kind, a.count(kind))
+		}
+	}
+}
+
+func (a *answers) count(kind string) (n int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, k := range a.kinds {
+		if k == kind {
+			n++
+		}
+	}
+	return n
+}
+
+// TestAnswersReported: each answer shown to the person is reported once,
+// by kind: a command's, on the acknowledgement or through the
+// response_url, and a click's, through the response_url after an empty
+// acknowledgement. An acknowledgement without an answer reports nothing.
+func TestAnswersReported(t *testing.T) {
+	heard := newAnswers()
+	r := newRig(t, ModeHTTP, func(o *Options) { o.Answered = heard.heard })
+	card, _ := r.openIncident()
+	heard.wait(t, "command", 1)
+
+	resp, body := r.signed("/slack/commands", r.commandForm(rssi, "statut").Encode())
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("statut: %d %s", resp.StatusCode, body)
+	}
+	heard.wait(t, "command", 2)
+
+	responses := 0
+	r.fake.snapshot(func() { responses = len(r.fake.responses) })
+	yes := button(t, card.Blocks, "repondre malicious yes")
+	resp, body = r.signed("/slack/interactions", interactionBody(r.blockAction(rssi, card.TS, yes)))
+	if resp.StatusCode != http.StatusOK || body != "" {
+		t.Fatalf("block_actions ack: %d %q", resp.StatusCode, body)
+	}
+	r.fake.wait("the click's answer posted", func() bool { return len(r.fake.responses) > responses })
+	heard.wait(t, "click", 1)
+	if n := heard.count("command"); n != 2 {
+		t.Errorf("%d command answers reported, want 2", n)
+	}
+	r.fake.snapshot(func() {
+		if got := r.fake.responses[len(r.fake.responses)-1].Text; !strings.Contains(got, "2026-0001") {
+			t.Errorf("the click's answer: %q", got)
+		}
+	})
+}
