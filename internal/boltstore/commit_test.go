@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -137,5 +138,52 @@ func TestCommitterFailures(t *testing.T) {
 	}
 	if q, r := c.state(); r || q != 0 {
 		t.Errorf("after the last commit: running %v, queue %d", r, q)
+	}
+}
+
+// TestCommitterGathersUnderLoad: after a commit of several calls, the next
+// leader waits a moment so that the calls arriving meanwhile share its
+// commit; after a lone call, it does not wait.
+func TestCommitterGathersUnderLoad(t *testing.T) {
+	c := newCommitter(t)
+	var mu sync.Mutex
+	txs := map[int]int{} // transaction ID → calls in it
+	put := func(key string) func(*bolt.Tx) error {
+		return func(tx *bolt.Tx) error {
+			mu.Lock()
+			txs[tx.ID()]++
+			mu.Unlock()
+			return tx.Bucket([]byte("k")).Put([]byte(key), nil)
+		}
+	}
+	var wg sync.WaitGroup
+	waited := 0
+	c.gather = func(time.Duration) { // three calls arrive while the leader waits
+		waited++
+		for i := range 3 {
+			wg.Go(func() {
+				if err := c.write(put(fmt.Sprint("late", i))); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		for q, _ := c.state(); q != 4; q, _ = c.state() {
+			runtime.Gosched()
+		}
+	}
+	c.last = 1 // a lone call before: no wait
+	if err := c.write(put("alone")); err != nil {
+		t.Fatal(err)
+	}
+	if waited != 0 {
+		t.Fatal("the leader waited after a lone call")
+	}
+	c.last = gatherFrom // a busy commit before
+	if err := c.write(put("leader")); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	if waited != 1 || len(txs) != 2 {
+		t.Errorf("waited %d times, calls per transaction %v; want one wait, then the leader and the three late calls in one", waited, txs)
 	}
 }
