@@ -108,7 +108,7 @@ func BenchmarkIdleRSS1k(b *testing.B) {
 	bin := buildVigie(b)
 	db := filepath.Join(b.TempDir(), "vigie.db")
 	seed(b, db, 1_000, 1_000, time.Time{})
-	var rss float64
+	var rss, anon float64
 	for range b.N {
 		cmd := exec.Command(bin, "--db", db, "console", "--flow", "nouvelle-aquitaine/es-esms")
 		in, _ := cmd.StdinPipe()
@@ -122,18 +122,45 @@ func BenchmarkIdleRSS1k(b *testing.B) {
 		sc := bufio.NewScanner(out)
 		for sc.Scan() && !strings.Contains(sc.Text(), "#ID") {
 		}
-		status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid))
+		mb, err := vmRSS(cmd.Process.Pid)
 		if err != nil {
 			b.Skip("no /proc: ", err)
 		}
-		for _, line := range strings.Split(string(status), "\n") {
-			if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
-				kb, _ := strconv.ParseFloat(f[1], 64)
-				rss += kb / 1024
-			}
-		}
+		rss, anon = rss+mb.total, anon+mb.anon
 		in.Close()
 		cmd.Wait()
 	}
 	b.ReportMetric(rss/float64(b.N), "MB_rss")
+	b.ReportMetric(anon/float64(b.N), "MB_rss_anon")
+}
+
+// rssMB is a process's resident memory in MB: all of it, and its anonymous
+// part (the heap and stacks; the rest is files mapped, the database's
+// pages among them, which the kernel may reclaim).
+type rssMB struct{ total, anon float64 }
+
+// vmRSS reads the resident memory of process pid (Linux's /proc).
+func vmRSS(pid int) (rssMB, error) {
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return rssMB{}, err
+	}
+	var mb rssMB
+	for _, line := range strings.Split(string(status), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		kb, _ := strconv.ParseFloat(f[1], 64)
+		switch f[0] {
+		case "VmRSS:":
+			mb.total = kb / 1024
+		case "RssAnon:":
+			mb.anon = kb / 1024
+		}
+	}
+	if mb.total == 0 {
+		return mb, fmt.Errorf("no VmRSS in /proc/%d/status", pid)
+	}
+	return mb, nil
 }

@@ -102,8 +102,8 @@ func TestServeHealthzDuringStartSweep(t *testing.T) {
 // comes back after an outage with 10 000 incidents, 1 000 of them with
 // reminders due: the time from the process's start to the first 200 on
 // /healthz (target ≤ 300 ms), and to the end of the start sweep, whose
-// 500 reminder messages a fake Slack answers at once. It reports figures
-// and asserts nothing about time.
+// 500 reminder messages a fake Slack answers at once, and the process's
+// resident memory then. It reports figures and asserts nothing about time.
 //
 //	go test -run '^$' -bench ServeHealthz -benchtime 10x ./internal/cli/
 func BenchmarkServeHealthz(b *testing.B) {
@@ -122,6 +122,7 @@ func BenchmarkServeHealthz(b *testing.B) {
 	}
 	client := &http.Client{Timeout: time.Second}
 	var healthz, swept, worst time.Duration
+	var rss, anon float64 // MB, the most of a serve at its start sweep's end
 	b.ResetTimer()
 	for range b.N {
 		b.StopTimer()
@@ -176,6 +177,9 @@ func BenchmarkServeHealthz(b *testing.B) {
 			time.Sleep(time.Millisecond)
 		}
 		swept += time.Since(start)
+		if mb, err := vmRSS(cmd.Process.Pid); err == nil {
+			rss, anon = max(rss, mb.total), max(anon, mb.anon)
+		}
 		cmd.Process.Kill()
 		cmd.Wait()
 	}
@@ -183,4 +187,6 @@ func BenchmarkServeHealthz(b *testing.B) {
 	b.ReportMetric(ms(healthz)/float64(b.N), "ms/healthz")
 	b.ReportMetric(ms(worst), "ms_max/healthz")
 	b.ReportMetric(ms(swept)/float64(b.N), "ms/sweep_end")
+	b.ReportMetric(rss, "MB_max/rss_sweep_end")
+	b.ReportMetric(anon, "MB_max/rss_anon_sweep_end")
 }
