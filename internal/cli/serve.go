@@ -21,7 +21,6 @@ import (
 	"github.com/vigie-sante/vigie/flows"
 	"github.com/vigie-sante/vigie/flows/builtin"
 	"github.com/vigie-sante/vigie/internal/config"
-	"github.com/vigie-sante/vigie/internal/gcpace"
 	"github.com/vigie-sante/vigie/internal/metrics"
 	"github.com/vigie-sante/vigie/internal/remind"
 )
@@ -149,7 +148,6 @@ func runConfig(env Env, g *Globals) error {
 }
 
 func runServe(ctx context.Context, env Env, g *Globals) error {
-	gcpace.Serve()
 	cfg, err := config.Load(g.Config, env.Getenv)
 	if err != nil {
 		return err

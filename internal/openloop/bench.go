@@ -7,8 +7,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/vigie-sante/vigie/internal/gcpace"
 )
 
 // Target is a server under benchmark, beside the bare handler, both ready
@@ -46,7 +44,6 @@ const CompareFor = 4 * time.Second
 // machine of 2 cores. Metrics only: nothing is asserted on time. One
 // iteration is the whole run, whatever b.N.
 func Benchmark(b *testing.B, setup func(b *testing.B) Target) {
-	gcpace.Serve() // as serve runs: the bare handler, in the same process, gains too
 	var bareSat, ourSat float64
 	b.Run("saturation", func(b *testing.B) {
 		t := setup(b)
