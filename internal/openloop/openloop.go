@@ -189,13 +189,6 @@ func (r Result) KeepsUp() (bool, string) {
 	return true, ""
 }
 
-// Near says whether a run that fell behind did so by little: nothing left
-// unsent or unanswered, and at least half the rate achieved. Other work
-// on the machine can cause such a miss; it does not cause a collapse.
-func (r Result) Near() bool {
-	return r.Lost == 0 && r.Unsent == 0 && r.Achieved >= r.Rate/2
-}
-
 func (r Result) String() string {
 	ok, why := r.KeepsUp()
 	verdict := "keeps up"
@@ -210,14 +203,16 @@ func (r Result) String() string {
 // within about 3 %: probe runs a rate for ProbeFor, on rates doubling from
 // from until one is missed (halving instead while from is missed), then
 // bisected four times between the last kept and the first missed. A rate
-// missed by a little (Near) is tried once more, and kept if kept then:
-// other work on the machine only ever slows a server, so the better try is
-// the server's.
+// missed is tried once more, and kept if kept then: other work on the
+// machine, or a stall of its disk, only ever slows a server, so the better
+// try is the server's.
 // probe must leave the server idle after each run (its backlog drained),
 // so that each rate starts afresh. It returns every probe's result, in
 // order.
 func Saturation(from float64, probe func(rate float64) Result) (float64, []Result) {
 	var all []Result
+	const lowest, highest = 10, 100_000
+	lo, hi := 0.0, 0.0 // kept, missed
 	try := func(rate float64) bool {
 		for range 2 {
 			r := probe(rate)
@@ -225,14 +220,12 @@ func Saturation(from float64, probe func(rate float64) Result) (float64, []Resul
 			if ok, _ := r.KeepsUp(); ok {
 				return true
 			}
-			if !r.Near() {
-				return false
-			}
+			// A collapse is tried again too: a stall of the machine (the
+			// disk of a shared host) can collapse a probe far below
+			// saturation, and would otherwise end the search there.
 		}
 		return false
 	}
-	const lowest, highest = 10, 100_000
-	lo, hi := 0.0, 0.0 // kept, missed
 	if try(from) {
 		lo = from
 		for hi == 0 && lo < highest {
