@@ -22,6 +22,35 @@ func note(text string) func(*incident.Incident) ([]incident.Entry, error) {
 	}
 }
 
+// laneStore is a store holding one incident, closed at the test's end.
+func laneStore(t *testing.T) (*Store, *incident.Incident) {
+	t.Helper()
+	s, err := Open(filepath.Join(t.TempDir(), "vigie.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	inc, err := s.Create(context.Background(), &incident.Incident{Title: "lane", Channel: "C1", Chain: "x",
+		OpenedAt: time.Date(2026, 12, 6, 2, 0, 0, 0, time.UTC)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, inc
+}
+
+// leading waits until a commit runs with nothing queued behind it.
+func leading(s *Store) {
+	for {
+		s.commit.mu.Lock()
+		running, n := s.commit.running, len(s.commit.queue)
+		s.commit.mu.Unlock()
+		if running && n == 0 {
+			return
+		}
+		runtime.Gosched()
+	}
+}
+
 // queued waits until n writes wait for the commit under way.
 func queued(s *Store, n int) {
 	for {
@@ -43,15 +72,7 @@ func queued(s *Store, n int) {
 // hold: a chain broken by the store itself.
 func TestLaneAfterUnwrittenChange(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(filepath.Join(t.TempDir(), "vigie.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	inc, err := s.Create(ctx, &incident.Incident{Title: "lane", Channel: "C1", Chain: "x", OpenedAt: time.Date(2026, 12, 6, 2, 0, 0, 0, time.UTC)}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, inc := laneStore(t)
 	id := inc.ID
 	// A commit under way holds the others in the queue.
 	release := make(chan struct{})
@@ -59,16 +80,7 @@ func TestLaneAfterUnwrittenChange(t *testing.T) {
 	wg.Go(func() {
 		s.write(func(*bolt.Tx) error { <-release; return nil })
 	})
-	queued(s, 0)
-	for { // the blocking write leads: nothing queued, a commit running
-		s.commit.mu.Lock()
-		running := s.commit.running
-		s.commit.mu.Unlock()
-		if running {
-			break
-		}
-		runtime.Gosched()
-	}
+	leading(s)     // the blocking write
 	wg.Go(func() { // Y: from the stored copy, inside the transaction
 		if _, err := s.lockedChange(id, incident.Change{}, note("Y")); err != nil {
 			t.Errorf("Y: %v", err)
@@ -127,15 +139,7 @@ func TestLaneAfterUnwrittenChange(t *testing.T) {
 // written once, in a chain that verifies.
 func TestLaneConcurrentChanges(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(filepath.Join(t.TempDir(), "vigie.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	inc, err := s.Create(ctx, &incident.Incident{Title: "lane", Channel: "C1", Chain: "x", OpenedAt: time.Date(2026, 12, 6, 2, 0, 0, 0, time.UTC)}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, inc := laneStore(t)
 	const workers, each = 8, 40
 	var wg sync.WaitGroup
 	for w := range workers {
@@ -173,15 +177,7 @@ func TestLaneConcurrentChanges(t *testing.T) {
 // is not a repeat.
 func TestLaneRepeatedClickNotQueued(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(filepath.Join(t.TempDir(), "vigie.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	inc, err := s.Create(ctx, &incident.Incident{Title: "lane", Channel: "C1", Chain: "x", OpenedAt: time.Date(2026, 12, 6, 2, 0, 0, 0, time.UTC)}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, inc := laneStore(t)
 	at := time.Date(2026, 12, 6, 3, 0, 0, 0, time.UTC)
 	click := func(what string, d time.Duration) incident.Change {
 		return incident.Change{Click: incident.Click{Where: "mm\x00alice\x00post1", What: what, At: at.Add(d)}, ClickWindow: time.Minute}
@@ -189,15 +185,7 @@ func TestLaneRepeatedClickNotQueued(t *testing.T) {
 	release := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() { s.write(func(*bolt.Tx) error { <-release; return nil }) })
-	for {
-		s.commit.mu.Lock()
-		running := s.commit.running
-		s.commit.mu.Unlock()
-		if running {
-			break
-		}
-		runtime.Gosched()
-	}
+	leading(s)
 	errs := make([]error, 5)
 	n := 0 // changes queued
 	for k, c := range []struct {
@@ -278,15 +266,7 @@ func TestLaneForgetLine(t *testing.T) {
 // the change waiting behind it in the lane go on.
 func TestLanePanicReleases(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(filepath.Join(t.TempDir(), "vigie.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	inc, err := s.Create(ctx, &incident.Incident{Title: "lane", Channel: "C1", Chain: "x", OpenedAt: time.Date(2026, 12, 6, 2, 0, 0, 0, time.UTC)}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, inc := laneStore(t)
 	inFn, release := make(chan struct{}), make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
