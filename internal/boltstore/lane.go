@@ -18,9 +18,10 @@ import (
 // from what the previous one made (already encoded, so decoded once more),
 // is queued for the commit right behind it, and lets the next one start
 // while both wait for the disk. The write transaction still checks the
-// incident's revision: a change whose predecessor was not written (its
-// commit failed, or it was a repeated click) goes stale and starts again
-// from the store, as before.
+// incident's revision and, for a change made on one not yet written, that
+// very record: a change whose predecessor was not written (its commit
+// failed, or a change from the store took its place) goes stale and starts
+// again from the store, as before.
 
 // lane orders the changes to one incident.
 type lane struct {
