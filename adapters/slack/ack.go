@@ -89,8 +89,16 @@ func (a *Adapter) acknowledge(in *inbound) (payload any, dup bool, err error) {
 
 // answered reports the answer to in shown now (Options.Answered).
 func (a *Adapter) answered(in *inbound) {
-	kind := map[string]string{kindCommand: "command", kindAction: "click", kindSubmit: "form"}[in.Kind]
-	if kind != "" {
-		a.opt.Answered(kind, a.now().Sub(in.Received))
+	var kind string
+	switch in.Kind {
+	case kindCommand:
+		kind = "command"
+	case kindAction:
+		kind = "click"
+	case kindSubmit:
+		kind = "form"
+	default:
+		return
 	}
+	a.opt.Answered(kind, a.now().Sub(in.Received))
 }

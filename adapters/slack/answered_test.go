@@ -59,11 +59,13 @@ func (a *answers) count(kind string) (n int) {
 // TestAnswersReported: each answer shown to the person is reported once,
 // by kind: a command's, on the acknowledgement or through the
 // response_url, and a click's, through the response_url after an empty
-// acknowledgement. An acknowledgement without an answer reports nothing.
+// acknowledgement; a form's refusal, shown in the modal. An
+// acknowledgement without an answer (the click opening the modal) reports
+// nothing.
 func TestAnswersReported(t *testing.T) {
 	heard := newAnswers()
 	r := newRig(t, ModeHTTP, func(o *Options) { o.Answered = heard.heard })
-	card, _ := r.openIncident()
+	card, checklist := r.openIncident()
 	heard.wait(t, "command", 1)
 
 	resp, body := r.signed("/slack/commands", r.commandForm(rssi, "statut").Encode())
@@ -81,8 +83,22 @@ func TestAnswersReported(t *testing.T) {
 	}
 	r.fake.wait("the click's answer posted", func() bool { return len(r.fake.responses) > responses })
 	heard.wait(t, "click", 1)
+	// A form refused under its field: the refusal, in the modal, is the
+	// answer.
+	done := button(t, checklist.Blocks, "fait cert-sante")
+	r.signed("/slack/interactions", interactionBody(r.blockAction(rssi, checklist.TS, done)))
+	r.fake.wait("the modal opened", func() bool { return len(r.fake.views) == 1 })
+	var view = r.fake.views[0]
+	resp, body = r.signed("/slack/interactions", interactionBody(r.viewSubmission(rssi, view, map[string]string{"via": "portail", "at": "25:99"})))
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `"errors"`) {
+		t.Fatalf("refusal not shown in the modal: %d %s", resp.StatusCode, body)
+	}
+	heard.wait(t, "form", 1)
 	if n := heard.count("command"); n != 2 {
 		t.Errorf("%d command answers reported, want 2", n)
+	}
+	if n := heard.count("click"); n != 1 {
+		t.Errorf("%d click answers reported, want 1: the click opening the modal has no answer", n)
 	}
 	r.fake.snapshot(func() {
 		if got := r.fake.responses[len(r.fake.responses)-1].Text; !strings.Contains(got, "2026-0001") {
