@@ -3,8 +3,11 @@ package slack
 import (
 	"encoding/json"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/vigie-sante/vigie/bot"
 )
 
 // maxAck is the largest acknowledgement payload: Socket Mode drops 20 KB
@@ -19,21 +22,24 @@ type commandReply struct {
 	Blocks       []slack.Block `json:"blocks,omitempty"`
 }
 
-// acknowledge records an inbound request and returns what to acknowledge
-// it with (nil: an empty acknowledgement):
-//   - a slash command waits ReplyWithin for the bot unless it is busy, so
-//     that a quick answer rides on the acknowledgement, else the answer
-//     follows through the response_url;
-//   - a modal submitted waits SubmitWithin, so that a refusal shows in the
-//     modal under the field at fault, else the modal closes and the
-//     answer follows;
-//   - clicks and pins are acknowledged at once and handled after.
+// acknowledge has an inbound request handled, or recorded to be, and
+// returns what to acknowledge it with (nil: an empty acknowledgement):
+//   - in HTTP mode, a command, a click or a form is handled before its
+//     acknowledgement when a place is free (direct.go): a command's answer
+//     rides on it, a click's follows through the response_url;
+//   - else it is recorded in the inbox and handled by a worker: a slash
+//     command waits ReplyWithin for the bot unless it is busy, so that a
+//     quick answer rides on the acknowledgement, else the answer follows
+//     through the response_url; clicks and pins are acknowledged at once;
+//   - a modal submitted waits SubmitWithin at most, so that a refusal
+//     shows in the modal under the field at fault, else the modal closes
+//     and the answer follows.
 //
 // dup says Slack had sent the request before: nothing is done twice. An
 // error means the request could not be recorded, and Slack should send it
 // again.
 func (a *Adapter) acknowledge(in *inbound) (payload any, dup bool, err error) {
-	j, dup, err := a.accept(in)
+	r, ok, dup, err := a.take(in)
 	if err != nil {
 		if in.Kind == kindCommand {
 			// A person typed it: say so rather than fail silently.
@@ -49,12 +55,11 @@ func (a *Adapter) acknowledge(in *inbound) (payload any, dup bool, err error) {
 	}
 	switch in.Kind {
 	case kindCommand:
-		wait := a.opt.ReplyWithin
-		if a.busy() {
-			wait = 0
-		}
-		r, ok := a.await(j, wait)
 		if !ok || (r.Text == "" && r.Message == nil) {
+			return nil, false, nil
+		}
+		if a.opt.ReplyWithin < 0 {
+			a.later(in, r)
 			return nil, false, nil
 		}
 		reply := commandReply{ResponseType: slack.ResponseTypeEphemeral, Text: mrkdwn(r.Text)}
@@ -69,7 +74,6 @@ func (a *Adapter) acknowledge(in *inbound) (payload any, dup bool, err error) {
 		a.answered(in)
 		return reply, false, nil
 	case kindSubmit:
-		r, ok := a.await(j, a.opt.SubmitWithin)
 		if ok && r.Error {
 			msg := strings.TrimSpace(strings.TrimPrefix(r.Text, "⚠️"))
 			if errs := fieldErrors(msg, in.Event.Fields, in.FirstField); len(errs) > 0 {
@@ -82,9 +86,39 @@ func (a *Adapter) acknowledge(in *inbound) (payload any, dup bool, err error) {
 		}
 		return slack.NewClearViewSubmissionResponse(), false, nil
 	default:
-		a.await(j, 0)
+		if ok {
+			a.later(in, r)
+		}
 		return nil, false, nil
 	}
+}
+
+// take has in handled in its acknowledgement when it can (direct), else
+// records it in the inbox for a worker and waits as its kind does; ok
+// says r is the bot's reply, for the acknowledgement to show.
+func (a *Adapter) take(in *inbound) (r bot.Reply, ok, dup bool, err error) {
+	if a.directs(in.Kind) {
+		select {
+		case a.places <- struct{}{}:
+			return a.direct(in)
+		default: // every place taken: the inbox holds it
+		}
+	}
+	j, dup, err := a.accept(in)
+	if err != nil || dup {
+		return bot.Reply{}, false, dup, err
+	}
+	var wait time.Duration
+	switch in.Kind {
+	case kindCommand:
+		if !a.busy() {
+			wait = a.opt.ReplyWithin
+		}
+	case kindSubmit:
+		wait = a.opt.SubmitWithin
+	}
+	r, ok = a.await(j, wait)
+	return r, ok, false, nil
 }
 
 // answered reports the answer to in shown now (Options.Answered).

@@ -61,8 +61,10 @@ func openInbox(dir string) (*inbox, error) {
 
 // put records in durably unless its key was seen, and says whether it was
 // new. It sets in.seq. Concurrent callers share a commit (bolt Batch): the
-// function may run twice, so it only reads and writes the transaction.
-func (b *inbox) put(in *inbound, now time.Time) (bool, error) {
+// function may run twice, so it only reads and writes the transaction,
+// and hands claim, when set, the key it is about to write: the caller
+// marks it held before any rescan can read it.
+func (b *inbox) put(in *inbound, now time.Time, claim func(seq uint64)) (bool, error) {
 	data, err := json.Marshal(in)
 	if err != nil {
 		return false, err
@@ -88,6 +90,9 @@ func (b *inbox) put(in *inbound, now time.Time) (bool, error) {
 			return err
 		}
 		fresh, seq = true, n
+		if claim != nil {
+			claim(n)
+		}
 		return q.Put(seqKey(n), data)
 	})
 	if err != nil {
@@ -95,6 +100,17 @@ func (b *inbox) put(in *inbound, now time.Time) (bool, error) {
 	}
 	in.seq = seq
 	return fresh, nil
+}
+
+// known says whether key was recorded within seenFor (and not yet
+// pruned): a request seen before a restart.
+func (b *inbox) known(key string) bool {
+	var found bool
+	b.db.View(func(tx *bolt.Tx) error {
+		found = tx.Bucket(bucketSeen).Get([]byte(key)) != nil
+		return nil
+	})
+	return found
 }
 
 // done removes a handled request.

@@ -153,7 +153,10 @@ func TestAcknowledgedSurvivesRestart(t *testing.T) {
 	// A second Vigie, on its own directory, whose bot never finishes.
 	dir := t.TempDir()
 	stuck := &blockingHandler{gate: make(chan struct{})}
-	first, err := New(Options{Mode: ModeHTTP, BotToken: "xoxb-test", SigningSecret: testSecret, Dir: dir, APIURL: r.fake.GetAPIURL(), Now: r.clock})
+	// The click is handled in its acknowledgement (direct.go) until
+	// DirectWithin, then recorded in the inbox and acknowledged.
+	first, err := New(Options{Mode: ModeHTTP, BotToken: "xoxb-test", SigningSecret: testSecret, Dir: dir, APIURL: r.fake.GetAPIURL(), Now: r.clock,
+		DirectWithin: 10 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

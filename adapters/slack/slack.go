@@ -9,14 +9,16 @@
 // bot.ChannelCreator.
 //
 // Slack wants an acknowledgement within 3 seconds and the bot's work may
-// take longer (a store write, then chat.update of the card and the
-// checklist). So every request is first written to a small bbolt inbox in
-// the data directory, then acknowledged, then handled by a bounded pool of
-// workers; what was acknowledged and not yet handled when the process died
-// is handled at the next start. The inbox also remembers the ids already
-// seen (event_id, trigger_id, envelope), so that Slack's retries and
-// Socket Mode redeliveries change nothing twice; double clicks are the
-// bot's own idempotency.
+// take longer. Over HTTP, a command, a click or a form is handled before
+// its acknowledgement when one of the workers' places is free, and the
+// bot's commit is its durable record (direct.go); otherwise, and for
+// events and everything in Socket Mode, the request is first written to
+// a small bbolt inbox in the data directory, then acknowledged, then
+// handled by a bounded pool of workers. What was acknowledged and not yet
+// handled when the process died is handled at the next start. The inbox
+// also remembers the ids it recorded (event_id, trigger_id, envelope), so
+// that Slack's retries and Socket Mode redeliveries change nothing twice;
+// double clicks are the bot's own idempotency.
 //
 // Each person is answered in the language of their Slack when Vigie speaks
 // it, else in the deployment's; the cards and the main courante stay in
@@ -107,11 +109,19 @@ type Options struct {
 	// 8, the clicks of a busy minute waited behind 8 commits at a time,
 	// about 2 000 a second whatever the machine.
 	Workers int
-	// ReplyWithin is how long a slash command's acknowledgement waits for
-	// the bot when it is not busy, so that a quick answer (help, status)
-	// rides on it; a slower one follows through the response_url. 25 ms
-	// by default; negative: never wait.
+	// ReplyWithin is how long a slash command recorded in the inbox waits
+	// for the bot when it is not busy, so that a quick answer (help,
+	// status) rides on its acknowledgement; a slower one follows through
+	// the response_url. 25 ms by default; negative: never wait, and a
+	// command's answer always follows through the response_url, even when
+	// handled in the acknowledgement.
 	ReplyWithin time.Duration
+	// DirectWithin is how long, in HTTP mode, a command, a click or a form
+	// submitted is handled before its acknowledgement, without the inbox,
+	// when one of the Workers places is free (direct.go): 2 s by default,
+	// within Slack's 3 s; negative: never, every request goes through
+	// the inbox.
+	DirectWithin time.Duration
 	// SubmitWithin is how long a modal's submission waits for the bot, so
 	// that a refusal shows in the modal itself (2 s by default, within
 	// Slack's 3 s).
@@ -144,6 +154,7 @@ type Adapter struct {
 	people  persons            // users' languages (people.go)
 	flights singleflight.Group // people being looked up (people.go)
 
+	places    chan struct{}  // held by requests handled in their acknowledgement
 	idle      atomic.Int32   // workers waiting for a request
 	acking    atomic.Int32   // requests between begin and end
 	workers   sync.WaitGroup // workers and late deliveries
@@ -245,6 +256,9 @@ func newAdapter(opt Options, api slackAPI) (*Adapter, error) {
 	if opt.ReplyWithin == 0 {
 		opt.ReplyWithin = 25 * time.Millisecond
 	}
+	if opt.DirectWithin == 0 {
+		opt.DirectWithin = 2 * time.Second
+	}
 	if opt.SubmitWithin == 0 {
 		opt.SubmitWithin = 2 * time.Second
 	}
@@ -265,7 +279,7 @@ func newAdapter(opt Options, api slackAPI) (*Adapter, error) {
 		return nil, err
 	}
 	a := &Adapter{opt: opt, api: api, log: opt.Log.With("platform", "slack"), now: opt.Now, inbox: in,
-		seen: newLRU(4096), inflight: map[uint64]bool{}}
+		seen: newLRU(4096), inflight: map[uint64]bool{}, places: make(chan struct{}, opt.Workers)}
 	a.members = newMemberCache(api, opt.MemberTTL, a.now)
 	a.names = newNameCache(api)
 	return a, nil

@@ -80,12 +80,16 @@ func (a *Adapter) busy() bool {
 
 // accept records in in the inbox, unless Slack sent it before (dup).
 func (a *Adapter) accept(in *inbound) (j *job, dup bool, err error) {
-	now := a.now()
-	in.Received = now
+	in.Received = a.now()
 	if in.Key != "" && a.seen.add(in.Key) {
 		return nil, true, nil
 	}
-	fresh, err := a.inbox.put(in, now)
+	return a.record(in, nil)
+}
+
+// record writes in, already counted as seen, to the inbox; claim is put's.
+func (a *Adapter) record(in *inbound, claim func(uint64)) (j *job, dup bool, err error) {
+	fresh, err := a.inbox.put(in, in.Received, claim)
 	if err != nil {
 		if in.Key != "" {
 			a.seen.forget(in.Key)
@@ -165,13 +169,7 @@ func (a *Adapter) work() {
 // of a second or more on the Internet) would cap the adapter at a few
 // dozen requests a second whatever the bot's speed.
 func (a *Adapter) run(j *job) {
-	ctx := a.base
-	r, err := a.process(ctx, j.in)
-	if err == nil && r.Error && ctx.Err() != nil {
-		// Stopping: the bot refused because its calls were cut, and a
-		// refusal changed nothing. The next start handles it again.
-		err = ctx.Err()
-	}
+	r, err := a.handle(j.in)
 	if err != nil {
 		// Kept in the inbox: the next rescan tries again.
 		a.log.Warn("slack: will retry", "kind", j.in.Kind, "key", j.in.Key, "err", err)
@@ -187,25 +185,39 @@ func (a *Adapter) run(j *job) {
 	if handed {
 		j.result <- r
 	}
-	// Counted with the workers, so that Close waits for it before the
-	// inbox closes; released only once forgotten, so that no rescan hands
-	// it to a worker again meanwhile.
-	a.workers.Go(func() {
-		defer a.release(j.in.seq)
-		if err := a.inbox.done(j.in.seq); err != nil {
-			a.log.Error("slack: inbox", "err", err)
-		}
-		if a.opt.afterRun != nil {
-			a.opt.afterRun(j.in)
-		}
-		if !handed {
-			a.deliver(ctx, j.in, r)
-		}
-	})
+	a.workers.Go(func() { a.finish(j.in, r, !handed) })
 }
 
-// process hands a request to the bot. An error means it may be tried
-// again (a pin whose message could not be read).
+// finish forgets a request handled, then shows its reply when deliver.
+// It runs counted with the workers, so that Close waits for it before the
+// inbox closes; the request is released only once forgotten, so that no
+// rescan hands it to a worker again meanwhile.
+func (a *Adapter) finish(in *inbound, r bot.Reply, deliver bool) {
+	defer a.release(in.seq)
+	if err := a.inbox.done(in.seq); err != nil {
+		a.log.Error("slack: inbox", "err", err)
+	}
+	if a.opt.afterRun != nil {
+		a.opt.afterRun(in)
+	}
+	if deliver {
+		a.deliver(a.base, in, r)
+	}
+}
+
+// handle hands a request to the bot. An error means it was not handled
+// and may be tried again: a pin whose message could not be read, or a
+// refusal because the adapter is stopping and the bot's calls were cut (a
+// refusal changed nothing; the next start handles it again).
+func (a *Adapter) handle(in *inbound) (bot.Reply, error) {
+	ctx := a.base
+	r, err := a.process(ctx, in)
+	if err == nil && r.Error && ctx.Err() != nil {
+		err = ctx.Err()
+	}
+	return r, err
+}
+
 func (a *Adapter) process(ctx context.Context, in *inbound) (bot.Reply, error) {
 	if in.Kind == kindPin {
 		return bot.Reply{}, a.pin(ctx, in)
