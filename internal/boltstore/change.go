@@ -113,7 +113,7 @@ func (s *Store) readForChange(tx *bolt.Tx, id string, ch incident.Change, seen *
 	inc := seen
 	if rev := getRev(tx, id); inc == nil || inc.ID != id || inc.Rev != rev || tx.Bucket(bucketIncidents).Get([]byte(id)) == nil {
 		var err error
-		if inc, err = getIncident(tx, id); err != nil {
+		if inc, err = s.getIncident(tx, id); err != nil {
 			return nil, err
 		}
 	}

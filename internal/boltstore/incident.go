@@ -151,7 +151,7 @@ func (s *Store) Incident(ctx context.Context, id string) (*incident.Incident, er
 	var inc *incident.Incident
 	err := s.view(func(tx *bolt.Tx) error {
 		var err error
-		inc, err = getIncident(tx, id)
+		inc, err = s.getIncident(tx, id)
 		return err
 	})
 	if err != nil {

@@ -35,7 +35,7 @@ func (s *Store) Open(ctx context.Context, channel string) ([]*incident.Incident,
 			if i < 0 {
 				return corrupt("bad index key %q", k)
 			}
-			inc, err := getIncident(tx, string(k[i+1:]))
+			inc, err := s.getIncident(tx, string(k[i+1:]))
 			if errors.Is(err, incident.ErrNotFound) {
 				return corrupt("the open index names %s, which is missing", k[i+1:])
 			}

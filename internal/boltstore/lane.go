@@ -208,7 +208,7 @@ func (s *Store) laneBase(l *lane, id string, ch incident.Change, seen *incident.
 		if seen != nil && seen.ID == id && seen.Rev == last.rev+1 {
 			return seen, nil, nil // read from the store, once a change took that revision
 		}
-		if inc, err = decodeIncident(last.record); err != nil {
+		if inc, err = s.decode(id, last.record); err != nil {
 			return nil, nil, err // it was encoded a moment ago: a bug, not damage
 		}
 		inc.Rev = last.rev + 1

@@ -150,6 +150,7 @@ type Store struct {
 	commit   committer
 	broken   brokenSet    // incidents whose main courante does not verify
 	tails    tails        // last entries known good (tail.go)
+	decoded  decoded      // incidents decoded last (decoded.go)
 	lanes    lanes        // the incidents being changed, in order (lane.go)
 	stale    atomic.Int64 // changes that went stale and ran again (lane.go)
 }
