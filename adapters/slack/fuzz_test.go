@@ -40,7 +40,9 @@ func FuzzDecodeInteraction(f *testing.F) {
 	}
 	f.Add([]byte("payload="))
 	f.Add([]byte("payload=%7B"))
+	f.Add([]byte("payload=" + url.QueryEscape(clickWithCard(f))))
 	f.Fuzz(func(t *testing.T, body []byte) {
+		sameAsSlackGo(t, body)
 		cb, err := decodeInteraction(body)
 		if err != nil {
 			return
