@@ -74,6 +74,7 @@ func (s *Store) lockedChange(id string, ch incident.Change, fn func(*incident.In
 		if err != nil {
 			return err
 		}
+		s.decoded.made(m)
 		if err := m.write(tx, ch); err != nil {
 			return err
 		}

@@ -1,8 +1,10 @@
 package boltstore
 
 import (
+	"bytes"
 	"context"
 	"testing"
+	"time"
 
 	"github.com/vigie-sante/vigie/bot/incident"
 	bolt "go.etcd.io/bbolt"
@@ -60,6 +62,42 @@ func TestDecodedKeptApart(t *testing.T) {
 		}
 		if got.Title != "edited in the file" {
 			t.Fatalf("read %q from memory, the file holds %q", got.Title, edited.Title)
+		}
+	}
+}
+
+// What a change made is kept as it was encoded: an incident handed out
+// from memory encodes to the very bytes stored, whether the change set
+// times read from the clock (with their monotonic reading) or left maps
+// empty (which the record omits).
+func TestDecodedMadeAsStored(t *testing.T) {
+	s, inc := laneStore(t)
+	ctx := context.Background()
+	for i := range 3 {
+		_, err := s.Change(ctx, inc.ID, incident.Change{}, func(inc *incident.Incident) ([]incident.Entry, error) {
+			inc.LastPointAt = time.Now()
+			inc.Facts = map[string]string{}
+			inc.Points = i
+			return nil, nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Incident(ctx, inc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stored []byte
+		s.db.View(func(tx *bolt.Tx) error {
+			stored = bytes.Clone(tx.Bucket(bucketIncidents).Get([]byte(inc.ID)))
+			return nil
+		})
+		raw, err := encodeIncident(got)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(raw, stored) || got.Points != i {
+			t.Fatalf("change %d: read %s\nstored %s", i, raw, stored)
 		}
 	}
 }

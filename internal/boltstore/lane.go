@@ -146,6 +146,7 @@ func (s *Store) queueInLane(l *lane, id string, ch incident.Change, seen *incide
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	s.decoded.made(m)
 	m.after, m.click = after, ch.Click
 	if after != nil {
 		m.line = l.last.line
