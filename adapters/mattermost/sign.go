@@ -6,7 +6,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"hash"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -20,7 +22,12 @@ var (
 // button contexts and dialog states. Mattermost passes them through
 // without checking anything, and any user can post a button aimed at
 // Vigie, so only our HMAC says a context is one we made.
-type signer struct{ key []byte }
+type signer struct {
+	key []byte
+	// macs are keyed HMACs ready for Reset: hmac.New hashes the key again
+	// and allocates two digests, and a card signs each of its buttons.
+	macs sync.Pool
+}
 
 // Kinds keep a button's signature from passing as a dialog's.
 const (
@@ -31,7 +38,13 @@ const (
 // mac is the hex HMAC-SHA256 of the parts, each length-prefixed so that no
 // two different lists of parts read the same.
 func (s *signer) mac(parts ...string) string {
-	m := hmac.New(sha256.New, s.key)
+	m, ok := s.macs.Get().(hash.Hash)
+	if ok {
+		m.Reset()
+	} else {
+		m = hmac.New(sha256.New, s.key)
+	}
+	defer s.macs.Put(m)
 	for _, p := range parts {
 		m.Write([]byte(strconv.Itoa(len(p))))
 		m.Write([]byte{':'})
