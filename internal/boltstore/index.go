@@ -102,16 +102,31 @@ func idLess(a, b string) bool {
 // and channel; oldChannel and oldStatus are what was stored before ("" for
 // a new incident).
 func reindex(tx *bolt.Tx, oldChannel string, oldStatus incident.Status, inc *incident.Incident) error {
-	b := tx.Bucket(bucketOpen)
+	var old, now []byte
 	if oldStatus == incident.StatusOpen {
-		if err := b.Delete(openKey(oldChannel, inc.ID)); err != nil {
-			return fmt.Errorf("open index: %w", err)
-		}
+		old = openKey(oldChannel, inc.ID)
 	}
 	if inc.Status == incident.StatusOpen {
-		if err := b.Put(openKey(inc.Channel, inc.ID), nil); err != nil {
-			return fmt.Errorf("open index: %w", err)
+		now = openKey(inc.Channel, inc.ID)
+	}
+	if err := moveKey(tx.Bucket(bucketOpen), old, now); err != nil {
+		return fmt.Errorf("open index: %w", err)
+	}
+	return nil
+}
+
+// moveKey replaces the index key old with now (either nil: none). Most
+// changes leave an incident's keys as they were: then nothing is written,
+// and the index's page stays out of the commit (bbolt writes every page
+// a Put touches, even with the same key and value).
+func moveKey(b *bolt.Bucket, old, now []byte) error {
+	if old != nil && !bytes.Equal(old, now) {
+		if err := b.Delete(old); err != nil {
+			return err
 		}
+	}
+	if now != nil && b.Get(now) == nil {
+		return b.Put(now, nil)
 	}
 	return nil
 }
@@ -127,16 +142,15 @@ func openKey(channel, id string) []byte {
 // the reminder sweep seeks to the start and reads only what is due, however
 // many incidents wait further ahead. A closed incident has no wake.
 func rewake(tx *bolt.Tx, old time.Time, inc *incident.Incident) error {
-	b := tx.Bucket(bucketReminders)
+	var oldKey, now []byte
 	if !old.IsZero() {
-		if err := b.Delete(wakeKey(old, inc.ID)); err != nil {
-			return fmt.Errorf("reminder index: %w", err)
-		}
+		oldKey = wakeKey(old, inc.ID)
 	}
 	if !inc.Wake.IsZero() && inc.Status == incident.StatusOpen {
-		if err := b.Put(wakeKey(inc.Wake, inc.ID), nil); err != nil {
-			return fmt.Errorf("reminder index: %w", err)
-		}
+		now = wakeKey(inc.Wake, inc.ID)
+	}
+	if err := moveKey(tx.Bucket(bucketReminders), oldKey, now); err != nil {
+		return fmt.Errorf("reminder index: %w", err)
 	}
 	return nil
 }

@@ -18,11 +18,12 @@ func reowe(tx *bolt.Tx, inc *incident.Incident) error {
 	if b == nil {
 		return nil // a file opened read-only before the outbox existed
 	}
+	key := []byte(inc.ID)
 	var err error
 	if inc.Head.Seq > inc.Shown {
-		err = b.Put([]byte(inc.ID), nil)
+		err = moveKey(b, nil, key)
 	} else {
-		err = b.Delete([]byte(inc.ID))
+		err = moveKey(b, key, nil)
 	}
 	if err != nil {
 		return fmt.Errorf("outbox index: %w", err)
