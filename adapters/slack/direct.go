@@ -74,7 +74,11 @@ func (a *Adapter) direct(in *inbound) (r bot.Reply, ok, dup bool, err error) {
 		defer func() { <-a.places }()
 		a.handleDirect(j)
 	})
-	t := time.NewTimer(a.opt.DirectWithin)
+	wait := a.opt.DirectWithin
+	if in.Kind == kindSubmit && a.opt.SubmitWithin > 0 {
+		wait = min(wait, a.opt.SubmitWithin)
+	}
+	t := time.NewTimer(wait)
 	defer t.Stop()
 	var h handled
 	select {
@@ -98,23 +102,38 @@ func (a *Adapter) direct(in *inbound) (r bot.Reply, ok, dup bool, err error) {
 }
 
 // late records a request the bot has not finished within DirectWithin,
-// held by its goroutine, which forgets it once handled.
+// held by its goroutine, which forgets it once handled. put's function
+// may run more than once (bbolt runs a batch's functions again after one
+// of them failed), claiming a sequence number each time: every claim
+// holds its number, and all but the one written are released.
+//
+// When the inbox cannot record it, the request is acknowledged all the
+// same: the bot is at work on it, and its answer, or its refusal, will
+// show. Failing the acknowledgement would tell the person that nothing
+// happened, then show the answer.
 func (a *Adapter) late(j *directJob) (bot.Reply, bool, bool, error) {
-	var seq uint64
-	_, dup, err := a.record(j.in, func(n uint64) {
-		a.mu.Lock()
-		a.inflight[n] = true
-		a.mu.Unlock()
-		seq = n
+	var claimed []uint64
+	fresh, err := a.inbox.put(j.in, j.in.Received, func(n uint64) {
+		a.hold(n)
+		claimed = append(claimed, n)
 	})
-	if err != nil || dup {
-		if seq != 0 { // claimed, then not written
-			a.release(seq)
+	var seq uint64
+	if err == nil && fresh {
+		seq = j.in.seq
+	}
+	kept := false
+	for _, n := range claimed {
+		if n == seq && !kept {
+			kept = true
+			continue
 		}
-		seq = 0
+		a.release(n)
+	}
+	if err != nil {
+		a.log.Error("slack: inbox cannot record a request the bot is still handling; acknowledged without it", "kind", j.in.Kind, "err", err)
 	}
 	j.recorded <- seq
-	return bot.Reply{}, false, dup, err
+	return bot.Reply{}, false, err == nil && !fresh, nil
 }
 
 // handleDirect runs the bot on j's request and hands the result to the
@@ -122,26 +141,25 @@ func (a *Adapter) late(j *directJob) (bot.Reply, bool, bool, error) {
 // worker does.
 func (a *Adapter) handleDirect(j *directJob) {
 	r, err := a.handle(j.in)
-	if err == nil && a.opt.afterRun != nil {
-		defer a.opt.afterRun(j.in)
-	}
 	if j.waiting.CompareAndSwap(true, false) {
 		j.result <- handled{r, err}
+		if err == nil {
+			a.ran(j.in)
+		}
 		return
 	}
 	seq := <-j.recorded
 	switch {
+	case seq == 0 && err != nil:
+		a.log.Error("slack: a request neither recorded nor handled", "kind", j.in.Kind, "key", j.in.Key, "err", err)
 	case seq == 0:
-		// The inbox could not take it and the acknowledgement said so;
-		// the bot did the work all the same: show its answer.
-		if err == nil {
-			a.deliver(a.base, j.in, r)
-		}
+		// Not in the inbox: the bot's commit is its only record.
+		a.ran(j.in)
+		a.deliver(a.base, j.in, r)
 	case err != nil:
 		a.log.Warn("slack: will retry", "kind", j.in.Kind, "key", j.in.Key, "err", err)
 		a.release(seq)
 	default:
-		j.in.seq = seq
 		a.finish(j.in, r, true)
 	}
 }

@@ -2,11 +2,13 @@ package slack
 
 import (
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -106,11 +108,16 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 
 // A bot slower than DirectWithin: the click is recorded in the inbox and
 // acknowledged while the bot still holds it; no rescan hands it to a
-// worker meanwhile; once the bot is done, the inbox forgets it and the
-// answer is posted.
+// worker meanwhile, nor after the bot is done, from a reading of the
+// inbox made before; once the bot is done, the inbox forgets it, the
+// answer is posted, and the click counts as handled once.
 func TestDirectLate(t *testing.T) {
 	r := &rig{t: t, fake: newFakeSlack(t), now: t0}
-	a, g, srv, open := gatedAdapter(t, r, func(o *Options) { o.DirectWithin = 10 * time.Millisecond })
+	var ran atomic.Int32
+	a, g, srv, open := gatedAdapter(t, r, func(o *Options) {
+		o.DirectWithin = 10 * time.Millisecond
+		o.afterRun = func(*inbound) { ran.Add(1) }
+	})
 	code, _ := post(t, r, srv, "/slack/interactions", interactionBody(r.blockAction(rssi, "1700000000.000100", "x")))
 	if code != http.StatusOK {
 		t.Fatalf("click acknowledged with %d", code)
@@ -122,7 +129,8 @@ func TestDirectLate(t *testing.T) {
 	if err != nil || len(pending) != 1 {
 		t.Fatalf("acknowledged and not in the inbox: %d, %v", len(pending), err)
 	}
-	if a.enqueue(newJob(pending[0])) {
+	rescanned := func() *job { j := newJob(pending[0]); j.rescanned = true; return j }
+	if a.enqueue(rescanned()) {
 		t.Fatal("a rescan would hand the click held by its acknowledgement to a worker")
 	}
 	open()
@@ -132,9 +140,80 @@ func TestDirectLate(t *testing.T) {
 		return n == 1
 	})
 	waitFor(t, "the inbox to forget the click", func() bool { _, n, _ := inboxWrites(t, a); return n == 0 })
+	waitFor(t, "the click released", func() bool { a.mu.Lock(); defer a.mu.Unlock(); return len(a.inflight) == 0 })
+
+	// A rescan that read the inbox before the bot was done queues it now.
+	if !a.enqueue(rescanned()) {
+		t.Fatal("the rescan's job was not queued")
+	}
+	waitFor(t, "the worker to drop it", func() bool { a.mu.Lock(); defer a.mu.Unlock(); return len(a.inflight) == 0 })
 	if n := g.holding.Load(); n != 1 {
 		t.Fatalf("the click was handled %d times", n)
 	}
+	if n := ran.Load(); n != 1 {
+		t.Fatalf("the click counted as handled %d times", n)
+	}
+}
+
+// bbolt runs a batch's functions again when one of them fails, and the
+// late record's then claims another sequence number: each claim is held,
+// and all but the one written are released.
+func TestDirectLateClaimsAgain(t *testing.T) {
+	r := &rig{t: t, fake: newFakeSlack(t), now: t0}
+	a, _, _, _ := gatedAdapter(t, r, nil)
+	a.inbox.db.MaxBatchDelay, a.inbox.db.MaxBatchSize = time.Minute, 2 // the batch runs when both are in
+	failed := make(chan error, 1)
+	go func() {
+		failed <- a.inbox.db.Batch(func(tx *bolt.Tx) error {
+			if _, err := tx.Bucket(bucketInbox).NextSequence(); err != nil {
+				return err
+			}
+			return errors.New("another request's failure")
+		})
+	}()
+	in, err := fromInteraction(mustInteraction(t, interactionBody(r.blockAction(rssi, "1700000000.000100", "x"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Received = r.clock()
+	j := &directJob{in: in, result: make(chan handled, 1), recorded: make(chan uint64, 1)}
+	if _, _, dup, err := a.late(j); err != nil || dup {
+		t.Fatalf("late: dup %v, %v", dup, err)
+	}
+	if err := <-failed; err == nil {
+		t.Fatal("the other function did not fail")
+	}
+	seq := <-j.recorded
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if seq == 0 || len(a.inflight) != 1 || a.inflight[seq] != 1 {
+		t.Fatalf("written as %d; held: %v", seq, a.inflight)
+	}
+}
+
+// When the inbox cannot record a request the bot is still handling, the
+// request is acknowledged all the same, and the bot's answer follows: a
+// failed acknowledgement would say nothing happened, then the answer
+// would show.
+func TestDirectLateInboxFails(t *testing.T) {
+	r := &rig{t: t, fake: newFakeSlack(t), now: t0}
+	var ran atomic.Int32
+	a, _, srv, open := gatedAdapter(t, r, func(o *Options) {
+		o.DirectWithin = 10 * time.Millisecond
+		o.afterRun = func(*inbound) { ran.Add(1) }
+	})
+	a.inbox.db.Close() // the inbox's disk failed
+	code, h := post(t, r, srv, "/slack/interactions", interactionBody(r.blockAction(rssi, "1700000000.000100", "x")))
+	if code != http.StatusOK || h.Get("X-Slack-No-Retry") != "" {
+		t.Fatalf("click acknowledged with %d, no-retry %q", code, h.Get("X-Slack-No-Retry"))
+	}
+	open()
+	waitFor(t, "the answer", func() bool {
+		var n int
+		r.fake.snapshot(func() { n = len(r.fake.responses) })
+		return n == 1
+	})
+	waitFor(t, "the click counted as handled", func() bool { return ran.Load() == 1 })
 }
 
 // With every place taken, a request goes through the inbox and a worker;

@@ -113,6 +113,17 @@ func (b *inbox) known(key string) bool {
 	return found
 }
 
+// holds says whether request seq is still to be handled: a handler that
+// forgot it (done) did so before releasing it.
+func (b *inbox) holds(seq uint64) bool {
+	var found bool
+	b.db.View(func(tx *bolt.Tx) error {
+		found = tx.Bucket(bucketInbox).Get(seqKey(seq)) != nil
+		return nil
+	})
+	return found
+}
+
 // done removes a handled request.
 func (b *inbox) done(seq uint64) error {
 	return b.db.Batch(func(tx *bolt.Tx) error {

@@ -165,7 +165,7 @@ type Adapter struct {
 	h           Handler
 	queue       chan *job
 	queueClosed bool
-	inflight    map[uint64]bool // inbox entries queued or being handled
+	inflight    map[uint64]int // inbox entries queued or being handled: holds on each
 	closing     bool
 	base        context.Context    // the workers' context
 	stop        context.CancelFunc // ends it
@@ -279,7 +279,7 @@ func newAdapter(opt Options, api slackAPI) (*Adapter, error) {
 		return nil, err
 	}
 	a := &Adapter{opt: opt, api: api, log: opt.Log.With("platform", "slack"), now: opt.Now, inbox: in,
-		seen: newLRU(4096), inflight: map[uint64]bool{}, places: make(chan struct{}, opt.Workers)}
+		seen: newLRU(4096), inflight: map[uint64]int{}, places: make(chan struct{}, opt.Workers)}
 	a.members = newMemberCache(api, opt.MemberTTL, a.now)
 	a.names = newNameCache(api)
 	return a, nil

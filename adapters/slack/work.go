@@ -28,6 +28,10 @@ const (
 // job is an inbound request on its way to a worker.
 type job struct {
 	in *inbound
+	// rescanned is set on a job read from the inbox by a rescan, which
+	// may have read it just before its handler forgot it: the worker
+	// checks that the inbox still holds it.
+	rescanned bool
 	// waiting is set while the acknowledgement waits for the reply, which
 	// the worker then hands over on result instead of sending it itself.
 	waiting atomic.Bool
@@ -129,21 +133,31 @@ func (a *Adapter) await(j *job, wait time.Duration) (r bot.Reply, ok bool) {
 func (a *Adapter) enqueue(j *job) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.queueClosed || a.inflight[j.in.seq] {
+	if a.queueClosed || a.inflight[j.in.seq] > 0 {
 		return false
 	}
 	select {
 	case a.queue <- j:
-		a.inflight[j.in.seq] = true
+		a.inflight[j.in.seq]++
 		return true
 	default:
 		return false
 	}
 }
 
+// hold marks inbox entry seq as queued or being handled: no rescan hands
+// it to a worker until it is released as many times.
+func (a *Adapter) hold(seq uint64) {
+	a.mu.Lock()
+	a.inflight[seq]++
+	a.mu.Unlock()
+}
+
 func (a *Adapter) release(seq uint64) {
 	a.mu.Lock()
-	delete(a.inflight, seq)
+	if a.inflight[seq]--; a.inflight[seq] <= 0 {
+		delete(a.inflight, seq)
+	}
 	a.mu.Unlock()
 }
 
@@ -151,10 +165,10 @@ func (a *Adapter) work() {
 	a.idle.Add(1)
 	for j := range a.queue {
 		a.idle.Add(-1)
-		if a.base.Err() == nil {
+		if a.base.Err() == nil && (!j.rescanned || a.inbox.holds(j.in.seq)) {
 			a.run(j)
 		} else {
-			a.release(j.in.seq)
+			a.release(j.in.seq) // stopping, or forgotten since the rescan read it
 		}
 		a.idle.Add(1)
 	}
@@ -197,11 +211,16 @@ func (a *Adapter) finish(in *inbound, r bot.Reply, deliver bool) {
 	if err := a.inbox.done(in.seq); err != nil {
 		a.log.Error("slack: inbox", "err", err)
 	}
-	if a.opt.afterRun != nil {
-		a.opt.afterRun(in)
-	}
+	a.ran(in)
 	if deliver {
 		a.deliver(a.base, in, r)
+	}
+}
+
+// ran tells the tests that in was handled (Options.afterRun).
+func (a *Adapter) ran(in *inbound) {
+	if a.opt.afterRun != nil {
+		a.opt.afterRun(in)
 	}
 }
 
@@ -347,6 +366,8 @@ func (a *Adapter) requeue(all bool) {
 		if all {
 			a.log.Info("slack: handling a request left from before the restart", "kind", in.Kind, "received", in.Received)
 		}
-		a.enqueue(newJob(in))
+		j := newJob(in)
+		j.rescanned = true
+		a.enqueue(j)
 	}
 }
