@@ -21,7 +21,7 @@ import (
 // marked as held so that no rescan hands it to a worker, and acknowledged:
 // from then on, it is the inbox's like any other, and a Vigie that dies
 // before the bot is done handles it at its next start. Either way, what is
-// acknowledged is stored.
+// acknowledged is stored, unless the inbox itself fails then (late).
 //
 // Socket Mode keeps the inbox for every request: an envelope not
 // acknowledged is delivered again, and only the inbox's ids tell a
