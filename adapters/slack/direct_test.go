@@ -95,6 +95,12 @@ func post(t *testing.T, r *rig, srv *httptest.Server, path, body string) (int, h
 	return resp.StatusCode, resp.Header
 }
 
+// answers is how many answers were posted to response_urls.
+func (r *rig) answers() (n int) {
+	r.fake.snapshot(func() { n = len(r.fake.responses) })
+	return n
+}
+
 // waitFor polls cond: a guard against a hang, not a timing.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
@@ -134,11 +140,7 @@ func TestDirectLate(t *testing.T) {
 		t.Fatal("a rescan would hand the click held by its acknowledgement to a worker")
 	}
 	open()
-	waitFor(t, "the answer", func() bool {
-		var n int
-		r.fake.snapshot(func() { n = len(r.fake.responses) })
-		return n == 1
-	})
+	waitFor(t, "the answer", func() bool { return r.answers() == 1 })
 	waitFor(t, "the inbox to forget the click", func() bool { _, n, _ := inboxWrites(t, a); return n == 0 })
 	waitFor(t, "the click released", func() bool { a.mu.Lock(); defer a.mu.Unlock(); return len(a.inflight) == 0 })
 
@@ -208,11 +210,7 @@ func TestDirectLateInboxFails(t *testing.T) {
 		t.Fatalf("click acknowledged with %d, no-retry %q", code, h.Get("X-Slack-No-Retry"))
 	}
 	open()
-	waitFor(t, "the answer", func() bool {
-		var n int
-		r.fake.snapshot(func() { n = len(r.fake.responses) })
-		return n == 1
-	})
+	waitFor(t, "the answer", func() bool { return r.answers() == 1 })
 	waitFor(t, "the click counted as handled", func() bool { return ran.Load() == 1 })
 }
 
@@ -240,10 +238,6 @@ func TestDirectPlacesTaken(t *testing.T) {
 	if code := <-acked; code != http.StatusOK {
 		t.Fatalf("first click acknowledged with %d", code)
 	}
-	waitFor(t, "both answers", func() bool {
-		var n int
-		r.fake.snapshot(func() { n = len(r.fake.responses) })
-		return n == 2
-	})
+	waitFor(t, "both answers", func() bool { return r.answers() == 2 })
 	waitFor(t, "the inbox to forget the second click", func() bool { _, n, _ := inboxWrites(t, a); return n == 0 })
 }
