@@ -26,6 +26,7 @@ import (
 	"github.com/vigie-sante/vigie/flows"
 	"github.com/vigie-sante/vigie/flows/builtin"
 	"github.com/vigie-sante/vigie/internal/boltstore"
+	"github.com/vigie-sante/vigie/internal/gctune"
 	"github.com/vigie-sante/vigie/internal/keyfile"
 	"github.com/vigie-sante/vigie/internal/metrics"
 	"github.com/vigie-sante/vigie/internal/openloop"
@@ -160,6 +161,7 @@ func newMattermostLoop(b *testing.B) openloop.Target {
 	octx, stop := context.WithCancel(ctx)
 	var bg sync.WaitGroup
 	bg.Go(func() { vb.RunOutbox(octx) })
+	bg.Go(func() { gctune.Run(octx, log) }) // as serve tunes the collector
 	bg.Go(func() { mm.Run(octx, vb) })
 	platform, mux := http.NewServeMux(), http.NewServeMux()
 	mm.Mount(platform, vb)

@@ -21,6 +21,7 @@ import (
 	"github.com/vigie-sante/vigie/flows"
 	"github.com/vigie-sante/vigie/flows/builtin"
 	"github.com/vigie-sante/vigie/internal/boltstore"
+	"github.com/vigie-sante/vigie/internal/gctune"
 	"github.com/vigie-sante/vigie/internal/metrics"
 	"github.com/vigie-sante/vigie/internal/openloop"
 )
@@ -140,6 +141,7 @@ func newSlackLoop(b *testing.B) openloop.Target {
 	ctx, stopOutbox := context.WithCancel(context.Background())
 	var outbox sync.WaitGroup
 	outbox.Go(func() { vb.RunOutbox(ctx) })
+	outbox.Go(func() { gctune.Run(ctx, log) }) // as serve tunes the collector
 	platform, mux := http.NewServeMux(), http.NewServeMux()
 	a.Mount(platform, vb)
 	mux.Handle("/", m.Acks(platform))

@@ -21,6 +21,7 @@ import (
 	"github.com/vigie-sante/vigie/flows"
 	"github.com/vigie-sante/vigie/flows/builtin"
 	"github.com/vigie-sante/vigie/internal/config"
+	"github.com/vigie-sante/vigie/internal/gctune"
 	"github.com/vigie-sante/vigie/internal/metrics"
 	"github.com/vigie-sante/vigie/internal/remind"
 )
@@ -237,6 +238,11 @@ func runServe(ctx context.Context, env Env, g *Globals) error {
 	}
 	defer shutdownHTTP()
 	log.Info("vigie listening", "listen", ln.Addr().String())
+	// The collector gets room under load, and gives it back when quiet.
+	gcCtx, stopGC := context.WithCancel(ctx)
+	gcDone := make(chan struct{})
+	go func() { defer close(gcDone); gctune.Run(gcCtx, log) }()
+	defer func() { stopGC(); <-gcDone }()
 
 	p, err := build(cfg, a.dir, log, func(kind string, d time.Duration) { m.Answered(name, kind, d) })
 	if err != nil {
