@@ -71,6 +71,7 @@ func TestLayout(t *testing.T) {
 		"internal/expiring":  {},
 		"internal/config":    {},
 		"internal/openloop":  {},
+		"internal/gctune":    {},
 	}
 	for pkg, ok := range allowed {
 		got, found := imports[pkg]
