@@ -78,6 +78,18 @@ func gatedAdapter(t *testing.T, r *rig, tweak func(*Options)) (a *Adapter, g *ga
 	return a, g, srv, open
 }
 
+// lateAdapter is a gated adapter whose requests are recorded late, at
+// once (DirectWithin 10 ms), counting the requests handled.
+func lateAdapter(t *testing.T, r *rig) (a *Adapter, g *gateHandler, srv *httptest.Server, open func(), ran *atomic.Int32) {
+	t.Helper()
+	ran = new(atomic.Int32)
+	a, g, srv, open = gatedAdapter(t, r, func(o *Options) {
+		o.DirectWithin = 10 * time.Millisecond
+		o.afterRun = func(*inbound) { ran.Add(1) }
+	})
+	return a, g, srv, open, ran
+}
+
 // post sends a signed request to srv and returns its status and headers.
 func post(t *testing.T, r *rig, srv *httptest.Server, path, body string) (int, http.Header) {
 	t.Helper()
@@ -119,11 +131,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // answer is posted, and the click counts as handled once.
 func TestDirectLate(t *testing.T) {
 	r := &rig{t: t, fake: newFakeSlack(t), now: t0}
-	var ran atomic.Int32
-	a, g, srv, open := gatedAdapter(t, r, func(o *Options) {
-		o.DirectWithin = 10 * time.Millisecond
-		o.afterRun = func(*inbound) { ran.Add(1) }
-	})
+	a, g, srv, open, ran := lateAdapter(t, r)
 	code, _ := post(t, r, srv, "/slack/interactions", interactionBody(r.blockAction(rssi, "1700000000.000100", "x")))
 	if code != http.StatusOK {
 		t.Fatalf("click acknowledged with %d", code)
@@ -199,11 +207,7 @@ func TestDirectLateClaimsAgain(t *testing.T) {
 // would show.
 func TestDirectLateInboxFails(t *testing.T) {
 	r := &rig{t: t, fake: newFakeSlack(t), now: t0}
-	var ran atomic.Int32
-	a, _, srv, open := gatedAdapter(t, r, func(o *Options) {
-		o.DirectWithin = 10 * time.Millisecond
-		o.afterRun = func(*inbound) { ran.Add(1) }
-	})
+	a, _, srv, open, ran := lateAdapter(t, r)
 	a.inbox.db.Close() // the inbox's disk failed
 	code, h := post(t, r, srv, "/slack/interactions", interactionBody(r.blockAction(rssi, "1700000000.000100", "x")))
 	if code != http.StatusOK || h.Get("X-Slack-No-Retry") != "" {
