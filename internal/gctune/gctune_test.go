@@ -89,10 +89,22 @@ func TestTuner(t *testing.T) {
 	})
 }
 
-// An operator's GOGC or GOMEMLIMIT is left alone.
+// An operator's GOGC or GOMEMLIMIT is left alone: Run returns at once,
+// where a tuner would run until its context ends (an hour of the bubble's
+// time here).
 func TestEnvironmentKept(t *testing.T) {
-	t.Setenv("GOGC", "150")
-	done := make(chan struct{})
-	go func() { Run(context.Background(), slog.New(slog.DiscardHandler)); close(done) }()
-	<-done // returns at once; a tuner would run until its context ends
+	for _, env := range []string{"GOGC", "GOMEMLIMIT"} {
+		t.Run(env, func(t *testing.T) {
+			t.Setenv(env, "150")
+			synctest.Test(t, func(t *testing.T) {
+				ctx, cancel := context.WithTimeout(t.Context(), time.Hour)
+				defer cancel()
+				start := time.Now()
+				Run(ctx, slog.New(slog.DiscardHandler))
+				if d := time.Since(start); d != 0 {
+					t.Fatalf("with %s set, the tuner ran for %v", env, d)
+				}
+			})
+		})
+	}
 }
