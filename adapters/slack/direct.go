@@ -70,7 +70,7 @@ func (a *Adapter) direct(in *inbound) (r bot.Reply, ok, dup bool, err error) {
 	}
 	j := &directJob{in: in, result: make(chan handled, 1), recorded: make(chan uint64, 1)}
 	j.waiting.Store(true)
-	a.workers.Go(func() {
+	a.crew.Go(func() {
 		defer func() { <-a.places }()
 		a.handleDirect(j)
 	})

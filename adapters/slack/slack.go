@@ -158,6 +158,7 @@ type Adapter struct {
 	idle      atomic.Int32   // workers waiting for a request
 	acking    atomic.Int32   // requests between begin and end
 	workers   sync.WaitGroup // workers and late deliveries
+	crew      *crew          // runs direct requests and deliveries (crew.go)
 	requests  sync.WaitGroup // inbound requests between accept and ack
 	startOnce sync.Once
 	// mu guards the fields below.

@@ -49,6 +49,7 @@ func (a *Adapter) start(h Handler) {
 		a.queue = make(chan *job, queueSize)
 		a.quit = make(chan struct{})
 		a.rescanned = make(chan struct{})
+		a.crew = newCrew(&a.workers, a.quit)
 		a.mu.Unlock()
 		for range a.opt.Workers {
 			a.workers.Go(a.work)
@@ -199,7 +200,7 @@ func (a *Adapter) run(j *job) {
 	if handed {
 		j.result <- r
 	}
-	a.workers.Go(func() { a.finish(j.in, r, !handed) })
+	a.crew.Go(func() { a.finish(j.in, r, !handed) })
 }
 
 // finish forgets a request handled, then shows its reply when deliver.
@@ -264,7 +265,7 @@ func (a *Adapter) later(in *inbound, r bot.Reply) {
 	if r.Text == "" && r.Message == nil {
 		return
 	}
-	a.workers.Go(func() { a.deliver(a.base, in, r) })
+	a.crew.Go(func() { a.deliver(a.base, in, r) })
 }
 
 // deliver shows a reply to the person only: through the response_url while
