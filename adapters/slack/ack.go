@@ -98,11 +98,11 @@ func (a *Adapter) acknowledge(in *inbound) (payload any, dup bool, err error) {
 // says r is the bot's reply, for the acknowledgement to show.
 func (a *Adapter) take(in *inbound) (r bot.Reply, ok, dup bool, err error) {
 	if a.directs(in.Kind) {
-		select {
-		case a.places <- struct{}{}:
-			return a.direct(in)
-		default: // every place taken: the inbox holds it
+		start := time.Now()
+		if a.place() {
+			return a.direct(in, time.Since(start))
 		}
+		// Every place taken for PlaceWithin: the inbox holds it.
 	}
 	j, dup, err := a.accept(in)
 	if err != nil || dup {
@@ -119,6 +119,27 @@ func (a *Adapter) take(in *inbound) (r bot.Reply, ok, dup bool, err error) {
 	}
 	r, ok = a.await(j, wait)
 	return r, ok, false, nil
+}
+
+// place takes one of a.places, waiting up to PlaceWithin for one; false
+// when none came free.
+func (a *Adapter) place() bool {
+	select {
+	case a.places <- struct{}{}:
+		return true
+	default:
+	}
+	if a.opt.PlaceWithin <= 0 {
+		return false
+	}
+	t := time.NewTimer(a.opt.PlaceWithin)
+	defer t.Stop()
+	select {
+	case a.places <- struct{}{}:
+		return true
+	case <-t.C:
+		return false
+	}
 }
 
 // answered reports the answer to in shown now (Options.Answered).

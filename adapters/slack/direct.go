@@ -60,9 +60,10 @@ func (a *Adapter) directs(kind string) bool {
 }
 
 // direct handles in before its acknowledgement, holding one of a.places,
-// which it gives back. ok says r is the bot's reply, for the caller to
+// which it gives back; waited is the time spent waiting for that place,
+// part of DirectWithin. ok says r is the bot's reply, for the caller to
 // show; dup that in was seen before; err that in could not be recorded.
-func (a *Adapter) direct(in *inbound) (r bot.Reply, ok, dup bool, err error) {
+func (a *Adapter) direct(in *inbound, waited time.Duration) (r bot.Reply, ok, dup bool, err error) {
 	in.Received = a.now()
 	if in.Key != "" && (a.seen.add(in.Key) || a.inbox.known(in.Key)) {
 		<-a.places
@@ -78,6 +79,7 @@ func (a *Adapter) direct(in *inbound) (r bot.Reply, ok, dup bool, err error) {
 	if in.Kind == kindSubmit && a.opt.SubmitWithin > 0 {
 		wait = min(wait, a.opt.SubmitWithin)
 	}
+	wait -= waited
 	t := time.NewTimer(wait)
 	defer t.Stop()
 	var h handled

@@ -218,11 +218,12 @@ func TestDirectLateInboxFails(t *testing.T) {
 	waitFor(t, "the click counted as handled", func() bool { return ran.Load() == 1 })
 }
 
-// With every place taken, a request goes through the inbox and a worker;
-// the same click sent again while the first is held is a duplicate.
+// With every place taken and no wait for one, a request goes through the
+// inbox and a worker; the same click sent again while the first is held
+// is a duplicate.
 func TestDirectPlacesTaken(t *testing.T) {
 	r := &rig{t: t, fake: newFakeSlack(t), now: t0}
-	a, g, srv, open := gatedAdapter(t, r, func(o *Options) { o.Workers = 1 })
+	a, g, srv, open := gatedAdapter(t, r, func(o *Options) { o.Workers, o.PlaceWithin = 1, -1 })
 	first := interactionBody(r.blockAction(rssi, "1700000000.000100", "x"))
 	acked := make(chan int, 1)
 	go func() { code, _ := post(t, r, srv, "/slack/interactions", first); acked <- code }()
@@ -244,4 +245,36 @@ func TestDirectPlacesTaken(t *testing.T) {
 	}
 	waitFor(t, "both answers", func() bool { return r.answers() == 2 })
 	waitFor(t, "the inbox to forget the second click", func() bool { _, n, _ := inboxWrites(t, a); return n == 0 })
+}
+
+// A request that finds every place taken waits for one (PlaceWithin)
+// and is handled in its acknowledgement when one comes free: the inbox
+// is never written.
+func TestDirectWaitsForAPlace(t *testing.T) {
+	r := &rig{t: t, fake: newFakeSlack(t), now: t0}
+	a, g, srv, open := gatedAdapter(t, r, func(o *Options) { o.Workers, o.PlaceWithin = 1, time.Minute })
+	acked := make(chan int, 2)
+	for i, ts := range []string{"1700000000.000100", "1700000000.000200"} {
+		go func() {
+			code, _ := post(t, r, srv, "/slack/interactions", interactionBody(r.blockAction(rssi, ts, "x")))
+			acked <- code
+		}()
+		if i == 0 {
+			waitFor(t, "the first click held", func() bool { return g.holding.Load() == 1 })
+		}
+	}
+	waitFor(t, "the second click at the door", func() bool { return a.acking.Load() == 2 })
+	if n := g.holding.Load(); n != 1 {
+		t.Fatalf("%d clicks with the bot while its only place is held, want 1", n)
+	}
+	open()
+	for range 2 {
+		if code := <-acked; code != http.StatusOK {
+			t.Fatalf("click acknowledged with %d", code)
+		}
+	}
+	if seq, n, _ := inboxWrites(t, a); seq != 0 || n != 0 {
+		t.Fatalf("inbox: sequence %d, %d requests; want nothing written", seq, n)
+	}
+	waitFor(t, "both answers", func() bool { return r.answers() == 2 })
 }
