@@ -1,14 +1,17 @@
 package slack
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -185,6 +188,20 @@ func benchRequests(n int, api string) []benchRequest {
 	return out
 }
 
+// benchCard is the message a click's payload carries, as Slack sends it:
+// the whole card the button is on (testdata/card.golden, 6 KB), compact.
+var benchCard = sync.OnceValue(func() string {
+	card, err := os.ReadFile("testdata/card.golden")
+	if err != nil {
+		panic(err)
+	}
+	var c bytes.Buffer
+	if err := json.Compact(&c, card); err != nil {
+		panic(err)
+	}
+	return strings.TrimSuffix(c.String(), "}") + `,"type":"message","user":"UBOT","ts":"1700000000.%06d"}`
+})
+
 // benchRequestFor is request i: a slash command when i is even, else a
 // click, on incident i % benchIncidents.
 func benchRequestFor(i int, api string) benchRequest {
@@ -203,8 +220,8 @@ func benchRequestFor(i int, api string) benchRequest {
 	// Each click is on a message of its own: the same button clicked twice
 	// within a minute is a double click, which the bot answers without a
 	// change (bot/clicks.go), and would not measure one.
-	payload := fmt.Sprintf(`{"type":"block_actions","user":{"id":"%s","username":"rssi"},"trigger_id":"%d.bench","container":{"type":"message","message_ts":"1700000000.%06d","channel_id":"%s"},"channel":{"id":"%s"},"response_url":"%sresponse/b%d","actions":[{"action_id":"vigie-0","block_id":"b1-0","value":"#%s repondre capacity_impact %s","type":"button","action_ts":"%d.1"}]}`,
-		rssi, i, i, ch, ch, api, i, id, v, i)
+	payload := fmt.Sprintf(`{"type":"block_actions","user":{"id":"%s","username":"rssi"},"trigger_id":"%d.bench","container":{"type":"message","message_ts":"1700000000.%06d","channel_id":"%s"},"channel":{"id":"%s"},"response_url":"%sresponse/b%d","actions":[{"action_id":"vigie-0","block_id":"b1-0","value":"#%s repondre capacity_impact %s","type":"button","action_ts":"%d.1"}],"message":%s}`,
+		rssi, i, i, ch, ch, api, i, id, v, i, fmt.Sprintf(benchCard(), i))
 	return benchRequest{"/slack/interactions", "payload=" + url.QueryEscape(payload)}
 }
 
