@@ -59,12 +59,17 @@ func decodeCommand(body []byte) (slack.SlashCommand, error) {
 	if err != nil {
 		return slack.SlashCommand{}, fmt.Errorf("slash command form: %w", err)
 	}
+	return commandOf(f), nil
+}
+
+// commandOf reads a slash command's form.
+func commandOf(f url.Values) slack.SlashCommand {
 	return slack.SlashCommand{
 		Token: f.Get("token"), TeamID: f.Get("team_id"), TeamDomain: f.Get("team_domain"),
 		EnterpriseID: f.Get("enterprise_id"), ChannelID: f.Get("channel_id"), ChannelName: f.Get("channel_name"),
 		UserID: f.Get("user_id"), UserName: f.Get("user_name"), Command: f.Get("command"), Text: f.Get("text"),
 		ResponseURL: f.Get("response_url"), TriggerID: f.Get("trigger_id"), APIAppID: f.Get("api_app_id"),
-	}, nil
+	}
 }
 
 // decodeInteraction reads an interactivity body: a form whose payload

@@ -2,6 +2,7 @@ package slack
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -224,5 +225,27 @@ func TestHTTPSSLCheck(t *testing.T) {
 	}
 	if p, _ := r.a.inbox.pending(10); len(p) != 0 {
 		t.Fatalf("ssl_check reached the inbox: %d", len(p))
+	}
+}
+
+// TestHTTPBodyBounded: a body beyond maxBody is refused with 413, whether
+// it announces its length or comes in chunks; one just within is read
+// whole (here, refused only for its signature).
+func TestHTTPBodyBounded(t *testing.T) {
+	r := newRig(t, ModeHTTP)
+	big := "text=" + strings.Repeat("a", maxBody)
+	for _, c := range []struct {
+		name string
+		body io.Reader
+		want int
+	}{
+		{"announced", strings.NewReader(big), http.StatusRequestEntityTooLarge},
+		{"chunked", io.MultiReader(strings.NewReader(big)), http.StatusRequestEntityTooLarge},
+		{"within", io.MultiReader(strings.NewReader(big[:maxBody])), http.StatusUnauthorized},
+	} {
+		req, _ := http.NewRequest(http.MethodPost, r.srv.URL+"/slack/commands", c.body)
+		if resp, body := r.do(req); resp.StatusCode != c.want {
+			t.Errorf("%s body of %d bytes: %d %.80q, want %d", c.name, len(big), resp.StatusCode, body, c.want)
+		}
 	}
 }
