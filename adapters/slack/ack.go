@@ -95,14 +95,17 @@ func (a *Adapter) acknowledge(in *inbound) (payload any, dup bool, err error) {
 
 // take has in handled in its acknowledgement when it can (direct), else
 // records it in the inbox for a worker and waits as its kind does; ok
-// says r is the bot's reply, for the acknowledgement to show.
+// says r is the bot's reply, for the acknowledgement to show. The time
+// spent waiting for a place counts in the kind's wait, so that the
+// acknowledgement never waits longer than without places.
 func (a *Adapter) take(in *inbound) (r bot.Reply, ok, dup bool, err error) {
+	in.Received = a.now() // before any wait: answers are timed from here
+	start := time.Now()
 	if a.directs(in.Kind) {
-		start := time.Now()
-		if a.place() {
+		if a.place(a.placeWithin(in.Kind)) {
 			return a.direct(in, time.Since(start))
 		}
-		// Every place taken for PlaceWithin: the inbox holds it.
+		// Every place taken while it could wait: the inbox holds it.
 	}
 	j, dup, err := a.accept(in)
 	if err != nil || dup {
@@ -115,24 +118,35 @@ func (a *Adapter) take(in *inbound) (r bot.Reply, ok, dup bool, err error) {
 			wait = a.opt.ReplyWithin
 		}
 	case kindSubmit:
-		wait = a.opt.SubmitWithin
+		wait = a.opt.SubmitWithin - time.Since(start)
 	}
 	r, ok = a.await(j, wait)
 	return r, ok, false, nil
 }
 
-// place takes one of a.places, waiting up to PlaceWithin for one; false
-// when none came free.
-func (a *Adapter) place() bool {
+// placeWithin is how long a request of kind may wait for a place:
+// PlaceWithin, but never beyond what its acknowledgement may wait for
+// the bot.
+func (a *Adapter) placeWithin(kind string) time.Duration {
+	d := min(a.opt.PlaceWithin, a.opt.DirectWithin)
+	if kind == kindSubmit && a.opt.SubmitWithin > 0 {
+		d = min(d, a.opt.SubmitWithin)
+	}
+	return d
+}
+
+// place takes one of a.places, waiting up to d for one; false when none
+// came free.
+func (a *Adapter) place(d time.Duration) bool {
 	select {
 	case a.places <- struct{}{}:
 		return true
 	default:
 	}
-	if a.opt.PlaceWithin <= 0 {
+	if d <= 0 {
 		return false
 	}
-	t := time.NewTimer(a.opt.PlaceWithin)
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case a.places <- struct{}{}:

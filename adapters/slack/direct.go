@@ -64,7 +64,6 @@ func (a *Adapter) directs(kind string) bool {
 // part of DirectWithin. ok says r is the bot's reply, for the caller to
 // show; dup that in was seen before; err that in could not be recorded.
 func (a *Adapter) direct(in *inbound, waited time.Duration) (r bot.Reply, ok, dup bool, err error) {
-	in.Received = a.now()
 	if in.Key != "" && (a.seen.add(in.Key) || a.inbox.known(in.Key)) {
 		<-a.places
 		return bot.Reply{}, false, true, nil

@@ -246,35 +246,3 @@ func TestDirectPlacesTaken(t *testing.T) {
 	waitFor(t, "both answers", func() bool { return r.answers() == 2 })
 	waitFor(t, "the inbox to forget the second click", func() bool { _, n, _ := inboxWrites(t, a); return n == 0 })
 }
-
-// A request that finds every place taken waits for one (PlaceWithin)
-// and is handled in its acknowledgement when one comes free: the inbox
-// is never written.
-func TestDirectWaitsForAPlace(t *testing.T) {
-	r := &rig{t: t, fake: newFakeSlack(t), now: t0}
-	a, g, srv, open := gatedAdapter(t, r, func(o *Options) { o.Workers, o.PlaceWithin = 1, time.Minute })
-	acked := make(chan int, 2)
-	for i, ts := range []string{"1700000000.000100", "1700000000.000200"} {
-		go func() {
-			code, _ := post(t, r, srv, "/slack/interactions", interactionBody(r.blockAction(rssi, ts, "x")))
-			acked <- code
-		}()
-		if i == 0 {
-			waitFor(t, "the first click held", func() bool { return g.holding.Load() == 1 })
-		}
-	}
-	waitFor(t, "the second click at the door", func() bool { return a.acking.Load() == 2 })
-	if n := g.holding.Load(); n != 1 {
-		t.Fatalf("%d clicks with the bot while its only place is held, want 1", n)
-	}
-	open()
-	for range 2 {
-		if code := <-acked; code != http.StatusOK {
-			t.Fatalf("click acknowledged with %d", code)
-		}
-	}
-	if seq, n, _ := inboxWrites(t, a); seq != 0 || n != 0 {
-		t.Fatalf("inbox: sequence %d, %d requests; want nothing written", seq, n)
-	}
-	waitFor(t, "both answers", func() bool { return r.answers() == 2 })
-}

@@ -1,9 +1,11 @@
 package slack
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -246,6 +248,40 @@ func TestHTTPBodyBounded(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodPost, r.srv.URL+"/slack/commands", c.body)
 		if resp, body := r.do(req); resp.StatusCode != c.want {
 			t.Errorf("%s body of %d bytes: %d %.80q, want %d", c.name, len(big), resp.StatusCode, body, c.want)
+		}
+	}
+}
+
+// firstRead records the room the first Read is given.
+type firstRead struct{ room int }
+
+func (f *firstRead) Read(p []byte) (int, error) {
+	if f.room == 0 {
+		f.room = len(p)
+	}
+	return 0, io.ErrUnexpectedEOF
+}
+
+// TestReadBodyPresized: a body is read into a buffer of the size it
+// announces, up to presized only, so that a client announcing a megabyte
+// and sending nothing holds no megabyte.
+func TestReadBodyPresized(t *testing.T) {
+	for _, c := range []struct {
+		announced int64
+		min, max  int
+	}{
+		{15000, 15000, 15000 + bytes.MinRead},
+		{maxBody, 1, presized},
+		{-1, 1, presized},
+	} {
+		f := &firstRead{}
+		req := httptest.NewRequest(http.MethodPost, "/slack/interactions", nil)
+		req.Body, req.ContentLength = io.NopCloser(f), c.announced
+		if _, err := readBody(req); err == nil {
+			t.Fatalf("announced %d: a body cut short read without error", c.announced)
+		}
+		if f.room < c.min || f.room > c.max {
+			t.Errorf("announced %d: first read given %d bytes, want %d to %d", c.announced, f.room, c.min, c.max)
 		}
 	}
 }

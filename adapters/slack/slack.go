@@ -124,8 +124,8 @@ type Options struct {
 	DirectWithin time.Duration
 	// PlaceWithin is how long such a request waits for a place when all
 	// are taken, before the inbox takes it: a quarter of DirectWithin by
-	// default, and the time waited counts in DirectWithin; negative: no
-	// wait. Places are freed as fast as the bot works: at 5 000 requests
+	// default, never more than DirectWithin (nor SubmitWithin for a form),
+	// and the time waited counts in those; negative: no wait. Places are freed as fast as the bot works: at 5 000 requests
 	// a second, one request in nine found none free and paid the inbox's
 	// two commits, which slowed the bot further.
 	PlaceWithin time.Duration

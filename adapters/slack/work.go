@@ -83,9 +83,9 @@ func (a *Adapter) busy() bool {
 	return a.idle.Load() == 0 || int(a.acking.Load()) > a.opt.Workers
 }
 
-// accept records in in the inbox, unless Slack sent it before (dup).
+// accept records in, received, in the inbox, unless Slack sent it before
+// (dup).
 func (a *Adapter) accept(in *inbound) (j *job, dup bool, err error) {
-	in.Received = a.now()
 	if in.Key != "" && a.seen.add(in.Key) {
 		return nil, true, nil
 	}
