@@ -221,7 +221,7 @@ func runServe(ctx context.Context, env Env, g *Globals) error {
 	var ready atomic.Pointer[Platform] // set once the bot is wired to its platform
 	mux.Handle("GET /readyz", readiness(&ready, a.store, log))
 	mux.Handle("GET /metrics", m.Handler())
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := newHTTPServer(mux)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	// Stop accepting and finish in-flight requests: first thing on the
@@ -364,4 +364,18 @@ func readiness(ready *atomic.Pointer[Platform], st bot.Store, log *slog.Logger) 
 		}
 		io.WriteString(w, "ready\n")
 	})
+}
+
+// Reading a request is bounded: its headers within readHeaderTimeout,
+// the whole of it within readTimeout. The platforms send a few kilobytes
+// at once; a client that announces a body and sends nothing would hold
+// its connection, and the buffer made for it, for ever.
+var (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+)
+
+// newHTTPServer is serve's server for mux.
+func newHTTPServer(mux http.Handler) *http.Server {
+	return &http.Server{Handler: mux, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout, IdleTimeout: 2 * time.Minute}
 }
