@@ -53,23 +53,20 @@ type pinRef struct {
 var errIgnored = errors.New("nothing to do")
 
 // decodeCommand reads a slash command's form body, as slack.SlashCommandParse
-// does but from the raw bytes that were verified.
-func decodeCommand(body []byte) (slack.SlashCommand, error) {
+// does but from the raw bytes that were verified. sslCheck says it is
+// Slack's periodic check of the command URL's certificate (ssl_check=1),
+// which is no command.
+func decodeCommand(body []byte) (cmd slack.SlashCommand, sslCheck bool, err error) {
 	f, err := url.ParseQuery(string(body))
 	if err != nil {
-		return slack.SlashCommand{}, fmt.Errorf("slash command form: %w", err)
+		return slack.SlashCommand{}, false, fmt.Errorf("slash command form: %w", err)
 	}
-	return commandOf(f), nil
-}
-
-// commandOf reads a slash command's form.
-func commandOf(f url.Values) slack.SlashCommand {
 	return slack.SlashCommand{
 		Token: f.Get("token"), TeamID: f.Get("team_id"), TeamDomain: f.Get("team_domain"),
 		EnterpriseID: f.Get("enterprise_id"), ChannelID: f.Get("channel_id"), ChannelName: f.Get("channel_name"),
 		UserID: f.Get("user_id"), UserName: f.Get("user_name"), Command: f.Get("command"), Text: f.Get("text"),
 		ResponseURL: f.Get("response_url"), TriggerID: f.Get("trigger_id"), APIAppID: f.Get("api_app_id"),
-	}
+	}, f.Get("ssl_check") == "1", nil
 }
 
 // decodeInteraction reads an interactivity body: a form whose payload

@@ -22,7 +22,7 @@ func FuzzDecodeCommand(f *testing.F) {
 	f.Add([]byte("user_id=U1&channel_id=C1&text=note+a%3Bb&text=x"))
 	f.Add([]byte("%zz=1"))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		cmd, err := decodeCommand(body)
+		cmd, _, err := decodeCommand(body)
 		if err != nil {
 			return
 		}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/url"
 )
 
 const (
@@ -70,18 +69,18 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	form, err := url.ParseQuery(string(body))
+	cmd, sslCheck, err := decodeCommand(body)
 	if err != nil {
-		http.Error(w, "slash command form: "+err.Error(), http.StatusBadRequest)
+		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
 	// Slack checks the certificate of the command URL now and then with a
 	// signed POST of ssl_check=1, which wants a 200 and nothing else.
-	if form.Get("ssl_check") == "1" {
+	if sslCheck {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	in, err := fromCommand(commandOf(form))
+	in, err := fromCommand(cmd)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return

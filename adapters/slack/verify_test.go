@@ -34,7 +34,7 @@ func TestVerifySlackVector(t *testing.T) {
 		t.Fatalf("sign: %s", got)
 	}
 	// And the body decodes as the slash command it is.
-	cmd, err := decodeCommand([]byte(vectorBody))
+	cmd, _, err := decodeCommand([]byte(vectorBody))
 	if err != nil || cmd.UserName != "roadrunner" || cmd.ChannelID != "G8PSS9T3V" || cmd.Command != "/webhook-collect" ||
 		cmd.TriggerID != "398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c" {
 		t.Fatalf("decode: %+v %v", cmd, err)
