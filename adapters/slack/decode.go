@@ -72,16 +72,15 @@ func decodeCommand(body []byte) (cmd slack.SlashCommand, sslCheck bool, err erro
 // decodeInteraction reads an interactivity body: a form whose payload
 // field is the JSON of the interaction.
 func decodeInteraction(body []byte) (slack.InteractionCallback, error) {
-	f, err := url.ParseQuery(string(body))
+	payload, err := formValue(body, "payload")
 	if err != nil {
 		return slack.InteractionCallback{}, fmt.Errorf("interaction form: %w", err)
 	}
-	payload := f.Get("payload")
-	if payload == "" {
+	if len(payload) == 0 {
 		return slack.InteractionCallback{}, errors.New("interaction without payload")
 	}
 	var c click
-	if err := json.Unmarshal([]byte(payload), &c); err != nil {
+	if err := json.Unmarshal(withoutMessage(payload), &c); err != nil {
 		return slack.InteractionCallback{}, fmt.Errorf("interaction payload: %w", err)
 	}
 	if c.Type == slack.InteractionTypeBlockActions {
@@ -92,7 +91,7 @@ func decodeInteraction(body []byte) (slack.InteractionCallback, error) {
 		return cb, nil
 	}
 	var cb slack.InteractionCallback
-	if err := json.Unmarshal([]byte(payload), &cb); err != nil {
+	if err := json.Unmarshal(payload, &cb); err != nil {
 		return slack.InteractionCallback{}, fmt.Errorf("interaction payload: %w", err)
 	}
 	return cb, nil
@@ -101,7 +100,8 @@ func decodeInteraction(body []byte) (slack.InteractionCallback, error) {
 // click is what Vigie reads of a block_actions payload. Slack sends the
 // whole message clicked with it, a card's blocks included, which
 // slack.InteractionCallback decodes block by block (BenchmarkDecodeClick);
-// a click needs none of it. The actions are read as slack-go reads them;
+// a click needs none of it, and withoutMessage removes it before decoding.
+// The actions are read as slack-go reads them;
 // FuzzDecodeInteraction checks that both decodings make the same inbound.
 type click struct {
 	Type slack.InteractionType `json:"type"`
