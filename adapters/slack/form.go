@@ -8,7 +8,8 @@ import (
 
 // formValue is the first value of key in an application/x-www-form-urlencoded
 // body, unescaped, with url.ParseQuery's refusals: a semicolon separator or
-// a bad %-escape anywhere in the body is an error. A click's body is one
+// a bad %-escape anywhere in the body is an error (not its limit on the
+// number of fields: a body is 1 MiB at most, http.go). A click's body is one
 // field, its payload, 10 to 15 KB escaped; url.ParseQuery unescapes it into
 // a string through two passes and a copy, which this does in one
 // (BenchmarkDecodeClick). FuzzFormValue checks both read the same.

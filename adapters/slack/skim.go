@@ -37,7 +37,11 @@ func withoutMessage(p []byte) []byte {
 			// last, with the comma before it.
 			switch {
 			case next < len(p) && p[next] == ',':
-				return append(p[:i:i], p[skipSpace(p, next+1):]...)
+				after := skipSpace(p, next+1)
+				if after >= len(p) || p[after] != '"' {
+					return p // a trailing comma: not for this to mend
+				}
+				return append(p[:i:i], p[after:]...)
 			case next < len(p) && p[next] == '}':
 				start := bytes.LastIndexByte(p[:i], ',')
 				if start < 0 {
@@ -87,8 +91,8 @@ func skipString(p []byte, i int) int {
 }
 
 // skipValue is the index after the value starting at p[i], or -1 when its
-// brackets or strings do not close. Scalars end at the next comma,
-// bracket or whitespace.
+// brackets or strings do not close, or when there is no value. A scalar
+// ends at the first byte no number or literal has.
 func skipValue(p []byte, i int) int {
 	if i >= len(p) {
 		return -1
@@ -115,16 +119,19 @@ func skipValue(p []byte, i int) int {
 		}
 		return -1
 	}
-	for i < len(p) && !scalarEnd(p[i]) {
+	start := i
+	for i < len(p) && scalarByte(p[i]) {
 		i++
+	}
+	if i == start {
+		return -1
 	}
 	return i
 }
 
-func scalarEnd(c byte) bool {
-	switch c {
-	case ',', '}', ']', ' ', '\t', '\n', '\r':
-		return true
-	}
-	return false
+// scalarByte is a byte that may be part of a number, true, false or
+// null: a scalar ends at any other, so that a quote after it (a comma
+// missing) is not taken in, and the member after it not cut away with it.
+func scalarByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-' || c == '+' || c == '.'
 }

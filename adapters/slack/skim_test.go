@@ -21,10 +21,27 @@ func TestWithoutMessage(t *testing.T) {
 		{`{"message":{"open":1}`, `{"message":{"open":1}`},                         // broken: whole
 		{`{"message":"broken}`, `{"message":"broken}`},
 		{`["message",1]`, `["message",1]`},
+		{`{"message":0"type":"t"}`, `{"message":0"type":"t"}`}, // a comma missing: nothing cut with it
+		{`{"message":x"type":"t"}`, `{"message":x"type":"t"}`},
+		{`{"message":,"type":"t"}`, `{"message":,"type":"t"}`}, // no value
+		{`{"message":1,}`, `{"message":1,}`},                   // a trailing comma
+		{`{"message":-1.5e+3 ,"a":true}`, `{"a":true}`},
 		{``, ``},
 	} {
 		if got := string(withoutMessage([]byte(c.in))); got != c.want {
 			t.Errorf("withoutMessage(%s) = %s, want %s", c.in, got, c.want)
+		}
+	}
+}
+
+// withoutMessage never writes into the payload it is given: a payload
+// that is no click is decoded whole after it.
+func TestWithoutMessageLeavesInput(t *testing.T) {
+	for _, p := range []string{`{"type":"message_action","message":{"x":1},"user":{"id":"U"}}`, `{"a":1,"message":2}`, `{"message":3}`} {
+		in := []byte(p)
+		withoutMessage(in)
+		if string(in) != p {
+			t.Errorf("withoutMessage wrote into its input: %s became %s", p, in)
 		}
 	}
 }
