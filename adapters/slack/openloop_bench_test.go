@@ -97,24 +97,7 @@ type slackLoop struct {
 func newSlackLoop(b *testing.B) openloop.Target {
 	dir := b.TempDir()
 	l := &slackLoop{resp: &responses{waiting: map[string]chan time.Time{}}, client: openloop.Client()}
-	stub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
-		time.Sleep(time.Millisecond) // the platform's own time
-		if id, ok := strings.CutPrefix(r.URL.Path, "/response/"); ok {
-			l.resp.arrived(id, time.Now())
-		}
-		w.Header().Set("Content-Type", "application/json")
-		switch r.URL.Path {
-		case "/chat.postMessage", "/chat.update":
-			fmt.Fprintf(w, `{"ok":true,"channel":"%s","ts":"1700000000.%06d"}`, crisis, time.Now().UnixNano()%1e6)
-		case "/conversations.members":
-			fmt.Fprintf(w, `{"ok":true,"members":["%s"],"response_metadata":{"next_cursor":""}}`, rssi)
-		default:
-			io.WriteString(w, `{"ok":true}`)
-		}
-	}))
-	b.Cleanup(stub.Close)
-	l.api = stub.URL + "/"
+	l.startStub(b)
 	bare := openloop.Bare(b, filepath.Join(dir, "bare.db"))
 	log := slog.New(slog.DiscardHandler)
 	a, err := New(Options{Mode: ModeHTTP, BotToken: "xoxb-bench", SigningSecret: testSecret, Dir: dir, APIURL: l.api, Log: log})
@@ -155,6 +138,29 @@ func newSlackLoop(b *testing.B) openloop.Target {
 		}),
 		Quiet: func() { l.quiet(b) },
 	}
+}
+
+// startStub starts the Web API stub, which answers in 1 ms and hands each
+// response_url's answer to the request waiting for it, and sets l.api.
+func (l *slackLoop) startStub(b *testing.B) {
+	stub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		time.Sleep(time.Millisecond) // the platform's own time
+		if id, ok := strings.CutPrefix(r.URL.Path, "/response/"); ok {
+			l.resp.arrived(id, time.Now())
+		}
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/chat.postMessage", "/chat.update":
+			fmt.Fprintf(w, `{"ok":true,"channel":"%s","ts":"1700000000.%06d"}`, crisis, time.Now().UnixNano()%1e6)
+		case "/conversations.members":
+			fmt.Fprintf(w, `{"ok":true,"members":["%s"],"response_metadata":{"next_cursor":""}}`, rssi)
+		default:
+			io.WriteString(w, `{"ok":true}`)
+		}
+	}))
+	b.Cleanup(stub.Close)
+	l.api = stub.URL + "/"
 }
 
 // send sends the next request, signed now as Slack signs it, and returns

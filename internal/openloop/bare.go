@@ -24,6 +24,31 @@ const BareBatchDelay = 2 * time.Millisecond
 // no NoSync), so that both pay the same disk.
 func Bare(tb testing.TB, path string) *httptest.Server {
 	tb.Helper()
+	write := BareWriter(tb, path)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		if err := write(body); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"ok":true}`)
+	}))
+	tb.Cleanup(srv.Close)
+	return srv
+}
+
+// BareWriter is the bare handler's durable write, for the anchors that
+// speak a platform's protocol around it (Slack's BenchmarkProtocolOpenLoop):
+// v written to the bbolt file at path under the next sequence number, in
+// a db.Batch, durable when it returns nil. The file is closed at the
+// test's end.
+func BareWriter(tb testing.TB, path string) func(v []byte) error {
+	tb.Helper()
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, FreelistType: bolt.FreelistMapType})
 	if err != nil {
 		tb.Fatal(err)
@@ -33,29 +58,17 @@ func Bare(tb testing.TB, path string) *httptest.Server {
 	if err := db.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists(bucket); return err }); err != nil {
 		tb.Fatal(err)
 	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		err = db.Batch(func(tx *bolt.Tx) error {
+	tb.Cleanup(func() { db.Close() })
+	return func(v []byte) error {
+		return db.Batch(func(tx *bolt.Tx) error {
 			bk := tx.Bucket(bucket)
 			n, err := bk.NextSequence()
 			if err != nil {
 				return err
 			}
-			return bk.Put(binary.BigEndian.AppendUint64(nil, n), body)
+			return bk.Put(binary.BigEndian.AppendUint64(nil, n), v)
 		})
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"ok":true}`)
-	}))
-	tb.Cleanup(func() { srv.Close(); db.Close() })
-	return srv
+	}
 }
 
 // BareSend sends request i's body to the bare server at url with client,

@@ -19,6 +19,17 @@ type Target struct {
 	// that the next run, ours or the bare handler's, starts on an idle
 	// machine.
 	Quiet func()
+	// Name names Ours in the logs, five letters at most: "vigie" when
+	// empty; "proto" for the protocol alone (Slack's
+	// BenchmarkProtocolOpenLoop).
+	Name string
+}
+
+func (t Target) name() string {
+	if t.Name == "" {
+		return "vigie"
+	}
+	return t.Name
 }
 
 // CompareFor is how long each side runs at a fixed rate, in rounds of a
@@ -74,7 +85,7 @@ func Benchmark(b *testing.B, setup func(b *testing.B) Target) {
 		wg.Wait()
 		b.StopTimer()
 		logProbes(b, "bare ", bareSat, bareRuns)
-		logProbes(b, "vigie", ourSat, ourRuns)
+		logProbes(b, t.name(), ourSat, ourRuns)
 		b.Logf("machine's load average: %s", loadAverage())
 		b.ReportMetric(ourSat, "sat-rps")
 		b.ReportMetric(bareSat, "bare-sat-rps")
@@ -122,7 +133,7 @@ func compare(b *testing.B, t Target, rate float64, d time.Duration) {
 	b.StopTimer()
 	br, or := Merge(bare...), Merge(ours...)
 	b.Logf("bare  %v", br)
-	b.Logf("vigie %v", or)
+	b.Logf("%-5s %v", t.name(), or)
 	b.Logf("machine's load average: %s", loadAverage())
 	b.ReportMetric(rate, "rps")
 	b.ReportMetric(or.P(.50), "p50-ms")
@@ -140,7 +151,7 @@ func compare(b *testing.B, t Target, rate float64, d time.Duration) {
 	for _, r := range []struct {
 		who string
 		r   Result
-	}{{"bare handler", br}, {"vigie", or}} {
+	}{{"bare handler", br}, {t.name(), or}} {
 		if r.r.Lost+r.r.Unsent > 0 {
 			b.Logf("%s: %d not sent (half a second of requests waiting), %d unanswered, first: %v", r.who, r.r.Unsent, r.r.Lost, r.r.FirstErr)
 		}
