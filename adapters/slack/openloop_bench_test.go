@@ -37,6 +37,8 @@ import (
 // around the handlers, its outbox delivering cards in the background.
 // Sub-benchmarks (openloop.Benchmark): the saturation rate of both and
 // its ratio, then 100 req/s, then half the bare handler's saturation.
+// BenchmarkProtocolOpenLoop runs the same requests against Slack's
+// protocol alone, the floor under these figures.
 //
 //	go test -run '^$' -bench AnswerOpenLoop -benchtime 1x ./adapters/slack/
 func BenchmarkAnswerOpenLoop(b *testing.B) {
