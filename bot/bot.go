@@ -90,6 +90,9 @@ type Config struct {
 	// LateAfter is how long after its scheduled instant a reminder is
 	// said late (default 2 min: Vigie was down or the platform refused).
 	LateAfter time.Duration
+	// Roles are the crisis cell's roles (roles.go), with the holders an
+	// incident starts with; empty: DefaultRoles, held by nobody.
+	Roles []Role
 	// Observer hears commands, sweeps and platform errors (metrics).
 	Observer Observer
 
@@ -197,6 +200,7 @@ func init() {
 		"help":   (*Bot).help,
 		"chain":  (*Bot).setChain,
 		"draft":  (*Bot).draft, // brouillon: declaration drafts (declaration.go)
+		"role":   (*Bot).roleCommand,
 	}
 }
 

@@ -56,6 +56,9 @@ func (b *Bot) card(inc *incident.Incident, c *flows.Chain, now time.Time, lang L
 		{tr(lang, "card.status"), status},
 		{tr(lang, "card.head"), inc.Head.Short()},
 	}})
+	if h := b.holders(inc, lang); h != "" {
+		m.Blocks[len(m.Blocks)-1].Fields = append(m.Blocks[len(m.Blocks)-1].Fields, Field{tr(lang, "card.roles"), h})
+	}
 	if w := i18n.NotInForce(c, inc.T0, lang); w != "" {
 		m.Blocks = append(m.Blocks, Block{Text: w})
 	}

@@ -43,6 +43,7 @@ var verbs = map[string]string{
 	"aide": "help", "help": "help",
 	"chaine": "chain", "chaîne": "chain", "flow": "chain", "chain": "chain",
 	"brouillon": "draft", "draft": "draft",
+	"role": "role", "rôle": "role", "roles": "role", "rôles": "role",
 }
 
 // optionKeys are the key=value arguments each verb understands; any other

@@ -98,6 +98,7 @@ func (b *Bot) open(ctx context.Context, r *request) (Reply, error) {
 		data["chain"], data["version"] = chain.ID, chain.Version
 	}
 	entries := []incident.Entry{r.entry(incident.KindOpened, tr(b.cfg.Lang, "log.opened", title, b.when(t0, b.cfg.Lang)), data)}
+	entries = append(entries, b.configuredHolders(inc, r)...)
 	inc, err := b.store.Create(ctx, inc, entries)
 	if err != nil {
 		return Reply{}, err

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -99,8 +100,11 @@ type RecordError struct {
 }
 
 func (e *RecordError) Error() string {
-	if e.Seq == 0 {
+	switch {
+	case e.Seq == 0 && e.Field == "status":
 		return fmt.Sprintf("%s is %q but no entry closes the incident", e.Field, e.Got)
+	case e.Seq == 0:
+		return fmt.Sprintf("%s is %q but no entry gives it", e.Field, e.Got)
 	}
 	return fmt.Sprintf("%s is %q but entry %d says %q", e.Field, e.Got, e.Seq, e.Want)
 }
@@ -135,9 +139,18 @@ func CheckRecord(inc *Incident, entries []Entry) error {
 	t0, t0Seq := opened.Data["t0"], uint64(1)
 	chain, version, chainSeq := opened.Data["chain"], opened.Data["version"], uint64(1)
 	var closed *Entry
+	roles, roleSeq := map[string]User{}, map[string]uint64{}
 	for i := range entries {
 		e := &entries[i]
 		switch e.Kind {
+		case KindRole:
+			key := e.Data["role"]
+			roleSeq[key] = e.Seq
+			if h := e.Data["holder"]; h != "" {
+				roles[key] = User{ID: e.Data["holder_id"], Name: strings.TrimPrefix(h, "@")}
+			} else {
+				delete(roles, key)
+			}
 		case KindT0:
 			t0, t0Seq = e.Data["new"], e.Seq
 		case KindChain:
@@ -157,6 +170,16 @@ func CheckRecord(inc *Incident, entries []Entry) error {
 	}
 	if inc.Version != version {
 		return &RecordError{"version", inc.Version, version, chainSeq}
+	}
+	for key := range inc.Roles {
+		if _, ok := roles[key]; !ok {
+			return &RecordError{"roles." + key, inc.Roles[key].String(), "", roleSeq[key]}
+		}
+	}
+	for key, u := range roles {
+		if got, ok := inc.Roles[key]; !ok || got != u {
+			return &RecordError{"roles." + key, got.String(), u.String(), roleSeq[key]}
+		}
 	}
 	if closed == nil {
 		if inc.Status != StatusOpen || !inc.ClosedAt.IsZero() || inc.ClosedBy != (User{}) {

@@ -29,6 +29,7 @@ func (inc *Incident) Clone() *Incident {
 	c.Pinned = maps.Clone(inc.Pinned)
 	c.Messages = maps.Clone(inc.Messages)
 	c.Facts = maps.Clone(inc.Facts)
+	c.Roles = maps.Clone(inc.Roles)
 	return &c
 }
 

@@ -57,6 +57,10 @@ const (
 	KindGuard = "guard"
 	KindFacts = "facts" // facts given for the declaration drafts
 	KindDraft = "draft" // a declaration draft produced, with its hash
+	// KindRole records a role taken, given or released: data role (its
+	// key), holder ("@name", empty when released), holder_id (the
+	// platform's id, when known) and previous (who held it).
+	KindRole = "role"
 )
 
 // ComputeHash returns the SHA-256 of the entry's content and the previous

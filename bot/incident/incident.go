@@ -94,6 +94,11 @@ type Incident struct {
 	// Facts are what the crisis cell gave for the declaration drafts
 	// (brouillon), by fact key; the main courante keeps every value given.
 	Facts map[string]string `json:"facts,omitempty"`
+	// Roles are the crisis cell's roles held on this incident: the
+	// holder of each role key ("dpo"), set by the role command and by the
+	// configuration's holders at opening; every change is a KindRole
+	// entry, which CheckRecord replays.
+	Roles map[string]User `json:"roles,omitempty"`
 	// Head is the last entry of the main courante, kept by the store.
 	Head Head `json:"head"`
 }

@@ -276,7 +276,7 @@ var shownData = map[string][]string{
 
 // shownKinds are the kinds whose text says everything their data holds.
 var shownKinds = []string{incident.KindChain, incident.KindAnswer, incident.KindPoint, incident.KindClosed,
-	incident.KindGuard, incident.KindFacts}
+	incident.KindGuard, incident.KindFacts, incident.KindRole}
 
 // dataLine is the data of an entry a report shows under its text, each
 // under its label ("Heure déclarée : 28/03/2026 02:24:00 CET"); times are

@@ -96,6 +96,15 @@ func (r *Record) apply(e incident.Entry) {
 			inc.Chain, inc.Version = c, e.Data["version"]
 		}
 		inc.OpenedBy, inc.OpenedAt = by, e.Time.UTC()
+	case incident.KindRole:
+		if h := e.Data["holder"]; h != "" {
+			if inc.Roles == nil {
+				inc.Roles = map[string]incident.User{}
+			}
+			inc.Roles[e.Data["role"]] = incident.User{ID: e.Data["holder_id"], Name: strings.TrimPrefix(h, "@")}
+		} else {
+			delete(inc.Roles, e.Data["role"])
+		}
 	case incident.KindChain:
 		inc.Chain, inc.Version = e.Data["chain"], e.Data["version"]
 	case incident.KindT0:

@@ -53,6 +53,9 @@ type Config struct {
 	Sweep Duration `yaml:"sweep" env:"SWEEP"`
 	// EscalateTo are the mentions an escalation calls (@directeur-crise).
 	EscalateTo []string `yaml:"escalate_to" env:"ESCALATE_TO"`
+	// Roles are the crisis cell's roles (roles.go): Vigie's own, renamed
+	// or given a holder at opening, and the deployment's own.
+	Roles []Role `yaml:"roles"`
 	// Reminders overrides the cadences of domain.md §6 ([PROP] there).
 	Reminders Reminders `yaml:"reminders" env:"REMINDERS"`
 	// Listen is the HTTP address of vigie serve (":8080" by default).
@@ -339,6 +342,9 @@ func (c *Config) Validate() error {
 		if f != "nis2" {
 			return bad("features", "unknown feature %q (accepted: nis2)", f)
 		}
+	}
+	if err := validateRoles(c.Roles); err != nil {
+		return err
 	}
 	if c.Organisation.IPP != "" {
 		if _, err := regexp.Compile(c.Organisation.IPP); err != nil {
