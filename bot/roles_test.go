@@ -152,3 +152,50 @@ func TestCheckRecordRoles(t *testing.T) {
 }
 
 func textFR(s string) flows.Text { return flows.Text{FR: s, EN: s} }
+
+// TestDeputies: a role's deputy is taken, given and released like the
+// role, apart from its holder, and shows beside it.
+func TestDeputies(t *testing.T) {
+	h := newHarness(t, bot.Config{Chain: "nouvelle-aquitaine/es-esms"})
+	h.ok("ouvrir Rançongiciel")
+	h.ok("role dpo @jdupont")
+	if r := h.ok("role dpo suppleant"); !strings.Contains(r.Text, "Vous êtes suppléant du rôle DPO sur l'incident #2026-0001") {
+		t.Errorf("deputy taken: %q", r.Text)
+	}
+	inc := h.incident("2026-0001")
+	if inc.Deputies["dpo"] != (incident.User{ID: "u1", Name: "rssi"}) || inc.Roles["dpo"] != (incident.User{Name: "jdupont"}) {
+		t.Fatalf("holder %v, deputy %v", inc.Roles, inc.Deputies)
+	}
+	card := render(h.chat.Message(inc.Messages[bot.RoleCard]))
+	if !strings.Contains(card, "Rôles: DPO @jdupont (suppléant @rssi)") {
+		t.Errorf("card:\n%s", card)
+	}
+	if r := h.do("role dpo deputy @RSSI"); !r.Error || !strings.Contains(r.Text, "@rssi est déjà suppléant du rôle DPO.") {
+		t.Errorf("same deputy again: %+v", r)
+	}
+	h.ok("role dpo -")
+	card = render(h.chat.Message(inc.Messages[bot.RoleCard]))
+	if !strings.Contains(card, "Rôles: DPO : personne (suppléant @rssi)") {
+		t.Errorf("card with a deputy alone:\n%s", card)
+	}
+	if r := h.ok("role dpo suppléant -"); !strings.Contains(r.Text, "Suppléant du rôle DPO libéré sur l'incident #2026-0001 (c'était @rssi).") {
+		t.Errorf("deputy released: %q", r.Text)
+	}
+	if r := h.do("role dpo suppleant -"); !r.Error || !strings.Contains(r.Text, "Le rôle DPO n'a pas de suppléant") {
+		t.Errorf("no deputy to release: %+v", r)
+	}
+	if r := h.do("role dpo suppleant @a @b"); !r.Error || !strings.Contains(r.Text, "Usage : role ROLE") {
+		t.Errorf("two deputies: %+v", r)
+	}
+	inc, es := h.incident("2026-0001"), h.entries("2026-0001")
+	if len(inc.Roles)+len(inc.Deputies) != 0 {
+		t.Errorf("after releases: %v %v", inc.Roles, inc.Deputies)
+	}
+	if err := incident.CheckRecord(inc, es); err != nil {
+		t.Error(err)
+	}
+	inc.Deputies = map[string]incident.User{"dpo": {Name: "fantome"}}
+	if err := incident.CheckRecord(inc, es); err == nil || !strings.Contains(err.Error(), `deputies.dpo is "@fantome"`) {
+		t.Errorf("deputy without entry: %v", err)
+	}
+}

@@ -139,17 +139,22 @@ func CheckRecord(inc *Incident, entries []Entry) error {
 	t0, t0Seq := opened.Data["t0"], uint64(1)
 	chain, version, chainSeq := opened.Data["chain"], opened.Data["version"], uint64(1)
 	var closed *Entry
-	roles, roleSeq := map[string]User{}, map[string]uint64{}
+	held := map[string]map[string]User{"roles": {}, "deputies": {}}
+	roleSeq := map[string]uint64{}
 	for i := range entries {
 		e := &entries[i]
 		switch e.Kind {
 		case KindRole:
+			field := "roles"
+			if e.Data["deputy"] == "yes" {
+				field = "deputies"
+			}
 			key := e.Data["role"]
-			roleSeq[key] = e.Seq
+			roleSeq[field+"."+key] = e.Seq
 			if h := e.Data["holder"]; h != "" {
-				roles[key] = User{ID: e.Data["holder_id"], Name: strings.TrimPrefix(h, "@")}
+				held[field][key] = User{ID: e.Data["holder_id"], Name: strings.TrimPrefix(h, "@")}
 			} else {
-				delete(roles, key)
+				delete(held[field], key)
 			}
 		case KindT0:
 			t0, t0Seq = e.Data["new"], e.Seq
@@ -171,14 +176,19 @@ func CheckRecord(inc *Incident, entries []Entry) error {
 	if inc.Version != version {
 		return &RecordError{"version", inc.Version, version, chainSeq}
 	}
-	for key := range inc.Roles {
-		if _, ok := roles[key]; !ok {
-			return &RecordError{"roles." + key, inc.Roles[key].String(), "", roleSeq[key]}
+	for _, f := range []struct {
+		name string
+		got  map[string]User
+	}{{"roles", inc.Roles}, {"deputies", inc.Deputies}} {
+		for key, u := range f.got {
+			if _, ok := held[f.name][key]; !ok {
+				return &RecordError{f.name + "." + key, u.String(), "", roleSeq[f.name+"."+key]}
+			}
 		}
-	}
-	for key, u := range roles {
-		if got, ok := inc.Roles[key]; !ok || got != u {
-			return &RecordError{"roles." + key, got.String(), u.String(), roleSeq[key]}
+		for key, u := range held[f.name] {
+			if got, ok := f.got[key]; !ok || got != u {
+				return &RecordError{f.name + "." + key, got.String(), u.String(), roleSeq[f.name+"."+key]}
+			}
 		}
 	}
 	if closed == nil {

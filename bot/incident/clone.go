@@ -30,6 +30,7 @@ func (inc *Incident) Clone() *Incident {
 	c.Messages = maps.Clone(inc.Messages)
 	c.Facts = maps.Clone(inc.Facts)
 	c.Roles = maps.Clone(inc.Roles)
+	c.Deputies = maps.Clone(inc.Deputies)
 	return &c
 }
 

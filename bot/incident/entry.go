@@ -59,7 +59,8 @@ const (
 	KindDraft = "draft" // a declaration draft produced, with its hash
 	// KindRole records a role taken, given or released: data role (its
 	// key), holder ("@name", empty when released), holder_id (the
-	// platform's id, when known) and previous (who held it).
+	// platform's id, when known) and previous (who held it); deputy "yes"
+	// when it is the role's deputy that changed.
 	KindRole = "role"
 )
 

@@ -99,6 +99,10 @@ type Incident struct {
 	// configuration's holders at opening; every change is a KindRole
 	// entry, which CheckRecord replays.
 	Roles map[string]User `json:"roles,omitempty"`
+	// Deputies are the roles' deputies (suppléants), called when the
+	// role's holder is not there, and with the holder on escalations;
+	// KindRole entries with deputy "yes" give them.
+	Deputies map[string]User `json:"deputies,omitempty"`
 	// Head is the last entry of the main courante, kept by the store.
 	Head Head `json:"head"`
 }

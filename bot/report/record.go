@@ -97,13 +97,17 @@ func (r *Record) apply(e incident.Entry) {
 		}
 		inc.OpenedBy, inc.OpenedAt = by, e.Time.UTC()
 	case incident.KindRole:
+		m := &inc.Roles
+		if e.Data["deputy"] == "yes" {
+			m = &inc.Deputies
+		}
 		if h := e.Data["holder"]; h != "" {
-			if inc.Roles == nil {
-				inc.Roles = map[string]incident.User{}
+			if *m == nil {
+				*m = map[string]incident.User{}
 			}
-			inc.Roles[e.Data["role"]] = incident.User{ID: e.Data["holder_id"], Name: strings.TrimPrefix(h, "@")}
+			(*m)[e.Data["role"]] = incident.User{ID: e.Data["holder_id"], Name: strings.TrimPrefix(h, "@")}
 		} else {
-			delete(inc.Roles, e.Data["role"])
+			delete(*m, e.Data["role"])
 		}
 	case incident.KindChain:
 		inc.Chain, inc.Version = e.Data["chain"], e.Data["version"]

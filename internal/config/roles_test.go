@@ -30,6 +30,7 @@ func TestRoles(t *testing.T) {
 		{"roles: [{key: dpo, holder: jdupont}]\n", `roles[0].holder: "jdupont" names nobody: write @username`},
 		{"roles: [{key: dpo, fr: " + strings.Repeat("x", 61) + "}]\n", `roles[0].fr: "xxx`},
 		{"roles: [{key: dpo, rank: 1}]\n", `unknown field "rank"`},
+		{"roles: [{key: dpo, deputy: \"@\"}]\n", `roles[0].deputy: "@" names nobody`},
 	} {
 		_, err := Load(write(t, "c.yaml", tc.yaml), env(nil))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
