@@ -90,6 +90,8 @@ type Config struct {
 	// LateAfter is how long after its scheduled instant a reminder is
 	// said late (default 2 min: Vigie was down or the platform refused).
 	LateAfter time.Duration
+	// Declarations says who may record that a step was done (confirm.go).
+	Declarations Declarations
 	// Roles are the crisis cell's roles (roles.go), with the holders an
 	// incident starts with; empty: DefaultRoles, held by nobody.
 	Roles []Role
@@ -185,22 +187,23 @@ var handlers map[string]handler
 
 func init() {
 	handlers = map[string]handler{
-		"open":   (*Bot).open,
-		"status": (*Bot).status,
-		"detail": (*Bot).detail,
-		"answer": (*Bot).answer,
-		"done":   (*Bot).done,
-		"na":     (*Bot).notApplicable,
-		"snooze": (*Bot).snooze,
-		"note":   (*Bot).note,
-		"point":  (*Bot).point,
-		"t0":     (*Bot).setT0,
-		"export": (*Bot).export,
-		"close":  (*Bot).close,
-		"help":   (*Bot).help,
-		"chain":  (*Bot).setChain,
-		"draft":  (*Bot).draft, // brouillon: declaration drafts (declaration.go)
-		"role":   (*Bot).roleCommand,
+		"open":    (*Bot).open,
+		"status":  (*Bot).status,
+		"detail":  (*Bot).detail,
+		"answer":  (*Bot).answer,
+		"done":    (*Bot).done,
+		"na":      (*Bot).notApplicable,
+		"snooze":  (*Bot).snooze,
+		"note":    (*Bot).note,
+		"point":   (*Bot).point,
+		"t0":      (*Bot).setT0,
+		"export":  (*Bot).export,
+		"close":   (*Bot).close,
+		"help":    (*Bot).help,
+		"chain":   (*Bot).setChain,
+		"draft":   (*Bot).draft, // brouillon: declaration drafts (declaration.go)
+		"role":    (*Bot).roleCommand,
+		"confirm": (*Bot).confirm,
 	}
 }
 

@@ -43,5 +43,9 @@ func (st *StepState) clone() *StepState {
 		p := *st.Proof
 		c.Proof = &p
 	}
+	if st.Proposed != nil {
+		p := *st.Proposed
+		c.Proposed = &p
+	}
 	return &c
 }

@@ -62,6 +62,10 @@ const (
 	// platform's id, when known) and previous (who held it); deputy "yes"
 	// when it is the role's deputy that changed.
 	KindRole = "role"
+	// KindProposed records a declaration awaiting its confirmation by the
+	// step's owner or a second person (data as KindDone's); the KindDone
+	// entry that confirms it gives proposed_by.
+	KindProposed = "proposed"
 )
 
 // ComputeHash returns the SHA-256 of the entry's content and the previous

@@ -143,6 +143,10 @@ type StepState struct {
 	At     time.Time  `json:"at,omitzero"` // server time of the last change
 	// SnoozedUntil silences reminders of a pending step until then.
 	SnoozedUntil time.Time `json:"snoozed_until,omitzero"`
+	// Proposed is a declaration recorded by someone who may not settle
+	// the step alone (declarations.owner, declarations.four_eyes): the
+	// step stays pending, its deadline running, until confirmed.
+	Proposed *Proof `json:"proposed,omitempty"`
 }
 
 // Means are the ways a notification is made.

@@ -265,6 +265,7 @@ func (v *view) questionText(e incident.Entry, lang flows.Lang) string {
 var shownData = map[string][]string{
 	incident.KindOpened:   {"t0", "chain", "version"},
 	incident.KindDone:     {"step", "declared_at", "note"},
+	incident.KindProposed: {"step", "declared_at", "note"},
 	incident.KindNA:       {"step"},
 	incident.KindSnooze:   {"step", "until"},
 	incident.KindNote:     {"author", "link"},

@@ -134,8 +134,12 @@ func (r *Record) apply(e incident.Entry) {
 		if declared.IsZero() {
 			declared = e.Time.UTC()
 		}
+		declaredBy := by // a confirmed declaration is its proposer's
+		if p := e.Data["proposed_by"]; p != "" {
+			declaredBy = actorUser(p)
+		}
 		*r.step(step) = incident.StepState{Status: incident.StepDone, By: by, At: e.Time.UTC(), Proof: &incident.Proof{
-			By: by, DeclaredAt: declared, ServerAt: e.Time.UTC(), Means: e.Data["means"], Ref: e.Data["ref"], Note: e.Data["note"]}}
+			By: declaredBy, DeclaredAt: declared, ServerAt: e.Time.UTC(), Means: e.Data["means"], Ref: e.Data["ref"], Note: e.Data["note"]}}
 		r.Settled[step] = e.Seq
 	case incident.KindNA:
 		step := e.Data["step"]

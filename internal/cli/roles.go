@@ -62,3 +62,8 @@ func isDefaultRole(key string) bool {
 	}
 	return false
 }
+
+// declarationsOf is who may record a declaration, as configured.
+func declarationsOf(cfg *config.Config) bot.Declarations {
+	return bot.Declarations{Owner: cfg.Declarations.Owner, FourEyes: cfg.Declarations.FourEyes}
+}

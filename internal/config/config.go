@@ -56,6 +56,8 @@ type Config struct {
 	// Roles are the crisis cell's roles (roles.go): Vigie's own, renamed
 	// or given a holder at opening, and the deployment's own.
 	Roles []Role `yaml:"roles"`
+	// Declarations says who may record a step owned by a role as done.
+	Declarations Declarations `yaml:"declarations"`
 	// Reminders overrides the cadences of domain.md §6 ([PROP] there).
 	Reminders Reminders `yaml:"reminders" env:"REMINDERS"`
 	// Listen is the HTTP address of vigie serve (":8080" by default).
@@ -344,6 +346,9 @@ func (c *Config) Validate() error {
 		}
 	}
 	if err := validateRoles(c.Roles); err != nil {
+		return err
+	}
+	if err := c.Declarations.validate(); err != nil {
 		return err
 	}
 	if c.Organisation.IPP != "" {

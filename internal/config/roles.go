@@ -68,3 +68,20 @@ func validateRoles(roles []Role) error {
 	}
 	return nil
 }
+
+// Declarations says who may record that a step owned by a role was done
+// (declarations: in the file). Absent: anyone of the channel.
+type Declarations struct {
+	// Owner: propose (someone else's "fait" waits for the holder's
+	// confirmation) or refuse (it is refused, naming the holder).
+	Owner string `yaml:"owner,omitempty"`
+	// FourEyes: every declaration waits for a second person's confirmation.
+	FourEyes bool `yaml:"four_eyes,omitempty"`
+}
+
+func (d Declarations) validate() error {
+	if d.Owner != "" && d.Owner != "propose" && d.Owner != "refuse" {
+		return fmt.Errorf("config: declarations.owner: %q is not accepted (accepted: propose, refuse; absent: anyone may record a declaration)", d.Owner)
+	}
+	return nil
+}
