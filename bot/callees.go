@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 
@@ -17,8 +18,13 @@ import (
 // as before roles existed.
 
 // callees names who nags call, each with why ("@jdupont (DPO)"), and says
-// whether it is an escalation.
-func (b *Bot) callees(inc *incident.Incident, nags []Nag, lang Lang) (names []string, escalation bool) {
+// whether it is an escalation. For a message, the people are mentions
+// (UserMention), which notify; for the main courante, their names.
+func (b *Bot) callees(inc *incident.Incident, nags []Nag, lang Lang, message bool) (names []string, escalation bool) {
+	call := incident.User.String
+	if message {
+		call = UserMention
+	}
 	add := func(s string) {
 		if !slices.Contains(names, s) {
 			names = append(names, s)
@@ -41,10 +47,10 @@ func (b *Bot) callees(inc *incident.Incident, nags []Nag, lang Lang) (names []st
 		deputy, seconded := inc.Deputies[role.Key]
 		name := role.Name.In(lang)
 		if held {
-			add(tr(lang, "nag.callee", holder.String(), name))
+			add(tr(lang, "nag.callee", call(holder), name))
 		}
 		if seconded && (escalate || !held) {
-			add(tr(lang, "nag.callee_deputy", deputy.String(), name))
+			add(tr(lang, "nag.callee_deputy", call(deputy), name))
 		}
 		switch {
 		case escalate:
@@ -72,4 +78,36 @@ func (b *Bot) roleByKey(key string) (Role, bool) {
 		}
 	}
 	return Role{}, false
+}
+
+// UserMention is how a message calls a person so that the platform
+// notifies them: "<@ID|name>" when the platform's id is known (adapters
+// render it: Slack as <@ID>, Mattermost and the terminal as @name), else
+// "@name", which Mattermost notifies by username.
+func UserMention(u incident.User) string {
+	switch {
+	case u.ID != "" && u.Name != "":
+		return "<@" + u.ID + "|" + u.Name + ">"
+	case u.ID != "":
+		return "<@" + u.ID + ">"
+	}
+	return u.String()
+}
+
+// userMention matches UserMention's tokens: the id, then the name.
+var userMention = regexp.MustCompile(`<@([^<>|\s]+)(?:\|([^<>|]+))?>`)
+
+// PlainMentions renders UserMention's tokens as "@name" (the id when the
+// name is unknown), for platforms that notify by name and the terminal.
+func PlainMentions(s string) string {
+	if !strings.Contains(s, "<@") {
+		return s
+	}
+	return userMention.ReplaceAllStringFunc(s, func(m string) string {
+		sub := userMention.FindStringSubmatch(m)
+		if sub[2] != "" {
+			return "@" + sub[2]
+		}
+		return "@" + sub[1]
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/incident"
 )
 
 // TestRemindersCallTheOwner: the CNIL step is the DPO's (its chain says
@@ -62,5 +63,26 @@ func TestRemindersCallTheOwner(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestMentions(t *testing.T) {
+	for _, tc := range []struct {
+		u              incident.User
+		mention, plain string
+	}{
+		{incident.User{ID: "U0G9QF9C6", Name: "jdupont"}, "<@U0G9QF9C6|jdupont>", "@jdupont"},
+		{incident.User{ID: "U0G9QF9C6"}, "<@U0G9QF9C6>", "@U0G9QF9C6"},
+		{incident.User{Name: "jdupont"}, "@jdupont", "@jdupont"},
+	} {
+		if got := bot.UserMention(tc.u); got != tc.mention {
+			t.Errorf("UserMention(%+v) = %q, want %q", tc.u, got, tc.mention)
+		}
+		if got := bot.PlainMentions("📣 " + tc.mention + " (DPO) : à vous."); got != "📣 "+tc.plain+" (DPO) : à vous." {
+			t.Errorf("PlainMentions of %q = %q", tc.mention, got)
+		}
+	}
+	if got := bot.PlainMentions("a <#C1> b <@ c> <@x|y|z>"); got != "a <#C1> b <@ c> <@x|y|z>" {
+		t.Errorf("PlainMentions leaves what is no mention: %q", got)
 	}
 }

@@ -195,7 +195,7 @@ func (b *Bot) NagMessage(inc *incident.Incident, c *flows.Chain, nags []Nag, now
 	}
 	m := Message{Title: tr(lang, head, inc.ID)}
 	var intro []string
-	switch called, escalation := b.callees(inc, nags, lang); {
+	switch called, escalation := b.callees(inc, nags, lang, true); {
 	case escalation && len(called) > 0:
 		intro = append(intro, tr(lang, "nag.mention", strings.Join(called, ", ")))
 	case len(called) > 0:
@@ -244,7 +244,7 @@ func (b *Bot) mentions() string {
 }
 
 func (b *Bot) escalationText(inc *incident.Incident, n Nag, now time.Time, lang Lang) string {
-	called, _ := b.callees(inc, []Nag{n}, lang)
+	called, _ := b.callees(inc, []Nag{n}, lang, false)
 	who := strings.Join(called, ", ")
 	what := n.Key
 	if n.Step != nil {
