@@ -139,11 +139,17 @@ func (b *Bot) confirm(ctx context.Context, r *request) (Reply, error) {
 // proposedLine shows a declaration awaiting confirmation on its step, and
 // who may confirm it.
 func (b *Bot) proposedLine(inc *incident.Incident, s *flows.Step, p *incident.Proof, lang Lang) string {
-	who := tr(lang, "step.proposed_anyone")
+	return tr(lang, "step.proposed", p.By.String(), b.when(p.DeclaredAt, lang), i18n.Means(p.Means, lang), i18n.Ref(p.Ref, lang), b.confirmers(inc, s, lang))
+}
+
+// confirmers names who may confirm a declaration of step s: the holders
+// of its role ("@jdupont (DPO)") when the deployment asks it, else another
+// person of the cell.
+func (b *Bot) confirmers(inc *incident.Incident, s *flows.Step, lang Lang) string {
 	if role, ok := b.roleByKey(s.Owner); ok && b.cfg.Declarations.Owner != "" {
 		if holders, _ := b.owners(inc, role, incident.User{}); holders != "" {
-			who = fmt.Sprintf("%s (%s)", holders, role.Name.In(lang))
+			return fmt.Sprintf("%s (%s)", holders, role.Name.In(lang))
 		}
 	}
-	return tr(lang, "step.proposed", p.By.String(), b.when(p.DeclaredAt, lang), i18n.Means(p.Means, lang), i18n.Ref(p.Ref, lang), who)
+	return tr(lang, "step.proposed_anyone")
 }

@@ -25,7 +25,7 @@ func TestDeclarationProposed(t *testing.T) {
 	h.ok("role dpo @jdupont")
 	h.now = t0.Add(30 * time.Hour)
 	r := h.ok("fait cnil via=portail ref=CNIL-77")
-	if !strings.Contains(r.Text, "« Notifier la violation à la CNIL » enregistrée comme proposée. ⏳ Proposé par @rssi") || !strings.Contains(r.Text, "à confirmer par @jdupont (DPO)") {
+	if !strings.Contains(r.Text, "« Notifier la violation à la CNIL » enregistrée comme proposée, à confirmer par @jdupont (DPO) (au clavier : /incident confirmer cnil).") {
 		t.Errorf("reply: %q", r.Text)
 	}
 	inc := h.incident("2026-0001")

@@ -45,7 +45,7 @@ func (b *Bot) parseRole(r *request) (roleChange, error) {
 	default:
 		u, ok := parseHandle(args[0])
 		if !ok {
-			return roleChange{}, uerr(EInvalid, r.lang, "err.role_handle", echo(args[0]), b.roleKeys())
+			return roleChange{}, uerr(EInvalid, r.lang, "err.role_handle", echo(args[0]))
 		}
 		rc.holder = u
 	}

@@ -61,8 +61,8 @@ func TestRoles(t *testing.T) {
 	}
 	list := h.ok("role")
 	text := render(*list.Message)
-	for _, want := range []string{"Rôles de la cellule de crise — incident #2026-0001", "• *DPO* (`dpo`) : @amartin — Qualifie la violation de données",
-		"• *RSSI* (`rssi`) : personne", "/incident role ROLE - pour le libérer"} {
+	for _, want := range []string{"Rôles de la cellule de crise — incident #2026-0001", "• DPO (dpo) : @amartin — Qualifie la violation de données",
+		"• RSSI (rssi) : personne", "/incident role ROLE - pour le libérer"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("role list lacks %q:\n%s", want, text)
 		}
@@ -99,7 +99,7 @@ func TestRolesRefused(t *testing.T) {
 func TestRolesNoIncident(t *testing.T) {
 	h := newHarness(t, bot.Config{Lang: "en"})
 	r := h.ok("roles")
-	if text := render(*r.Message); !strings.Contains(text, "no incident open in this channel") || !strings.Contains(text, "*DPO* (`dpo`): nobody — Assesses the data breach") {
+	if text := render(*r.Message); !strings.Contains(text, "no incident open in this channel") || !strings.Contains(text, "DPO (dpo): nobody — Assesses the data breach") {
 		t.Errorf("role list without incident:\n%s", text)
 	}
 	if r := h.do("role dpo"); !r.Error || !strings.Contains(r.Text, "No open incident in this channel") {

@@ -168,7 +168,7 @@ func (b *Bot) done(ctx context.Context, r *request) (Reply, error) {
 		}
 		if proposed { // confirm.go: the step waits for its confirmation
 			st.Proposed = p
-			waitsFor = b.proposedLine(inc, s, p, r.lang)
+			waitsFor = b.confirmers(inc, s, r.lang)
 			return []incident.Entry{r.entry(incident.KindProposed, tr(b.cfg.Lang, "log.proposed", s.Title.In(b.cfg.Lang), i18n.Means(via, b.cfg.Lang), i18n.Ref(ref, b.cfg.Lang), b.when(declared, b.cfg.Lang)), proofData(s.ID, p))}, nil
 		}
 		*st = incident.StepState{Status: incident.StepDone, Proof: p, By: r.ev.User, At: r.now}
