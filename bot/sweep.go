@@ -194,7 +194,7 @@ func (b *Bot) NagMessage(inc *incident.Incident, c *flows.Chain, nags []Nag, now
 			late = n.At
 		}
 	}
-	m := Message{Title: tr(lang, head, inc.ID)}
+	m := Message{Title: exerciseTitle(inc, lang, tr(lang, head, inc.ID))}
 	var intro []string
 	if escalate {
 		intro = append(intro, tr(lang, "nag.mention", b.mentions()))
