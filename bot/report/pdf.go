@@ -28,6 +28,10 @@ type pdfDoc struct {
 	p      *pdfw.Writer
 	y      float64 // top of the next line, from the top of the page
 	footer string
+	// banner is printed in the top margin of every page, in bold red:
+	// the mark of an exercise, which no page may lack (one page of a
+	// printed report can be read, or photocopied, alone).
+	banner string
 	lang   flows.Lang
 
 	// col is the column text is set in: its left edge and width, from
@@ -86,8 +90,14 @@ var pdfFaces = sync.OnceValue(func() []*pdfw.Face {
 // so that the same input gives the same file. footer is printed at the
 // bottom of every page, followed by the page number and count.
 func newPDF(w io.Writer, title, footer string, created time.Time, lang flows.Lang) *pdfDoc {
+	return newBannerPDF(w, title, "", footer, created, lang)
+}
+
+// newBannerPDF is newPDF with banner printed at the top of every page
+// ("" for none).
+func newBannerPDF(w io.Writer, title, banner, footer string, created time.Time, lang flows.Lang) *pdfDoc {
 	p := pdfw.New(w, pdfw.Info{Title: title, Creator: "Vigie", Producer: "Vigie", Lang: string(lang), Created: created}, pdfFaces()...)
-	d := &pdfDoc{p: p, footer: pdfText(footer), lang: lang}
+	d := &pdfDoc{p: p, footer: pdfText(footer), banner: pdfText(banner), lang: lang}
 	d.newPage()
 	return d
 }
@@ -99,6 +109,22 @@ func (d *pdfDoc) newPage() {
 	}
 	d.p.StartPage(pageW*ptPerMM, pageH*ptPerMM)
 	d.y = pdfMargin
+	d.drawBanner()
+}
+
+// bannerRed is the colour of the banner: a warning, read at a glance.
+var bannerRed = pdfw.Color{R: 0.75}
+
+// drawBanner prints the banner, bold and centred, in the top margin.
+func (d *pdfDoc) drawBanner() {
+	if d.banner == "" {
+		return
+	}
+	face := pdfFaces()[faceBold]
+	size := pdfBody
+	x := (pageW*ptPerMM - face.Width(d.banner, size)) / 2
+	y := (pdfMargin - 4) * ptPerMM
+	d.p.Text(faceBold, size, bannerRed, x, y, d.banner)
 }
 
 // drawFooter prints "footer — page n/N", centred, N drawn once known.
