@@ -139,6 +139,12 @@ func TestRealIncidentDuringExercise(t *testing.T) {
 	if !r.Error || !strings.Contains(r.Text, "exercice #EX-2026-0001") || !strings.Contains(r.Text, "#EX-2026-0001 clore confirmer") {
 		t.Errorf("real incident during an exercise: %+v", r)
 	}
+	// The terminal is one channel: another incident needs another base.
+	h = newHarness(t, bot.Config{Chain: "nouvelle-aquitaine/es-esms", Bare: true})
+	h.ok("ouvrir Exercice exercice")
+	if r := h.do("ouvrir Rançongiciel réel"); !r.Error || !strings.Contains(r.Text, "#EX-2026-0001 clore confirmer") || !strings.Contains(r.Text, "vigie --db") {
+		t.Errorf("real incident during an exercise, in the terminal: %+v", r)
+	}
 }
 
 // TestCompleteExercise: the opening offers exercice= and its values.

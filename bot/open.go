@@ -78,7 +78,11 @@ func (b *Bot) open(ctx context.Context, r *request) (Reply, error) {
 			if open[0].Exercise && !exercise {
 				// A real incident while the cell rehearses: say how to
 				// get the exercise out of the way.
-				return Reply{}, uerr(EConflict, r.lang, "err.exercise_open", open[0].ID, open[0].ID)
+				key := "err.exercise_open"
+				if b.cfg.Bare {
+					key = "err.exercise_open_console"
+				}
+				return Reply{}, uerr(EConflict, r.lang, key, open[0].ID, open[0].ID)
 			}
 			if b.cfg.Bare {
 				// The terminal is one channel: another incident needs
