@@ -179,6 +179,9 @@ type request struct {
 	cmd  *command
 	lang Lang
 	now  time.Time // read once per event
+	// exercise says the command is about an exercise (target, open): its
+	// reply is marked (markReply).
+	exercise bool
 }
 
 type handler func(b *Bot, ctx context.Context, r *request) (Reply, error)
@@ -247,6 +250,7 @@ func (b *Bot) Handle(ctx context.Context, ev Event) Reply {
 	}
 	r := &request{ev: ev, cmd: cmd, lang: lang, now: b.now().UTC()}
 	reply, err := b.guarded(ctx, r, handlers[cmd.verb]) // patient-identifier screen (screen.go)
+	reply = markReply(r, reply)
 	if errors.Is(err, errRepeatClick) {
 		outcome = "repeat"
 		return b.clicks.first(ev.ClickID, lang)
@@ -259,7 +263,7 @@ func (b *Bot) Handle(ctx context.Context, ev Event) Reply {
 		if _, ok := ErrorMessage(err); ok {
 			outcome = "refused"
 		}
-		return b.fail(ev, lang, err)
+		return markReply(r, b.fail(ev, lang, err))
 	}
 	if reply.Error {
 		outcome = "refused"
@@ -315,6 +319,7 @@ func (b *Bot) target(ctx context.Context, r *request) (*incident.Incident, error
 		if err := b.authorize(ctx, r, inc); err != nil {
 			return nil, err
 		}
+		r.exercise = inc.Exercise
 		return inc, nil
 	}
 	if err := b.authorize(ctx, r, &incident.Incident{Channel: r.ev.Channel}); err != nil {
@@ -328,6 +333,7 @@ func (b *Bot) target(ctx context.Context, r *request) (*incident.Incident, error
 	case 0:
 		return nil, uerr(ENotFound, r.lang, "err.none_open", b.prefix())
 	case 1:
+		r.exercise = open[0].Exercise
 		return open[0], nil
 	}
 	ids := ""

@@ -24,7 +24,7 @@ func (b *Bot) Checklist(inc *incident.Incident, c *flows.Chain, now time.Time, l
 }
 
 func (b *Bot) checklist(inc *incident.Incident, c *flows.Chain, now time.Time, lang Lang, full bool) Message {
-	m := Message{Title: tr(lang, "checklist.title", inc.ID), More: tr(lang, "more.status", b.prefix(), inc.ID)}
+	m := Message{Title: exerciseTitle(inc, lang, tr(lang, "checklist.title", inc.ID)), More: tr(lang, "more.status", b.prefix(), inc.ID)}
 	plan := flows.Evaluate(c, inc.Inputs())
 	open := inc.Status == incident.StatusOpen
 	for _, p := range plan.Steps {

@@ -50,7 +50,7 @@ var verbs = map[string]string{
 // optionKeys are the key=value arguments each verb understands; any other
 // word containing "=" is free text (a note may contain "=").
 var optionKeys = map[string][]string{
-	"open":   {"flow", "t0", "canal", "channel"},
+	"open":   {"flow", "t0", "canal", "channel", "exercice", "exercise"},
 	"done":   {"via", "ref", "at", "note"},
 	"point":  {"conditions", "actions", "besoins", "needs"},
 	"export": {"format"},

@@ -120,7 +120,7 @@ func optionNames(verb string) []string {
 	var out []string
 	for _, k := range optionKeys[verb] {
 		switch k {
-		case "masquer", "mask", "forcer", "force", "channel", "needs":
+		case "masquer", "mask", "forcer", "force", "channel", "needs", "exercise":
 			continue // the screen's answers and English aliases: not offered
 		}
 		out = append(out, k+"=")
@@ -135,6 +135,8 @@ func optionValues(verb, key string, lang Lang) []string {
 	switch {
 	case verb == "done" && key == "via":
 		vals = incident.Means
+	case verb == "open" && key == "exercice":
+		vals = []string{"oui", "non"}
 	case verb == "open" && key == "flow":
 		return nil // chain ids hold a slash; the chain verb completes them
 	case verb == "draft" && slices.Contains(draft.Options, key):

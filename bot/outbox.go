@@ -159,7 +159,7 @@ func (b *Bot) deliver(ctx context.Context, id string) error {
 // cell were added to the new channel, and retrying would keep the
 // incident owed forever.
 func (b *Bot) link(ctx context.Context, inc *incident.Incident) error {
-	m := Message{Blocks: []Block{{Text: tr(b.cfg.Lang, "open.linked", inc.ID, inc.Title, ChannelMention(inc.Channel))}}}
+	m := Message{Blocks: []Block{{Text: exerciseTitle(inc, b.cfg.Lang, tr(b.cfg.Lang, "open.linked", inc.ID, inc.Title, ChannelMention(inc.Channel)))}}}
 	if _, err := b.chat.Post(ctx, inc.LinkFrom, m); err != nil {
 		b.cfg.Observer.PlatformError("post")
 		if temporary(err) {

@@ -193,7 +193,7 @@ func (b *Bot) NagMessage(inc *incident.Incident, c *flows.Chain, nags []Nag, now
 			late = n.At
 		}
 	}
-	m := Message{Title: tr(lang, head, inc.ID)}
+	m := Message{Title: exerciseTitle(inc, lang, tr(lang, head, inc.ID))}
 	var intro []string
 	switch called, escalation := b.callees(inc, nags, lang, true); {
 	case escalation && len(called) > 0:

@@ -94,7 +94,7 @@ func (e *BrokenError) Unwrap() error { return e.Err }
 // RecordError says that a field of an incident's record (or of the header
 // of an export, which copies it) disagrees with what its entries say.
 type RecordError struct {
-	Field     string // title, t0, chain, version, opened_by, opened_at, status, closed_by, closed_at
+	Field     string // title, exercise, t0, chain, version, opened_by, opened_at, status, closed_by, closed_at
 	Got, Want string
 	Seq       uint64 // the entry that says otherwise; 0: no entry closes the incident
 }
@@ -112,7 +112,8 @@ func (e *RecordError) Error() string {
 // CheckRecord recomputes from entries, a chain already checked whose first
 // entry is the opening, every field of inc they determine, and returns
 // the first that disagrees as a *RecordError: the opening gives the title,
-// who opened and when; T0 is the last T0 correction's, else the opening's
+// whether the incident is an exercise (data exercise=yes), who opened and
+// when; T0 is the last T0 correction's, else the opening's
 // (to the second, as entries record it); the chain and its version are the
 // last chosen; the status, who closed and when come from the closing
 // entry. Entries that do not start with an opening determine nothing.
@@ -129,6 +130,9 @@ func CheckRecord(inc *Incident, entries []Entry) error {
 	opened := entries[0]
 	if v, ok := opened.Data["title"]; ok && v != inc.Title {
 		return &RecordError{"title", inc.Title, v, 1}
+	}
+	if ex := opened.Data["exercise"] == "yes"; inc.Exercise != ex {
+		return &RecordError{"exercise", yesNo(inc.Exercise), yesNo(ex), 1}
 	}
 	if by := inc.OpenedBy.String(); by != opened.Actor {
 		return &RecordError{"opened_by", by, opened.Actor, 1}
@@ -206,4 +210,11 @@ func CheckRecord(inc *Incident, entries []Entry) error {
 		return &RecordError{"closed_at", utc(inc.ClosedAt), utc(closed.Time), closed.Seq}
 	}
 	return nil
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
 }

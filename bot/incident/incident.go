@@ -36,6 +36,11 @@ func (u User) String() string {
 type Incident struct {
 	ID    string `json:"id"` // human id such as 2026-0007, allocated by the store
 	Title string `json:"title"`
+	// Exercise marks a crisis exercise (ouvrir … exercice): numbered
+	// apart (EX-2026-0001), marked EXERCICE on every output, left out of
+	// the statistics. The opening entry records it (data exercise=yes),
+	// so that the hash chain proves it and CheckRecord checks it.
+	Exercise bool `json:"exercise,omitempty"`
 	// Chain and Version are pinned at opening (or when the structure's type
 	// is chosen), so that editing a chain file never rewrites history.
 	Chain   string    `json:"chain,omitempty"`

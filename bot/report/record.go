@@ -42,7 +42,7 @@ func Replay(inc *incident.Incident, src Source) (*Record, error) {
 // replay is Replay over the entries an export covers.
 func (d *exportDoc) replay(features map[string]bool) (*Record, error) {
 	h := d.Incident
-	inc := &incident.Incident{ID: h.ID, Title: h.Title, Chain: h.Chain, Version: h.Version, T0: h.T0,
+	inc := &incident.Incident{ID: h.ID, Title: h.Title, Exercise: h.Exercise, Chain: h.Chain, Version: h.Version, T0: h.T0,
 		OpenedBy: h.OpenedBy, OpenedAt: h.OpenedAt, Status: h.Status, ClosedBy: h.ClosedBy, ClosedAt: h.ClosedAt,
 		Features: features}
 	r := newRecord(inc)
@@ -54,7 +54,7 @@ func (d *exportDoc) replay(features map[string]bool) (*Record, error) {
 
 func newRecord(inc *incident.Incident) *Record {
 	c := &incident.Incident{
-		ID: inc.ID, Title: inc.Title, Chain: inc.Chain, Version: inc.Version, T0: inc.T0.UTC(),
+		ID: inc.ID, Title: inc.Title, Exercise: inc.Exercise, Chain: inc.Chain, Version: inc.Version, T0: inc.T0.UTC(),
 		Features: inc.Features, OpenedBy: inc.OpenedBy, OpenedAt: inc.OpenedAt.UTC(),
 		Status: incident.StatusOpen, Channel: inc.Channel,
 	}
@@ -92,6 +92,7 @@ func (r *Record) apply(e incident.Entry) {
 		if v, ok := e.Data["title"]; ok {
 			inc.Title = v
 		}
+		inc.Exercise = e.Data["exercise"] == "yes"
 		if c := e.Data["chain"]; c != "" {
 			inc.Chain, inc.Version = c, e.Data["version"]
 		}
