@@ -143,23 +143,10 @@ func CheckRecord(inc *Incident, entries []Entry) error {
 	t0, t0Seq := opened.Data["t0"], uint64(1)
 	chain, version, chainSeq := opened.Data["chain"], opened.Data["version"], uint64(1)
 	var closed *Entry
-	held := map[string]map[string]User{"roles": {}, "deputies": {}}
-	roleSeq := map[string]uint64{}
+	held, roleSeq := holders(entries)
 	for i := range entries {
 		e := &entries[i]
 		switch e.Kind {
-		case KindRole:
-			field := "roles"
-			if e.Data["deputy"] == "yes" {
-				field = "deputies"
-			}
-			key := e.Data["role"]
-			roleSeq[field+"."+key] = e.Seq
-			if h := e.Data["holder"]; h != "" {
-				held[field][key] = User{ID: e.Data["holder_id"], Name: strings.TrimPrefix(h, "@")}
-			} else {
-				delete(held[field], key)
-			}
 		case KindT0:
 			t0, t0Seq = e.Data["new"], e.Seq
 		case KindChain:
@@ -217,4 +204,35 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
+}
+
+// Holders are the roles' holders and deputies as entries give them (a
+// record whose own fields do not say, such as an export's header).
+func Holders(entries []Entry) (roles, deputies map[string]User) {
+	held, _ := holders(entries)
+	return held["roles"], held["deputies"]
+}
+
+// holders replays the KindRole entries: the holders ("roles") and the
+// deputies ("deputies") by role key, and the entry that last set each
+// ("roles.dpo").
+func holders(entries []Entry) (held map[string]map[string]User, seq map[string]uint64) {
+	held, seq = map[string]map[string]User{"roles": {}, "deputies": {}}, map[string]uint64{}
+	for _, e := range entries {
+		if e.Kind != KindRole {
+			continue
+		}
+		field := "roles"
+		if e.Data["deputy"] == "yes" {
+			field = "deputies"
+		}
+		key := e.Data["role"]
+		seq[field+"."+key] = e.Seq
+		if h := e.Data["holder"]; h != "" {
+			held[field][key] = User{ID: e.Data["holder_id"], Name: strings.TrimPrefix(h, "@")}
+		} else {
+			delete(held[field], key)
+		}
+	}
+	return held, seq
 }

@@ -91,6 +91,8 @@ func checkHeader(d *exportDoc) error {
 	h := d.Incident
 	inc := &incident.Incident{ID: h.ID, Title: h.Title, Exercise: h.Exercise, Chain: h.Chain, Version: h.Version, T0: h.T0,
 		OpenedBy: h.OpenedBy, OpenedAt: h.OpenedAt, Status: h.Status, ClosedBy: h.ClosedBy, ClosedAt: h.ClosedAt}
+	// The header carries no roles: the entries alone say who held them.
+	inc.Roles, inc.Deputies = incident.Holders(d.Entries)
 	var re *incident.RecordError
 	if err := incident.CheckRecord(inc, d.Entries); errors.As(err, &re) {
 		return &VerifyError{Reason: "header: " + re.Error() + " (header edited?)"}
