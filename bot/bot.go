@@ -201,6 +201,8 @@ func init() {
 		"chain":  (*Bot).setChain,
 		"draft":  (*Bot).draft, // brouillon: declaration drafts (declaration.go)
 		"role":   (*Bot).roleCommand,
+		// releve: the hand-over between shifts (handover.go).
+		"handover": (*Bot).handover,
 	}
 }
 

@@ -44,6 +44,7 @@ var verbs = map[string]string{
 	"chaine": "chain", "chaîne": "chain", "flow": "chain", "chain": "chain",
 	"brouillon": "draft", "draft": "draft",
 	"role": "role", "rôle": "role", "roles": "role", "rôles": "role",
+	"releve": "handover", "relève": "handover", "handover": "handover",
 }
 
 // optionKeys are the key=value arguments each verb understands; any other

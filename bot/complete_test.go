@@ -31,7 +31,7 @@ func TestComplete(t *testing.T) {
 	}{
 		{"", "", nil}, // checked below: every verb
 		{"s", "", []string{"statut", "sans-objet", "status", "snooze"}},
-		{"R", "", []string{"repondre", "rappel", "role"}},
+		{"R", "", []string{"repondre", "rappel", "role", "releve"}},
 		{"fait ", "", []string{"cert-sante", "police-gendarmerie", "resolution"}},
 		{"fait p", "", []string{"police-gendarmerie"}},
 		{"#2026-0001 fait c", "", []string{"cert-sante"}},

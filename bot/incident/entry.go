@@ -61,6 +61,14 @@ const (
 	// key), holder ("@name", empty when released), holder_id (the
 	// platform's id, when known) and previous (who held it).
 	KindRole = "role"
+	// KindHandover records a hand-over between shifts: data from and to
+	// (the entries it covers, those after the previous hand-over's),
+	// text (the summary posted in the channel) and sha256 (its hash).
+	KindHandover = "handover"
+	// KindMessage records a message to stakeholders produced from a
+	// situation point: data audience, point (the point's entry), sha256
+	// (the hash of the text) and masked (the identifiers masked in it).
+	KindMessage = "message"
 )
 
 // ComputeHash returns the SHA-256 of the entry's content and the previous
