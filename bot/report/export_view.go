@@ -272,6 +272,9 @@ var shownData = map[string][]string{
 	incident.KindExport:   {"file"},
 	incident.KindReminder: {"scheduled"},
 	incident.KindDraft:    {"missing"},
+	// A message's text names its audience, its point and its hash; a
+	// reader must also see that identifiers were masked in it.
+	incident.KindMessage: {"masked"},
 }
 
 // shownKinds are the kinds whose text says everything their data holds
