@@ -33,6 +33,11 @@ var handoverMajor = map[string]bool{
 	incident.KindPoint: true, incident.KindT0: true, incident.KindChain: true,
 }
 
+// handoverIcon marks the kinds whose entry text the hand-over quotes.
+var handoverIcon = map[string]string{
+	incident.KindT0: "🕑", incident.KindChain: "🔗", incident.KindDraft: "📄", incident.KindMessage: "📣",
+}
+
 // Bounds of the hand-over's lists; what does not fit is counted, and
 // "statut" or the export show it whole.
 const (
@@ -151,7 +156,7 @@ func (b *Bot) shiftLine(e incident.Entry, c *flows.Chain, now time.Time, lang La
 	case incident.KindRole:
 		what = "👤 " + e.Text
 	default: // T0, chain, drafts, messages: their entry says it
-		what = "• " + e.Text
+		what = handoverIcon[e.Kind] + " " + shorten(e.Text, maxHandoverNote)
 	}
 	return tr(lang, "handover.line", shortWhen(at, now, lang), what, e.Actor)
 }

@@ -240,5 +240,9 @@ func pendingLines(m *text, inc *incident.Incident, c *flows.Chain, now time.Time
 // "23 November 2026".
 func longDate(t time.Time, lang flows.Lang) string {
 	t = t.In(incident.Paris)
-	return strconv.Itoa(t.Day()) + " " + tr(lang, "notice.month."+strconv.Itoa(int(t.Month()))) + " " + strconv.Itoa(t.Year())
+	day := strconv.Itoa(t.Day())
+	if t.Day() == 1 {
+		day = tr(lang, "notice.first_day") // "1er" in French
+	}
+	return day + " " + tr(lang, "notice.month."+strconv.Itoa(int(t.Month()))) + " " + strconv.Itoa(t.Year())
 }
