@@ -155,3 +155,25 @@ func TestStakeholderGuard(t *testing.T) {
 		t.Errorf("export does not show the messages:\n%s", md)
 	}
 }
+
+// TestStakeholderPointBeforeIndex: an incident whose points were recorded
+// before Incident.LastPoint was kept finds its last point by walking its
+// main courante.
+func TestStakeholderPointBeforeIndex(t *testing.T) {
+	h := stakeholderNight(t, bot.Config{})
+	h.ok("point conditions=second")
+	if _, err := h.store.Update(ctxb(), "2026-0001", func(inc *incident.Incident) ([]incident.Entry, error) {
+		inc.LastPoint = 0
+		return nil, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	text, _ := draftText(t, h.ok("message direction"))
+	if !strings.Contains(text, "point de situation n° 2") || !strings.Contains(text, "Situation : second") {
+		t.Errorf("message not from the last point:\n%s", text)
+	}
+	es := h.entries("2026-0001")
+	if last := es[len(es)-1]; last.Data["point"] != "8" {
+		t.Errorf("entry %+v, want point 8", last)
+	}
+}
