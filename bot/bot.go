@@ -13,6 +13,7 @@ import (
 
 	"github.com/vigie-sante/vigie/bot/draft"
 	"github.com/vigie-sante/vigie/bot/incident"
+	"github.com/vigie-sante/vigie/bot/notice"
 	"github.com/vigie-sante/vigie/bot/report"
 	"github.com/vigie-sante/vigie/flows"
 )
@@ -115,6 +116,8 @@ type Bot struct {
 	key   ed25519.PrivateKey
 	// drafts writes the declaration drafts (brouillon).
 	drafts *draft.Writer
+	// notices writes the messages to stakeholders (message).
+	notices *notice.Writer
 	// exports writes the main courante exports (exporter), signed with
 	// key, with the chain's obligations and the organisation.
 	exports *report.Exporter
@@ -170,7 +173,8 @@ func New(cfg Config, store Store, chat Chat, cat *flows.Catalog, key ed25519.Pri
 	}
 	drafts := &draft.Writer{Org: cfg.Organisation, Contacts: cat}
 	exports := &report.Exporter{Key: key, Catalog: cat, Org: cfg.Organisation}
-	return &Bot{cfg: cfg, store: store, chat: chat, cat: cat, key: key, drafts: drafts, exports: exports, log: log, now: now, owedCh: make(chan struct{}, 1)}
+	notices := &notice.Writer{Org: cfg.Organisation}
+	return &Bot{cfg: cfg, store: store, chat: chat, cat: cat, key: key, drafts: drafts, notices: notices, exports: exports, log: log, now: now, owedCh: make(chan struct{}, 1)}
 }
 
 // request is one event being handled.
@@ -207,6 +211,10 @@ func init() {
 		"draft":   (*Bot).draft, // brouillon: declaration drafts (declaration.go)
 		"role":    (*Bot).roleCommand,
 		"confirm": (*Bot).confirm,
+		// releve: the hand-over between shifts (handover.go).
+		"handover": (*Bot).handover,
+		// message: the messages to stakeholders (stakeholder.go).
+		"message": (*Bot).stakeholderMessage,
 	}
 }
 

@@ -45,6 +45,8 @@ var verbs = map[string]string{
 	"brouillon": "draft", "draft": "draft",
 	"role": "role", "rôle": "role", "roles": "role", "rôles": "role",
 	"confirmer": "confirm", "confirm": "confirm",
+	"releve": "handover", "relève": "handover", "handover": "handover",
+	"message": "message",
 }
 
 // optionKeys are the key=value arguments each verb understands; any other

@@ -8,6 +8,7 @@ import (
 
 	"github.com/vigie-sante/vigie/bot/draft"
 	"github.com/vigie-sante/vigie/bot/incident"
+	"github.com/vigie-sante/vigie/bot/notice"
 	"github.com/vigie-sante/vigie/bot/report"
 	"github.com/vigie-sante/vigie/flows"
 )
@@ -20,8 +21,8 @@ import (
 // typedVerbs are the words offered for a verb, French then English, one
 // spelling each (verbs also takes "répondre", "état"…).
 var typedVerbs = []string{
-	"ouvrir", "statut", "detail", "repondre", "fait", "sans-objet", "rappel", "note", "point", "t0", "exporter", "brouillon", "clore", "chaine", "role", "confirmer", "aide",
-	"open", "status", "answer", "done", "na", "snooze", "export", "draft", "close", "chain", "confirm", "help",
+	"ouvrir", "statut", "detail", "repondre", "fait", "sans-objet", "rappel", "note", "point", "t0", "exporter", "brouillon", "clore", "chaine", "role", "confirmer", "releve", "message", "aide",
+	"open", "status", "answer", "done", "na", "snooze", "export", "draft", "close", "chain", "confirm", "handover", "help",
 }
 
 // LooksLikeCommand says whether line starts like a command: a verb, after
@@ -97,6 +98,10 @@ func (b *Bot) Complete(ctx context.Context, channel, line string, lang Lang) []s
 	case "draft":
 		if pos == 1 {
 			cands = []string{"cnil", "cert-sante", "anssi"}
+		}
+	case "message":
+		if pos == 1 {
+			cands = notice.Typed(lang)
 		}
 	case "chain":
 		if pos == 1 {

@@ -66,7 +66,7 @@ func (b *Bot) deliver(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	if inc.Head.Seq <= inc.Shown && inc.Messages[RoleCard] != "" && inc.LinkFrom == "" {
+	if inc.Head.Seq <= inc.Shown && inc.Messages[RoleCard] != "" && inc.LinkFrom == "" && inc.HandoverOwed == 0 {
 		return nil // delivered meanwhile
 	}
 	c, err := b.chainOf(inc)
@@ -123,6 +123,9 @@ func (b *Bot) deliver(ctx context.Context, id string) error {
 	}
 	if failed == nil && inc.LinkFrom != "" {
 		failed = b.link(ctx, inc)
+	}
+	if failed == nil && inc.HandoverOwed != 0 {
+		failed = b.postHandover(ctx, inc) // below the card it updates
 	}
 	shown := inc.Head.Seq
 	if failed == nil {

@@ -64,6 +64,16 @@ type Incident struct {
 	// LastPointAt is when the last situation point was recorded: the
 	// point reminder counts from it.
 	LastPointAt time.Time `json:"last_point_at,omitzero"`
+	// LastPoint is the entry of the last situation point, so that a
+	// hand-over or a message to stakeholders reads it without walking
+	// the main courante; 0 with Points set: recorded before it was kept.
+	LastPoint uint64 `json:"last_point,omitempty"`
+	// HandedOver is the last entry the last hand-over covered: the next
+	// one covers the entries after it. 0: none yet.
+	HandedOver uint64 `json:"handed_over,omitempty"`
+	// HandoverOwed is the entry of a hand-over the channel is still owed:
+	// the outbox posts it with the card, then clears it. 0: none.
+	HandoverOwed uint64 `json:"handover_owed,omitempty"`
 	// Wake is when the reminder sweep must look at the incident next; the
 	// store indexes it. Zero: never (closed, or nothing to remind).
 	Wake time.Time `json:"wake,omitzero"`

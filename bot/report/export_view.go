@@ -289,11 +289,17 @@ var shownData = map[string][]string{
 	incident.KindExport:   {"file"},
 	incident.KindReminder: {"scheduled"},
 	incident.KindDraft:    {"missing"},
+	// A message's text names its audience, its point and its hash; a
+	// reader must also see that identifiers were masked in it.
+	incident.KindMessage: {"masked"},
 }
 
-// shownKinds are the kinds whose text says everything their data holds.
+// shownKinds are the kinds whose text says everything their data holds
+// that a reader needs. A hand-over's text says the entries it covers,
+// what it left to do and its hash: the summary it posted repeats the
+// entries above it, and stays in the JSON and CSV exports.
 var shownKinds = []string{incident.KindChain, incident.KindAnswer, incident.KindPoint, incident.KindClosed,
-	incident.KindGuard, incident.KindFacts, incident.KindRole}
+	incident.KindGuard, incident.KindFacts, incident.KindRole, incident.KindHandover}
 
 // dataLine is the data of an entry a report shows under its text, each
 // under its label ("Heure déclarée : 28/03/2026 02:24:00 CET"); times are
