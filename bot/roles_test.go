@@ -199,3 +199,26 @@ func TestDeputies(t *testing.T) {
 		t.Errorf("deputy without entry: %v", err)
 	}
 }
+
+// TestUnknownVerbListsEveryCommand: the refusal of an unknown command
+// names every command the help shows, the crisis cell's included.
+func TestUnknownVerbListsEveryCommand(t *testing.T) {
+	h := newHarness(t, bot.Config{})
+	unknown := h.do("frobnicate").Text
+	help := render(*h.ok("aide").Message)
+	n := 0
+	for _, line := range strings.Split(help, "\n") {
+		rest, ok := strings.CutPrefix(line, "/incident ")
+		if !ok {
+			continue
+		}
+		verb := strings.Fields(rest)[0]
+		n++
+		if !strings.Contains(unknown, " "+verb+",") && !strings.Contains(unknown, " "+verb+".") {
+			t.Errorf("the refusal of an unknown command does not name %q: %s", verb, unknown)
+		}
+	}
+	if n < 15 {
+		t.Fatalf("read %d commands from the help:\n%s", n, help)
+	}
+}
