@@ -25,21 +25,7 @@ func TestRealServerRoles(t *testing.T) {
 	e := realServer(t)
 	ctx := context.Background()
 	admin := e.client(e.AdminToken)
-	ch, _, err := admin.CreateChannel(ctx, &model.Channel{TeamId: e.TeamID, Type: model.ChannelTypeOpen,
-		Name: "roles-" + strings.ToLower(rand.Text()[:8]), DisplayName: "Cellule de crise (rôles)"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.DeleteChannel(context.Background(), ch.Id) })
-	if _, _, err := admin.AddTeamMember(ctx, e.TeamID, e.OutsiderID); err != nil {
-		t.Fatalf("bob in the team: %v", err)
-	}
-	for _, u := range []string{e.UserID, e.OutsiderID, e.BotUserID} {
-		if _, _, err := admin.AddChannelMember(ctx, ch.Id, u); err != nil {
-			t.Fatalf("add %s to the channel: %v", u, err)
-		}
-	}
-	e.ChannelID = ch.Id // botPosted reads this channel
+	ch := cellChannel(t, &e)
 	aliceUser, _, err := admin.GetUser(ctx, e.UserID, "")
 	if err != nil {
 		t.Fatal(err)
@@ -156,6 +142,123 @@ func TestRealServerRoles(t *testing.T) {
 	}
 	if err := incident.CheckRecord(current(t, v, id), all); err != nil {
 		t.Error(err)
+	}
+}
+
+// cellChannel is a channel of the test's own where alice, bob and the
+// bot sit (bob, outside the seeded channel, is added to the team), deleted
+// at the end; e's channel becomes it, which botPosted reads.
+func cellChannel(t *testing.T, e *mmEnv) *model.Channel {
+	t.Helper()
+	ctx := context.Background()
+	admin := e.client(e.AdminToken)
+	ch, _, err := admin.CreateChannel(ctx, &model.Channel{TeamId: e.TeamID, Type: model.ChannelTypeOpen,
+		Name: "cellule-" + strings.ToLower(rand.Text()[:8]), DisplayName: "Cellule de crise"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.DeleteChannel(context.Background(), ch.Id) })
+	if _, _, err := admin.AddTeamMember(ctx, e.TeamID, e.OutsiderID); err != nil {
+		t.Fatalf("bob in the team: %v", err)
+	}
+	for _, u := range []string{e.UserID, e.OutsiderID, e.BotUserID} {
+		if _, _, err := admin.AddChannelMember(ctx, ch.Id, u); err != nil {
+			t.Fatalf("add %s to the channel: %v", u, err)
+		}
+	}
+	e.ChannelID = ch.Id
+	return ch
+}
+
+// TestRealServerHandoverMessagesExercise: on a real Mattermost server, a
+// hand-over after a night's actions is posted in the channel and lists
+// them, a second lists only what came after; a message for the ARS is
+// built from the situation point and logged with its hash; an exercise
+// opened in another channel is numbered apart and marked on its card.
+func TestRealServerHandoverMessagesExercise(t *testing.T) {
+	e := realServer(t)
+	ctx := context.Background()
+	ch := cellChannel(t, &e)
+	v, trigger, _ := startWithCommand(t, e)
+	defer func() { v.stop() }()
+	alice := e.client(e.UserToken)
+	run := func(channel, text string) string {
+		t.Helper()
+		resp, _, err := alice.ExecuteCommand(ctx, channel, "/"+trigger+" "+text)
+		if err != nil {
+			t.Fatalf("/%s %s: %v", trigger, text, err)
+		}
+		return resp.Text
+	}
+	run(ch.Id, "ouvrir Rançongiciel sur le PACS")
+	for _, c := range []string{"role rssi", "repondre malicious oui", "fait cert-sante via=portail ref=CS-2026-7",
+		`point conditions="PACS arrêté" actions="bascule papier" besoins="renfort DSI"`} {
+		run(ch.Id, c)
+	}
+	since := model.GetMillis()
+	if got := run(ch.Id, "releve"); !strings.Contains(got, "SHA-256") {
+		t.Errorf("hand-over answer: %q", got)
+	}
+	v.mm.Flush(ctx)
+	handover := func(since int64, want ...string) {
+		t.Helper()
+		ok := false
+		for range 50 { // the outbox posts it in the background
+			if botPosted(t, alice, e, since, func(p *model.Post) bool {
+				text := attText(p)
+				for _, w := range want {
+					if !strings.Contains(text, w) {
+						return false
+					}
+				}
+				return true
+			}) {
+				ok = true
+				break
+			}
+			time.Sleep(100 * time.Millisecond) // polling the server for the outbox's post, not asserting on time
+		}
+		if !ok {
+			t.Errorf("no hand-over posted with %q", want)
+		}
+	}
+	handover(since, "Relève", "Déclarer l'incident au CERT Santé : portail, réf. CS-2026-7", "Rôles", "PACS arrêté")
+	run(ch.Id, "note appel de l'ARS reçu")
+	since = model.GetMillis()
+	run(ch.Id, "releve")
+	handover(since, "Relève", "appel de l'ARS reçu")
+	if got := run(ch.Id, "message ars"); !strings.Contains(got, "Message for the ARS (situation report)") || !strings.Contains(got, "fingerprint") {
+		t.Errorf("message for the ARS: %q", got)
+	}
+	open, _ := v.store.Open(ctx, ch.Id)
+	all, err := v.store.Entries(ctx, open[0].ID, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, en := range all {
+		if en.Kind == incident.KindHandover || en.Kind == incident.KindMessage {
+			kinds = append(kinds, en.Kind+":"+en.Data["audience"])
+		}
+	}
+	if strings.Join(kinds, " ") != "handover: handover: message:ars" {
+		t.Errorf("hand-over and message entries: %v", kinds)
+	}
+
+	// An exercise, in a channel of its own: numbered apart, marked.
+	ex := cellChannel(t, &e)
+	run(ex.Id, "ouvrir Exercice rançongiciel exercice")
+	exOpen, err := v.store.Open(ctx, ex.Id)
+	if err != nil || len(exOpen) != 1 || !strings.HasPrefix(exOpen[0].ID, "EX-") || !exOpen[0].Exercise {
+		t.Fatalf("exercise: %+v %v", exOpen, err)
+	}
+	v.mm.Flush(ctx)
+	p, _, err := alice.GetPost(ctx, exOpen[0].Messages[bot.RoleCard], "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := attText(p); !strings.Contains(text, "EXERCICE") || !strings.Contains(text, exOpen[0].ID) {
+		t.Errorf("exercise card:\n%s", text)
 	}
 }
 
