@@ -89,6 +89,20 @@ func (h *harness) snapshot(id string) string {
 	return string(b)
 }
 
+// refused checks that cmd is refused with a reply containing want, and
+// changes nothing of incident id and its main courante.
+func (h *harness) refused(id, cmd, want string) {
+	h.t.Helper()
+	before := h.snapshot(id)
+	r := h.do(cmd)
+	if !r.Error || !strings.Contains(r.Text, want) {
+		h.t.Errorf("%q: %+v, want a refusal containing %q", cmd, r, want)
+	}
+	if h.snapshot(id) != before {
+		h.t.Errorf("%q changed the incident", cmd)
+	}
+}
+
 func TestScenarioNight(t *testing.T) {
 	h := newHarness(t, bot.Config{Chain: "nouvelle-aquitaine/es-esms"})
 	r := h.ok("ouvrir Rançongiciel sur le PACS")

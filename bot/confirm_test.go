@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/vigie-sante/vigie/bot"
+	"github.com/vigie-sante/vigie/bot/bottest"
 	"github.com/vigie-sante/vigie/bot/incident"
 )
 
@@ -41,14 +42,14 @@ func TestDeclarationProposed(t *testing.T) {
 	if !strings.Contains(render(list), "⏳ Proposé par @rssi : fait le 24/11/2026 08:10 (portail, réf. CNIL-77) — à confirmer par @jdupont (DPO)") {
 		t.Errorf("checklist:\n%s", render(list))
 	}
-	if !slices.Contains(buttonsOf(list), "#2026-0001 confirmer cnil") {
-		t.Errorf("no confirmation button: %v", buttonsOf(list))
+	if !slices.Contains(bottest.Buttons(list), "#2026-0001 confirmer cnil") {
+		t.Errorf("no confirmation button: %v", bottest.Buttons(list))
 	}
 	// Pending, the step is still reminded: the DPO is called to confirm.
 	before := len(h.chat.Posts)
 	h.sweep(48*time.Hour + time.Minute)
 	nag := render(h.chat.Posts[before].Message)
-	if !strings.Contains(nag, "📣 @jdupont (DPO) : à vous.") || !strings.Contains(nag, "à confirmer par @jdupont") || !slices.Contains(buttonsOf(h.chat.Posts[before].Message), "#2026-0001 confirmer cnil") {
+	if !strings.Contains(nag, "📣 @jdupont (DPO) : à vous.") || !strings.Contains(nag, "à confirmer par @jdupont") || !slices.Contains(bottest.Buttons(h.chat.Posts[before].Message), "#2026-0001 confirmer cnil") {
 		t.Errorf("reminder of a proposed declaration:\n%s", nag)
 	}
 	snap := h.snapshot("2026-0001")
@@ -154,14 +155,4 @@ func TestDeclarationOwnerRules(t *testing.T) {
 			}
 		}
 	})
-}
-
-func buttonsOf(m bot.Message) []string {
-	var out []string
-	for _, b := range m.Blocks {
-		for _, bt := range b.Buttons {
-			out = append(out, bt.Action)
-		}
-	}
-	return out
 }

@@ -87,14 +87,7 @@ func TestStakeholderRefused(t *testing.T) {
 		{"message ars presse", "Texte non compris « presse »"},
 		{"message ars forcer=oui", "forcer=oui ne s'applique pas aux messages"},
 	} {
-		before := h.snapshot("2026-0001")
-		r := h.do(tc.cmd)
-		if !r.Error || !strings.Contains(r.Text, tc.want) {
-			t.Errorf("%q: %+v, want a refusal containing %q", tc.cmd, r, tc.want)
-		}
-		if h.snapshot("2026-0001") != before {
-			t.Errorf("%q changed the incident", tc.cmd)
-		}
+		h.refused("2026-0001", tc.cmd, tc.want)
 	}
 	h.ok("point conditions=calme")
 	h.ok("clore confirmer")

@@ -26,18 +26,8 @@ var requiredContacts = map[string][]string{"ars": {"email", "phone"}}
 // structure picker offers.
 func (d *doctor) contacts(cfg *config.Config) {
 	const name = "contacts"
-	if cfg == nil {
-		d.skip(name, "not checked: the configuration does not load")
-		return
-	}
-	base, err := builtin.Catalog()
-	if err != nil {
-		d.skip(name, "not checked: the chains do not load")
-		return
-	}
-	set, err := checkSettings(cfg, base)
-	if err != nil {
-		d.skip(name, "not checked: the configuration does not check")
+	set, ok := d.settings(name, cfg)
+	if !ok {
 		return
 	}
 	cat, t := set.cat, d.now()
@@ -162,4 +152,24 @@ func contactOrigin(ct *flows.Contact) string {
 	default:
 		return "shipped with Vigie"
 	}
+}
+
+// settings are the deployment's settings as serve makes them, for the
+// check name; false, the check said why it was skipped.
+func (d *doctor) settings(name string, cfg *config.Config) (*settings, bool) {
+	if cfg == nil {
+		d.skip(name, "not checked: the configuration does not load")
+		return nil, false
+	}
+	base, err := builtin.Catalog()
+	if err != nil {
+		d.skip(name, "not checked: the chains do not load")
+		return nil, false
+	}
+	set, err := checkSettings(cfg, base)
+	if err != nil {
+		d.skip(name, "not checked: the configuration does not check")
+		return nil, false
+	}
+	return set, true
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/vigie-sante/vigie/bot"
 	"github.com/vigie-sante/vigie/flows"
-	"github.com/vigie-sante/vigie/flows/builtin"
 	"github.com/vigie-sante/vigie/internal/config"
 )
 
@@ -17,18 +16,8 @@ import (
 // a declaration.
 func (d *doctor) roles(cfg *config.Config) {
 	const name = "roles"
-	if cfg == nil {
-		d.skip(name, "not checked: the configuration does not load")
-		return
-	}
-	base, err := builtin.Catalog()
-	if err != nil {
-		d.skip(name, "not checked: the chains do not load")
-		return
-	}
-	set, err := checkSettings(cfg, base)
-	if err != nil {
-		d.skip(name, "not checked: the configuration does not check")
+	set, ok := d.settings(name, cfg)
+	if !ok {
 		return
 	}
 	roles := rolesOf(cfg)
