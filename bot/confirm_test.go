@@ -53,7 +53,7 @@ func TestDeclarationProposed(t *testing.T) {
 		t.Errorf("reminder of a proposed declaration:\n%s", nag)
 	}
 	snap := h.snapshot("2026-0001")
-	if r := h.do("confirmer cnil"); !r.Error || !strings.Contains(r.Text, "Seul le titulaire du rôle DPO (@jdupont) ou son suppléant peut confirmer") {
+	if r := h.do("confirmer cnil"); !r.Error || !strings.Contains(r.Text, "Seul le titulaire du rôle DPO ou son suppléant (@jdupont) peut confirmer") {
 		t.Errorf("the RSSI confirms: %+v", r)
 	}
 	if h.snapshot("2026-0001") != snap {
@@ -84,7 +84,7 @@ func TestDeclarationOwnerRules(t *testing.T) {
 		h.ok("role dpo @jdupont")
 		snap := h.snapshot("2026-0001")
 		r := h.do("fait cnil via=portail")
-		if !r.Error || !strings.Contains(r.Text, "Seul le titulaire du rôle DPO (@jdupont) ou son suppléant peut déclarer « Notifier la violation à la CNIL » faite") || !strings.Contains(r.Text, "/incident role dpo") {
+		if !r.Error || !strings.Contains(r.Text, "Seul le titulaire du rôle DPO ou son suppléant (@jdupont) peut déclarer « Notifier la violation à la CNIL » faite") || !strings.Contains(r.Text, "/incident role dpo") {
 			t.Errorf("refused: %+v", r)
 		}
 		if h.snapshot("2026-0001") != snap {
