@@ -1,0 +1,339 @@
+package boltstore
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/vigie-sante/vigie/bot/incident"
+	bolt "go.etcd.io/bbolt"
+)
+
+// This file holds the indexes of past incidents: past/, the summary of
+// every incident by channel, which vigie liste and the chat's liste read
+// instead of decoding every incident; and search/, the texts people wrote
+// (titles, notes, situation points, proofs), which vigie cherche scans
+// instead of decoding every entry. Both are written in the transaction
+// that writes the incident or appends the entries, and are derived: a file
+// of an older Vigie, which has neither, gets them at its first read-write
+// open (rebuildPast), and a read-only open of it reads the records.
+
+// pastVersion is the first byte of a search/ value.
+const pastVersion = 1
+
+// textSep separates the texts of one search/ value. The conversation
+// refuses control characters in what people type, so no text holds it,
+// and a query never matches across two texts.
+const textSep = 0x1f
+
+// kindTitle is the kind of the search/ record of an incident's title,
+// under sequence number 0.
+const kindTitle = "title"
+
+// summaryRecord is the stored form of a summary: {"v":1,"summary":{…}}.
+type summaryRecord struct {
+	V       int               `json:"v"`
+	Summary *incident.Summary `json:"summary"`
+}
+
+func encodeSummary(inc *incident.Incident) ([]byte, error) {
+	sum := inc.Summary()
+	v, err := json.Marshal(summaryRecord{V: recordVersion, Summary: &sum})
+	if err != nil {
+		return nil, fmt.Errorf("encode summary of %s: %w", inc.ID, err)
+	}
+	return v, nil
+}
+
+func pastKey(channel, id string) []byte { return openKey(channel, id) }
+
+// searchKey is <id>\x00<seq BE>: an incident's records in order, its
+// title (seq 0) first.
+func searchKey(id string, seq uint64) []byte {
+	k := make([]byte, 0, len(id)+9)
+	k = append(k, id...)
+	k = append(k, 0)
+	return binary.BigEndian.AppendUint64(k, seq)
+}
+
+// searchValue is a search/ value: the version byte, the instant (8-byte
+// big-endian Unix nanoseconds), the kind, a NUL, then the texts separated
+// by textSep. It is not JSON so that a search reads the texts where they
+// lie, without decoding ten thousand records.
+func searchValue(at time.Time, kind string, texts []string) []byte {
+	n := 10 + len(kind)
+	for _, t := range texts {
+		n += len(t) + 1
+	}
+	v := make([]byte, 0, n)
+	v = append(v, pastVersion)
+	v = binary.BigEndian.AppendUint64(v, uint64(at.UnixNano()))
+	v = append(v, kind...)
+	v = append(v, 0)
+	for i, t := range texts {
+		if i > 0 {
+			v = append(v, textSep)
+		}
+		v = append(v, t...)
+	}
+	return v
+}
+
+// searchValues returns the search/ values of entries, nil for those
+// without searchable text.
+func searchValues(es []incident.Entry) [][]byte {
+	var vs [][]byte
+	for i := range es {
+		if texts := es[i].Searchable(); len(texts) > 0 {
+			if vs == nil {
+				vs = make([][]byte, len(es))
+			}
+			vs[i] = searchValue(es[i].Time, es[i].Kind, texts)
+		}
+	}
+	return vs
+}
+
+// titleValue is the search/ value of an incident's title.
+func titleValue(inc *incident.Incident) []byte {
+	return searchValue(inc.OpenedAt, kindTitle, []string{inc.Title})
+}
+
+// repast keeps past/ and the title's search/ record in step with inc,
+// whose summary record is rec; stored says it was stored before, in
+// oldChannel. As with the other indexes, a record already right is not
+// written again, so that most changes leave these pages out of the commit.
+func repast(tx *bolt.Tx, stored bool, oldChannel string, inc *incident.Incident, rec []byte) error {
+	b := tx.Bucket(bucketPast)
+	key := pastKey(inc.Channel, inc.ID)
+	if stored && oldChannel != inc.Channel {
+		if err := b.Delete(pastKey(oldChannel, inc.ID)); err != nil {
+			return fmt.Errorf("past index: %w", err)
+		}
+	}
+	if !bytes.Equal(b.Get(key), rec) {
+		if err := b.Put(key, rec); err != nil {
+			return fmt.Errorf("past index: %w", err)
+		}
+	}
+	sk, title := searchKey(inc.ID, 0), titleValue(inc)
+	if sb := tx.Bucket(bucketSearch); !bytes.Equal(sb.Get(sk), title) {
+		if err := sb.Put(sk, title); err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+	}
+	return nil
+}
+
+// putSearch writes the search/ values vs (searchValues) of entries es.
+func putSearch(tx *bolt.Tx, id string, es []incident.Entry, vs [][]byte) error {
+	if vs == nil {
+		return nil
+	}
+	b := tx.Bucket(bucketSearch)
+	for i, v := range vs {
+		if v == nil {
+			continue
+		}
+		if err := b.Put(searchKey(id, es[i].Seq), v); err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+	}
+	return nil
+}
+
+// Past implements bot.PastStore from past/: one small record per
+// incident, read under the channel's prefix. A file of an older Vigie
+// opened read-only has no past/: then the incidents themselves are read.
+func (s *Store) Past(ctx context.Context, channel string) ([]incident.Summary, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("boltstore: past incidents: %w", err)
+	}
+	var prefix []byte
+	if channel != "" {
+		prefix = append([]byte(channel), 0)
+	}
+	var out []incident.Summary
+	err := s.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketPast)
+		if b == nil {
+			return tx.Bucket(bucketIncidents).ForEach(func(k, v []byte) error {
+				inc, err := decodeIncident(v)
+				if err != nil {
+					return corrupt("incident %s cannot be read: %v", k, err)
+				}
+				if channel == "" || inc.Channel == channel {
+					out = append(out, inc.Summary())
+				}
+				return nil
+			})
+		}
+		c := b.Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			if len(out)%1024 == 1023 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			rec := summaryRecord{Summary: new(incident.Summary)}
+			if err := json.Unmarshal(v, &rec); err != nil || rec.V != recordVersion {
+				return corrupt("the summary %q cannot be read (version %d, %v)", k, rec.V, err)
+			}
+			out = append(out, *rec.Summary)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, wrap(fmt.Sprintf("past incidents of %q", channel), err)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].T0.Equal(out[j].T0) {
+			return out[i].T0.After(out[j].T0)
+		}
+		return idLess(out[j].ID, out[i].ID)
+	})
+	return out, nil
+}
+
+// Found is a record a search matched: an incident's title (Seq 0, Kind
+// "title", Time its opening) or the searchable texts of an entry
+// (incident.Entry.Searchable).
+type Found struct {
+	ID    string
+	Seq   uint64
+	Time  time.Time
+	Kind  string
+	Texts []string
+}
+
+// Search returns the records whose texts match says hold what is
+// searched, in incident then sequence order. match is given the texts of
+// one record separated by 0x1F, which no text holds; the bytes are valid
+// only during the call. It reads search/, a few small values per
+// incident, never the incidents or their entries; a file of an older Vigie
+// opened read-only has no search/: then every entry is read.
+func (s *Store) Search(ctx context.Context, match func(texts []byte) bool) ([]Found, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("boltstore: search: %w", err)
+	}
+	var out []Found
+	err := s.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSearch)
+		if b == nil {
+			var err error
+			out, err = searchRecords(ctx, tx, match)
+			return err
+		}
+		c := b.Cursor()
+		n := 0
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if n++; n%4096 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			nul := -1
+			if len(v) >= 10 && v[0] == pastVersion && len(k) >= 9 {
+				nul = bytes.IndexByte(v[9:], 0)
+			}
+			if nul < 0 {
+				return corrupt("the search record %q cannot be read", k)
+			}
+			kind, texts := v[9:9+nul], v[10+nul:]
+			if !match(texts) {
+				continue
+			}
+			out = append(out, Found{ID: string(k[:len(k)-9]), Seq: binary.BigEndian.Uint64(k[len(k)-8:]),
+				Time: time.Unix(0, int64(binary.BigEndian.Uint64(v[1:9]))).UTC(), Kind: string(kind),
+				Texts: strings.Split(string(texts), string(rune(textSep)))})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, wrap("search", err)
+	}
+	return out, nil
+}
+
+// searchRecords is Search on a file without search/: the title of every
+// incident and the searchable texts of every entry, decoded.
+func searchRecords(ctx context.Context, tx *bolt.Tx, match func([]byte) bool) ([]Found, error) {
+	var out []Found
+	try := func(id string, seq uint64, at time.Time, kind string, texts []string) {
+		if len(texts) > 0 && match([]byte(strings.Join(texts, string(rune(textSep))))) {
+			out = append(out, Found{ID: id, Seq: seq, Time: at.UTC(), Kind: kind, Texts: texts})
+		}
+	}
+	err := tx.Bucket(bucketIncidents).ForEach(func(k, v []byte) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		inc, err := decodeIncident(v)
+		if err != nil {
+			return corrupt("incident %s cannot be read: %v", k, err)
+		}
+		try(inc.ID, 0, inc.OpenedAt, kindTitle, []string{inc.Title})
+		es, err := readEntries(ctx, tx, inc.ID, 0, 0)
+		if err != nil {
+			return err
+		}
+		for _, e := range es {
+			try(inc.ID, e.Seq, e.Time, e.Kind, e.Searchable())
+		}
+		return nil
+	})
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].ID != out[j].ID {
+			return out[i].ID < out[j].ID
+		}
+		return out[i].Seq < out[j].Seq
+	})
+	return out, err
+}
+
+// rebuildPast writes past/ and search/ anew from the incidents and their
+// entries, for a file of an older Vigie, once, at its first read-write
+// open. A record that cannot be decoded is left out: the audit of the
+// main courantes reports it where it matters, and the file still opens.
+func rebuildPast(tx *bolt.Tx) error {
+	for _, name := range [][]byte{bucketPast, bucketSearch} {
+		if tx.Bucket(name) != nil {
+			if err := tx.DeleteBucket(name); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.CreateBucket(name); err != nil {
+			return err
+		}
+	}
+	return tx.Bucket(bucketIncidents).ForEach(func(k, v []byte) error {
+		inc, err := decodeIncident(v)
+		if err != nil {
+			return nil
+		}
+		rec, err := encodeSummary(inc)
+		if err != nil {
+			return err
+		}
+		if err := repast(tx, false, "", inc, rec); err != nil {
+			return err
+		}
+		lb := tx.Bucket(bucketLog).Bucket(k)
+		if lb == nil {
+			return nil
+		}
+		return lb.ForEach(func(_, v []byte) error {
+			var e incident.Entry
+			if decodeEntry(v, &e) != nil {
+				return nil
+			}
+			es := []incident.Entry{e}
+			return putSearch(tx, inc.ID, es, searchValues(es))
+		})
+	})
+}
