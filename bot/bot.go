@@ -201,6 +201,7 @@ func init() {
 		"chain":  (*Bot).setChain,
 		"draft":  (*Bot).draft, // brouillon: declaration drafts (declaration.go)
 		"role":   (*Bot).roleCommand,
+		"list":   (*Bot).list, // liste: the channel's incidents, read only (list.go)
 	}
 }
 

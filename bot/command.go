@@ -44,6 +44,7 @@ var verbs = map[string]string{
 	"chaine": "chain", "chaîne": "chain", "flow": "chain", "chain": "chain",
 	"brouillon": "draft", "draft": "draft",
 	"role": "role", "rôle": "role", "roles": "role", "rôles": "role",
+	"liste": "list", "list": "list",
 }
 
 // optionKeys are the key=value arguments each verb understands; any other
