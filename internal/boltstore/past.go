@@ -212,7 +212,8 @@ type Found struct {
 }
 
 // Search returns the records whose texts match says hold what is
-// searched, in incident then sequence order. match is given the texts of
+// searched: the latest incident first (by ID: the order of opening), each
+// incident's records in order. match is given the texts of
 // one record separated by 0x1F, which no text holds; the bytes are valid
 // only during the call. It reads search/, a few small values per
 // incident, never the incidents or their entries; a file of an older Vigie
@@ -257,6 +258,12 @@ func (s *Store) Search(ctx context.Context, match func(texts []byte) bool) ([]Fo
 	if err != nil {
 		return nil, wrap("search", err)
 	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].ID != out[j].ID {
+			return idLess(out[j].ID, out[i].ID)
+		}
+		return out[i].Seq < out[j].Seq
+	})
 	return out, nil
 }
 
@@ -286,12 +293,6 @@ func searchRecords(ctx context.Context, tx *bolt.Tx, match func([]byte) bool) ([
 			try(inc.ID, e.Seq, e.Time, e.Kind, e.Searchable())
 		}
 		return nil
-	})
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].ID != out[j].ID {
-			return out[i].ID < out[j].ID
-		}
-		return out[i].Seq < out[j].Seq
 	})
 	return out, err
 }
