@@ -71,7 +71,7 @@ func TestListBounded(t *testing.T) {
 		!strings.Contains(got, "#2026-0004 ·") || strings.Contains(got, "#2026-0003 ·") {
 		t.Errorf("liste of 23:\n%s", got)
 	}
-	if !strings.Contains(got, "… et 3 incidents plus anciens : « vigie liste » sur le serveur de Vigie les montre tous.") {
+	if !strings.Contains(got, "… et 3 incidents plus anciens : l'administrateur de Vigie les voit tous avec « vigie liste ».") {
 		t.Errorf("liste of 23 does not say what is left out:\n%s", got)
 	}
 	if n := strings.Count(got, "· clos ·"); n != 20 {
