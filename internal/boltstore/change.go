@@ -179,10 +179,7 @@ func prepare(id string, inc *incident.Incident, fn func(*incident.Incident) ([]i
 	if m.record, err = encodeIncident(inc); err != nil {
 		return nil, err
 	}
-	if m.summary, err = encodeSummary(inc); err != nil {
-		return nil, err
-	}
-	m.search = searchValues(m.entries)
+	m.summary, m.search = encodeSummary(inc), searchValues(m.entries)
 	return m, nil
 }
 

@@ -76,11 +76,7 @@ func (s *Store) SeedIncidents(tmpl *incident.Incident, n, per int, wake func(i i
 				if err := putIncident(tx, &inc); err != nil {
 					return err
 				}
-				summary, err := encodeSummary(&inc)
-				if err != nil {
-					return err
-				}
-				if err := repast(tx, false, "", &inc, summary); err != nil {
+				if err := repast(tx, false, "", &inc, encodeSummary(&inc)); err != nil {
 					return err
 				}
 				if err := reindex(tx, "", "", &inc); err != nil {

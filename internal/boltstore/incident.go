@@ -74,11 +74,7 @@ func (s *Store) Create(ctx context.Context, inc *incident.Incident, entries []in
 		if err := putIncident(tx, fresh); err != nil {
 			return err
 		}
-		summary, err := encodeSummary(fresh)
-		if err != nil {
-			return err
-		}
-		if err := repast(tx, false, "", fresh, summary); err != nil {
+		if err := repast(tx, false, "", fresh, encodeSummary(fresh)); err != nil {
 			return err
 		}
 		fresh.Rev = 1

@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -23,7 +24,7 @@ import (
 // of an older Vigie, which has neither, gets them at its first read-write
 // open (rebuildPast), and a read-only open of it reads the records.
 
-// pastVersion is the first byte of a search/ value.
+// pastVersion is the first byte of past/ and search/ values.
 const pastVersion = 1
 
 // textSep separates the texts of one search/ value. The conversation
@@ -35,19 +36,70 @@ const textSep = 0x1f
 // under sequence number 0.
 const kindTitle = "title"
 
-// summaryRecord is the stored form of a summary: {"v":1,"summary":{…}}.
-type summaryRecord struct {
-	V       int               `json:"v"`
-	Summary *incident.Summary `json:"summary"`
+// encodeSummary is the past/ value of inc: the version byte, T0, opening
+// and closing instants (8-byte big-endian Unix nanoseconds, 0 for none),
+// then the id, title, chain, version, channel and status, each a uvarint
+// length and its bytes. Not JSON: a listing decodes ten thousand of them,
+// which took about 45 ms as JSON and take 6 so (2 shared cores, loaded).
+func encodeSummary(inc *incident.Incident) []byte {
+	strs := []string{inc.ID, inc.Title, inc.Chain, inc.Version, inc.Channel, string(inc.Status)}
+	n := 25
+	for _, s := range strs {
+		n += len(s) + binary.MaxVarintLen16
+	}
+	v := make([]byte, 0, n)
+	v = append(v, pastVersion)
+	for _, t := range []time.Time{inc.T0, inc.OpenedAt, inc.ClosedAt} {
+		v = binary.BigEndian.AppendUint64(v, uint64(nanos(t)))
+	}
+	for _, s := range strs {
+		v = binary.AppendUvarint(v, uint64(len(s)))
+		v = append(v, s...)
+	}
+	return v
 }
 
-func encodeSummary(inc *incident.Incident) ([]byte, error) {
-	sum := inc.Summary()
-	v, err := json.Marshal(summaryRecord{V: recordVersion, Summary: &sum})
-	if err != nil {
-		return nil, fmt.Errorf("encode summary of %s: %w", inc.ID, err)
+// decodeSummary reads a past/ value.
+func decodeSummary(v []byte) (incident.Summary, error) {
+	var sum incident.Summary
+	if len(v) < 25 || v[0] != pastVersion {
+		return sum, errors.New("not a summary of this version")
 	}
-	return v, nil
+	times := []*time.Time{&sum.T0, &sum.OpenedAt, &sum.ClosedAt}
+	for i, t := range times {
+		*t = fromNanos(int64(binary.BigEndian.Uint64(v[1+8*i:])))
+	}
+	rest := v[25:]
+	var status string
+	for _, s := range []*string{&sum.ID, &sum.Title, &sum.Chain, &sum.Version, &sum.Channel, &status} {
+		n, k := binary.Uvarint(rest)
+		if k <= 0 || n > uint64(len(rest)-k) {
+			return incident.Summary{}, errors.New("a text runs past the summary")
+		}
+		*s, rest = string(rest[k:k+int(n)]), rest[k+int(n):]
+	}
+	if len(rest) != 0 {
+		return incident.Summary{}, errors.New("bytes after the summary")
+	}
+	sum.Status = incident.Status(status)
+	return sum, nil
+}
+
+// nanos is t in Unix nanoseconds, 0 for the zero time.
+func nanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+// fromNanos is the instant of Unix nanoseconds n, in UTC; the zero time
+// for 0.
+func fromNanos(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
 }
 
 func pastKey(channel, id string) []byte { return openKey(channel, id) }
@@ -72,7 +124,7 @@ func searchValue(at time.Time, kind string, texts []string) []byte {
 	}
 	v := make([]byte, 0, n)
 	v = append(v, pastVersion)
-	v = binary.BigEndian.AppendUint64(v, uint64(at.UnixNano()))
+	v = binary.BigEndian.AppendUint64(v, uint64(nanos(at)))
 	v = append(v, kind...)
 	v = append(v, 0)
 	for i, t := range texts {
@@ -82,6 +134,19 @@ func searchValue(at time.Time, kind string, texts []string) []byte {
 		v = append(v, t...)
 	}
 	return v
+}
+
+// decodeSearch reads a search/ value: its instant, kind and texts (still
+// joined by textSep, and valid only while v is).
+func decodeSearch(v []byte) (at time.Time, kind string, texts []byte, ok bool) {
+	if len(v) < 10 || v[0] != pastVersion {
+		return at, "", nil, false
+	}
+	nul := bytes.IndexByte(v[9:], 0)
+	if nul < 0 {
+		return at, "", nil, false
+	}
+	return fromNanos(int64(binary.BigEndian.Uint64(v[1:9]))), string(v[9 : 9+nul]), v[10+nul:], true
 }
 
 // searchValues returns the search/ values of entries, nil for those
@@ -180,24 +245,35 @@ func (s *Store) Past(ctx context.Context, channel string) ([]incident.Summary, e
 					return err
 				}
 			}
-			rec := summaryRecord{Summary: new(incident.Summary)}
-			if err := json.Unmarshal(v, &rec); err != nil || rec.V != recordVersion {
-				return corrupt("the summary %q cannot be read (version %d, %v)", k, rec.V, err)
+			sum, err := decodeSummary(v)
+			if err != nil {
+				return corrupt("the summary %q cannot be read: %v", k, err)
 			}
-			out = append(out, *rec.Summary)
+			out = append(out, sum)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, wrap(fmt.Sprintf("past incidents of %q", channel), err)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].T0.Equal(out[j].T0) {
-			return out[i].T0.After(out[j].T0)
-		}
-		return idLess(out[j].ID, out[i].ID)
-	})
+	slices.SortFunc(out, latestFirst)
 	return out, nil
+}
+
+// latestFirst orders summaries by T0, the latest first, then by ID, the
+// highest first. (slices.SortFunc: sort.Slice's reflective swaps of
+// summaries took half the time of a listing.)
+func latestFirst(a, b incident.Summary) int {
+	if c := b.T0.Compare(a.T0); c != 0 {
+		return c
+	}
+	switch {
+	case idLess(b.ID, a.ID):
+		return -1
+	case idLess(a.ID, b.ID):
+		return 1
+	}
+	return 0
 }
 
 // Found is a record a search matched: an incident's title (Seq 0, Kind
@@ -238,20 +314,15 @@ func (s *Store) Search(ctx context.Context, match func(texts []byte) bool) ([]Fo
 					return err
 				}
 			}
-			nul := -1
-			if len(v) >= 10 && v[0] == pastVersion && len(k) >= 9 {
-				nul = bytes.IndexByte(v[9:], 0)
-			}
-			if nul < 0 {
+			at, kind, texts, ok := decodeSearch(v)
+			if !ok || len(k) < 9 {
 				return corrupt("the search record %q cannot be read", k)
 			}
-			kind, texts := v[9:9+nul], v[10+nul:]
 			if !match(texts) {
 				continue
 			}
 			out = append(out, Found{ID: string(k[:len(k)-9]), Seq: binary.BigEndian.Uint64(k[len(k)-8:]),
-				Time: time.Unix(0, int64(binary.BigEndian.Uint64(v[1:9]))).UTC(), Kind: string(kind),
-				Texts: strings.Split(string(texts), string(rune(textSep)))})
+				Time: at, Kind: kind, Texts: strings.Split(string(texts), string(rune(textSep)))})
 		}
 		return nil
 	})
@@ -317,11 +388,7 @@ func rebuildPast(tx *bolt.Tx) error {
 		if err != nil {
 			return nil
 		}
-		rec, err := encodeSummary(inc)
-		if err != nil {
-			return err
-		}
-		if err := repast(tx, false, "", inc, rec); err != nil {
+		if err := repast(tx, false, "", inc, encodeSummary(inc)); err != nil {
 			return err
 		}
 		lb := tx.Bucket(bucketLog).Bucket(k)

@@ -35,8 +35,8 @@
 //	                         with the change it made, so that a repeat changes nothing
 //	clickexp/<at BE><key>    empty value: clicks by time, to forget them after
 //	                         their window, a few at each click
-//	past/<channel>\x00<id>   {"v":1,"summary":{…}}, the incident.Summary of each
-//	                         incident, which listings read (past.go)
+//	past/<channel>\x00<id>   the incident.Summary of each incident, which
+//	                         listings read (past.go has the value's layout)
 //	search/<id>\x00<seq BE>  what people wrote, for searches: the title under
 //	                         seq 0, and each entry's incident.Entry.Searchable
 //	                         texts (past.go has the value's layout)
