@@ -108,6 +108,7 @@ func writeHits(w io.Writer, found []boltstore.Found, q string, lang flows.Lang) 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, tr(lang, "cherche.header"))
 	incidents := 0
+	kinds := map[string]string{} // the words once: the catalogue's lookup costs more than a line
 	for i, f := range found {
 		if i == 0 || f.ID != found[i-1].ID {
 			incidents++
@@ -122,7 +123,12 @@ func writeHits(w io.Writer, found []boltstore.Found, q string, lang flows.Lang) 
 				break
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", f.ID, entry, i18n.When(f.Time, lang), kindWord(f.Kind, lang), excerpt)
+		kind, ok := kinds[f.Kind]
+		if !ok {
+			kind = kindWord(f.Kind, lang)
+			kinds[f.Kind] = kind
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", f.ID, entry, i18n.When(f.Time, lang), kind, excerpt)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -164,10 +164,12 @@ func writeListe(w io.Writer, kept []incident.Summary, total int, f listeFilter, 
 	if len(kept) > 0 {
 		fmt.Fprintln(tw, tr(lang, "liste.header"))
 	}
+	// The words once: the catalogue's lookup costs more than a line.
+	states := map[incident.Status]string{incident.StatusOpen: tr(lang, "liste.open"), incident.StatusClosed: tr(lang, "liste.closed")}
 	for _, s := range kept {
-		state := tr(lang, "liste.open")
-		if s.Status == incident.StatusClosed {
-			state = tr(lang, "liste.closed")
+		state, ok := states[s.Status]
+		if !ok {
+			state = string(s.Status)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, state, i18n.When(s.T0, lang), i18n.When(s.OpenedAt, lang),
 			oneLine(s.Title), orDash(s.Chain))
