@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -94,7 +95,11 @@ func runCherche(ctx context.Context, env Env, g *Globals, q string) error {
 	if err != nil {
 		return err
 	}
-	return writeHits(env.Stdout, found, q, g.lang())
+	w := bufio.NewWriter(env.Stdout) // as liste's: one cell at a time is a system call each
+	if err := writeHits(w, found, q, g.lang()); err != nil {
+		return err
+	}
+	return w.Flush()
 }
 
 // writeHits writes each hit on a line: incident, entry (— for a title),
