@@ -4,9 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"strings"
-	"text/tabwriter"
 	"unicode"
 	"unicode/utf8"
 
@@ -104,14 +102,14 @@ func runCherche(ctx context.Context, env Env, g *Globals, q string) error {
 
 // writeHits writes each hit on a line: incident, entry (— for a title),
 // time, kind and excerpt; then how many, in how many incidents.
-func writeHits(w io.Writer, found []boltstore.Found, q string, lang flows.Lang) error {
+func writeHits(w *bufio.Writer, found []boltstore.Found, q string, lang flows.Lang) error {
 	if len(found) == 0 {
 		_, err := fmt.Fprintln(w, tr(lang, "cherche.none", q))
 		return err
 	}
 	needle := search.Fold(q)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, tr(lang, "cherche.header"))
+	var t table
+	t.add(strings.Split(tr(lang, "cherche.header"), "\t")...)
 	incidents := 0
 	kinds := map[string]string{} // the words once: the catalogue's lookup costs more than a line
 	for i, f := range found {
@@ -133,9 +131,9 @@ func writeHits(w io.Writer, found []boltstore.Found, q string, lang flows.Lang) 
 			kind = kindWord(f.Kind, lang)
 			kinds[f.Kind] = kind
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", f.ID, entry, i18n.When(f.Time, lang), kind, excerpt)
+		t.add(f.ID, entry, i18n.When(f.Time, lang), kind, excerpt)
 	}
-	if err := tw.Flush(); err != nil {
+	if err := t.write(w); err != nil {
 		return err
 	}
 	_, err := fmt.Fprintln(w, tr(lang, "cherche.hits", len(found))+" "+tr(lang, "cherche.in", incidents))
