@@ -238,6 +238,9 @@ func (s *Store) Past(ctx context.Context, channel string) ([]incident.Summary, e
 				return nil
 			})
 		}
+		if channel == "" {
+			out = make([]incident.Summary, 0, allocated(tx))
+		}
 		c := b.Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			if len(out)%1024 == 1023 {
@@ -258,6 +261,19 @@ func (s *Store) Past(ctx context.Context, channel string) ([]incident.Summary, e
 	}
 	slices.SortFunc(out, latestFirst)
 	return out, nil
+}
+
+// allocated is how many IDs the yearly counters gave, which is how many
+// incidents the file holds: the room a listing of them all needs.
+func allocated(tx *bolt.Tx) int {
+	n := 0
+	_ = tx.Bucket(bucketSeq).ForEach(func(_, v []byte) error {
+		if len(v) == 8 {
+			n += int(min(binary.BigEndian.Uint64(v), 1<<20))
+		}
+		return nil
+	})
+	return min(n, 1<<20)
 }
 
 // latestFirst orders summaries by T0, the latest first, then by ID, the
