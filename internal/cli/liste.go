@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
@@ -147,7 +148,7 @@ func runListe(ctx context.Context, c *cobra.Command, env Env, g *Globals, o *lis
 	if err != nil {
 		return err
 	}
-	kept := past[:0:0]
+	kept := past[:0] // filtered in place
 	for _, p := range past {
 		if f.keeps(p) {
 			kept = append(kept, p)
@@ -190,5 +191,11 @@ func writeListe(w *bufio.Writer, kept []incident.Summary, total int, f listeFilt
 }
 
 // oneLine writes a text typed in the chat on one line of a table: its
-// line breaks and tabs would break the columns.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// line breaks and tabs would break the columns. Most titles are one line
+// already, and are kept as they are.
+func oneLine(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r != ' ' && unicode.IsSpace(r) }) && !strings.Contains(s, "  ") && s == strings.TrimSpace(s) {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
