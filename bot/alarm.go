@@ -39,7 +39,11 @@ func (b *Bot) Alarm(ctx context.Context, be *incident.BrokenError) {
 	if err != nil || inc.Status != incident.StatusOpen {
 		return // a closed incident's channel has moved on: the log and the metric say it
 	}
-	m := Message{Blocks: []Block{{Text: "⛔ " + tr(b.cfg.Lang, "alarm.broken", be.Incident, be.Err.Error())}}}
+	text := "⛔ " + tr(b.cfg.Lang, "alarm.broken", be.Incident, be.Err.Error())
+	if inc.Exercise || incident.IsExerciseID(inc.ID) { // the ID says it when the record lost the mark
+		text = markTitle(b.cfg.Lang, text)
+	}
+	m := Message{Blocks: []Block{{Text: text}}}
 	if _, err := b.chat.Post(ctx, inc.Channel, m); err != nil {
 		b.cfg.Observer.PlatformError("post")
 		b.log.Error("post the broken main courante alarm", "incident", be.Incident, "err", err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"errors"
-	"fmt"
 	"log/slog"
 	"regexp"
 	"sync"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/vigie-sante/vigie/bot/draft"
 	"github.com/vigie-sante/vigie/bot/incident"
+	"github.com/vigie-sante/vigie/bot/notice"
 	"github.com/vigie-sante/vigie/bot/report"
 	"github.com/vigie-sante/vigie/flows"
 )
@@ -90,6 +90,8 @@ type Config struct {
 	// LateAfter is how long after its scheduled instant a reminder is
 	// said late (default 2 min: Vigie was down or the platform refused).
 	LateAfter time.Duration
+	// Declarations says who may record that a step was done (confirm.go).
+	Declarations Declarations
 	// Roles are the crisis cell's roles (roles.go), with the holders an
 	// incident starts with; empty: DefaultRoles, held by nobody.
 	Roles []Role
@@ -113,6 +115,8 @@ type Bot struct {
 	key   ed25519.PrivateKey
 	// drafts writes the declaration drafts (brouillon).
 	drafts *draft.Writer
+	// notices writes the messages to stakeholders (message).
+	notices *notice.Writer
 	// exports writes the main courante exports (exporter), signed with
 	// key, with the chain's obligations and the organisation.
 	exports *report.Exporter
@@ -168,7 +172,8 @@ func New(cfg Config, store Store, chat Chat, cat *flows.Catalog, key ed25519.Pri
 	}
 	drafts := &draft.Writer{Org: cfg.Organisation, Contacts: cat}
 	exports := &report.Exporter{Key: key, Catalog: cat, Org: cfg.Organisation}
-	return &Bot{cfg: cfg, store: store, chat: chat, cat: cat, key: key, drafts: drafts, exports: exports, log: log, now: now, owedCh: make(chan struct{}, 1)}
+	notices := &notice.Writer{Org: cfg.Organisation}
+	return &Bot{cfg: cfg, store: store, chat: chat, cat: cat, key: key, drafts: drafts, notices: notices, exports: exports, log: log, now: now, owedCh: make(chan struct{}, 1)}
 }
 
 // request is one event being handled.
@@ -177,6 +182,9 @@ type request struct {
 	cmd  *command
 	lang Lang
 	now  time.Time // read once per event
+	// exercise says the command is about an exercise (target, open): its
+	// reply is marked (markReply).
+	exercise bool
 }
 
 type handler func(b *Bot, ctx context.Context, r *request) (Reply, error)
@@ -185,23 +193,28 @@ var handlers map[string]handler
 
 func init() {
 	handlers = map[string]handler{
-		"open":   (*Bot).open,
-		"status": (*Bot).status,
-		"detail": (*Bot).detail,
-		"answer": (*Bot).answer,
-		"done":   (*Bot).done,
-		"na":     (*Bot).notApplicable,
-		"snooze": (*Bot).snooze,
-		"note":   (*Bot).note,
-		"point":  (*Bot).point,
-		"t0":     (*Bot).setT0,
-		"export": (*Bot).export,
-		"close":  (*Bot).close,
-		"help":   (*Bot).help,
-		"chain":  (*Bot).setChain,
-		"draft":  (*Bot).draft, // brouillon: declaration drafts (declaration.go)
-		"role":   (*Bot).roleCommand,
-		"list":   (*Bot).list, // liste: the channel's incidents, read only (list.go)
+		"open":    (*Bot).open,
+		"status":  (*Bot).status,
+		"detail":  (*Bot).detail,
+		"answer":  (*Bot).answer,
+		"done":    (*Bot).done,
+		"na":      (*Bot).notApplicable,
+		"snooze":  (*Bot).snooze,
+		"note":    (*Bot).note,
+		"point":   (*Bot).point,
+		"t0":      (*Bot).setT0,
+		"export":  (*Bot).export,
+		"close":   (*Bot).close,
+		"help":    (*Bot).help,
+		"chain":   (*Bot).setChain,
+		"draft":   (*Bot).draft, // brouillon: declaration drafts (declaration.go)
+		"role":    (*Bot).roleCommand,
+		"confirm": (*Bot).confirm,
+		// releve: the hand-over between shifts (handover.go).
+		"handover": (*Bot).handover,
+		// message: the messages to stakeholders (stakeholder.go).
+		"message": (*Bot).stakeholderMessage,
+		"list":    (*Bot).list, // liste: the channel's incidents, read only (list.go)
 	}
 }
 
@@ -245,6 +258,7 @@ func (b *Bot) Handle(ctx context.Context, ev Event) Reply {
 	}
 	r := &request{ev: ev, cmd: cmd, lang: lang, now: b.now().UTC()}
 	reply, err := b.guarded(ctx, r, handlers[cmd.verb]) // patient-identifier screen (screen.go)
+	reply = markReply(r, reply)
 	if errors.Is(err, errRepeatClick) {
 		outcome = "repeat"
 		return b.clicks.first(ev.ClickID, lang)
@@ -257,7 +271,7 @@ func (b *Bot) Handle(ctx context.Context, ev Event) Reply {
 		if _, ok := ErrorMessage(err); ok {
 			outcome = "refused"
 		}
-		return b.fail(ev, lang, err)
+		return markReply(r, b.fail(ev, lang, err))
 	}
 	if reply.Error {
 		outcome = "refused"
@@ -297,94 +311,6 @@ func (b *Bot) fail(ev Event, lang Lang, err error) Reply {
 	}
 	b.log.Error("handle event", "channel", ev.Channel, "user", ev.User.ID, "err", err)
 	return Reply{Text: "⚠️ " + tr(lang, "err.internal"), Error: true}
-}
-
-// target finds the incident a command is about: the one named with #ID, or
-// the open incident of the channel.
-func (b *Bot) target(ctx context.Context, r *request) (*incident.Incident, error) {
-	if id := r.cmd.incident; id != "" {
-		inc, err := b.store.Incident(ctx, id)
-		if errors.Is(err, incident.ErrNotFound) {
-			return nil, uerr(ENotFound, r.lang, "err.no_incident", echo(id))
-		}
-		if err != nil {
-			return nil, err
-		}
-		if err := b.authorize(ctx, r, inc); err != nil {
-			return nil, err
-		}
-		return inc, nil
-	}
-	if err := b.authorize(ctx, r, &incident.Incident{Channel: r.ev.Channel}); err != nil {
-		return nil, err
-	}
-	open, err := b.store.Open(ctx, r.ev.Channel)
-	if err != nil {
-		return nil, err
-	}
-	switch len(open) {
-	case 0:
-		return nil, uerr(ENotFound, r.lang, "err.none_open", b.prefix())
-	case 1:
-		return open[0], nil
-	}
-	ids := ""
-	for i, inc := range open {
-		if i > 0 {
-			ids += ", "
-		}
-		ids += "#" + inc.ID
-	}
-	return nil, uerr(EInvalid, r.lang, "err.several_open", ids)
-}
-
-// MemberChecker is a Chat that can tell whether a user is a member of a
-// channel. Platforms where anyone can reach a button or a command in a
-// channel they do not belong to (Mattermost's public channels, a forged
-// callback naming another incident) implement it, and the bot refuses
-// whoever is not a member of the incident's channel.
-type MemberChecker interface {
-	IsMember(ctx context.Context, channel, userID string) (bool, error)
-}
-
-// authorize refuses a person who is not a member of the incident's channel.
-func (b *Bot) authorize(ctx context.Context, r *request, inc *incident.Incident) error {
-	mc, ok := b.chat.(MemberChecker)
-	if !ok {
-		return nil
-	}
-	member, err := mc.IsMember(ctx, inc.Channel, r.ev.User.ID)
-	if err != nil {
-		return fmt.Errorf("membership of %s in %s: %w", r.ev.User.ID, inc.Channel, err)
-	}
-	if !member {
-		b.log.Warn("refused: not a member of the incident's channel", "incident", inc.ID, "user", r.ev.User.ID, "channel", inc.Channel)
-		return uerr(EConflict, r.lang, "err.not_member")
-	}
-	return nil
-}
-
-// chainOf returns the pinned chain of an incident, or nil when the
-// structure's type has not been chosen yet.
-func (b *Bot) chainOf(inc *incident.Incident) (*flows.Chain, error) {
-	if inc.Chain == "" {
-		return nil, nil
-	}
-	c, err := b.cat.Version(inc.Chain, inc.Version)
-	if err != nil {
-		return nil, fmt.Errorf("incident %s: pinned chain: %w", inc.ID, err)
-	}
-	return c, nil
-}
-
-// chainOrNil is the incident's chain, or nil when it has none or its
-// chain cannot be had.
-func (b *Bot) chainOrNil(inc *incident.Incident) *flows.Chain {
-	c, err := b.chainOf(inc)
-	if err != nil {
-		return nil
-	}
-	return c
 }
 
 // change runs fn on the target incident in one store transaction, refusing

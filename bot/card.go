@@ -37,7 +37,7 @@ func (b *Bot) Card(inc *incident.Incident, c *flows.Chain, now time.Time, lang L
 }
 
 func (b *Bot) card(inc *incident.Incident, c *flows.Chain, now time.Time, lang Lang, full bool) Message {
-	m := Message{Title: tr(lang, "card.title", inc.ID, inc.Title), More: tr(lang, "more.status", b.prefix(), inc.ID)}
+	m := Message{Title: exerciseTitle(inc, lang, tr(lang, "card.title", inc.ID, inc.Title)), More: tr(lang, "more.status", b.prefix(), inc.ID)}
 	chain := tr(lang, "card.no_chain")
 	if c != nil {
 		chain = fmt.Sprintf("%s v%s", c.ID, c.Version)

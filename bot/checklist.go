@@ -24,7 +24,7 @@ func (b *Bot) Checklist(inc *incident.Incident, c *flows.Chain, now time.Time, l
 }
 
 func (b *Bot) checklist(inc *incident.Incident, c *flows.Chain, now time.Time, lang Lang, full bool) Message {
-	m := Message{Title: tr(lang, "checklist.title", inc.ID), More: tr(lang, "more.status", b.prefix(), inc.ID)}
+	m := Message{Title: exerciseTitle(inc, lang, tr(lang, "checklist.title", inc.ID)), More: tr(lang, "more.status", b.prefix(), inc.ID)}
 	plan := flows.Evaluate(c, inc.Inputs())
 	open := inc.Status == incident.StatusOpen
 	for _, p := range plan.Steps {
@@ -163,16 +163,22 @@ func (b *Bot) stepBlock(inc *incident.Incident, c *flows.Chain, p flows.Planned,
 	case st != nil && st.SnoozedUntil.After(now):
 		lines = append(lines, tr(lang, "step.snoozed", b.when(st.SnoozedUntil, lang)))
 	}
+	if st != nil && st.Proposed != nil && !settled {
+		lines = append(lines, b.proposedLine(inc, s, st.Proposed, lang))
+	}
 	blk.Text = strings.Join(lines, "\n")
 	if !full && !settled {
 		blk.Detail = strings.Join(why, "\n")
 	}
+	if open && !settled && st != nil && st.Proposed != nil {
+		blk.Buttons = append(blk.Buttons, Button{Label: tr(lang, "button.confirm"), Action: fmt.Sprintf("#%s confirmer %s", inc.ID, s.ID), Style: StylePrimary})
+	}
 	if open && !settled {
-		blk.Buttons = []Button{
+		blk.Buttons = append(blk.Buttons, []Button{
 			{Label: tr(lang, "button.done"), Action: fmt.Sprintf("#%s fait %s", inc.ID, s.ID), Style: StylePrimary},
 			{Label: tr(lang, "button.na"), Action: fmt.Sprintf("#%s sans-objet %s", inc.ID, s.ID)},
 			{Label: tr(lang, "button.snooze"), Action: fmt.Sprintf("#%s rappel %s 1h", inc.ID, s.ID)},
-		}
+		}...)
 	}
 	return blk
 }

@@ -19,7 +19,7 @@ const RoleClosing = "closing"
 // was left open. The exports carry the same report with the proofs.
 func (b *Bot) ClosingMessage(inc *incident.Incident, c *flows.Chain, lang Lang) Message {
 	cl := report.NewClosing(inc, c, inc.ClosedAt)
-	m := Message{Title: tr(lang, "closing.title", inc.ID, inc.Title), Blocks: []Block{{Text: strings.Join(cl.Headline(lang), "\n")}},
+	m := Message{Title: exerciseTitle(inc, lang, tr(lang, "closing.title", inc.ID, inc.Title)), Blocks: []Block{{Text: strings.Join(cl.Headline(lang), "\n")}},
 		More: tr(lang, "more.status", b.prefix(), inc.ID)}
 	if len(cl.Obligations) > 0 {
 		lines := make([]string, len(cl.Obligations))

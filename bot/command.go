@@ -44,13 +44,16 @@ var verbs = map[string]string{
 	"chaine": "chain", "chaîne": "chain", "flow": "chain", "chain": "chain",
 	"brouillon": "draft", "draft": "draft",
 	"role": "role", "rôle": "role", "roles": "role", "rôles": "role",
-	"liste": "list", "list": "list",
+	"confirmer": "confirm", "confirm": "confirm",
+	"releve": "handover", "relève": "handover", "handover": "handover",
+	"message": "message",
+	"liste":   "list", "list": "list",
 }
 
 // optionKeys are the key=value arguments each verb understands; any other
 // word containing "=" is free text (a note may contain "=").
 var optionKeys = map[string][]string{
-	"open":   {"flow", "t0", "canal", "channel"},
+	"open":   {"flow", "t0", "canal", "channel", "exercice", "exercise"},
 	"done":   {"via", "ref", "at", "note"},
 	"point":  {"conditions", "actions", "besoins", "needs"},
 	"export": {"format"},

@@ -8,6 +8,7 @@ import (
 
 	"github.com/vigie-sante/vigie/bot/draft"
 	"github.com/vigie-sante/vigie/bot/incident"
+	"github.com/vigie-sante/vigie/bot/notice"
 	"github.com/vigie-sante/vigie/bot/report"
 	"github.com/vigie-sante/vigie/flows"
 )
@@ -20,8 +21,8 @@ import (
 // typedVerbs are the words offered for a verb, French then English, one
 // spelling each (verbs also takes "répondre", "état"…).
 var typedVerbs = []string{
-	"ouvrir", "statut", "detail", "repondre", "fait", "sans-objet", "rappel", "note", "point", "t0", "exporter", "brouillon", "clore", "chaine", "role", "liste", "aide",
-	"open", "status", "answer", "done", "na", "snooze", "export", "draft", "close", "chain", "list", "help",
+	"ouvrir", "statut", "detail", "repondre", "fait", "sans-objet", "rappel", "note", "point", "t0", "exporter", "brouillon", "clore", "chaine", "role", "confirmer", "releve", "message", "liste", "aide",
+	"open", "status", "answer", "done", "na", "snooze", "export", "draft", "close", "chain", "confirm", "handover", "list", "help",
 }
 
 // LooksLikeCommand says whether line starts like a command: a verb, after
@@ -98,6 +99,10 @@ func (b *Bot) Complete(ctx context.Context, channel, line string, lang Lang) []s
 		if pos == 1 {
 			cands = []string{"cnil", "cert-sante", "anssi"}
 		}
+	case "message":
+		if pos == 1 {
+			cands = notice.Typed(lang)
+		}
 	case "chain":
 		if pos == 1 {
 			cands = b.cat.IDs()
@@ -120,7 +125,7 @@ func optionNames(verb string) []string {
 	var out []string
 	for _, k := range optionKeys[verb] {
 		switch k {
-		case "masquer", "mask", "forcer", "force", "channel", "needs":
+		case "masquer", "mask", "forcer", "force", "channel", "needs", "exercise":
 			continue // the screen's answers and English aliases: not offered
 		}
 		out = append(out, k+"=")
@@ -135,6 +140,8 @@ func optionValues(verb, key string, lang Lang) []string {
 	switch {
 	case verb == "done" && key == "via":
 		vals = incident.Means
+	case verb == "open" && key == "exercice":
+		vals = []string{"oui", "non"}
 	case verb == "open" && key == "flow":
 		return nil // chain ids hold a slash; the chain verb completes them
 	case verb == "draft" && slices.Contains(draft.Options, key):

@@ -31,7 +31,7 @@ func TestComplete(t *testing.T) {
 	}{
 		{"", "", nil}, // checked below: every verb
 		{"s", "", []string{"statut", "sans-objet", "status", "snooze"}},
-		{"R", "", []string{"repondre", "rappel", "role"}},
+		{"R", "", []string{"repondre", "rappel", "role", "releve"}},
 		{"fait ", "", []string{"cert-sante", "police-gendarmerie", "resolution"}},
 		{"fait p", "", []string{"police-gendarmerie"}},
 		{"#2026-0001 fait c", "", []string{"cert-sante"}},
@@ -46,6 +46,9 @@ func TestComplete(t *testing.T) {
 		{"detail Q1", "", []string{"Q1", "Q10"}},
 		{"detail r", "", []string{"ror", "registre-violations", "resolution"}},
 		{"exporter p", "", []string{"pdf"}},
+		{"message ", "", []string{"direction", "ars", "personnel", "presse"}},
+		{"message p", "", []string{"personnel", "presse"}},
+		{"message ", "en", []string{"management", "ars", "staff", "press"}},
 		{"clore ", "", []string{"confirmer"}},
 		{"close ", "en", []string{"confirm"}},
 		{"note PACS ", "", nil},

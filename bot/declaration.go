@@ -138,7 +138,7 @@ func (b *Bot) writeDraft(ctx context.Context, r *request, tg *draft.Target, give
 	blocks = append(blocks, Block{Text: strings.Join(notes, "\n")})
 	return Reply{
 		Text:    tr(r.lang, "draft.ok", name, inc.ID, hash[:12]),
-		Message: &Message{Title: tr(r.lang, "draft.title", name, inc.ID), Blocks: blocks},
+		Message: &Message{Title: exerciseTitle(inc, r.lang, tr(r.lang, "draft.title", name, inc.ID)), Blocks: blocks},
 	}, nil
 }
 

@@ -65,6 +65,7 @@ func TestLayout(t *testing.T) {
 		"bot/guard":          {"bot/i18n", "flows"},
 		"bot/search":         {},
 		"bot/draft":          {"bot/incident", "bot/i18n", "flows"},
+		"bot/notice":         {"bot/incident", "bot/i18n", "flows"},
 		"bot/report":         {"bot/incident", "bot/i18n", "bot/report/pdffont", "bot/report/pdfw", "flows"},
 		"bot/report/pdffont": {},
 		"bot/report/pdfw":    {},

@@ -67,6 +67,7 @@ func (b *Bot) point(ctx context.Context, r *request) (Reply, error) {
 	inc, err := b.change(ctx, r, func(inc *incident.Incident, c *flows.Chain) ([]incident.Entry, error) {
 		inc.Points++
 		inc.LastPointAt = r.now
+		inc.LastPoint = inc.Head.Seq + 1 // the entry returned below
 		var text strings.Builder
 		fmt.Fprintf(&text, tr(b.cfg.Lang, "log.point"), inc.Points)
 		data := map[string]string{"n": fmt.Sprint(inc.Points)}

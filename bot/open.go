@@ -15,9 +15,16 @@ func (b *Bot) open(ctx context.Context, r *request) (Reply, error) {
 	if r.cmd.incident != "" {
 		return Reply{}, uerr(EInvalid, r.lang, "err.open_with_id")
 	}
+	exercise, err := exerciseOption(r) // before the title: the word is not part of it
+	if err != nil {
+		return Reply{}, err
+	}
 	title := strings.TrimSpace(r.cmd.rest(0))
 	if title == "" {
 		title = tr(b.cfg.Lang, "open.default_title")
+		if exercise {
+			title = tr(b.cfg.Lang, "open.default_title_exercise")
+		}
 	}
 	if len([]rune(title)) > maxTitle {
 		return Reply{}, uerr(EInvalid, r.lang, "err.title_long", maxTitle)
@@ -68,6 +75,15 @@ func (b *Bot) open(ctx context.Context, r *request) (Reply, error) {
 			return Reply{}, err
 		}
 		if len(open) > 0 {
+			if open[0].Exercise && !exercise {
+				// A real incident while the cell rehearses: say how to
+				// get the exercise out of the way.
+				key := "err.exercise_open"
+				if b.cfg.Bare {
+					key = "err.exercise_open_console"
+				}
+				return Reply{}, uerr(EConflict, r.lang, key, open[0].ID, open[0].ID)
+			}
 			if b.cfg.Bare {
 				// The terminal is one channel: another incident needs
 				// another database, in another terminal.
@@ -85,7 +101,7 @@ func (b *Bot) open(ctx context.Context, r *request) (Reply, error) {
 	}
 	inc := &incident.Incident{
 		Title: title, T0: t0, OpenedBy: r.ev.User, OpenedAt: r.now, Channel: channel,
-		Status: incident.StatusOpen, Features: copyFeatures(b.cfg.Features), Wake: r.now,
+		Status: incident.StatusOpen, Features: copyFeatures(b.cfg.Features), Wake: r.now, Exercise: exercise,
 	}
 	if newChannel {
 		// The channel of opening is owed a link to the new one, delivered
@@ -93,17 +109,25 @@ func (b *Bot) open(ctx context.Context, r *request) (Reply, error) {
 		inc.LinkFrom = r.ev.Channel
 	}
 	data := map[string]string{"title": title, "t0": t0.Format(rfc3339)}
+	opened := "log.opened"
+	if exercise {
+		// In the opening entry, so that the hash chain proves it
+		// (incident.CheckRecord).
+		data["exercise"] = "yes"
+		opened = "log.opened_exercise"
+	}
 	if chain != nil {
 		inc.Chain, inc.Version = chain.ID, chain.Version
 		data["chain"], data["version"] = chain.ID, chain.Version
 	}
-	entries := []incident.Entry{r.entry(incident.KindOpened, tr(b.cfg.Lang, "log.opened", title, b.when(t0, b.cfg.Lang)), data)}
+	entries := []incident.Entry{r.entry(incident.KindOpened, tr(b.cfg.Lang, opened, title, b.when(t0, b.cfg.Lang)), data)}
 	entries = append(entries, b.configuredHolders(inc, r)...)
-	inc, err := b.store.Create(ctx, inc, entries)
+	inc, err = b.store.Create(ctx, inc, entries)
 	if err != nil {
 		return Reply{}, err
 	}
-	b.log.Info("incident opened", "incident", inc.ID, "flow", inc.Chain, "channel", inc.Channel)
+	r.exercise = inc.Exercise
+	b.log.Info("incident opened", "incident", inc.ID, "flow", inc.Chain, "channel", inc.Channel, "exercise", inc.Exercise)
 	b.owe(ctx, inc.ID)
 	return Reply{Text: tr(r.lang, "open.ok", inc.ID, title)}, nil
 }

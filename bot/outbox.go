@@ -66,7 +66,7 @@ func (b *Bot) deliver(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	if inc.Head.Seq <= inc.Shown && inc.Messages[RoleCard] != "" && inc.LinkFrom == "" {
+	if inc.Head.Seq <= inc.Shown && inc.Messages[RoleCard] != "" && inc.LinkFrom == "" && inc.HandoverOwed == 0 {
 		return nil // delivered meanwhile
 	}
 	c, err := b.chainOf(inc)
@@ -124,6 +124,9 @@ func (b *Bot) deliver(ctx context.Context, id string) error {
 	if failed == nil && inc.LinkFrom != "" {
 		failed = b.link(ctx, inc)
 	}
+	if failed == nil && inc.HandoverOwed != 0 {
+		failed = b.postHandover(ctx, inc) // below the card it updates
+	}
 	shown := inc.Head.Seq
 	if failed == nil {
 		// From the first change this delivery shows to now: what the
@@ -159,7 +162,7 @@ func (b *Bot) deliver(ctx context.Context, id string) error {
 // cell were added to the new channel, and retrying would keep the
 // incident owed forever.
 func (b *Bot) link(ctx context.Context, inc *incident.Incident) error {
-	m := Message{Blocks: []Block{{Text: tr(b.cfg.Lang, "open.linked", inc.ID, inc.Title, ChannelMention(inc.Channel))}}}
+	m := Message{Blocks: []Block{{Text: exerciseTitle(inc, b.cfg.Lang, tr(b.cfg.Lang, "open.linked", inc.ID, inc.Title, ChannelMention(inc.Channel)))}}}
 	if _, err := b.chat.Post(ctx, inc.LinkFrom, m); err != nil {
 		b.cfg.Observer.PlatformError("post")
 		if temporary(err) {

@@ -21,6 +21,7 @@ type Role struct {
 	Name    flows.Text // shown: "Délégué à la protection des données (DPO)"
 	Duties  flows.Text // one sentence: what the holder answers for
 	Holder  string     // who holds it when an incident opens: "@jdupont"; "" none
+	Deputy  string     // its deputy (suppléant) when an incident opens
 }
 
 // DefaultRoles are the roles of a health structure's cyber crisis cell,
@@ -95,94 +96,29 @@ func (b *Bot) roleKeys() string {
 func (b *Bot) holders(inc *incident.Incident, lang Lang) string {
 	var parts []string
 	for _, r := range b.roles() {
-		if u, ok := inc.Roles[r.Key]; ok {
+		u, held := inc.Roles[r.Key]
+		d, deputy := inc.Deputies[r.Key]
+		switch {
+		case held && deputy:
+			parts = append(parts, tr(lang, "card.role_deputy", r.Name.In(lang), u.String(), d.String()))
+		case held:
 			parts = append(parts, r.Name.In(lang)+" "+u.String())
+		case deputy:
+			parts = append(parts, tr(lang, "card.deputy_only", r.Name.In(lang), d.String()))
 		}
 	}
 	return strings.Join(parts, " · ")
-}
-
-// roleCommand serves "role": alone, the roles and who holds them; "role
-// ROLE", the person takes it; "role ROLE @personne", gives it; "role ROLE
-// -", releases it. Each change is an entry of the main courante and shows
-// on the card.
-func (b *Bot) roleCommand(ctx context.Context, r *request) (Reply, error) {
-	if len(r.cmd.args) == 0 {
-		return b.roleList(ctx, r)
-	}
-	if len(r.cmd.args) > 2 {
-		return Reply{}, uerr(EInvalid, r.lang, "err.role_usage", b.roleKeys())
-	}
-	role, ok := b.role(r.cmd.args[0])
-	if !ok {
-		return Reply{}, uerr(EInvalid, r.lang, "err.role_unknown", echo(r.cmd.args[0]), b.roleKeys())
-	}
-	holder, release := r.ev.User, false
-	if len(r.cmd.args) == 2 {
-		switch who := r.cmd.args[1]; who {
-		case "-":
-			release = true
-		default:
-			u, ok := parseHandle(who)
-			if !ok {
-				return Reply{}, uerr(EInvalid, r.lang, "err.role_handle", echo(who), b.roleKeys())
-			}
-			holder = u
-		}
-	}
-	name := role.Name.In(b.cfg.Lang)
-	var prev incident.User
-	inc, err := b.change(ctx, r, func(inc *incident.Incident, c *flows.Chain) ([]incident.Entry, error) {
-		var held bool
-		prev, held = inc.Roles[role.Key]
-		switch {
-		case release && !held:
-			return nil, uerr(EConflict, r.lang, "err.role_free", role.Name.In(r.lang))
-		case !release && held && sameUser(prev, holder):
-			return nil, uerr(EConflict, r.lang, "err.role_same", prev.String(), role.Name.In(r.lang))
-		}
-		data := map[string]string{"role": role.Key}
-		if held {
-			data["previous"] = prev.String()
-		}
-		var text string
-		if release {
-			delete(inc.Roles, role.Key)
-			text = tr(b.cfg.Lang, "log.role_release", name, prev.String())
-		} else {
-			if inc.Roles == nil {
-				inc.Roles = map[string]incident.User{}
-			}
-			inc.Roles[role.Key] = holder
-			data["holder"], data["holder_id"] = holder.String(), holder.ID
-			text = tr(b.cfg.Lang, "log.role_give", name, holder.String())
-			if held {
-				text = tr(b.cfg.Lang, "log.role_replace", name, holder.String(), prev.String())
-			}
-		}
-		return []incident.Entry{r.entry(incident.KindRole, text, data)}, nil
-	})
-	if err != nil {
-		return Reply{}, err
-	}
-	switch {
-	case release:
-		return Reply{Text: tr(r.lang, "role.released", role.Name.In(r.lang), inc.ID, prev.String())}, nil
-	case sameUser(holder, r.ev.User):
-		return Reply{Text: tr(r.lang, "role.taken", role.Name.In(r.lang), inc.ID, role.Duties.In(r.lang))}, nil
-	}
-	return Reply{Text: tr(r.lang, "role.given", holder.String(), role.Name.In(r.lang), inc.ID)}, nil
 }
 
 // roleList shows the roles, their duties and who holds them on the
 // channel's incident (or on none, when no incident is open).
 func (b *Bot) roleList(ctx context.Context, r *request) (Reply, error) {
 	inc, err := b.target(ctx, r)
-	var held map[string]incident.User
+	var held, deputies map[string]incident.User
 	title := tr(r.lang, "roles.title_none")
 	switch {
 	case err == nil:
-		held, title = inc.Roles, tr(r.lang, "roles.title", inc.ID)
+		held, deputies, title = inc.Roles, inc.Deputies, tr(r.lang, "roles.title", inc.ID)
 	case r.cmd.incident != "" || !isCode(err, ENotFound):
 		return Reply{}, err
 	}
@@ -191,6 +127,9 @@ func (b *Bot) roleList(ctx context.Context, r *request) (Reply, error) {
 		who := tr(r.lang, "roles.nobody")
 		if u, ok := held[role.Key]; ok {
 			who = u.String()
+		}
+		if d, ok := deputies[role.Key]; ok {
+			who = tr(r.lang, "roles.with_deputy", who, d.String())
 		}
 		lines = append(lines, tr(r.lang, "roles.line", role.Name.In(r.lang), role.Key, who, role.Duties.In(r.lang)))
 	}
@@ -233,21 +172,30 @@ func isCode(err error, code string) bool {
 	return ok && e.Code == code
 }
 
-// configuredHolders gives inc, as it opens, the holders the configuration
-// names, each recorded as an entry of the main courante.
+// configuredHolders gives inc, as it opens, the holders and deputies the
+// configuration names, each recorded as an entry of the main courante.
 func (b *Bot) configuredHolders(inc *incident.Incident, r *request) []incident.Entry {
 	var entries []incident.Entry
 	for _, role := range b.roles() {
-		u, ok := parseHandle(role.Holder)
-		if !ok {
-			continue // config.Validate refuses it: none reaches here
+		for _, c := range []struct {
+			handle, key string
+			m           *map[string]incident.User
+			deputy      bool
+		}{{role.Holder, "log.role_config", &inc.Roles, false}, {role.Deputy, "log.deputy_config", &inc.Deputies, true}} {
+			u, ok := parseHandle(c.handle)
+			if !ok {
+				continue // none given; config.Validate refuses a bad one
+			}
+			if *c.m == nil {
+				*c.m = map[string]incident.User{}
+			}
+			(*c.m)[role.Key] = u
+			data := map[string]string{"role": role.Key, "holder": u.String(), "holder_id": u.ID, "source": "configuration"}
+			if c.deputy {
+				data["deputy"] = "yes"
+			}
+			entries = append(entries, r.entry(incident.KindRole, tr(b.cfg.Lang, c.key, role.Name.In(b.cfg.Lang), u.String()), data))
 		}
-		if inc.Roles == nil {
-			inc.Roles = map[string]incident.User{}
-		}
-		inc.Roles[role.Key] = u
-		entries = append(entries, r.entry(incident.KindRole, tr(b.cfg.Lang, "log.role_config", role.Name.In(b.cfg.Lang), u.String()),
-			map[string]string{"role": role.Key, "holder": u.String(), "holder_id": u.ID, "source": "configuration"}))
 	}
 	return entries
 }

@@ -61,8 +61,8 @@ func TestRoles(t *testing.T) {
 	}
 	list := h.ok("role")
 	text := render(*list.Message)
-	for _, want := range []string{"Rôles de la cellule de crise — incident #2026-0001", "• *DPO* (`dpo`) : @amartin — Qualifie la violation de données",
-		"• *RSSI* (`rssi`) : personne", "/incident role ROLE - pour le libérer"} {
+	for _, want := range []string{"Rôles de la cellule de crise — incident #2026-0001", "• DPO (dpo) : @amartin — Qualifie la violation de données",
+		"• RSSI (rssi) : personne", "/incident role ROLE - pour le libérer"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("role list lacks %q:\n%s", want, text)
 		}
@@ -99,7 +99,7 @@ func TestRolesRefused(t *testing.T) {
 func TestRolesNoIncident(t *testing.T) {
 	h := newHarness(t, bot.Config{Lang: "en"})
 	r := h.ok("roles")
-	if text := render(*r.Message); !strings.Contains(text, "no incident open in this channel") || !strings.Contains(text, "*DPO* (`dpo`): nobody — Assesses the data breach") {
+	if text := render(*r.Message); !strings.Contains(text, "no incident open in this channel") || !strings.Contains(text, "DPO (dpo): nobody — Assesses the data breach") {
 		t.Errorf("role list without incident:\n%s", text)
 	}
 	if r := h.do("role dpo"); !r.Error || !strings.Contains(r.Text, "No open incident in this channel") {
@@ -152,3 +152,73 @@ func TestCheckRecordRoles(t *testing.T) {
 }
 
 func textFR(s string) flows.Text { return flows.Text{FR: s, EN: s} }
+
+// TestDeputies: a role's deputy is taken, given and released like the
+// role, apart from its holder, and shows beside it.
+func TestDeputies(t *testing.T) {
+	h := newHarness(t, bot.Config{Chain: "nouvelle-aquitaine/es-esms"})
+	h.ok("ouvrir Rançongiciel")
+	h.ok("role dpo @jdupont")
+	if r := h.ok("role dpo suppleant"); !strings.Contains(r.Text, "Vous êtes suppléant du rôle DPO sur l'incident #2026-0001") {
+		t.Errorf("deputy taken: %q", r.Text)
+	}
+	inc := h.incident("2026-0001")
+	if inc.Deputies["dpo"] != (incident.User{ID: "u1", Name: "rssi"}) || inc.Roles["dpo"] != (incident.User{Name: "jdupont"}) {
+		t.Fatalf("holder %v, deputy %v", inc.Roles, inc.Deputies)
+	}
+	card := render(h.chat.Message(inc.Messages[bot.RoleCard]))
+	if !strings.Contains(card, "Rôles: DPO @jdupont (suppléant @rssi)") {
+		t.Errorf("card:\n%s", card)
+	}
+	if r := h.do("role dpo deputy @RSSI"); !r.Error || !strings.Contains(r.Text, "@rssi est déjà suppléant du rôle DPO.") {
+		t.Errorf("same deputy again: %+v", r)
+	}
+	h.ok("role dpo -")
+	card = render(h.chat.Message(inc.Messages[bot.RoleCard]))
+	if !strings.Contains(card, "Rôles: DPO : personne (suppléant @rssi)") {
+		t.Errorf("card with a deputy alone:\n%s", card)
+	}
+	if r := h.ok("role dpo suppléant -"); !strings.Contains(r.Text, "Suppléant du rôle DPO libéré sur l'incident #2026-0001 (c'était @rssi).") {
+		t.Errorf("deputy released: %q", r.Text)
+	}
+	if r := h.do("role dpo suppleant -"); !r.Error || !strings.Contains(r.Text, "Le rôle DPO n'a pas de suppléant") {
+		t.Errorf("no deputy to release: %+v", r)
+	}
+	if r := h.do("role dpo suppleant @a @b"); !r.Error || !strings.Contains(r.Text, "Usage : role ROLE") {
+		t.Errorf("two deputies: %+v", r)
+	}
+	inc, es := h.incident("2026-0001"), h.entries("2026-0001")
+	if len(inc.Roles)+len(inc.Deputies) != 0 {
+		t.Errorf("after releases: %v %v", inc.Roles, inc.Deputies)
+	}
+	if err := incident.CheckRecord(inc, es); err != nil {
+		t.Error(err)
+	}
+	inc.Deputies = map[string]incident.User{"dpo": {Name: "fantome"}}
+	if err := incident.CheckRecord(inc, es); err == nil || !strings.Contains(err.Error(), `deputies.dpo is "@fantome"`) {
+		t.Errorf("deputy without entry: %v", err)
+	}
+}
+
+// TestUnknownVerbListsEveryCommand: the refusal of an unknown command
+// names every command the help shows, the crisis cell's included.
+func TestUnknownVerbListsEveryCommand(t *testing.T) {
+	h := newHarness(t, bot.Config{})
+	unknown := h.do("frobnicate").Text
+	help := render(*h.ok("aide").Message)
+	n := 0
+	for _, line := range strings.Split(help, "\n") {
+		rest, ok := strings.CutPrefix(line, "/incident ")
+		if !ok {
+			continue
+		}
+		verb := strings.Fields(rest)[0]
+		n++
+		if !strings.Contains(unknown, " "+verb+",") && !strings.Contains(unknown, " "+verb+".") {
+			t.Errorf("the refusal of an unknown command does not name %q: %s", verb, unknown)
+		}
+	}
+	if n < 15 {
+		t.Fatalf("read %d commands from the help:\n%s", n, help)
+	}
+}

@@ -53,7 +53,7 @@ func (b *Bot) status(ctx context.Context, r *request) (Reply, error) {
 // summary is the short status of an incident.
 func (b *Bot) summary(inc *incident.Incident, c *flows.Chain, r *request) *Message {
 	lang := r.lang
-	m := &Message{Title: tr(lang, "card.title", inc.ID, inc.Title)}
+	m := &Message{Title: exerciseTitle(inc, lang, tr(lang, "card.title", inc.ID, inc.Title))}
 	state := tr(lang, "status.open")
 	if inc.Status == incident.StatusClosed {
 		state = tr(lang, "status.closed", b.when(inc.ClosedAt, lang), inc.ClosedBy.String())

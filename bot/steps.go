@@ -144,6 +144,8 @@ func (b *Bot) done(ctx context.Context, r *request) (Reply, error) {
 		return Reply{}, uerr(EInvalid, r.lang, "err.note_long", maxNote)
 	}
 	var step *flows.Step
+	var proposed bool
+	var waitsFor string
 	inc, err := b.change(ctx, r, func(inc *incident.Incident, c *flows.Chain) ([]incident.Entry, error) {
 		s, _, err := b.stepInPlan(r, inc, c, id)
 		if err != nil {
@@ -161,18 +163,22 @@ func (b *Bot) done(ctx context.Context, r *request) (Reply, error) {
 			return nil, uerr(EConflict, r.lang, "err.already_na", s.Title.In(r.lang), st.Reason)
 		}
 		p := &incident.Proof{By: r.ev.User, DeclaredAt: declared, ServerAt: r.now, Means: via, Ref: ref, Note: note}
+		if proposed, err = b.gate(inc, s, r.ev.User, r.lang); err != nil {
+			return nil, err
+		}
+		if proposed { // confirm.go: the step waits for its confirmation
+			st.Proposed = p
+			waitsFor = b.confirmers(inc, s, r.lang)
+			return []incident.Entry{r.entry(incident.KindProposed, tr(b.cfg.Lang, "log.proposed", s.Title.In(b.cfg.Lang), i18n.Means(via, b.cfg.Lang), i18n.Ref(ref, b.cfg.Lang), b.when(declared, b.cfg.Lang)), proofData(s.ID, p))}, nil
+		}
 		*st = incident.StepState{Status: incident.StepDone, Proof: p, By: r.ev.User, At: r.now}
-		data := map[string]string{"step": s.ID, "means": via, "declared_at": declared.Format(rfc3339)}
-		if ref != "" {
-			data["ref"] = ref
-		}
-		if note != "" {
-			data["note"] = note
-		}
-		return []incident.Entry{r.entry(incident.KindDone, tr(b.cfg.Lang, "log.done", s.Title.In(b.cfg.Lang), i18n.Means(via, b.cfg.Lang), i18n.Ref(ref, b.cfg.Lang), b.when(declared, b.cfg.Lang)), data)}, nil
+		return []incident.Entry{r.entry(incident.KindDone, tr(b.cfg.Lang, "log.done", s.Title.In(b.cfg.Lang), i18n.Means(via, b.cfg.Lang), i18n.Ref(ref, b.cfg.Lang), b.when(declared, b.cfg.Lang)), proofData(s.ID, p))}, nil
 	})
 	if err != nil {
 		return Reply{}, err
+	}
+	if proposed {
+		return Reply{Text: tr(r.lang, "done.proposed", inc.ID, step.Title.In(r.lang), waitsFor, b.prefix(), step.ID)}, nil
 	}
 	return Reply{Text: tr(r.lang, "done.ok", inc.ID, step.Title.In(r.lang), i18n.Ref(ref, r.lang))}, nil
 }

@@ -15,8 +15,9 @@ import (
 // acknowledges an action only after that, so nothing acknowledged is lost.
 type Store interface {
 	// Create allocates the incident's ID (year of OpenedAt, then a sequence
-	// number: 2026-0001, 2026-0002…), stores it and appends entries, sealed
-	// after an empty head, in one transaction. It returns the stored
+	// number: 2026-0001, 2026-0002…; an exercise's from a sequence of its
+	// own: EX-2026-0001, incident.FormatID), stores it and appends entries,
+	// sealed after an empty head, in one transaction. It returns the stored
 	// incident, ID and Head set.
 	Create(ctx context.Context, inc *incident.Incident, entries []incident.Entry) (*incident.Incident, error)
 	// Incident returns the incident with that ID, or ErrNotFound.

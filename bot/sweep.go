@@ -125,7 +125,7 @@ func (b *Bot) sweepOne(ctx context.Context, id string, now time.Time, st *SweepS
 			}
 			if n.Escalate {
 				entries = append(entries, incident.Entry{Time: now, Actor: "vigie", Kind: incident.KindReminder,
-					Text: b.escalationText(n, now, b.cfg.Lang), Data: map[string]string{"item": n.Key, "scheduled": n.At.Format(rfc3339)}})
+					Text: b.escalationText(inc, n, now, b.cfg.Lang), Data: map[string]string{"item": n.Key, "scheduled": n.At.Format(rfc3339)}})
 			}
 		}
 		if failed != nil {
@@ -181,7 +181,7 @@ func (b *Bot) lateAfter() time.Duration {
 // to do it, and its buttons. The title says the most pressing: a deadline
 // passed, an escalation, or a reminder.
 func (b *Bot) NagMessage(inc *incident.Incident, c *flows.Chain, nags []Nag, now time.Time, lang Lang) Message {
-	head, escalate, late := "nag.title", false, time.Time{}
+	head, late := "nag.title", time.Time{}
 	for _, n := range nags {
 		switch {
 		case n.Overdue:
@@ -189,15 +189,17 @@ func (b *Bot) NagMessage(inc *incident.Incident, c *flows.Chain, nags []Nag, now
 		case n.Escalate && head == "nag.title":
 			head = "nag.escalate_title"
 		}
-		escalate = escalate || n.Escalate
 		if now.Sub(n.At) > b.lateAfter() && (late.IsZero() || n.At.Before(late)) {
 			late = n.At
 		}
 	}
-	m := Message{Title: tr(lang, head, inc.ID)}
+	m := Message{Title: exerciseTitle(inc, lang, tr(lang, head, inc.ID))}
 	var intro []string
-	if escalate {
-		intro = append(intro, tr(lang, "nag.mention", b.mentions()))
+	switch called, escalation := b.callees(inc, nags, lang, true); {
+	case escalation && len(called) > 0:
+		intro = append(intro, tr(lang, "nag.mention", strings.Join(called, ", ")))
+	case len(called) > 0:
+		intro = append(intro, tr(lang, "nag.call", strings.Join(called, ", ")))
 	}
 	if !late.IsZero() {
 		intro = append(intro, tr(lang, "nag.late", b.when(late, lang)))
@@ -241,13 +243,15 @@ func (b *Bot) mentions() string {
 	return "@channel"
 }
 
-func (b *Bot) escalationText(n Nag, now time.Time, lang Lang) string {
+func (b *Bot) escalationText(inc *incident.Incident, n Nag, now time.Time, lang Lang) string {
+	called, _ := b.callees(inc, []Nag{n}, lang, false)
+	who := strings.Join(called, ", ")
 	what := n.Key
 	if n.Step != nil {
 		what = n.Step.Title.In(lang)
 	}
 	if n.Overdue {
-		return tr(lang, "log.overdue", what, i18n.Span(now.Sub(n.Planned.Due), lang), b.mentions())
+		return tr(lang, "log.overdue", what, i18n.Span(now.Sub(n.Planned.Due), lang), who)
 	}
-	return tr(lang, "log.escalated", what, b.mentions())
+	return tr(lang, "log.escalated", what, who)
 }

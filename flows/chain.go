@@ -96,9 +96,14 @@ type Step struct {
 	Feature    string
 	Deadline   Deadline
 	Remind     Remind
-	Basis      Text
-	Source     Text // "chart" (IsChart), or the outside reference it rests on
-	Note       Text
+	// Owner is the key of the crisis cell's role that answers for the
+	// step ("dpo" for the CNIL): its reminders call that role's holder.
+	// The roles are the deployment's, not the chain's: a key no role has
+	// calls the channel, and vigie doctor says so.
+	Owner  string
+	Basis  Text
+	Source Text // "chart" (IsChart), or the outside reference it rests on
+	Note   Text
 	// NotRequired is, by question id, why the step is not required when
 	// that question's answer leaves it out ("risque non élevé — RGPD art.
 	// 34.1 ; …"); Plan.LeftOut carries the one that applies.

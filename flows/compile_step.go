@@ -31,8 +31,11 @@ func (pc *parsedChain) compileStep(p string, rs rawStep, s *Step, c *Chain, cat 
 	if len(rs.Recipients) == 0 {
 		pc.errorf(p+".recipients", "step %q has no recipients", rs.ID)
 	}
+	if rs.Owner != "" {
+		pc.id(p+".owner", "role", rs.Owner)
+	}
 	*s = Step{ID: rs.ID, Order: rs.Order, Group: rs.Group, Title: rs.Title, Action: rs.Action,
-		Feature: rs.Feature, Basis: rs.Basis, Source: rs.Source, Note: rs.Note}
+		Feature: rs.Feature, Basis: rs.Basis, Source: rs.Source, Note: rs.Note, Owner: rs.Owner}
 	for j, rr := range rs.Recipients {
 		rp := fmt.Sprintf("%s.recipients[%d]", p, j)
 		ct := cat.Contact(c.Region, rr.Contact)

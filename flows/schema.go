@@ -93,6 +93,7 @@ type rawStep struct {
 	Feature     string            `yaml:"feature"`
 	Deadline    string            `yaml:"deadline"`
 	Remind      rawRemind         `yaml:"remind"`
+	Owner       string            `yaml:"owner"`
 	Basis       Text              `yaml:"basis"`
 	Source      Text              `yaml:"source"`
 	Note        Text              `yaml:"note"`

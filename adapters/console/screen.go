@@ -42,7 +42,7 @@ func (c *Console) blocks(m bot.Message) []shownBlock {
 			b.fields = append(b.fields, "  "+f.Label+c.colon()+f.Value)
 		}
 		if blk.Text != "" {
-			for i, l := range strings.Split(blk.Text, "\n") {
+			for i, l := range strings.Split(bot.PlainMentions(blk.Text), "\n") {
 				if i < blk.Keep {
 					b.keep = append(b.keep, "  "+l)
 				} else {

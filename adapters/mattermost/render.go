@@ -151,8 +151,10 @@ func (r *renderer) markdown(m bot.Message, lang bot.Lang) string {
 
 var mention = regexp.MustCompile(`<#([A-Za-z0-9]+)>`)
 
-// text renders the bot's channel mentions ("<#id>") as ~channel links.
+// text renders the bot's channel mentions ("<#id>") as ~channel links,
+// and its user mentions as @username, which Mattermost notifies.
 func (r *renderer) text(s string) string {
+	s = bot.PlainMentions(s)
 	if r.link == nil || !strings.Contains(s, "<#") {
 		return s
 	}

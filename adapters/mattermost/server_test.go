@@ -81,6 +81,7 @@ type vigie struct {
 	trigger string
 	tokens  []string
 	logs    *logBuffer
+	cfg     bot.Config // the conversation's settings, kept across restarts
 
 	store  *boltstore.Store
 	bot    *bot.Bot
@@ -95,7 +96,14 @@ type vigie struct {
 // database and keys in dir.
 func startVigie(tb testing.TB, e mmEnv, dir, addr, trigger string, tokens []string, logs *logBuffer) *vigie {
 	tb.Helper()
-	v := &vigie{tb: tb, e: e, dir: dir, trigger: trigger, tokens: tokens, logs: logs}
+	return startVigieWith(tb, e, dir, addr, trigger, tokens, logs, bot.Config{Chain: "nouvelle-aquitaine/es-esms"})
+}
+
+// startVigieWith is startVigie with the conversation's settings cfg
+// (its Trigger is the test's).
+func startVigieWith(tb testing.TB, e mmEnv, dir, addr, trigger string, tokens []string, logs *logBuffer, cfg bot.Config) *vigie {
+	tb.Helper()
+	v := &vigie{tb: tb, e: e, dir: dir, trigger: trigger, tokens: tokens, logs: logs, cfg: cfg}
 	var ln net.Listener
 	var err error
 	for range 50 { // the port of a Vigie just stopped may take a moment to free
@@ -130,7 +138,8 @@ func startVigie(tb testing.TB, e mmEnv, dir, addr, trigger string, tokens []stri
 	if err != nil {
 		tb.Fatal(err)
 	}
-	v.bot = bot.New(bot.Config{Chain: "nouvelle-aquitaine/es-esms", Trigger: "/" + trigger}, v.store, v.mm, cat, key, log)
+	cfg.Trigger = "/" + trigger
+	v.bot = bot.New(cfg, v.store, v.mm, cat, key, log)
 	v.mux = http.NewServeMux()
 	v.mm.Mount(v.mux, v.bot)
 	v.srv = &http.Server{Handler: v.mux, ReadHeaderTimeout: 10 * time.Second}
@@ -147,12 +156,19 @@ func startVigie(tb testing.TB, e mmEnv, dir, addr, trigger string, tokens []stri
 // the test fails (or runs verbose); Vigie stops at the end of the test.
 func startWithCommand(t *testing.T, e mmEnv) (v *vigie, trigger string, logs *logBuffer) {
 	t.Helper()
+	return startWithCommandConfig(t, e, bot.Config{Chain: "nouvelle-aquitaine/es-esms"})
+}
+
+// startWithCommandConfig is startWithCommand with the conversation's
+// settings cfg.
+func startWithCommandConfig(t *testing.T, e mmEnv, cfg bot.Config) (v *vigie, trigger string, logs *logBuffer) {
+	t.Helper()
 	logs = &logBuffer{}
 	dir := t.TempDir()
-	v = startVigie(t, e, dir, "127.0.0.1:0", "pending", nil, logs)
+	v = startVigieWith(t, e, dir, "127.0.0.1:0", "pending", nil, logs, cfg)
 	trigger, token := installCommand(t, e, v.public())
 	v.stop()
-	v = startVigie(t, e, dir, v.addr, trigger, []string{token}, logs)
+	v = startVigieWith(t, e, dir, v.addr, trigger, []string{token}, logs, cfg)
 	t.Cleanup(func() {
 		if t.Failed() || testing.Verbose() {
 			t.Logf("Vigie's log:\n%s", logs)
@@ -179,7 +195,7 @@ func (v *vigie) stop() {
 // address.
 func (v *vigie) restart() *vigie {
 	v.stop()
-	return startVigie(v.tb, v.e, v.dir, v.addr, v.trigger, v.tokens, v.logs)
+	return startVigieWith(v.tb, v.e, v.dir, v.addr, v.trigger, v.tokens, v.logs, v.cfg)
 }
 
 // installCommand creates the slash command with a trigger of its own (so

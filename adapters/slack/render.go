@@ -164,7 +164,7 @@ func trimTo(s string, n int) string {
 
 // kept are the Slack tokens the bot's text may carry on purpose: channel
 // and user mentions (bot.ChannelMention), user groups.
-var kept = regexp.MustCompile(`<#[A-Z0-9]+(?:\|[^<>]*)?>|<@[A-Z0-9]+>|<!subteam\^[A-Z0-9]+(?:\|[^<>]*)?>|<!(?:channel|here|everyone)>`)
+var kept = regexp.MustCompile(`<#[A-Z0-9]+(?:\|[^<>]*)?>|<@[A-Z0-9]+(?:\|[^<>]*)?>|<!subteam\^[A-Z0-9]+(?:\|[^<>]*)?>|<!(?:channel|here|everyone)>`)
 
 var (
 	escaper  = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
@@ -183,7 +183,12 @@ func mrkdwn(s string) string {
 	last := 0
 	for _, m := range kept.FindAllStringIndex(s, -1) {
 		b.WriteString(escaper.Replace(s[last:m[0]]))
-		b.WriteString(s[m[0]:m[1]])
+		tok := s[m[0]:m[1]]
+		if strings.HasPrefix(tok, "<@") {
+			tok, _, _ = strings.Cut(tok, "|") // bot.UserMention's <@ID|name>: Slack notifies <@ID>
+			tok = strings.TrimSuffix(tok, ">") + ">"
+		}
+		b.WriteString(tok)
 		last = m[1]
 	}
 	b.WriteString(escaper.Replace(s[last:]))

@@ -205,6 +205,8 @@ func TestMrkdwn(t *testing.T) {
 		"*gras* et `code`":                 "*gras* et `code`",
 		"<!channel> tapé par quelqu'un":    "<!channel> tapé par quelqu'un",
 		"<https://evil|clic>":              "&lt;https://evil|clic&gt;",
+		"📣 " + bot.UserMention(incident.User{ID: "U0G9QF9C6", Name: "jdupont"}) + " (DPO) : à vous.": "📣 <@U0G9QF9C6> (DPO) : à vous.",
+		"<@U1|a<b>": "&lt;@U1|a&lt;b&gt;",
 	}
 	for in, want := range cases {
 		if got := mrkdwn(in); got != want {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -35,7 +34,7 @@ type Store struct {
 	mu        sync.Mutex          // guards all following fields
 	incidents map[string][]byte   // ID → JSON of the incident
 	logs      map[string][][]byte // ID → JSON of each entry; index = seq-1
-	seq       map[int]uint64      // year → last number allocated
+	seq       map[string]uint64   // counter (incident.SeqKey) → last number allocated
 	revs      map[string]uint64   // ID → revision, as Incident.Rev
 	decodes   int                 // incidents decoded, for Decodes
 	// clicks are the last click of each person on each message, by
@@ -45,7 +44,7 @@ type Store struct {
 
 // NewStore returns an empty store.
 func NewStore() *Store {
-	return &Store{incidents: map[string][]byte{}, logs: map[string][][]byte{}, seq: map[int]uint64{},
+	return &Store{incidents: map[string][]byte{}, logs: map[string][][]byte{}, seq: map[string]uint64{},
 		revs: map[string]uint64{}, clicks: map[string]incident.Click{}}
 }
 
@@ -70,7 +69,8 @@ func (s *Store) Create(ctx context.Context, inc *incident.Incident, entries []in
 		return nil, fmt.Errorf("bottest: create: %w", err)
 	}
 	year := fresh.OpenedAt.UTC().Year()
-	fresh.ID = fmt.Sprintf("%04d-%04d", year, s.seq[year]+1)
+	key := incident.SeqKey(year, fresh.Exercise) // exercises are numbered apart
+	fresh.ID = incident.FormatID(year, s.seq[key]+1, fresh.Exercise)
 	if fresh.Status == "" {
 		fresh.Status = incident.StatusOpen
 	}
@@ -80,7 +80,7 @@ func (s *Store) Create(ctx context.Context, inc *incident.Incident, entries []in
 	if err != nil {
 		return nil, fmt.Errorf("bottest: create: %w", err)
 	}
-	s.seq[year]++
+	s.seq[key]++
 	s.incidents[fresh.ID] = raw
 	s.logs[fresh.ID] = log
 	s.revs[fresh.ID] = 1
@@ -303,20 +303,9 @@ func checkChannel(ch string) error {
 	return nil
 }
 
-// idLess orders IDs by year then number: 2026-9999 before 2026-10000.
-func idLess(a, b string) bool {
-	ay, an, _ := strings.Cut(a, "-")
-	by, bn, _ := strings.Cut(b, "-")
-	if ay != by {
-		yA, _ := strconv.Atoi(ay)
-		yB, _ := strconv.Atoi(by)
-		return yA < yB
-	}
-	if len(an) != len(bn) {
-		return len(an) < len(bn)
-	}
-	return an < bn
-}
+// idLess orders IDs as boltstore does (incident.CompareIDs): by year,
+// incidents before exercises, then number: 2026-9999 before 2026-10000.
+func idLess(a, b string) bool { return incident.CompareIDs(a, b) < 0 }
 
 // Due implements bot.ReminderStore by scanning every incident: the fake
 // keeps no index, the semantics are boltstore's.

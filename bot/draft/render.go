@@ -120,7 +120,15 @@ func (w *Writer) Render(t *Target, inc *incident.Incident, c *flows.Chain, now t
 	var out strings.Builder
 	line := func(s string) { out.WriteString(s + "\n") }
 	sep := i18n.T(lang, "sep.field")
-	line(tr("draft.heading." + t.ID))
+	// An exercise's draft opens and ends with the banner, and its heading
+	// says it: pasted into a regulator's form, or read alone, it cannot be
+	// taken for a real declaration.
+	if inc.Exercise {
+		line(tr("draft.exercise_banner"))
+		line(tr("draft.exercise_heading", tr("draft.heading."+t.ID)))
+	} else {
+		line(tr("draft.heading." + t.ID))
+	}
 	line(tr("draft.basis." + t.ID))
 	line(tr("draft.prepared", i18n.When(now, lang), inc.ID, inc.Title))
 	if url := w.URL(t, c); url != "" {
@@ -186,6 +194,10 @@ func (w *Writer) Render(t *Target, inc *incident.Incident, c *flows.Chain, now t
 	}
 	line("")
 	line(tr("draft.footer." + t.ID))
+	if inc.Exercise {
+		line("")
+		line(tr("draft.exercise_banner"))
+	}
 	return strings.TrimRight(out.String(), "\n")
 }
 

@@ -94,7 +94,7 @@ func (e *BrokenError) Unwrap() error { return e.Err }
 // RecordError says that a field of an incident's record (or of the header
 // of an export, which copies it) disagrees with what its entries say.
 type RecordError struct {
-	Field     string // title, t0, chain, version, opened_by, opened_at, status, closed_by, closed_at
+	Field     string // title, exercise, t0, chain, version, opened_by, opened_at, status, closed_by, closed_at
 	Got, Want string
 	Seq       uint64 // the entry that says otherwise; 0: no entry closes the incident
 }
@@ -112,7 +112,8 @@ func (e *RecordError) Error() string {
 // CheckRecord recomputes from entries, a chain already checked whose first
 // entry is the opening, every field of inc they determine, and returns
 // the first that disagrees as a *RecordError: the opening gives the title,
-// who opened and when; T0 is the last T0 correction's, else the opening's
+// whether the incident is an exercise (data exercise=yes), who opened and
+// when; T0 is the last T0 correction's, else the opening's
 // (to the second, as entries record it); the chain and its version are the
 // last chosen; the status, who closed and when come from the closing
 // entry. Entries that do not start with an opening determine nothing.
@@ -130,6 +131,9 @@ func CheckRecord(inc *Incident, entries []Entry) error {
 	if v, ok := opened.Data["title"]; ok && v != inc.Title {
 		return &RecordError{"title", inc.Title, v, 1}
 	}
+	if ex := opened.Data["exercise"] == "yes"; inc.Exercise != ex {
+		return &RecordError{"exercise", yesNo(inc.Exercise), yesNo(ex), 1}
+	}
 	if by := inc.OpenedBy.String(); by != opened.Actor {
 		return &RecordError{"opened_by", by, opened.Actor, 1}
 	}
@@ -139,18 +143,10 @@ func CheckRecord(inc *Incident, entries []Entry) error {
 	t0, t0Seq := opened.Data["t0"], uint64(1)
 	chain, version, chainSeq := opened.Data["chain"], opened.Data["version"], uint64(1)
 	var closed *Entry
-	roles, roleSeq := map[string]User{}, map[string]uint64{}
+	held, roleSeq := holders(entries)
 	for i := range entries {
 		e := &entries[i]
 		switch e.Kind {
-		case KindRole:
-			key := e.Data["role"]
-			roleSeq[key] = e.Seq
-			if h := e.Data["holder"]; h != "" {
-				roles[key] = User{ID: e.Data["holder_id"], Name: strings.TrimPrefix(h, "@")}
-			} else {
-				delete(roles, key)
-			}
 		case KindT0:
 			t0, t0Seq = e.Data["new"], e.Seq
 		case KindChain:
@@ -171,14 +167,19 @@ func CheckRecord(inc *Incident, entries []Entry) error {
 	if inc.Version != version {
 		return &RecordError{"version", inc.Version, version, chainSeq}
 	}
-	for key := range inc.Roles {
-		if _, ok := roles[key]; !ok {
-			return &RecordError{"roles." + key, inc.Roles[key].String(), "", roleSeq[key]}
+	for _, f := range []struct {
+		name string
+		got  map[string]User
+	}{{"roles", inc.Roles}, {"deputies", inc.Deputies}} {
+		for key, u := range f.got {
+			if _, ok := held[f.name][key]; !ok {
+				return &RecordError{f.name + "." + key, u.String(), "", roleSeq[f.name+"."+key]}
+			}
 		}
-	}
-	for key, u := range roles {
-		if got, ok := inc.Roles[key]; !ok || got != u {
-			return &RecordError{"roles." + key, got.String(), u.String(), roleSeq[key]}
+		for key, u := range held[f.name] {
+			if got, ok := f.got[key]; !ok || got != u {
+				return &RecordError{f.name + "." + key, got.String(), u.String(), roleSeq[f.name+"."+key]}
+			}
 		}
 	}
 	if closed == nil {
@@ -196,4 +197,42 @@ func CheckRecord(inc *Incident, entries []Entry) error {
 		return &RecordError{"closed_at", utc(inc.ClosedAt), utc(closed.Time), closed.Seq}
 	}
 	return nil
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// Holders are the roles' holders and deputies as entries give them (a
+// record whose own fields do not say, such as an export's header).
+func Holders(entries []Entry) (roles, deputies map[string]User) {
+	held, _ := holders(entries)
+	return held["roles"], held["deputies"]
+}
+
+// holders replays the KindRole entries: the holders ("roles") and the
+// deputies ("deputies") by role key, and the entry that last set each
+// ("roles.dpo").
+func holders(entries []Entry) (held map[string]map[string]User, seq map[string]uint64) {
+	held, seq = map[string]map[string]User{"roles": {}, "deputies": {}}, map[string]uint64{}
+	for _, e := range entries {
+		if e.Kind != KindRole {
+			continue
+		}
+		field := "roles"
+		if e.Data["deputy"] == "yes" {
+			field = "deputies"
+		}
+		key := e.Data["role"]
+		seq[field+"."+key] = e.Seq
+		if h := e.Data["holder"]; h != "" {
+			held[field][key] = User{ID: e.Data["holder_id"], Name: strings.TrimPrefix(h, "@")}
+		} else {
+			delete(held[field], key)
+		}
+	}
+	return held, seq
 }

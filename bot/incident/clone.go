@@ -30,6 +30,7 @@ func (inc *Incident) Clone() *Incident {
 	c.Messages = maps.Clone(inc.Messages)
 	c.Facts = maps.Clone(inc.Facts)
 	c.Roles = maps.Clone(inc.Roles)
+	c.Deputies = maps.Clone(inc.Deputies)
 	return &c
 }
 
@@ -41,6 +42,10 @@ func (st *StepState) clone() *StepState {
 	if st.Proof != nil {
 		p := *st.Proof
 		c.Proof = &p
+	}
+	if st.Proposed != nil {
+		p := *st.Proposed
+		c.Proposed = &p
 	}
 	return &c
 }

@@ -59,8 +59,21 @@ const (
 	KindDraft = "draft" // a declaration draft produced, with its hash
 	// KindRole records a role taken, given or released: data role (its
 	// key), holder ("@name", empty when released), holder_id (the
-	// platform's id, when known) and previous (who held it).
+	// platform's id, when known) and previous (who held it); deputy "yes"
+	// when it is the role's deputy that changed.
 	KindRole = "role"
+	// KindProposed records a declaration awaiting its confirmation by the
+	// step's owner or a second person (data as KindDone's); the KindDone
+	// entry that confirms it gives proposed_by.
+	KindProposed = "proposed"
+	// KindHandover records a hand-over between shifts: data from and to
+	// (the entries it covers, those after the previous hand-over's),
+	// text (the summary posted in the channel) and sha256 (its hash).
+	KindHandover = "handover"
+	// KindMessage records a message to stakeholders produced from a
+	// situation point: data audience, point (the point's entry), sha256
+	// (the hash of the text) and masked (the identifiers masked in it).
+	KindMessage = "message"
 )
 
 // ComputeHash returns the SHA-256 of the entry's content and the previous

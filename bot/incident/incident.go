@@ -36,6 +36,11 @@ func (u User) String() string {
 type Incident struct {
 	ID    string `json:"id"` // human id such as 2026-0007, allocated by the store
 	Title string `json:"title"`
+	// Exercise marks a crisis exercise (ouvrir … exercice): numbered
+	// apart (EX-2026-0001), marked EXERCICE on every output, left out of
+	// the statistics. The opening entry records it (data exercise=yes),
+	// so that the hash chain proves it and CheckRecord checks it.
+	Exercise bool `json:"exercise,omitempty"`
 	// Chain and Version are pinned at opening (or when the structure's type
 	// is chosen), so that editing a chain file never rewrites history.
 	Chain   string    `json:"chain,omitempty"`
@@ -59,6 +64,16 @@ type Incident struct {
 	// LastPointAt is when the last situation point was recorded: the
 	// point reminder counts from it.
 	LastPointAt time.Time `json:"last_point_at,omitzero"`
+	// LastPoint is the entry of the last situation point, so that a
+	// hand-over or a message to stakeholders reads it without walking
+	// the main courante; 0 with Points set: recorded before it was kept.
+	LastPoint uint64 `json:"last_point,omitempty"`
+	// HandedOver is the last entry the last hand-over covered: the next
+	// one covers the entries after it. 0: none yet.
+	HandedOver uint64 `json:"handed_over,omitempty"`
+	// HandoverOwed is the entry of a hand-over the channel is still owed:
+	// the outbox posts it with the card, then clears it. 0: none.
+	HandoverOwed uint64 `json:"handover_owed,omitempty"`
 	// Wake is when the reminder sweep must look at the incident next; the
 	// store indexes it. Zero: never (closed, or nothing to remind).
 	Wake time.Time `json:"wake,omitzero"`
@@ -99,6 +114,10 @@ type Incident struct {
 	// configuration's holders at opening; every change is a KindRole
 	// entry, which CheckRecord replays.
 	Roles map[string]User `json:"roles,omitempty"`
+	// Deputies are the roles' deputies (suppléants), called when the
+	// role's holder is not there, and with the holder on escalations;
+	// KindRole entries with deputy "yes" give them.
+	Deputies map[string]User `json:"deputies,omitempty"`
 	// Head is the last entry of the main courante, kept by the store.
 	Head Head `json:"head"`
 }
@@ -139,6 +158,10 @@ type StepState struct {
 	At     time.Time  `json:"at,omitzero"` // server time of the last change
 	// SnoozedUntil silences reminders of a pending step until then.
 	SnoozedUntil time.Time `json:"snoozed_until,omitzero"`
+	// Proposed is a declaration recorded by someone who may not settle
+	// the step alone (declarations.owner, declarations.four_eyes): the
+	// step stays pending, its deadline running, until confirmed.
+	Proposed *Proof `json:"proposed,omitempty"`
 }
 
 // Means are the ways a notification is made.

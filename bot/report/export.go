@@ -141,8 +141,10 @@ type exportDoc struct {
 // signature covers it (documentMessage), and Verify checks every field the
 // entries determine against them (checkHeader).
 type exportIncident struct {
-	ID       string          `json:"id"`
-	Title    string          `json:"title"`
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	// Exercise marks the export of an exercise (incident.Incident.Exercise).
+	Exercise bool            `json:"exercise,omitempty"`
 	Chain    string          `json:"chain"`
 	Version  string          `json:"version"`
 	T0       time.Time       `json:"t0"`
@@ -197,7 +199,7 @@ func newExportDoc(inc *incident.Incident, src Source, key ed25519.PrivateKey, no
 		Version:    exportVersion,
 		ExportedAt: now.UTC().Truncate(time.Second),
 		Incident: exportIncident{
-			ID: inc.ID, Title: inc.Title, Chain: inc.Chain, Version: inc.Version,
+			ID: inc.ID, Title: inc.Title, Exercise: inc.Exercise, Chain: inc.Chain, Version: inc.Version,
 			T0: inc.T0.UTC(), OpenedBy: inc.OpenedBy, OpenedAt: inc.OpenedAt.UTC(),
 			Status: inc.Status, ClosedBy: inc.ClosedBy, ClosedAt: inc.ClosedAt.UTC(),
 		},

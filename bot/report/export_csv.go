@@ -21,6 +21,7 @@ import (
 //	#format,vigie-main-courante,2
 //	#exported_at,<RFC 3339>
 //	#incident,<id>
+//	#exercise,yes                             (exercises only)
 //	#title,<title>
 //	#chain,<chain>,<version>
 //	#t0,<RFC 3339>
@@ -55,6 +56,9 @@ func writeCSV(w io.Writer, d *exportDoc) error {
 	c.row("#format", exportName, strconv.Itoa(d.Version))
 	c.row("#exported_at", formatTime(d.ExportedAt))
 	c.row("#incident", inc.ID)
+	if inc.Exercise {
+		c.row("#exercise", "yes")
+	}
 	c.row("#title", inc.Title)
 	c.row("#chain", inc.Chain, inc.Version)
 	c.row("#t0", formatTime(inc.T0))
@@ -271,7 +275,7 @@ func readCSV(b []byte) (*exportDoc, error) {
 // not seen before.
 func csvTag(d *exportDoc, section int, seen map[string]bool, rec []string) error {
 	want := map[string]int{
-		"#exported_at": 2, "#incident": 2, "#title": 2, "#chain": 3, "#t0": 2, "#opened": 4,
+		"#exported_at": 2, "#incident": 2, "#exercise": 2, "#title": 2, "#chain": 3, "#t0": 2, "#opened": 4,
 		"#status": 2, "#closed": 4, "#head": 3, "#signature": 4, "#fingerprint": 2,
 	}
 	trailer := rec[0] == "#head" || rec[0] == "#signature" || rec[0] == "#fingerprint"
@@ -292,6 +296,11 @@ func csvTag(d *exportDoc, section int, seen map[string]bool, rec []string) error
 		d.ExportedAt, err = parseTime(rec[1])
 	case "#incident":
 		inc.ID = rec[1]
+	case "#exercise":
+		if rec[1] != "yes" {
+			return fmt.Errorf("row #exercise: %q (accepted: yes, or no row for a real incident)", rec[1])
+		}
+		inc.Exercise = true
 	case "#title":
 		inc.Title = rec[1]
 	case "#chain":

@@ -51,7 +51,11 @@ func writeMarkdown(w io.Writer, d *exportDoc) error {
 		}
 	}
 
-	p("# %s\n\n**%s**\n", tr(lang, "pdf.mc.title", mdCell(inc.ID)), mdCell(inc.Title))
+	p("# %s\n\n", v.marked(tr(lang, "pdf.mc.title", mdCell(inc.ID)), lang))
+	if v.exercise {
+		p("> **%s**\n\n", tr(lang, "mc.exercise_banner"))
+	}
+	p("**%s**\n", mdCell(inc.Title))
 	if v.notInForce != "" {
 		p("\n> %s\n", mdCell(v.notInForce))
 	}
@@ -181,6 +185,9 @@ func writeMarkdown(w io.Writer, d *exportDoc) error {
 	})
 	if err != nil {
 		return err
+	}
+	if v.exercise { // at the bottom too: the end of a long report is read alone
+		p("\n> **%s**\n", tr(lang, "mc.exercise_banner"))
 	}
 	return bw.Flush()
 }

@@ -54,10 +54,15 @@ func renderPDF(w io.Writer, d *exportDoc, record bool) ([]string, error) {
 		return nil, err
 	}
 	inc, cl := v.rec.Incident, v.closing
-	doc := newPDF(w, tr(lang, "pdf.mc.title", inc.ID), tr(lang, "pdf.mc.footer", inc.ID, d.Head.Short()), d.ExportedAt, lang)
+	banner := ""
+	if v.exercise {
+		banner = tr(lang, "mc.exercise_page")
+	}
+	title := v.marked(tr(lang, "pdf.mc.title", inc.ID), lang)
+	doc := newBannerPDF(w, title, banner, v.marked(tr(lang, "pdf.mc.footer", inc.ID, d.Head.Short()), lang), d.ExportedAt, lang)
 	t := &transcript{doc: doc, lang: lang, record: record}
 
-	t.heading(1, tr(lang, "pdf.mc.title", inc.ID))
+	t.heading(1, title)
 	t.para(inc.Title, true)
 	if v.notInForce != "" {
 		t.para(v.notInForce, true)

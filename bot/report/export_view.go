@@ -29,6 +29,9 @@ type view struct {
 	notInForce string
 	closing    *Closing
 	org        incident.Organisation
+	// exercise says the export is an exercise's, as its header or its
+	// opening entry says: either one marks every page.
+	exercise bool
 }
 
 // view replays the entries (one pass) and reads the incident's chain.
@@ -37,7 +40,7 @@ func (d *exportDoc) view() (*view, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &view{rec: rec}
+	v := &view{rec: rec, exercise: d.Incident.Exercise || rec.Incident.Exercise}
 	inc, lang := rec.Incident, d.lang
 	switch {
 	case inc.Chain == "":
@@ -119,7 +122,7 @@ func (v *view) incidentRows(d *exportDoc) [][2]string {
 	if cl.ClosedAt.IsZero() {
 		duration = tr(lang, "mc.duration_open", Elapsed(cl.Duration, lang))
 	}
-	return [][2]string{
+	rows := [][2]string{
 		{tr(lang, "mc.incident"), inc.ID},
 		{tr(lang, "mc.incident_title"), inc.Title},
 		{tr(lang, "mc.chain"), v.chainText(lang)},
@@ -129,6 +132,19 @@ func (v *view) incidentRows(d *exportDoc) [][2]string {
 		{tr(lang, "mc.duration"), duration},
 		{tr(lang, "mc.exported"), tr(lang, "mc.exported_is", stamp(d.ExportedAt, lang), d.Head.Seq, d.Head.Hash[:12])},
 	}
+	if v.exercise {
+		rows = slices.Insert(rows, 2, [2]string{tr(lang, "mc.kind"), tr(lang, "mc.kind_exercise")})
+	}
+	return rows
+}
+
+// marked is s with the exercise mark before it, for an exercise's
+// export: its title and the footer of its pages.
+func (v *view) marked(s string, lang flows.Lang) string {
+	if !v.exercise {
+		return s
+	}
+	return tr(lang, "mc.exercise_title", s)
 }
 
 // closingTitle is the heading of the closing report: provisional while
@@ -265,6 +281,7 @@ func (v *view) questionText(e incident.Entry, lang flows.Lang) string {
 var shownData = map[string][]string{
 	incident.KindOpened:   {"t0", "chain", "version"},
 	incident.KindDone:     {"step", "declared_at", "note"},
+	incident.KindProposed: {"step", "declared_at", "note"},
 	incident.KindNA:       {"step"},
 	incident.KindSnooze:   {"step", "until"},
 	incident.KindNote:     {"author", "link"},
@@ -272,11 +289,17 @@ var shownData = map[string][]string{
 	incident.KindExport:   {"file"},
 	incident.KindReminder: {"scheduled"},
 	incident.KindDraft:    {"missing"},
+	// A message's text names its audience, its point and its hash; a
+	// reader must also see that identifiers were masked in it.
+	incident.KindMessage: {"masked"},
 }
 
-// shownKinds are the kinds whose text says everything their data holds.
+// shownKinds are the kinds whose text says everything their data holds
+// that a reader needs. A hand-over's text says the entries it covers,
+// what it left to do and its hash: the summary it posted repeats the
+// entries above it, and stays in the JSON and CSV exports.
 var shownKinds = []string{incident.KindChain, incident.KindAnswer, incident.KindPoint, incident.KindClosed,
-	incident.KindGuard, incident.KindFacts, incident.KindRole}
+	incident.KindGuard, incident.KindFacts, incident.KindRole, incident.KindHandover}
 
 // dataLine is the data of an entry a report shows under its text, each
 // under its label ("Heure déclarée : 28/03/2026 02:24:00 CET"); times are

@@ -33,6 +33,10 @@ const docContext = "vigie-export-v2"
 //	incident.opened_at, incident.status, incident.closed_by.id,
 //	incident.closed_by.name, incident.closed_at, head.seq, head.hash
 //
+// and, for an exercise only, incident.exercise ("yes") last: the exports
+// of real incidents, made before exercises or after, sign the same bytes
+// as ever, and the mark of an exercise cannot be removed unseen.
+//
 // Instants are UTC RFC 3339 with their decimals, empty when zero. Since
 // the head's hash covers every entry, the signature vouches for every
 // byte of meaning in the document.
@@ -57,6 +61,9 @@ func documentMessage(d *exportDoc) []byte {
 	c.Time("incident.closed_at", inc.ClosedAt)
 	c.Field("head.seq", strconv.FormatUint(d.Head.Seq, 10))
 	c.Field("head.hash", d.Head.Hash)
+	if inc.Exercise {
+		c.Field("incident.exercise", "yes")
+	}
 	return c.Bytes()
 }
 
@@ -82,8 +89,10 @@ func checkHeader(d *exportDoc) error {
 		return &VerifyError{Seq: 1, Reason: fmt.Sprintf("the first entry is %q, not the opening (%q)", opened.Kind, incident.KindOpened)}
 	}
 	h := d.Incident
-	inc := &incident.Incident{ID: h.ID, Title: h.Title, Chain: h.Chain, Version: h.Version, T0: h.T0,
+	inc := &incident.Incident{ID: h.ID, Title: h.Title, Exercise: h.Exercise, Chain: h.Chain, Version: h.Version, T0: h.T0,
 		OpenedBy: h.OpenedBy, OpenedAt: h.OpenedAt, Status: h.Status, ClosedBy: h.ClosedBy, ClosedAt: h.ClosedAt}
+	// The header carries no roles: the entries alone say who held them.
+	inc.Roles, inc.Deputies = incident.Holders(d.Entries)
 	var re *incident.RecordError
 	if err := incident.CheckRecord(inc, d.Entries); errors.As(err, &re) {
 		return &VerifyError{Reason: "header: " + re.Error() + " (header edited?)"}

@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -28,6 +27,10 @@ type pdfDoc struct {
 	p      *pdfw.Writer
 	y      float64 // top of the next line, from the top of the page
 	footer string
+	// banner is printed in the top margin of every page, in bold red:
+	// the mark of an exercise, which no page may lack (one page of a
+	// printed report can be read, or photocopied, alone).
+	banner string
 	lang   flows.Lang
 
 	// col is the column text is set in: its left edge and width, from
@@ -86,33 +89,16 @@ var pdfFaces = sync.OnceValue(func() []*pdfw.Face {
 // so that the same input gives the same file. footer is printed at the
 // bottom of every page, followed by the page number and count.
 func newPDF(w io.Writer, title, footer string, created time.Time, lang flows.Lang) *pdfDoc {
+	return newBannerPDF(w, title, "", footer, created, lang)
+}
+
+// newBannerPDF is newPDF with banner printed at the top of every page
+// ("" for none).
+func newBannerPDF(w io.Writer, title, banner, footer string, created time.Time, lang flows.Lang) *pdfDoc {
 	p := pdfw.New(w, pdfw.Info{Title: title, Creator: "Vigie", Producer: "Vigie", Lang: string(lang), Created: created}, pdfFaces()...)
-	d := &pdfDoc{p: p, footer: pdfText(footer), lang: lang}
+	d := &pdfDoc{p: p, footer: pdfText(footer), banner: pdfText(banner), lang: lang}
 	d.newPage()
 	return d
-}
-
-// newPage ends the page (its footer) and starts the next.
-func (d *pdfDoc) newPage() {
-	if d.p.Pages() > 0 {
-		d.drawFooter()
-	}
-	d.p.StartPage(pageW*ptPerMM, pageH*ptPerMM)
-	d.y = pdfMargin
-}
-
-// drawFooter prints "footer — page n/N", centred, N drawn once known.
-func (d *pdfDoc) drawFooter() {
-	face := pdfFaces()[faceRegular]
-	text := d.footer + " — " + tr(d.lang, "pdf.page", d.p.Pages())
-	text, _ = strings.CutSuffix(text, "{nb}")
-	size := pdfSmall
-	// The count is as wide as the page number, most of the time.
-	width := face.Width(text, size) + face.Width(strconv.Itoa(d.p.Pages()), size)
-	x := (pageW*ptPerMM - width) / 2
-	y := (pageH - pdfMargin + pdfSmallLn/2 + 0.3*size*mmPerPt) * ptPerMM
-	d.p.Text(faceRegular, size, light, x, y, text)
-	d.p.PageCount(faceRegular, size, light, x+face.Width(text, size), y)
 }
 
 // run is a piece of text in one face. A run that keeps together is set

@@ -42,7 +42,7 @@ func Replay(inc *incident.Incident, src Source) (*Record, error) {
 // replay is Replay over the entries an export covers.
 func (d *exportDoc) replay(features map[string]bool) (*Record, error) {
 	h := d.Incident
-	inc := &incident.Incident{ID: h.ID, Title: h.Title, Chain: h.Chain, Version: h.Version, T0: h.T0,
+	inc := &incident.Incident{ID: h.ID, Title: h.Title, Exercise: h.Exercise, Chain: h.Chain, Version: h.Version, T0: h.T0,
 		OpenedBy: h.OpenedBy, OpenedAt: h.OpenedAt, Status: h.Status, ClosedBy: h.ClosedBy, ClosedAt: h.ClosedAt,
 		Features: features}
 	r := newRecord(inc)
@@ -54,7 +54,7 @@ func (d *exportDoc) replay(features map[string]bool) (*Record, error) {
 
 func newRecord(inc *incident.Incident) *Record {
 	c := &incident.Incident{
-		ID: inc.ID, Title: inc.Title, Chain: inc.Chain, Version: inc.Version, T0: inc.T0.UTC(),
+		ID: inc.ID, Title: inc.Title, Exercise: inc.Exercise, Chain: inc.Chain, Version: inc.Version, T0: inc.T0.UTC(),
 		Features: inc.Features, OpenedBy: inc.OpenedBy, OpenedAt: inc.OpenedAt.UTC(),
 		Status: incident.StatusOpen, Channel: inc.Channel,
 	}
@@ -92,18 +92,23 @@ func (r *Record) apply(e incident.Entry) {
 		if v, ok := e.Data["title"]; ok {
 			inc.Title = v
 		}
+		inc.Exercise = e.Data["exercise"] == "yes"
 		if c := e.Data["chain"]; c != "" {
 			inc.Chain, inc.Version = c, e.Data["version"]
 		}
 		inc.OpenedBy, inc.OpenedAt = by, e.Time.UTC()
 	case incident.KindRole:
+		m := &inc.Roles
+		if e.Data["deputy"] == "yes" {
+			m = &inc.Deputies
+		}
 		if h := e.Data["holder"]; h != "" {
-			if inc.Roles == nil {
-				inc.Roles = map[string]incident.User{}
+			if *m == nil {
+				*m = map[string]incident.User{}
 			}
-			inc.Roles[e.Data["role"]] = incident.User{ID: e.Data["holder_id"], Name: strings.TrimPrefix(h, "@")}
+			(*m)[e.Data["role"]] = incident.User{ID: e.Data["holder_id"], Name: strings.TrimPrefix(h, "@")}
 		} else {
-			delete(inc.Roles, e.Data["role"])
+			delete(*m, e.Data["role"])
 		}
 	case incident.KindChain:
 		inc.Chain, inc.Version = e.Data["chain"], e.Data["version"]
@@ -130,8 +135,12 @@ func (r *Record) apply(e incident.Entry) {
 		if declared.IsZero() {
 			declared = e.Time.UTC()
 		}
+		declaredBy := by // a confirmed declaration is its proposer's
+		if p := e.Data["proposed_by"]; p != "" {
+			declaredBy = actorUser(p)
+		}
 		*r.step(step) = incident.StepState{Status: incident.StepDone, By: by, At: e.Time.UTC(), Proof: &incident.Proof{
-			By: by, DeclaredAt: declared, ServerAt: e.Time.UTC(), Means: e.Data["means"], Ref: e.Data["ref"], Note: e.Data["note"]}}
+			By: declaredBy, DeclaredAt: declared, ServerAt: e.Time.UTC(), Means: e.Data["means"], Ref: e.Data["ref"], Note: e.Data["note"]}}
 		r.Settled[step] = e.Seq
 	case incident.KindNA:
 		step := e.Data["step"]

@@ -59,6 +59,10 @@ type YearStats struct {
 	Year      int
 	Incidents int
 	Closed    int
+	// Exercises counts the exercises of the year (ouvrir … exercice),
+	// left out of every other figure: a rehearsal is no incident, and
+	// would skew the delays. The writers say how many, when any.
+	Exercises int
 	ByProfile map[string]int
 	ByMonth   [12]int
 	Answers   map[string]*Tally // by question of StatsQuestions
@@ -108,6 +112,10 @@ func ComputeStats(incs []*incident.Incident, year int, chainOf func(*incident.In
 	for _, inc := range incs {
 		t0 := inc.T0.In(incident.Paris)
 		if t0.Year() != year {
+			continue
+		}
+		if inc.Exercise {
+			st.Exercises++
 			continue
 		}
 		st.Incidents++
@@ -305,6 +313,9 @@ func writeStatsCSV(w io.Writer, st *YearStats) error {
 			row("deadline_"+kv.k, d.Step, strconv.Itoa(kv.n), "", "", "")
 		}
 	}
+	if st.Exercises > 0 {
+		row("excluded", "exercises", strconv.Itoa(st.Exercises), "", "", "")
+	}
 	cw.Flush()
 	return cw.Error()
 }
@@ -317,6 +328,9 @@ func writeStatsMarkdown(w io.Writer, st *YearStats, lang flows.Lang) error {
 	p("| %s | %s |\n|---|---:|\n", tr(lang, "stats.what"), tr(lang, "stats.count"))
 	p("| %s | %s |\n", tr(lang, "stats.incidents"), countMD(st.Incidents))
 	p("| %s | %s |\n\n", tr(lang, "stats.closed"), countMD(st.Closed))
+	if st.Exercises > 0 {
+		p("%s\n\n", tr(lang, "stats.exercises", st.Exercises))
+	}
 
 	p("## %s\n\n| %s | %s |\n|---|---:|\n", tr(lang, "stats.by_profile"), tr(lang, "stats.profile"), tr(lang, "stats.count"))
 	for _, pr := range st.profiles() {

@@ -22,7 +22,10 @@ type VerifyOptions struct {
 
 // VerifyReport is what a successful Verify proved.
 type VerifyReport struct {
-	Incident    string
+	Incident string
+	// Exercise says the export is an exercise's (signed, and checked
+	// against the opening entry).
+	Exercise    bool
 	Entries     int
 	Head        incident.Head
 	Fingerprint string // of the key that signed the document
@@ -125,7 +128,7 @@ func verifyDoc(d *exportDoc, opts VerifyOptions) (VerifyReport, error) {
 		return VerifyReport{}, &VerifyError{Reason: "signature invalid (the header, the head or the signature was altered)"}
 	}
 	return VerifyReport{
-		Incident: d.Incident.ID, Entries: len(d.Entries), Head: d.Head, Fingerprint: fp,
+		Incident: d.Incident.ID, Exercise: d.Incident.Exercise, Entries: len(d.Entries), Head: d.Head, Fingerprint: fp,
 		Version: d.Version, HeaderSigned: d.Version >= exportVersion, KeyTrusted: opts.PublicKey != nil,
 	}, nil
 }

@@ -66,7 +66,7 @@ var exportMembers = map[string]bool{}
 func init() {
 	for _, names := range [][]string{
 		{"format", "version", "exported_at", "incident", "entries", "head", "signature"},
-		{"id", "title", "chain", "version", "t0", "opened_by", "opened_at", "status", "closed_by", "closed_at", "name"},
+		{"id", "title", "exercise", "chain", "version", "t0", "opened_by", "opened_at", "status", "closed_by", "closed_at", "name"},
 		{"incident", "seq", "time", "actor", "kind", "text", "data", "prev", "hash"},
 		{"alg", "public_key", "fingerprint", "value"},
 	} {

@@ -10,7 +10,7 @@ import (
 
 // Unexported pieces the external tests reach.
 var (
-	FormatID = formatID
+	FormatID = func(year int, n uint64) string { return incident.FormatID(year, n, false) }
 	IDLess   = idLess
 )
 

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -120,11 +119,14 @@ func checkChannel(ch string) error {
 	return nil
 }
 
-// allocateID increments seq/<year> and formats the ID.
+// allocateID increments seq/<year> (seq/EX-<year> for an exercise, so
+// that exercises never leave a gap in the incidents' numbers) and formats
+// the ID. Databases made before exercises hold only seq/<year>, which
+// goes on as it was.
 func allocateID(tx *bolt.Tx, inc *incident.Incident) (string, error) {
 	year := inc.OpenedAt.UTC().Year()
 	b := tx.Bucket(bucketSeq)
-	key := []byte(strconv.Itoa(year))
+	key := []byte(incident.SeqKey(year, inc.Exercise))
 	var n uint64
 	if v := b.Get(key); v != nil {
 		if len(v) != 8 {
@@ -136,17 +138,11 @@ func allocateID(tx *bolt.Tx, inc *incident.Incident) (string, error) {
 	if err := b.Put(key, seqKey(n)); err != nil {
 		return "", fmt.Errorf("counter seq/%s: %w", key, err)
 	}
-	id := formatID(year, n)
+	id := incident.FormatID(year, n, inc.Exercise)
 	if tx.Bucket(bucketIncidents).Get([]byte(id)) != nil {
 		return "", fmt.Errorf("counter seq/%s allocated %s, which exists", key, id)
 	}
 	return id, nil
-}
-
-// formatID writes IDs such as 2026-0007: four digits at least, more when a
-// year needs them.
-func formatID(year int, n uint64) string {
-	return fmt.Sprintf("%04d-%04d", year, n)
 }
 
 // Incident implements bot.Store.

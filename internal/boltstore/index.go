@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/vigie-sante/vigie/bot/incident"
@@ -82,21 +81,9 @@ func (s *Store) All(ctx context.Context) ([]*incident.Incident, error) {
 	return out, nil
 }
 
-// idLess orders IDs by year then number: 2026-9999 before 2026-10000.
-func idLess(a, b string) bool {
-	ay, an, _ := strings.Cut(a, "-")
-	by, bn, _ := strings.Cut(b, "-")
-	if ay != by {
-		if len(ay) != len(by) {
-			return len(ay) < len(by)
-		}
-		return ay < by
-	}
-	if len(an) != len(bn) {
-		return len(an) < len(bn)
-	}
-	return an < bn
-}
+// idLess orders IDs by year, a year's incidents before its exercises,
+// then number: 2026-9999 before 2026-10000 (incident.CompareIDs).
+func idLess(a, b string) bool { return incident.CompareIDs(a, b) < 0 }
 
 // reindex keeps open/<channel>\x00<id> in step with the incident's status
 // and channel; oldChannel and oldStatus are what was stored before ("" for

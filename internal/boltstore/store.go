@@ -18,6 +18,7 @@
 //	                         at entry 10 and entry 100 000
 //	open/<channel>\x00<id>   empty value: the index of open incidents by channel
 //	seq/<year>               8-byte big-endian counter behind IDs such as 2026-0001
+//	seq/EX-<year>            the same for exercises: EX-2026-0001
 //	reminders/<wake BE><id>  empty value: the index of incident.Incident.Wake, the next
 //	                         instant the reminder sweep must look at an incident
 //	                         (8-byte big-endian Unix nanoseconds), read from its

@@ -118,7 +118,7 @@ func runConsole(ctx context.Context, env Env, g *Globals, o *consoleOptions) err
 		features[f] = true
 	}
 	b := bot.New(bot.Config{Bare: true, Lang: g.lang(), Chain: *chain, Features: features, Now: now, Organisation: org, IPP: ipp,
-		Remind: rc, EscalateTo: cfg.EscalateTo, Roles: rolesOf(cfg)}, app.store, con, set.cat, app.key, app.log)
+		Remind: rc, EscalateTo: cfg.EscalateTo, Roles: rolesOf(cfg), Declarations: declarationsOf(cfg)}, app.store, con, set.cat, app.key, app.log)
 	if err := app.audit(ctx, b); err != nil {
 		return err
 	}

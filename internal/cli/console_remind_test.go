@@ -16,9 +16,10 @@ import (
 )
 
 // TestConsoleCNILNagThenOverdue: an incident whose T0 is 71 h 59 min ago
-// and whose DPO just confirmed a breach. The terminal prints the CNIL
-// reminder at the next sweep, then the overdue escalation a minute later,
-// with cron's timers on synctest's clock: no real waiting.
+// and whose DPO, who took the role, just confirmed a breach. The terminal
+// prints the CNIL reminder calling the DPO at the next sweep, then the
+// overdue escalation calling the DPO and the channel a minute later, with
+// cron's timers on synctest's clock: no real waiting.
 func TestConsoleCNILNagThenOverdue(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "vigie.db")
 	hotBackups = false
@@ -46,7 +47,7 @@ func TestConsoleCNILNagThenOverdue(t *testing.T) {
 		defer finish() // end the console even when the test fails
 		t0 := time.Now().Add(-(71*time.Hour + 59*time.Minute)).Format(time.RFC3339)
 		for _, cmd := range []string{
-			"ouvrir Fuite de données t0=" + t0,
+			"ouvrir Fuite de données t0=" + t0, "role dpo",
 			"fait cert-sante via=portail ref=CS-1", "fait ars via=email",
 			"repondre capacity_impact non", "repondre malicious non", "repondre esms non",
 			"repondre personal_data_breach oui", "repondre high_risk non",
@@ -64,13 +65,13 @@ func TestConsoleCNILNagThenOverdue(t *testing.T) {
 		synctest.Wait()
 		first := strings.TrimPrefix(out.String(), before)
 		if !strings.Contains(first, "⏰ Rappel — incident #") || !strings.Contains(first, "Notifier la violation à la CNIL") ||
-			!strings.Contains(first, "dans 1 min") {
+			!strings.Contains(first, "dans 1 min") || !strings.Contains(first, "📣 @dpo (DPO) : à vous.") {
 			t.Fatalf("no CNIL reminder at the first sweep:\n%s\nbefore:\n%s\nstderr:\n%s", first, before[max(0, len(before)-3000):], errs.String())
 		}
 		time.Sleep(60 * time.Second) // past T0 + 72 h
 		synctest.Wait()
 		second := strings.TrimPrefix(out.String(), before+first)
-		if !strings.Contains(second, "⛔ Échéance dépassée — incident #") || !strings.Contains(second, "@channel") ||
+		if !strings.Contains(second, "⛔ Échéance dépassée — incident #") || !strings.Contains(second, "@dpo (DPO), @channel : des étapes obligatoires") ||
 			!strings.Contains(second, "Notifier la violation à la CNIL") {
 			t.Fatalf("no overdue escalation after T0 + 72 h:\n%s", second)
 		}

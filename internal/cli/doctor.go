@@ -91,6 +91,7 @@ func (d *doctor) run(ctx context.Context) error {
 	cfg := d.configuration()
 	d.chain(cfg)
 	d.contacts(cfg) // doctor_contacts.go
+	d.roles(cfg)    // doctor_roles.go
 	db, exists := d.database(ctx)
 	d.signingKey(db, exists)
 	switch {

@@ -105,7 +105,7 @@ func TestDoctorLocal(t *testing.T) {
 		// Without a region, the national chains have no ARS to alert: the
 		// one thing a fresh install lacks.
 		code, out, errs := runDoctor(t, t.TempDir(), "")
-		if code != ExitFailure || errs != "vigie doctor: 1 of 5 checks failed\n" {
+		if code != ExitFailure || errs != "vigie doctor: 1 of 6 checks failed\n" {
 			t.Fatalf("exit %d, stderr %q:\n%s", code, errs, out)
 		}
 		if mark, line := checkLine(out, "contacts"); mark != "✗" || !strings.Contains(line, "set region: to your ARS's region") {
@@ -118,7 +118,7 @@ func TestDoctorLocal(t *testing.T) {
 		for name, want := range map[string]string{
 			"configuration": "vigie.yaml", "chain": "asked", "database": "created at first start",
 			"signing key": "created at first start", "clock": "–", "platform": "–",
-			"contacts": "ars69-alerte@ars.sante.fr",
+			"contacts": "ars69-alerte@ars.sante.fr", "roles": "nobody holds a role when an incident opens",
 		} {
 			mark, line := checkLine(out, name)
 			if want == "–" {

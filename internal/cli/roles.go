@@ -20,7 +20,7 @@ func rolesOf(cfg *config.Config) []bot.Role {
 	over := func(def bot.Role, c config.Role) bot.Role {
 		def.Name = text(def.Name, c.FR, c.EN)
 		def.Duties = text(def.Duties, c.DutiesFR, c.DutiesEN)
-		def.Holder = c.Holder
+		def.Holder, def.Deputy = c.Holder, c.Deputy
 		return def
 	}
 	var out []bot.Role
@@ -61,4 +61,9 @@ func isDefaultRole(key string) bool {
 		}
 	}
 	return false
+}
+
+// declarationsOf is who may record a declaration, as configured.
+func declarationsOf(cfg *config.Config) bot.Declarations {
+	return bot.Declarations{Owner: cfg.Declarations.Owner, FourEyes: cfg.Declarations.FourEyes}
 }

@@ -261,7 +261,7 @@ func runServe(ctx context.Context, env Env, g *Globals) error {
 	org, ipp := orgOf(cfg) // for drafts and the identifier guard (org.go)
 	rc := set.remind
 	b := bot.New(bot.Config{Lang: g.lang(), Trigger: cfg.Trigger, Chain: cfg.Organisation.Chain, Features: features, Remind: rc,
-		Now: now, EscalateTo: cfg.EscalateTo, Roles: rolesOf(cfg), Observer: m, Organisation: org, IPP: ipp}, a.store, p, set.cat, a.key, log)
+		Now: now, EscalateTo: cfg.EscalateTo, Roles: rolesOf(cfg), Declarations: declarationsOf(cfg), Observer: m, Organisation: org, IPP: ipp}, a.store, p, set.cat, a.key, log)
 	if err := a.audit(ctx, b); err != nil {
 		return err
 	}

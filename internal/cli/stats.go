@@ -26,8 +26,9 @@ func newStatsCmd(env Env, g *Globals) *cobra.Command {
 		Long: `The structure's own figures of the incidents whose T0 (Paris time) falls in
 a year: counts and delays only, a count of 1 or 2 written "< 3". No text asks
 a structure for them: CSP art. D1111-16-3 puts the yearly statistical report
-on anonymised reports on the GIP (ANS). It reads the database without
-changing it.`,
+on anonymised reports on the GIP (ANS). Exercises (ouvrir … exercice,
+EX-2026-0001) are left out of every figure; the output says how many. It
+reads the database without changing it.`,
 		Example: `  vigie stats --year 2026
   vigie stats --year 2026 -o stats-2026.csv`,
 		Args: noArgs,

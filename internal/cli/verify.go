@@ -91,6 +91,9 @@ func runVerify(env Env, file, key string) error {
 	}
 	fmt.Fprintf(env.Stdout, "OK: incident %s, %s, head %s, signed by %s\n",
 		rep.Incident, entries(int(rep.Entries)), rep.Head.Short(), rep.Fingerprint)
+	if rep.Exercise {
+		fmt.Fprintf(env.Stdout, "EXERCISE: the main courante of a crisis exercise, not of a real incident (signed, and said by its opening entry).\n")
+	}
 	if !rep.KeyTrusted && pinned == "" {
 		fmt.Fprintf(env.Stdout, "Not checked: who signed. The signature was checked with the key written in the file, "+
 			"which anyone can replace with their own. Compare %s with the fingerprint the structure publishes "+

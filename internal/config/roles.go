@@ -22,6 +22,8 @@ type Role struct {
 	// Holder holds it from the opening of each incident: @username, or a
 	// Slack mention <@U…>.
 	Holder string `yaml:"holder,omitempty"`
+	// Deputy is its deputy (suppléant) from the opening, written as Holder.
+	Deputy string `yaml:"deputy,omitempty"`
 }
 
 // RoleKeys are the keys of Vigie's own roles (bot.DefaultRoles, which
@@ -58,9 +60,28 @@ func validateRoles(roles []Role) error {
 				return bad(f.key, "%q: one line of at most %d characters", f.v, f.max)
 			}
 		}
-		if r.Holder != "" && !roleHolder.MatchString(r.Holder) {
-			return bad(".holder", "%q names nobody: write @username (e.g. \"@jdupont\", quoted: @ starts no YAML value) or a Slack mention <@U…>", r.Holder)
+		for _, h := range []struct{ key, v string }{{".holder", r.Holder}, {".deputy", r.Deputy}} {
+			if h.v != "" && !roleHolder.MatchString(h.v) {
+				return bad(h.key, "%q names nobody: write @username (e.g. \"@jdupont\", quoted: @ starts no YAML value) or a Slack mention <@U…>", h.v)
+			}
 		}
+	}
+	return nil
+}
+
+// Declarations says who may record that a step owned by a role was done
+// (declarations: in the file). Absent: anyone of the channel.
+type Declarations struct {
+	// Owner: propose (someone else's "fait" waits for the holder's
+	// confirmation) or refuse (it is refused, naming the holder).
+	Owner string `yaml:"owner,omitempty"`
+	// FourEyes: every declaration waits for a second person's confirmation.
+	FourEyes bool `yaml:"four_eyes,omitempty"`
+}
+
+func (d Declarations) validate() error {
+	if d.Owner != "" && d.Owner != "propose" && d.Owner != "refuse" {
+		return fmt.Errorf("config: declarations.owner: %q is not accepted (accepted: propose, refuse; absent: anyone may record a declaration)", d.Owner)
 	}
 	return nil
 }

@@ -15,10 +15,16 @@ func TestRoles(t *testing.T) {
     fr: Juridique
     en: Legal
     duties_fr: Conseille la direction et prépare la plainte.
+declarations:
+  owner: propose
+  four_eyes: true
 `
 	c, err := Load(write(t, "c.yaml", yaml), env(nil))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if c.Declarations != (Declarations{Owner: "propose", FourEyes: true}) {
+		t.Errorf("declarations: %+v", c.Declarations)
 	}
 	if len(c.Roles) != 3 || c.Roles[0] != (Role{Key: "dpo", Holder: "@jdupont"}) || c.Roles[2].EN != "Legal" {
 		t.Fatalf("roles: %+v", c.Roles)
@@ -30,6 +36,9 @@ func TestRoles(t *testing.T) {
 		{"roles: [{key: dpo, holder: jdupont}]\n", `roles[0].holder: "jdupont" names nobody: write @username`},
 		{"roles: [{key: dpo, fr: " + strings.Repeat("x", 61) + "}]\n", `roles[0].fr: "xxx`},
 		{"roles: [{key: dpo, rank: 1}]\n", `unknown field "rank"`},
+		{"roles: [{key: dpo, deputy: \"@\"}]\n", `roles[0].deputy: "@" names nobody`},
+		{"declarations: {owner: dpo}\n", `declarations.owner: "dpo" is not accepted (accepted: propose, refuse`},
+		{"declarations: {four_eyes: maybe}\n", `line 1: cannot unmarshal string`},
 	} {
 		_, err := Load(write(t, "c.yaml", tc.yaml), env(nil))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -41,6 +41,43 @@ func testIDsPerYear(t *testing.T, s bot.Store) {
 	}
 }
 
+// testExerciseIDs: exercises are numbered apart, from their own counter
+// per year, so that the incidents keep theirs without gaps; All lists a
+// year's incidents before its exercises.
+func testExerciseIDs(t *testing.T, s bot.Store) {
+	y2027 := time.Date(2027, 1, 2, 9, 0, 0, 0, time.UTC)
+	steps := []struct {
+		at       time.Time
+		exercise bool
+		want     string
+	}{
+		{base, false, "2026-0001"},
+		{base.Add(time.Hour), true, "EX-2026-0001"},
+		{base.Add(2 * time.Hour), false, "2026-0002"},
+		{base.Add(3 * time.Hour), true, "EX-2026-0002"},
+		{y2027, true, "EX-2027-0001"},
+		{y2027, false, "2027-0001"},
+	}
+	for _, st := range steps {
+		in := NewIncident("C"+st.want, st.at)
+		in.Exercise = st.exercise
+		got := mustCreate(t, s, in)
+		if got.ID != st.want || got.Exercise != st.exercise {
+			t.Errorf("Create at %v, exercise %v: ID %q (exercise %v), want %q", st.at, st.exercise, got.ID, got.Exercise, st.want)
+		}
+	}
+	if l, ok := s.(Lister); ok {
+		all, err := l.All(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"2026-0001", "2026-0002", "EX-2026-0001", "EX-2026-0002", "2027-0001", "EX-2027-0001"}
+		if got := ids(all); !slices.Equal(got, want) {
+			t.Errorf("All = %v, want %v", got, want)
+		}
+	}
+}
+
 func testCreateSeals(t *testing.T, s bot.Store) {
 	ctx := context.Background()
 	e1 := Entry(incident.KindOpened, "ouverture", base)

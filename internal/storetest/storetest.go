@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		fn   func(t *testing.T, s bot.Store)
 	}{
 		{"IDsPerYear", testIDsPerYear},
+		{"ExerciseIDs", testExerciseIDs},
 		{"CreateSeals", testCreateSeals},
 		{"CreateWithoutEntries", testCreateWithoutEntries},
 		{"CreateRejects", testCreateRejects},
