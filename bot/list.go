@@ -54,8 +54,11 @@ func (b *Bot) listLine(s incident.Summary, lang Lang) string {
 	if s.Status == incident.StatusClosed {
 		state = tr(lang, "list.closed")
 	}
-	parts := []string{"#" + s.ID, state, tr(lang, "list.t0", b.when(s.T0, lang)), tr(lang, "list.opened", b.when(s.OpenedAt, lang)),
-		strings.Join(strings.Fields(s.Title), " ")}
+	title := strings.Join(strings.Fields(s.Title), " ")
+	if s.Exercise {
+		title = markTitle(lang, title) // as on its card: 🧪 EXERCICE — …
+	}
+	parts := []string{"#" + s.ID, state, tr(lang, "list.t0", b.when(s.T0, lang)), tr(lang, "list.opened", b.when(s.OpenedAt, lang)), title}
 	if s.Chain != "" {
 		parts = append(parts, s.Chain)
 	}

@@ -79,6 +79,20 @@ func TestListBounded(t *testing.T) {
 	}
 }
 
+// TestListExercise: an exercise is listed, marked as one.
+func TestListExercise(t *testing.T) {
+	h := newHarness(t, bot.Config{Chain: "nouvelle-aquitaine/es-esms"})
+	h.ok("ouvrir Rançongiciel simulé exercice")
+	h.ok("clore confirmer")
+	h.now = t0.Add(time.Hour)
+	h.ok("ouvrir Vrai incident")
+	got := render(*h.ok("liste").Message)
+	if !strings.Contains(got, "#EX-2026-0001 · clos · T0 23/11/2026 02:10 · ouverture 23/11/2026 02:10 · 🧪 EXERCICE — Rançongiciel simulé") ||
+		!strings.Contains(got, "#2026-0001 · ouvert · T0 23/11/2026 03:10 · ouverture 23/11/2026 03:10 · Vrai incident") {
+		t.Errorf("liste with an exercise:\n%s", got)
+	}
+}
+
 func TestListRefused(t *testing.T) {
 	h := newHarness(t, bot.Config{})
 	h.ok("ouvrir x")

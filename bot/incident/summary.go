@@ -16,12 +16,13 @@ type Summary struct {
 	Channel  string    `json:"channel"`
 	Status   Status    `json:"status"`
 	ClosedAt time.Time `json:"closed_at,omitzero"`
+	Exercise bool      `json:"exercise,omitempty"` // a crisis exercise, marked wherever it is listed
 }
 
 // Summary returns the incident's summary.
 func (inc *Incident) Summary() Summary {
 	return Summary{ID: inc.ID, Title: inc.Title, Chain: inc.Chain, Version: inc.Version, T0: inc.T0, OpenedAt: inc.OpenedAt,
-		Channel: inc.Channel, Status: inc.Status, ClosedAt: inc.ClosedAt}
+		Channel: inc.Channel, Status: inc.Status, ClosedAt: inc.ClosedAt, Exercise: inc.Exercise}
 }
 
 // pointParts are the parts of a situation point people write, in order.

@@ -13,9 +13,9 @@ func TestSummary(t *testing.T) {
 	who := incident.User{ID: "u1", Name: "rssi"}
 	inc := &incident.Incident{ID: "2026-0007", Title: "Rançongiciel sur le PACS", Chain: "nouvelle-aquitaine/es-esms", Version: "2025-03.1",
 		T0: t0, OpenedBy: who, OpenedAt: t0.Add(5 * time.Minute), Channel: "crise", Status: incident.StatusClosed,
-		ClosedBy: who, ClosedAt: t0.Add(48 * time.Hour), Points: 3, Facts: map[string]string{"dpo": "Mme Martin"}}
+		ClosedBy: who, ClosedAt: t0.Add(48 * time.Hour), Points: 3, Facts: map[string]string{"dpo": "Mme Martin"}, Exercise: true}
 	want := incident.Summary{ID: "2026-0007", Title: "Rançongiciel sur le PACS", Chain: "nouvelle-aquitaine/es-esms", Version: "2025-03.1",
-		T0: t0, OpenedAt: t0.Add(5 * time.Minute), Channel: "crise", Status: incident.StatusClosed, ClosedAt: t0.Add(48 * time.Hour)}
+		T0: t0, OpenedAt: t0.Add(5 * time.Minute), Channel: "crise", Status: incident.StatusClosed, ClosedAt: t0.Add(48 * time.Hour), Exercise: true}
 	if got := inc.Summary(); got != want {
 		t.Errorf("Summary() = %+v, want %+v", got, want)
 	}

@@ -40,13 +40,13 @@ func FuzzDecodeRecords(f *testing.F) {
 func FuzzPastRecords(f *testing.F) {
 	at := time.Date(2026, 11, 23, 1, 10, 0, 0, time.UTC)
 	inc := &incident.Incident{ID: "2026-0001", Title: "Rançongiciel sur le PACS", Chain: "nouvelle-aquitaine/es-esms", Version: "2025-03.1",
-		T0: at, OpenedAt: at.Add(time.Minute), Channel: "crise", Status: incident.StatusClosed, ClosedAt: at.Add(48 * time.Hour)}
+		T0: at, OpenedAt: at.Add(time.Minute), Channel: "crise", Status: incident.StatusClosed, ClosedAt: at.Add(48 * time.Hour), Exercise: true}
 	sum := encodeSummary(inc)
 	if got, err := decodeSummary(sum); err != nil || got != inc.Summary() {
 		f.Fatalf("decodeSummary(encodeSummary) = %+v, %v; want %+v", got, err, inc.Summary())
 	}
 	open := *inc
-	open.Status, open.ClosedAt, open.Chain, open.Version = incident.StatusOpen, time.Time{}, "", ""
+	open.Status, open.ClosedAt, open.Chain, open.Version, open.Exercise = incident.StatusOpen, time.Time{}, "", "", false
 	osum := encodeSummary(&open)
 	if got, err := decodeSummary(osum); err != nil || got != open.Summary() {
 		f.Fatalf("decodeSummary(encodeSummary) = %+v, %v; want %+v", got, err, open.Summary())

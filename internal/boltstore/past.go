@@ -27,6 +27,12 @@ import (
 // pastVersion is the first byte of past/ and search/ values.
 const pastVersion = 1
 
+// The summary's header: the version, the flags and three instants.
+const (
+	summaryHeader = 2 + 3*8
+	flagExercise  = 1
+)
+
 // textSep separates the texts of one search/ value. The conversation
 // refuses control characters in what people type, so no text holds it,
 // and a query never matches across two texts.
@@ -36,19 +42,23 @@ const textSep = 0x1f
 // under sequence number 0.
 const kindTitle = "title"
 
-// encodeSummary is the past/ value of inc: the version byte, T0, opening
-// and closing instants (8-byte big-endian Unix nanoseconds, 0 for none),
-// then the id, title, chain, version, channel and status, each a uvarint
-// length and its bytes. Not JSON: a listing decodes ten thousand of them,
+// encodeSummary is the past/ value of inc: the version byte, a byte of
+// flags (1: an exercise), T0, opening and closing instants (8-byte
+// big-endian Unix nanoseconds, 0 for none), then the id, title, chain,
+// version, channel and status, each a uvarint length and its bytes. Not JSON: a listing decodes ten thousand of them,
 // which took about 45 ms as JSON and take 6 so (2 shared cores, loaded).
 func encodeSummary(inc *incident.Incident) []byte {
 	strs := []string{inc.ID, inc.Title, inc.Chain, inc.Version, inc.Channel, string(inc.Status)}
-	n := 25
+	n := summaryHeader
 	for _, s := range strs {
 		n += len(s) + binary.MaxVarintLen16
 	}
 	v := make([]byte, 0, n)
-	v = append(v, pastVersion)
+	var flags byte
+	if inc.Exercise {
+		flags |= flagExercise
+	}
+	v = append(v, pastVersion, flags)
 	for _, t := range []time.Time{inc.T0, inc.OpenedAt, inc.ClosedAt} {
 		v = binary.BigEndian.AppendUint64(v, uint64(nanos(t)))
 	}
@@ -62,14 +72,15 @@ func encodeSummary(inc *incident.Incident) []byte {
 // decodeSummary reads a past/ value.
 func decodeSummary(v []byte) (incident.Summary, error) {
 	var sum incident.Summary
-	if len(v) < 25 || v[0] != pastVersion {
+	if len(v) < summaryHeader || v[0] != pastVersion {
 		return sum, errors.New("not a summary of this version")
 	}
+	sum.Exercise = v[1]&flagExercise != 0
 	times := []*time.Time{&sum.T0, &sum.OpenedAt, &sum.ClosedAt}
 	for i, t := range times {
-		*t = fromNanos(int64(binary.BigEndian.Uint64(v[1+8*i:])))
+		*t = fromNanos(int64(binary.BigEndian.Uint64(v[2+8*i:])))
 	}
-	rest := v[25:]
+	rest := v[summaryHeader:]
 	var status string
 	for _, s := range []*string{&sum.ID, &sum.Title, &sum.Chain, &sum.Version, &sum.Channel, &status} {
 		n, k := binary.Uvarint(rest)
@@ -304,8 +315,8 @@ type Found struct {
 }
 
 // Search returns the records whose texts match says hold what is
-// searched: the latest incident first (by ID: the order of opening), each
-// incident's records in order. match is given the texts of
+// searched: the latest opened incident first (an exercise, numbered
+// apart, among the others), each incident's records in order. match is given the texts of
 // one record separated by 0x1F, which no text holds; the bytes are valid
 // only during the call. It reads search/, a few small values per
 // incident, never the incidents or their entries; a file of an older Vigie
@@ -315,13 +326,21 @@ func (s *Store) Search(ctx context.Context, match func(texts []byte) bool) ([]Fo
 		return nil, fmt.Errorf("boltstore: search: %w", err)
 	}
 	var out []Found
+	opened := map[string]time.Time{} // of the incidents found: their title's record says it
 	err := s.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketSearch)
 		if b == nil {
 			var err error
-			out, err = searchRecords(ctx, tx, match)
+			out, err = searchRecords(ctx, tx, match, opened)
 			return err
 		}
+		defer func() {
+			for id := range opened {
+				if at, _, _, ok := decodeSearch(b.Get(searchKey(id, 0))); ok {
+					opened[id] = at
+				}
+			}
+		}()
 		c := b.Cursor()
 		n := 0
 		for k, v := c.First(); k != nil; k, v = c.Next() {
@@ -337,8 +356,10 @@ func (s *Store) Search(ctx context.Context, match func(texts []byte) bool) ([]Fo
 			if !match(texts) {
 				continue
 			}
-			out = append(out, Found{ID: string(k[:len(k)-9]), Seq: binary.BigEndian.Uint64(k[len(k)-8:]),
-				Time: at, Kind: kind, Texts: strings.Split(string(texts), string(rune(textSep)))})
+			f := Found{ID: string(k[:len(k)-9]), Seq: binary.BigEndian.Uint64(k[len(k)-8:]),
+				Time: at, Kind: kind, Texts: strings.Split(string(texts), string(rune(textSep)))}
+			opened[f.ID] = time.Time{}
+			out = append(out, f)
 		}
 		return nil
 	})
@@ -346,17 +367,22 @@ func (s *Store) Search(ctx context.Context, match func(texts []byte) bool) ([]Fo
 		return nil, wrap("search", err)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].ID != out[j].ID {
-			return idLess(out[j].ID, out[i].ID)
+		a, b := out[i], out[j]
+		switch {
+		case a.ID == b.ID:
+			return a.Seq < b.Seq
+		case !opened[a.ID].Equal(opened[b.ID]):
+			return opened[a.ID].After(opened[b.ID])
 		}
-		return out[i].Seq < out[j].Seq
+		return idLess(b.ID, a.ID)
 	})
 	return out, nil
 }
 
 // searchRecords is Search on a file without search/: the title of every
-// incident and the searchable texts of every entry, decoded.
-func searchRecords(ctx context.Context, tx *bolt.Tx, match func([]byte) bool) ([]Found, error) {
+// incident and the searchable texts of every entry, decoded. It notes in
+// opened when each incident it found was opened.
+func searchRecords(ctx context.Context, tx *bolt.Tx, match func([]byte) bool, opened map[string]time.Time) ([]Found, error) {
 	var out []Found
 	try := func(id string, seq uint64, at time.Time, kind string, texts []string) {
 		if len(texts) > 0 && match([]byte(strings.Join(texts, string(rune(textSep))))) {
@@ -371,6 +397,12 @@ func searchRecords(ctx context.Context, tx *bolt.Tx, match func([]byte) bool) ([
 		if err != nil {
 			return corrupt("incident %s cannot be read: %v", k, err)
 		}
+		n := len(out)
+		defer func() {
+			if len(out) > n {
+				opened[inc.ID] = inc.OpenedAt
+			}
+		}()
 		try(inc.ID, 0, inc.OpenedAt, kindTitle, []string{inc.Title})
 		es, err := readEntries(ctx, tx, inc.ID, 0, 0)
 		if err != nil {

@@ -91,9 +91,27 @@ func TestSearch(t *testing.T) {
 			t.Errorf("Search(%q) =\n%swant\n%s", tt.q, got, tt.want)
 		}
 	}
+	// The latest opened incident first, whatever its ID: an exercise
+	// (EX-2026-0001, after 2026-0002 in the order of IDs) opened between
+	// the two incidents comes between them.
+	drill := storetest.NewIncident("crise", t0.Add(30*time.Minute))
+	drill.Exercise, drill.Title = true, "Exercice messagerie"
+	if _, err := s.Create(ctx, drill, nil); err != nil {
+		t.Fatal(err)
+	}
+	fs, err := s.Search(ctx, contains("e"))
+	var order []string
+	for _, f := range fs {
+		if len(order) == 0 || order[len(order)-1] != f.ID {
+			order = append(order, f.ID)
+		}
+	}
+	if got := strings.Join(order, " "); err != nil || got != "2026-0002 EX-2026-0001 2026-0001" {
+		t.Errorf("Search(e): %v, incidents in the order %s\n%s", err, got, found(fs))
+	}
 	// The texts given to match are those of one record, apart: a query
 	// never matches across two of them.
-	fs, _ := s.Search(ctx, contains("CS-1234appel"))
+	fs, _ = s.Search(ctx, contains("CS-1234appel"))
 	if len(fs) != 0 {
 		t.Errorf("a match across two texts: %s", found(fs))
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -11,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vigie-sante/vigie/bot/i18n"
+	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/bot/search"
 	"github.com/vigie-sante/vigie/flows"
 	"github.com/vigie-sante/vigie/internal/boltstore"
@@ -126,10 +128,14 @@ func writeHits(w *bufio.Writer, found []boltstore.Found, q string, lang flows.La
 				break
 			}
 		}
-		kind, ok := kinds[f.Kind]
+		exercise := incident.IsExerciseID(f.ID)
+		kind, ok := kinds[f.Kind+strconv.FormatBool(exercise)]
 		if !ok {
 			kind = kindWord(f.Kind, lang)
-			kinds[f.Kind] = kind
+			if exercise { // an exercise is marked wherever it shows
+				kind = tr(lang, "cherche.exercise", kind)
+			}
+			kinds[f.Kind+strconv.FormatBool(exercise)] = kind
 		}
 		t.add(f.ID, entry, i18n.When(f.Time, lang), kind, excerpt)
 	}

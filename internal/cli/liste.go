@@ -177,7 +177,11 @@ func writeListe(w *bufio.Writer, kept []incident.Summary, total int, f listeFilt
 		if !ok {
 			state = string(s.Status)
 		}
-		t.add(s.ID, state, i18n.When(s.T0, lang), i18n.When(s.OpenedAt, lang), oneLine(s.Title), orDash(s.Chain))
+		title := oneLine(s.Title)
+		if s.Exercise {
+			title = tr(lang, "liste.exercise", title)
+		}
+		t.add(s.ID, state, i18n.When(s.T0, lang), i18n.When(s.OpenedAt, lang), title, orDash(s.Chain))
 	}
 	if err := t.write(w); err != nil {
 		return err

@@ -11,14 +11,15 @@ import (
 	"github.com/vigie-sante/vigie/internal/boltstore"
 )
 
-// pastDB builds a database of four incidents of two years, open and closed,
-// in two channels, whose main courantes hold notes, a situation point,
-// proofs, and Vigie's own words around them:
+// pastDB builds a database of four incidents of two years and an exercise,
+// open and closed, in two channels, whose main courantes hold notes, a
+// situation point, proofs, and Vigie's own words around them:
 //
-//	2025-0001  closed  T0 1 June 2025, 10:00 Paris   Hameçonnage de la messagerie
-//	2025-0002  closed  T0 1 January 2026, 00:30 Paris (31 December 2025 in UTC, hence its id)
-//	2026-0001  closed  T0 28 March 2026              Panne de l'HÔPITAL de jour, no chain
-//	2026-0002  open    T0 23 November 2026, 02:10    Rançongiciel sur le PACS
+//	2025-0001     closed  T0 1 June 2025, 10:00 Paris   Hameçonnage de la messagerie
+//	2025-0002     closed  T0 1 January 2026, 00:30 Paris (31 December 2025 in UTC, hence its id)
+//	2026-0001     closed  T0 28 March 2026              Panne de l'HÔPITAL de jour, no chain
+//	EX-2026-0001  closed  T0 6 October 2026             an exercise
+//	2026-0002     open    T0 23 November 2026, 02:10    Rançongiciel sur le PACS
 func pastDB(t *testing.T) string {
 	t.Helper()
 	db := filepath.Join(t.TempDir(), "vigie.db")
@@ -56,6 +57,14 @@ func pastDB(t *testing.T) string {
 	march := time.Date(2026, 3, 28, 9, 0, 0, 0, time.UTC)
 	create("Panne de l'HÔPITAL de jour", "", "crise", march, march, 6*time.Hour,
 		note(march.Add(time.Hour), "Panne\tréseau, pas d'attaque"))
+	// An exercise, numbered apart, marked on every line about it.
+	drill := time.Date(2026, 10, 6, 8, 0, 0, 0, time.UTC)
+	ex := &incident.Incident{Title: "Exercice rançongiciel PACS", Chain: "nouvelle-aquitaine/es-esms", Version: "2025-03.1", T0: drill,
+		OpenedBy: rssi, OpenedAt: drill, Channel: "crise", Exercise: true, Status: incident.StatusClosed, ClosedBy: rssi, ClosedAt: drill.Add(3 * time.Hour)}
+	if _, err := s.Create(ctx, ex, []incident.Entry{{Time: drill, Actor: "@rssi", Kind: incident.KindOpened, Text: "EXERCICE — ouverture",
+		Data: map[string]string{"title": ex.Title, "exercise": "yes"}}, note(drill.Add(time.Hour), "Bascule du PACS en mode dégradé")}); err != nil {
+		t.Fatal(err)
+	}
 	nov := time.Date(2026, 11, 23, 1, 10, 0, 0, time.UTC)
 	at := func(m int) time.Time { return nov.Add(time.Duration(m) * time.Minute) }
 	create("Rançongiciel sur le PACS", "nouvelle-aquitaine/es-esms", "crise", nov, nov, 0,
@@ -77,23 +86,23 @@ func TestListe(t *testing.T) {
 		args []string
 		want []string // the incidents listed, in order
 	}{
-		{[]string{"liste"}, []string{"2026-0002", "2026-0001", "2025-0002", "2025-0001"}},
+		{[]string{"liste"}, []string{"2026-0002", "EX-2026-0001", "2026-0001", "2025-0002", "2025-0001"}},
 		// The year of T0 in Paris: 2025-0002 became known on 1 January 2026.
-		{[]string{"liste", "--annee", "2026"}, []string{"2026-0002", "2026-0001", "2025-0002"}},
+		{[]string{"liste", "--annee", "2026"}, []string{"2026-0002", "EX-2026-0001", "2026-0001", "2025-0002"}},
 		{[]string{"liste", "--annee", "2025"}, []string{"2025-0001"}},
 		{[]string{"liste", "--annee", "2024"}, nil},
 		{[]string{"liste", "--etat", "ouvert"}, []string{"2026-0002"}},
-		{[]string{"liste", "--etat", "clos"}, []string{"2026-0001", "2025-0002", "2025-0001"}},
+		{[]string{"liste", "--etat", "clos"}, []string{"EX-2026-0001", "2026-0001", "2025-0002", "2025-0001"}},
 		// English names, of the command, the flags and the states.
-		{[]string{"list", "--year", "2026", "--state", "closed"}, []string{"2026-0001", "2025-0002"}},
+		{[]string{"list", "--year", "2026", "--state", "closed"}, []string{"EX-2026-0001", "2026-0001", "2025-0002"}},
 		{[]string{"liste", "--state", "open"}, []string{"2026-0002"}},
 		{[]string{"liste", "--etat", "closed", "--year", "2025"}, []string{"2025-0001"}},
-		{[]string{"liste", "--annee", "2026", "--year", "2026"}, []string{"2026-0002", "2026-0001", "2025-0002"}},
+		{[]string{"liste", "--annee", "2026", "--year", "2026"}, []string{"2026-0002", "EX-2026-0001", "2026-0001", "2025-0002"}},
 	} {
 		out := mustRun(t, append([]string{"--db", db}, tt.args...)...)
 		var got []string
 		for _, line := range strings.Split(out, "\n")[1:] {
-			if id, _, ok := strings.Cut(line, "  "); ok && strings.Count(id, "-") == 1 {
+			if id, _, ok := strings.Cut(line, "  "); ok && strings.Contains(id, "-") {
 				got = append(got, id)
 			}
 		}
@@ -101,8 +110,27 @@ func TestListe(t *testing.T) {
 			t.Errorf("vigie %s: %v, want %v\n%s", strings.Join(tt.args, " "), got, tt.want, out)
 		}
 	}
-	if out := mustRun(t, "--db", db, "liste", "--annee", "2024"); !strings.HasSuffix(out, "0 incident sur 4 (T0 en 2024)\n") {
+	if out := mustRun(t, "--db", db, "liste", "--annee", "2024"); !strings.HasSuffix(out, "0 incident sur 5 (T0 en 2024)\n") {
 		t.Errorf("an empty year:\n%s", out)
+	}
+}
+
+// TestPastExercise: an exercise is listed and found, marked as one on
+// each line, in both languages.
+func TestPastExercise(t *testing.T) {
+	db := pastDB(t)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"liste", "--etat", "clos", "--annee", "2026"}, "EX-2026-0001  clos  06/10/2026 10:00  06/10/2026 10:00  EXERCICE — Exercice rançongiciel PACS"},
+		{[]string{"--lang", "en", "list"}, "EX-2026-0001  closed  2026-10-06 10:00  2026-10-06 10:00  EXERCISE — Exercice rançongiciel PACS"},
+		{[]string{"cherche", "mode dégradé"}, "EX-2026-0001  #2      06/10/2026 11:00  note (exercice)  Bascule du PACS en mode dégradé"},
+		{[]string{"--lang", "en", "search", "exercice"}, "EX-2026-0001  —      2026-10-06 10:00  title (exercise)  Exercice rançongiciel PACS"},
+	} {
+		if out := mustRun(t, append([]string{"--db", db}, tt.args...)...); !strings.Contains(out, tt.want) {
+			t.Errorf("vigie %s lacks %q:\n%s", strings.Join(tt.args, " "), tt.want, out)
+		}
 	}
 }
 
@@ -155,7 +183,7 @@ func TestCherche(t *testing.T) {
 		out := mustRun(t, append([]string{"--db", db}, tt.args...)...)
 		var got []string
 		for _, line := range strings.Split(out, "\n") {
-			if f := strings.Fields(line); len(f) > 4 && strings.Count(f[0], "-") == 1 {
+			if f := strings.Fields(line); len(f) > 4 && strings.Contains(f[0], "-") {
 				got = append(got, f[0]+" "+f[1]+" "+f[4])
 			}
 		}
