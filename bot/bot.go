@@ -214,6 +214,7 @@ func init() {
 		"handover": (*Bot).handover,
 		// message: the messages to stakeholders (stakeholder.go).
 		"message": (*Bot).stakeholderMessage,
+		"list":    (*Bot).list, // liste: the channel's incidents, read only (list.go)
 	}
 }
 

@@ -47,6 +47,7 @@ var verbs = map[string]string{
 	"confirmer": "confirm", "confirm": "confirm",
 	"releve": "handover", "relève": "handover", "handover": "handover",
 	"message": "message",
+	"liste":   "list", "list": "list",
 }
 
 // optionKeys are the key=value arguments each verb understands; any other

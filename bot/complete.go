@@ -21,8 +21,8 @@ import (
 // typedVerbs are the words offered for a verb, French then English, one
 // spelling each (verbs also takes "répondre", "état"…).
 var typedVerbs = []string{
-	"ouvrir", "statut", "detail", "repondre", "fait", "sans-objet", "rappel", "note", "point", "t0", "exporter", "brouillon", "clore", "chaine", "role", "confirmer", "releve", "message", "aide",
-	"open", "status", "answer", "done", "na", "snooze", "export", "draft", "close", "chain", "confirm", "handover", "help",
+	"ouvrir", "statut", "detail", "repondre", "fait", "sans-objet", "rappel", "note", "point", "t0", "exporter", "brouillon", "clore", "chaine", "role", "confirmer", "releve", "message", "liste", "aide",
+	"open", "status", "answer", "done", "na", "snooze", "export", "draft", "close", "chain", "confirm", "handover", "list", "help",
 }
 
 // LooksLikeCommand says whether line starts like a command: a verb, after

@@ -8,7 +8,7 @@ import (
 
 // helpCommands are the commands "aide" shows, in order; each has its
 // syntax (help.cmd.) and an example (help.ex.) in the catalogue.
-var helpCommands = []string{"open", "status", "detail", "answer", "done", "na", "snooze", "note", "point", "t0", "export", "draft", "close", "chain", "role", "confirm", "handover", "message", "help"}
+var helpCommands = []string{"open", "status", "detail", "answer", "done", "na", "snooze", "note", "point", "t0", "export", "draft", "close", "chain", "role", "confirm", "handover", "message", "list", "help"}
 
 func (b *Bot) help(ctx context.Context, r *request) (Reply, error) {
 	if r.cmd.incident != "" && r.cmd.word == "" {

@@ -63,6 +63,7 @@ func TestLayout(t *testing.T) {
 		"bot/i18n":           {"bot/incident", "flows"},
 		"bot/i18n/i18ntest":  {"bot/i18n", "flows"},
 		"bot/guard":          {"bot/i18n", "flows"},
+		"bot/search":         {},
 		"bot/draft":          {"bot/incident", "bot/i18n", "flows"},
 		"bot/notice":         {"bot/incident", "bot/i18n", "flows"},
 		"bot/report":         {"bot/incident", "bot/i18n", "bot/report/pdffont", "bot/report/pdfw", "flows"},

@@ -42,6 +42,16 @@ type Store interface {
 	Open(ctx context.Context, channel string) ([]*incident.Incident, error)
 }
 
+// PastStore is a Store that lists the incidents of a channel, open and
+// closed (liste), from the summaries it keeps beside each incident, so
+// that a channel of many past incidents is listed without decoding them.
+type PastStore interface {
+	// Past returns the summaries of the incidents bound to channel, open
+	// and closed, latest T0 first, then highest ID; with channel "", every
+	// incident.
+	Past(ctx context.Context, channel string) ([]incident.Summary, error)
+}
+
 // OutboxStore is what the outbox needs beyond Store: the incidents whose
 // channel is owed their card and checklist, those whose Head is past
 // Shown. Stores index them in the transaction that appends the entries,

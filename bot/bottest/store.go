@@ -14,7 +14,10 @@ import (
 	"github.com/vigie-sante/vigie/bot/incident"
 )
 
-var _ bot.ReminderStore = (*Store)(nil)
+var (
+	_ bot.ReminderStore = (*Store)(nil)
+	_ bot.PastStore     = (*Store)(nil)
+)
 
 // Store is an in-memory bot.Store with the semantics of internal/boltstore
 // (checked by internal/storetest): IDs per year, sealed entries, the open
@@ -207,6 +210,28 @@ func (s *Store) Open(ctx context.Context, channel string) ([]*incident.Incident,
 			return out[i].OpenedAt.Before(out[j].OpenedAt)
 		}
 		return idLess(out[i].ID, out[j].ID)
+	})
+	return out, nil
+}
+
+// Past implements bot.PastStore: the summaries of channel's incidents (all
+// with ""), latest T0 first, then highest ID.
+func (s *Store) Past(ctx context.Context, channel string) ([]incident.Summary, error) {
+	all, err := s.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []incident.Summary
+	for _, inc := range all {
+		if channel == "" || inc.Channel == channel {
+			out = append(out, inc.Summary())
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].T0.Equal(out[j].T0) {
+			return out[i].T0.After(out[j].T0)
+		}
+		return idLess(out[j].ID, out[i].ID)
 	})
 	return out, nil
 }

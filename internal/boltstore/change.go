@@ -138,7 +138,9 @@ type made struct {
 	wake    time.Time
 	entries []incident.Entry
 	values  [][]byte // the entries' records
+	search  [][]byte // the entries' search/ values (past.go), nil for none
 	record  []byte   // the incident's
+	summary []byte   // the incident's past/ record
 	after   []byte   // the record the change started from, when it was not read from the store (lane.go)
 	line    uint64   // its line in the lane: the change it started from, or from the store
 	click   incident.Click
@@ -177,6 +179,7 @@ func prepare(id string, inc *incident.Incident, fn func(*incident.Incident) ([]i
 	if m.record, err = encodeIncident(inc); err != nil {
 		return nil, err
 	}
+	m.summary, m.search = encodeSummary(inc), searchValues(m.entries)
 	return m, nil
 }
 
@@ -190,7 +193,13 @@ func (m *made) write(tx *bolt.Tx, ch incident.Change) error {
 	if err := putEncoded(lb, m.entries, m.values); err != nil {
 		return err
 	}
+	if err := putSearch(tx, id, m.entries, m.search); err != nil {
+		return err
+	}
 	if err := tx.Bucket(bucketIncidents).Put([]byte(id), m.record); err != nil {
+		return err
+	}
+	if err := repast(tx, true, m.channel, m.inc, m.summary); err != nil {
 		return err
 	}
 	if err := reindex(tx, m.channel, m.status, m.inc); err != nil {

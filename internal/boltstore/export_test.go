@@ -76,6 +76,9 @@ func (s *Store) SeedIncidents(tmpl *incident.Incident, n, per int, wake func(i i
 				if err := putIncident(tx, &inc); err != nil {
 					return err
 				}
+				if err := repast(tx, false, "", &inc, encodeSummary(&inc)); err != nil {
+					return err
+				}
 				if err := reindex(tx, "", "", &inc); err != nil {
 					return err
 				}

@@ -67,7 +67,13 @@ func (s *Store) Create(ctx context.Context, inc *incident.Incident, entries []in
 		if err := putEntries(lb, es); err != nil {
 			return err
 		}
+		if err := putSearch(tx, id, es, searchValues(es)); err != nil {
+			return err
+		}
 		if err := putIncident(tx, fresh); err != nil {
+			return err
+		}
+		if err := repast(tx, false, "", fresh, encodeSummary(fresh)); err != nil {
 			return err
 		}
 		fresh.Rev = 1

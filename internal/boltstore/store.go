@@ -36,6 +36,11 @@
 //	                         with the change it made, so that a repeat changes nothing
 //	clickexp/<at BE><key>    empty value: clicks by time, to forget them after
 //	                         their window, a few at each click
+//	past/<channel>\x00<id>   the incident.Summary of each incident, which
+//	                         listings read (past.go has the value's layout)
+//	search/<id>\x00<seq BE>  what people wrote, for searches: the title under
+//	                         seq 0, and each entry's incident.Entry.Searchable
+//	                         texts (past.go has the value's layout)
 //
 // # Writes
 //
@@ -86,9 +91,11 @@ var (
 	bucketRevs      = []byte("revs")
 	bucketClicks    = []byte("clicks")
 	bucketClickExp  = []byte("clickexp")
+	bucketPast      = []byte("past")
+	bucketSearch    = []byte("search")
 	keySchema       = []byte("schema")
 
-	allBuckets = [][]byte{bucketMeta, bucketIncidents, bucketLog, bucketOpen, bucketSeq, bucketReminders, bucketSent, bucketOutbox, bucketRevs, bucketClicks, bucketClickExp}
+	allBuckets = [][]byte{bucketMeta, bucketIncidents, bucketLog, bucketOpen, bucketSeq, bucketReminders, bucketSent, bucketOutbox, bucketRevs, bucketClicks, bucketClickExp, bucketPast, bucketSearch}
 )
 
 // ErrInUse is matched (errors.Is) by the error Open returns when another
@@ -219,8 +226,9 @@ func (s *Store) initSchema() error {
 		return nil
 	}
 	if s.readOnly {
-		// A file of an older Vigie lacks the newer buckets (outbox): they
-		// are created at the next read-write open, and readers do without.
+		// A file of an older Vigie lacks the newer buckets (outbox, past,
+		// search): they are created at the next read-write open, and
+		// readers do without.
 		var initialised bool
 		_ = s.view(func(tx *bolt.Tx) error { initialised = tx.Bucket(bucketMeta) != nil; return nil })
 		if initialised {
@@ -232,9 +240,17 @@ func (s *Store) initSchema() error {
 		if _, err := checkSchema(tx); err != nil {
 			return err
 		}
+		// A file of an older Vigie has its incidents but not their
+		// listing and search indexes: they are built once, here.
+		rebuild := tx.Bucket(bucketPast) == nil || tx.Bucket(bucketSearch) == nil
 		for _, name := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return fmt.Errorf("create bucket %s: %w", name, err)
+			}
+		}
+		if rebuild {
+			if err := rebuildPast(tx); err != nil {
+				return fmt.Errorf("build the listing and search indexes: %w", err)
 			}
 		}
 		return tx.Bucket(bucketMeta).Put(keySchema, []byte(strconv.Itoa(SchemaVersion)))

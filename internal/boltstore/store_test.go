@@ -28,6 +28,7 @@ import (
 var (
 	_ bot.Store         = (*boltstore.Store)(nil)
 	_ bot.ReminderStore = (*boltstore.Store)(nil)
+	_ bot.PastStore     = (*boltstore.Store)(nil)
 )
 
 var t0 = time.Date(2026, 3, 28, 1, 10, 0, 0, time.UTC)
@@ -300,7 +301,7 @@ func TestFreshFileHasEveryBucket(t *testing.T) {
 		schema = string(tx.Bucket([]byte("meta")).Get([]byte("schema")))
 		return tx.ForEach(func(name []byte, _ *bolt.Bucket) error { names = append(names, string(name)); return nil })
 	})
-	want := []string{"clickexp", "clicks", "incidents", "log", "meta", "open", "outbox", "reminders", "revs", "sent", "seq"}
+	want := []string{"clickexp", "clicks", "incidents", "log", "meta", "open", "outbox", "past", "reminders", "revs", "search", "sent", "seq"}
 	if !slices.Equal(names, want) || schema != "1" {
 		t.Errorf("buckets %v schema %q, want %v schema 1", names, schema, want)
 	}

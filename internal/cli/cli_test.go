@@ -109,7 +109,7 @@ func TestBadUsage(t *testing.T) {
 		args []string
 		want []string // in stderr
 	}{
-		{[]string{"consol"}, []string{`unknown command "consol"`, "did you mean console?", "accepted: backup, check, completion", "doctor", "verify"}},
+		{[]string{"consol"}, []string{`unknown command "consol"`, "did you mean console?", "accepted: backup, check, cherche, completion", "doctor", "liste", "verify"}},
 		{[]string{"console", "--bogus"}, []string{"vigie console: unknown flag: --bogus", "--flow ID", "--sweep DURATION", "--db FILE", "--lang fr|en"}},
 		{[]string{"console", "extra"}, []string{`unexpected argument "extra"`, "--flow ID"}},
 		{[]string{"--bogus"}, []string{"unknown flag: --bogus", "--db FILE"}},

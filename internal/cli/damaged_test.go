@@ -48,7 +48,7 @@ func TestDamagedDatabaseThroughEveryCommand(t *testing.T) {
 	}
 	commands := [][]string{
 		{"console", "--sweep", "0"}, {"export", "2026-0001"}, {"stats", "--year", "2026"},
-		{"backup", "COPY"}, {"check"},
+		{"backup", "COPY"}, {"check"}, {"liste"}, {"cherche", "PACS"},
 	}
 	for _, f := range files {
 		for _, cmd := range commands {

@@ -95,6 +95,8 @@ With no command, vigie runs the terminal channel (console) on the embedded chain
 		newVerifyCmd(env, g),
 		newKeyCmd(env, g),
 		newStatsCmd(env, g),
+		newListeCmd(env, g),
+		newChercheCmd(env, g),
 		newBackupCmd(env, g),
 		newCheckCmd(env, g),
 	)

@@ -52,6 +52,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"ConcurrentUpdatesSomeFail", testConcurrentUpdatesSomeFail},
 		{"Isolation", testIsolation},
 		{"All", testAll},
+		{"Past", testPast},
 		{"WakeIndex", testWakeIndex},
 		{"Outbox", testOutbox},
 		{"ChangeSeen", testChangeSeen},
