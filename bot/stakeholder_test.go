@@ -69,10 +69,18 @@ func TestStakeholderPress(t *testing.T) {
 			t.Errorf("press statement says %q:\n%s", leak, text)
 		}
 	}
-	for _, want := range []string{"CH Exemple", "23 novembre 2026", "[À COMPLÉTER", "Les autorités compétentes ont été informées."} {
+	// CERT Santé is told, the ARS not yet: the statement does not say the
+	// authorities were informed without a blank to confirm.
+	for _, want := range []string{"CH Exemple", "23 novembre 2026", "[À COMPLÉTER", "[À CONFIRMER] Les autorités compétentes ont été informées."} {
 		if !strings.Contains(text, want) {
 			t.Errorf("press statement lacks %q:\n%s", want, text)
 		}
+	}
+	h.ok("fait ars via=email")
+	h.ok("fait plan-crise-ars via=email")
+	text, _ = draftText(t, h.ok("message presse"))
+	if !strings.Contains(text, "\nLes autorités compétentes ont été informées.") {
+		t.Errorf("every authority due without delay told, the statement still asks to confirm:\n%s", text)
 	}
 }
 

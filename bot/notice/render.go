@@ -173,15 +173,25 @@ func (w *Writer) press(m *text, inc *incident.Incident, c *flows.Chain, now time
 	m.line("notice.press.contact", m.blank(""))
 }
 
-// told reports whether an authority was told of the incident (a step of
-// authorities done).
+// told reports whether the press may read that the competent authorities
+// were informed: every authority the chain requires without delay
+// (CERT Santé, the ARS…) has its proof. One of them done while another is
+// overdue is not that.
 func told(inc *incident.Incident, c *flows.Chain) bool {
-	for _, id := range authorities {
-		if st := inc.Steps[id]; st != nil && st.Status == incident.StepDone {
-			return true
-		}
+	if c == nil {
+		return false
 	}
-	return false
+	n := 0
+	for _, p := range flows.Evaluate(c, inc.Inputs()).Steps {
+		if p.Step.Deadline.Kind != flows.Immediate || !slices.Contains(authorities, p.Step.ID) {
+			continue
+		}
+		if st := inc.Steps[p.Step.ID]; st == nil || st.Status != incident.StepDone {
+			return false
+		}
+		n++
+	}
+	return n > 0
 }
 
 // doneLines are the steps of c done or set not applicable, in the
