@@ -110,6 +110,26 @@ func TestExerciseMarkedEverywhere(t *testing.T) {
 		t.Errorf("draft heading %q is not marked", lines[1])
 	}
 
+	// The hand-over and the messages to stakeholders, text pasted
+	// elsewhere, carry the mark in their text.
+	h.ok(`point conditions="PACS arrêté" actions="bascule papier" besoins="renfort"`)
+	n = len(h.chat.Posts)
+	h.ok("releve")
+	if got := h.postsSince(n); len(got) == 0 || !strings.HasPrefix(got[len(got)-1], "🧪 EXERCICE — 🔄 Relève") {
+		t.Errorf("hand-over posts: %q", got)
+	}
+	es := h.entries("EX-2026-0001")
+	if ho := es[len(es)-1]; ho.Kind != incident.KindHandover || !strings.HasPrefix(ho.Data["text"], "🧪 EXERCICE — ") {
+		t.Errorf("hand-over entry: %+v", ho)
+	}
+	for _, a := range []string{"direction", "ars", "personnel", "presse"} {
+		text := h.ok("message " + a).Message.Blocks[0].Text
+		const mark = "*** EXERCICE EXERCICE EXERCICE — NE PAS ENVOYER : message d'un exercice de crise, pas d'un incident réel ***"
+		if !strings.HasPrefix(text, mark+"\n") || !strings.HasSuffix(text, "\n"+mark) {
+			t.Errorf("message %s does not open and end with the mark:\n%s", a, text)
+		}
+	}
+
 	h.ok("clore confirmer")
 	inc = h.incident("EX-2026-0001")
 	if m := h.chat.Message(inc.Messages[bot.RoleClosing]); !strings.HasPrefix(m.Title, "🧪 EXERCICE — ") {

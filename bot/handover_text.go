@@ -67,7 +67,7 @@ func (h *handoverText) add(lines ...string) { h.lines = append(h.lines, lines...
 // the last situation point (nil: none).
 func (b *Bot) handoverSummary(inc *incident.Incident, c *flows.Chain, covered []incident.Entry, since uint64, point *incident.Entry, r *request, lang Lang) *handoverText {
 	now := r.now
-	ho := &handoverText{title: tr(lang, "handover.title", inc.ID, inc.Title)}
+	ho := &handoverText{title: exerciseTitle(inc, lang, tr(lang, "handover.title", inc.ID, inc.Title))}
 	ho.add(tr(lang, "handover.head", b.when(now, lang), r.ev.User.String(), b.when(inc.T0, lang), i18n.Span(now.Sub(inc.T0), lang)))
 
 	var prev *incident.Entry

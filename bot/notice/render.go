@@ -29,6 +29,10 @@ type Writer struct {
 // is given and now, so that it can run inside a store transaction.
 func (w *Writer) Render(a *Audience, inc *incident.Incident, c *flows.Chain, p Point, now time.Time, lang flows.Lang) string {
 	m := &text{lang: lang}
+	if inc.Exercise { // pasted into a mail by mistake, it must not pass for a real incident
+		m.line("notice.exercise_banner")
+		m.raw("")
+	}
 	switch a.ID {
 	case "direction":
 		w.direction(m, inc, c, p, now)
@@ -38,6 +42,10 @@ func (w *Writer) Render(a *Audience, inc *incident.Incident, c *flows.Chain, p P
 		w.staff(m, inc, p, now)
 	default:
 		w.press(m, inc, c, now)
+	}
+	if inc.Exercise {
+		m.raw("")
+		m.line("notice.exercise_banner")
 	}
 	return strings.Join(m.lines, "\n")
 }
