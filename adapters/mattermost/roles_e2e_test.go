@@ -3,6 +3,7 @@ package mattermost_test
 import (
 	"context"
 	"crypto/rand"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -18,7 +19,8 @@ import (
 // channel of its own where alice and bob both sit: alice takes the DPO's
 // role, bob the RSSI's and gives the crisis director's to alice; the
 // deployment asks the owner's confirmation, so bob's "fait cnil" is
-// proposed and waits; the CNIL reminder calls alice, not the channel;
+// proposed and waits; once the RSSI and the director have declared the
+// steps that would escalate, the CNIL reminder calls alice, not the channel;
 // bob cannot confirm, alice's click on Confirmer does; a role released
 // leaves the card.
 func TestRealServerRoles(t *testing.T) {
@@ -94,16 +96,38 @@ func TestRealServerRoles(t *testing.T) {
 		t.Errorf("checklist lacks the proposal:\n%s", text)
 	}
 
-	// The CNIL reminder (T0 + 24 h) calls alice, the DPO, by her name.
+	// The CNIL reminder (T0 + 24 h) calls alice, the DPO, by her name, and
+	// not the channel. A sweep posts one message per incident with every
+	// nag due, and its callees line is shared: had cert-sante and ars
+	// (due "sans délai", escalated after 1 h) stayed pending, their
+	// escalation would call @channel in the same post, and no block of the
+	// CNIL step could tell who the CNIL reminder calls. Their owners
+	// declare them first, so that at T0 + 24 h nothing escalates and the
+	// callees line is the CNIL reminder's (with the other steps and
+	// questions due, none of which calls the channel without escalating).
+	if got := run(bob, "fait cert-sante via=portail ref=CS-2026-1"); strings.Contains(got, "proposed") {
+		t.Errorf("bob, the RSSI, declares cert-sante: %q", got)
+	}
+	if got := run(alice, "fait ars via=email"); strings.Contains(got, "proposed") {
+		t.Errorf("alice, the crisis director, declares ars: %q", got)
+	}
+	for _, step := range []string{"cert-sante", "ars"} {
+		if st := current(t, v, id).Steps[step]; st == nil || st.Status != incident.StepDone {
+			t.Fatalf("%s after its owner's declaration: %+v", step, st)
+		}
+	}
 	since := model.GetMillis()
 	if st, err := v.bot.Sweep(ctx, time.Now().Add(24*time.Hour+time.Minute)); err != nil || st.Sent == 0 {
 		t.Fatalf("sweep: %+v %v", st, err)
 	}
+	var reminder string
 	if !botPosted(t, alice, e, since, func(p *model.Post) bool {
-		text := attText(p)
-		return strings.Contains(text, "Notifier la violation à la CNIL") && strings.Contains(text, aliceName+" (DPO)")
+		reminder = attText(p)
+		return strings.Contains(reminder, "Notifier la violation à la CNIL") && strings.Contains(reminder, aliceName+" (DPO)")
 	}) {
 		t.Error("no reminder calling the DPO by name")
+	} else if strings.Contains(reminder, "@channel") || strings.Contains(reminder, "Escalade") {
+		t.Errorf("the CNIL reminder calls the channel or escalates:\n%s", reminder)
 	}
 
 	// bob cannot confirm; alice's click on Confirmer does.
@@ -174,7 +198,8 @@ func cellChannel(t *testing.T, e *mmEnv) *model.Channel {
 // hand-over after a night's actions is posted in the channel and lists
 // them, a second lists only what came after; a message for the ARS is
 // built from the situation point and logged with its hash; an exercise
-// opened in another channel is numbered apart and marked on its card.
+// opened in another channel is numbered apart and marked on its card and
+// its hand-over.
 func TestRealServerHandoverMessagesExercise(t *testing.T) {
 	e := realServer(t)
 	ctx := context.Background()
@@ -190,6 +215,16 @@ func TestRealServerHandoverMessagesExercise(t *testing.T) {
 		}
 		return resp.Text
 	}
+	// runAll is the whole answer: its text, and its message (the
+	// attachments) with the body of a message for the authorities.
+	runAll := func(channel, text string) string {
+		t.Helper()
+		resp, _, err := alice.ExecuteCommand(ctx, channel, "/"+trigger+" "+text)
+		if err != nil {
+			t.Fatalf("/%s %s: %v", trigger, text, err)
+		}
+		return respText(resp)
+	}
 	run(ch.Id, "ouvrir Rançongiciel sur le PACS")
 	for _, c := range []string{"role rssi", "repondre malicious oui", "fait cert-sante via=portail ref=CS-2026-7",
 		`point conditions="PACS arrêté" actions="bascule papier" besoins="renfort DSI"`} {
@@ -200,12 +235,14 @@ func TestRealServerHandoverMessagesExercise(t *testing.T) {
 		t.Errorf("hand-over answer: %q", got)
 	}
 	v.mm.Flush(ctx)
-	handover := func(since int64, want ...string) {
+	// handover returns the text of the hand-over posted since then with
+	// every want, "" when none came.
+	handover := func(since int64, want ...string) string {
 		t.Helper()
-		ok := false
+		var text string
 		for range 50 { // the outbox posts it in the background
 			if botPosted(t, alice, e, since, func(p *model.Post) bool {
-				text := attText(p)
+				text = attText(p)
 				for _, w := range want {
 					if !strings.Contains(text, w) {
 						return false
@@ -213,22 +250,25 @@ func TestRealServerHandoverMessagesExercise(t *testing.T) {
 				}
 				return true
 			}) {
-				ok = true
-				break
+				return text
 			}
 			time.Sleep(100 * time.Millisecond) // polling the server for the outbox's post, not asserting on time
 		}
-		if !ok {
-			t.Errorf("no hand-over posted with %q", want)
-		}
+		t.Errorf("no hand-over posted with %q", want)
+		return ""
 	}
 	handover(since, "Relève", "Déclarer l'incident au CERT Santé : portail, réf. CS-2026-7", "Rôles", "PACS arrêté")
 	run(ch.Id, "note appel de l'ARS reçu")
 	since = model.GetMillis()
 	run(ch.Id, "releve")
-	handover(since, "Relève", "appel de l'ARS reçu")
-	if got := run(ch.Id, "message ars"); !strings.Contains(got, "Message for the ARS (situation report)") || !strings.Contains(got, "fingerprint") {
-		t.Errorf("message for the ARS: %q", got)
+	// The second lists only what came after the first: the note, not the
+	// declaration to CERT Santé the first listed.
+	if second := handover(since, "Relève", "appel de l'ARS reçu"); strings.Contains(second, "CS-2026-7") {
+		t.Errorf("the second hand-over lists the first's declaration:\n%s", second)
+	}
+	if got := runAll(ch.Id, "message ars"); !strings.Contains(got, "Message for the ARS (situation report)") || !strings.Contains(got, "fingerprint") ||
+		!strings.Contains(got, "PACS arrêté") {
+		t.Errorf("message for the ARS, built from the situation point:\n%s", got)
 	}
 	open, _ := v.store.Open(ctx, ch.Id)
 	all, err := v.store.Entries(ctx, open[0].ID, 0, 0)
@@ -260,6 +300,31 @@ func TestRealServerHandoverMessagesExercise(t *testing.T) {
 	if text := attText(p); !strings.Contains(text, "EXERCICE") || !strings.Contains(text, exOpen[0].ID) {
 		t.Errorf("exercise card:\n%s", text)
 	}
+	// Its hand-over, posted in the exercise's channel (e's channel now),
+	// is marked too.
+	since = model.GetMillis()
+	run(ex.Id, "releve")
+	v.mm.Flush(ctx)
+	if text := handover(since, "Relève"); text != "" && !strings.Contains(text, "EXERCICE") {
+		t.Errorf("exercise hand-over not marked EXERCICE:\n%s", text)
+	}
+}
+
+// respText is a slash command's whole answer, as attText is a post's: its
+// text and its attachments, and the answers it was split into.
+func respText(resp *model.CommandResponse) string {
+	var b strings.Builder
+	b.WriteString(resp.Text + "\n")
+	for _, at := range resp.Attachments {
+		b.WriteString(at.Title + "\n" + at.Text + "\n")
+		for _, f := range at.Fields {
+			fmt.Fprintf(&b, "%s: %v\n", f.Title, f.Value)
+		}
+	}
+	for _, x := range resp.ExtraResponses {
+		b.WriteString(respText(x))
+	}
+	return b.String()
 }
 
 func current(t *testing.T, v *vigie, id string) *incident.Incident {
