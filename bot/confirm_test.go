@@ -45,6 +45,10 @@ func TestDeclarationProposed(t *testing.T) {
 	if !slices.Contains(bottest.Buttons(list), "#2026-0001 confirmer cnil") {
 		t.Errorf("no confirmation button: %v", bottest.Buttons(list))
 	}
+	// The status tells whoever arrives what awaits confirmation.
+	if st := render(*h.ok("statut").Message); !strings.Contains(st, "12 · cnil — Notifier la violation à la CNIL (proposée par @rssi, à confirmer par @jdupont (DPO))") {
+		t.Errorf("status of a proposed declaration:\n%s", st)
+	}
 	// Pending, the step is still reminded: the DPO is called to confirm.
 	before := len(h.chat.Posts)
 	h.sweep(48*time.Hour + time.Minute)
@@ -155,4 +159,27 @@ func TestDeclarationOwnerRules(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestHandoverShowsProposals: the hand-over lists a proposed declaration
+// as awaiting confirmation, and a confirmed one as its proposer's.
+func TestHandoverShowsProposals(t *testing.T) {
+	h := breachAt(t, bot.Config{Chain: "nouvelle-aquitaine/es-esms", Declarations: bot.Declarations{Owner: bot.OwnerPropose}})
+	h.ok("role dpo @jdupont")
+	h.ok("releve")
+	h.now = t0.Add(27 * time.Hour)
+	h.ok("fait cnil via=portail ref=CNIL-77 at=" + t0.Add(26*time.Hour+30*time.Minute).Format(time.RFC3339))
+	h.ok("releve")
+	text := render(h.chat.Posts[len(h.chat.Posts)-1].Message)
+	if !strings.Contains(text, "⏳ 12. Notifier la violation à la CNIL : portail, réf. CNIL-77, proposée, à confirmer (déclarée à 04:40) — @rssi") ||
+		!strings.Contains(text, "12. Notifier la violation à la CNIL (proposée par @rssi, à confirmer par @jdupont (DPO)) — avant le 26/11/2026 02:10") {
+		t.Errorf("hand-over with a proposal:\n%s", text)
+	}
+	h.user = dpoUser
+	h.ok("confirmer cnil")
+	h.ok("releve")
+	text = render(h.chat.Posts[len(h.chat.Posts)-1].Message)
+	if !strings.Contains(text, "✅ 12. Notifier la violation à la CNIL : portail, réf. CNIL-77 (déclarée à 04:40) — @rssi, confirmée par @jdupont") {
+		t.Errorf("hand-over with a confirmation:\n%s", text)
+	}
 }

@@ -23,13 +23,14 @@ import (
 var handoverKinds = map[string]bool{
 	incident.KindDone: true, incident.KindNA: true, incident.KindAnswer: true, incident.KindNote: true,
 	incident.KindPoint: true, incident.KindRole: true, incident.KindT0: true, incident.KindChain: true,
-	incident.KindDraft: true, incident.KindMessage: true,
+	incident.KindDraft: true, incident.KindMessage: true, incident.KindProposed: true,
 }
 
 // handoverMajor are the kinds a long list keeps first: the legal steps,
-// the answers that decide them, who holds what, the situation.
+// the answers that decide them, the situation. Role changes come after:
+// the hand-over says who holds what in a line of its own.
 var handoverMajor = map[string]bool{
-	incident.KindDone: true, incident.KindNA: true, incident.KindAnswer: true, incident.KindRole: true,
+	incident.KindDone: true, incident.KindNA: true, incident.KindProposed: true, incident.KindAnswer: true,
 	incident.KindPoint: true, incident.KindT0: true, incident.KindChain: true,
 }
 
@@ -130,14 +131,23 @@ func (b *Bot) shiftLines(shift []incident.Entry, c *flows.Chain, now time.Time, 
 
 // shiftLine is one entry as the hand-over lists it: when, what, who.
 func (b *Bot) shiftLine(e incident.Entry, c *flows.Chain, now time.Time, lang Lang) string {
-	at, d := e.Time, e.Data
+	at, d, who := e.Time, e.Data, e.Actor
 	var what string
 	switch e.Kind {
-	case incident.KindDone:
-		if t, err := time.Parse(rfc3339, d["declared_at"]); err == nil {
-			at = t // the time the declaration was made is the one that counts
+	case incident.KindDone, incident.KindProposed:
+		step, means, ref := stepName(c, d["step"], lang), i18n.Means(d["means"], lang), i18n.Ref(d["ref"], lang)
+		what = tr(lang, "handover.done", step, means, ref)
+		if e.Kind == incident.KindProposed {
+			what = tr(lang, "handover.proposed", step, means, ref)
 		}
-		what = tr(lang, "handover.done", stepName(c, d["step"], lang), i18n.Means(d["means"], lang), i18n.Ref(d["ref"], lang))
+		// Listed in the record's order, at the record's time; the time
+		// the declaration was made, when another, is said.
+		if t, err := time.Parse(rfc3339, d["declared_at"]); err == nil && e.Time.Sub(t) >= time.Minute {
+			what += tr(lang, "handover.declared_at", shortWhen(t, now, lang))
+		}
+		if p := d["proposed_by"]; p != "" { // the declaration is its proposer's
+			who = tr(lang, "handover.confirmed_by", p, e.Actor)
+		}
 	case incident.KindNA:
 		what = tr(lang, "handover.na", stepName(c, d["step"], lang), d["reason"])
 	case incident.KindAnswer:
@@ -155,10 +165,11 @@ func (b *Bot) shiftLine(e incident.Entry, c *flows.Chain, now time.Time, lang La
 		what = tr(lang, "handover.point", d["n"])
 	case incident.KindRole:
 		what = "👤 " + e.Text
-	default: // T0, chain, drafts, messages: their entry says it
-		what = handoverIcon[e.Kind] + " " + shorten(e.Text, maxHandoverNote)
+	default: // T0, chain, drafts, messages: their entry says it (but the hash)
+		text, _, _ := strings.Cut(e.Text, " (SHA-256")
+		what = handoverIcon[e.Kind] + " " + shorten(text, maxHandoverNote)
 	}
-	return tr(lang, "handover.line", shortWhen(at, now, lang), what, e.Actor)
+	return tr(lang, "handover.line", shortWhen(at, now, lang), what, who)
 }
 
 // pendingLines adds what is still owed: the required steps neither done
@@ -177,6 +188,9 @@ func (b *Bot) pendingLines(ho *handoverText, inc *incident.Incident, c *flows.Ch
 		}
 		ho.pendingIDs = append(ho.pendingIDs, p.Step.ID)
 		name := strconv.Itoa(p.Step.Order) + ". " + p.Step.Title.In(lang)
+		if st := inc.Steps[p.Step.ID]; st != nil && st.Proposed != nil {
+			name += tr(lang, "handover.awaits", st.Proposed.By.String(), b.confirmers(inc, p.Step, lang))
+		}
 		switch {
 		case p.Step.Deadline.Kind == flows.Immediate:
 			urgent = append(urgent, tr(lang, "handover.immediate", name, i18n.Span(now.Sub(inc.T0), lang)))

@@ -74,6 +74,9 @@ func (b *Bot) summary(inc *incident.Incident, c *flows.Chain, r *request) *Messa
 			continue
 		}
 		line := fmt.Sprintf("%s — %s", stepLabel(p.Step), p.Step.Title.In(lang))
+		if st != nil && st.Proposed != nil { // the one who arrives sees what awaits them
+			line += tr(lang, "handover.awaits", st.Proposed.By.String(), b.confirmers(inc, p.Step, lang))
+		}
 		switch {
 		case p.Step.Deadline.Kind == flows.Immediate:
 			// "Sans délai" is due at once, not by an hour count: to do
