@@ -75,6 +75,10 @@ func (b *Bot) roleCommand(ctx context.Context, r *request) (Reply, error) {
 		if rc.deputy {
 			m = &inc.Deputies
 		}
+		other := inc.Deputies // the other side of the role: one person is not both
+		if rc.deputy {
+			other = inc.Roles
+		}
 		var held bool
 		prev, held = (*m)[rc.role.Key]
 		switch {
@@ -82,6 +86,11 @@ func (b *Bot) roleCommand(ctx context.Context, r *request) (Reply, error) {
 			return nil, uerr(EConflict, r.lang, k.free, rc.role.Name.In(r.lang))
 		case !rc.release && held && sameUser(prev, rc.holder):
 			return nil, uerr(EConflict, r.lang, k.same, prev.String(), rc.role.Name.In(r.lang))
+		case !rc.release && rc.deputy && sameUser(other[rc.role.Key], rc.holder):
+			return nil, uerr(EConflict, r.lang, "err.role_both", rc.holder.String(), rc.role.Name.In(r.lang))
+		}
+		if err := b.mayReassign(inc, rc, prev, held, r); err != nil {
+			return nil, err
 		}
 		data := map[string]string{"role": rc.role.Key}
 		if rc.deputy {
@@ -106,7 +115,14 @@ func (b *Bot) roleCommand(ctx context.Context, r *request) (Reply, error) {
 				text = tr(b.cfg.Lang, k.replace, name, rc.holder.String(), prev.String())
 			}
 		}
-		return []incident.Entry{r.entry(incident.KindRole, text, data)}, nil
+		entries := []incident.Entry{r.entry(incident.KindRole, text, data)}
+		if d, ok := inc.Deputies[rc.role.Key]; ok && !rc.deputy && !rc.release && sameUser(d, rc.holder) {
+			// The deputy stands in: no longer the deputy of their own role.
+			delete(inc.Deputies, rc.role.Key)
+			entries = append(entries, r.entry(incident.KindRole, tr(b.cfg.Lang, "log.deputy.release", name, d.String()),
+				map[string]string{"role": rc.role.Key, "deputy": "yes", "previous": d.String()}))
+		}
+		return entries, nil
 	})
 	if err != nil {
 		return Reply{}, err
@@ -114,6 +130,8 @@ func (b *Bot) roleCommand(ctx context.Context, r *request) (Reply, error) {
 	switch {
 	case rc.release:
 		return Reply{Text: tr(r.lang, k.released, rc.role.Name.In(r.lang), inc.ID, prev.String())}, nil
+	case prev != (incident.User{}): // whoever held it is named: they lost it
+		return Reply{Text: tr(r.lang, k.replaced, rc.holder.String(), rc.role.Name.In(r.lang), inc.ID, prev.String())}, nil
 	case sameUser(rc.holder, r.ev.User):
 		return Reply{Text: tr(r.lang, k.taken, rc.role.Name.In(r.lang), inc.ID, rc.role.Duties.In(r.lang))}, nil
 	}
@@ -121,11 +139,33 @@ func (b *Bot) roleCommand(ctx context.Context, r *request) (Reply, error) {
 }
 
 // changeKeys are the catalogue keys of a role change's messages.
-type changeKeys struct{ free, same, give, replace, release, released, taken, given string }
+type changeKeys struct{ free, same, give, replace, release, released, taken, given, replaced string }
 
 var (
 	holderKeys = changeKeys{"err.role.free", "err.role.same", "log.role.give", "log.role.replace", "log.role.release",
-		"role.released", "role.taken", "role.given"}
+		"role.released", "role.taken", "role.given", "role.replaced"}
 	deputyKeys = changeKeys{"err.deputy.free", "err.deputy.same", "log.deputy.give", "log.deputy.replace", "log.deputy.release",
-		"deputy.released", "deputy.taken", "deputy.given"}
+		"deputy.released", "deputy.taken", "deputy.given", "deputy.replaced"}
 )
+
+// directorRole is the role that may hand any role to another, when the
+// deployment has declarations confirmed by their owner.
+const directorRole = "directeur-crise"
+
+// mayReassign refuses, when the deployment asks that declarations be
+// confirmed by their owner (declarations.owner), that a role someone
+// holds pass to another at the word of anyone: else taking the DPO's role
+// would be all it takes to confirm one's own declaration to the CNIL. Its
+// holder, its deputy and the crisis director may; anyone may when nobody
+// directs the crisis.
+func (b *Bot) mayReassign(inc *incident.Incident, rc roleChange, prev incident.User, held bool, r *request) error {
+	if b.cfg.Declarations.Owner == "" || !held || (!rc.release && sameUser(prev, rc.holder)) {
+		return nil
+	}
+	by := r.ev.User
+	director, directed := inc.Roles[directorRole]
+	if sameUser(prev, by) || sameUser(inc.Deputies[rc.role.Key], by) || sameUser(inc.Roles[rc.role.Key], by) || !directed || sameUser(director, by) {
+		return nil
+	}
+	return uerr(EConflict, r.lang, "err.role_reassign", rc.role.Name.In(r.lang), prev.String(), director.String())
+}

@@ -215,3 +215,42 @@ func TestUnknownVerbListsEveryCommand(t *testing.T) {
 		t.Fatalf("read %d commands from the help:\n%s", n, help)
 	}
 }
+
+// TestRoleReassigned: whoever held a role is named when it passes to
+// another; one person is not holder and deputy of one role; with
+// declarations confirmed by their owner, a held role passes to another
+// only at the word of its holder, its deputy or the crisis director.
+func TestRoleReassigned(t *testing.T) {
+	h := newHarness(t, bot.Config{Chain: "nouvelle-aquitaine/es-esms"})
+	h.ok("ouvrir Rançongiciel")
+	h.ok("role dpo @jdupont")
+	if r := h.ok("role dpo"); r.Text != "✅ @rssi tient le rôle DPO sur l'incident #2026-0001, à la place de @jdupont." {
+		t.Errorf("taken from someone: %q", r.Text)
+	}
+	h.refused("2026-0001", "role dpo suppleant", "@rssi ne peut pas être à la fois titulaire et suppléant du rôle DPO.")
+	h.ok("role dpo suppleant @amartin")
+	h.ok("role dpo @amartin") // the deputy stands in, and is no longer the deputy
+	if inc := h.incident("2026-0001"); inc.Roles["dpo"] != (incident.User{Name: "amartin"}) || len(inc.Deputies) != 0 {
+		t.Errorf("the deputy stood in: %v %v", inc.Roles, inc.Deputies)
+	}
+	if err := incident.CheckRecord(h.incident("2026-0001"), h.entries("2026-0001")); err != nil {
+		t.Error(err)
+	}
+
+	h = newHarness(t, bot.Config{Chain: "nouvelle-aquitaine/es-esms", Declarations: bot.Declarations{Owner: bot.OwnerPropose}})
+	h.ok("ouvrir Rançongiciel")
+	h.ok("role dpo @jdupont")
+	h.ok("role dpo @amartin") // nobody directs the crisis: anyone may
+	h.ok("role directeur-crise @cmoreau")
+	h.refused("2026-0001", "role dpo", "Le rôle DPO est tenu par @amartin : dans cette configuration (déclarations confirmées par leur responsable), seuls son titulaire, son suppléant ou le directeur de crise (@cmoreau) peuvent le confier à un autre.")
+	h.refused("2026-0001", "role dpo -", "seuls son titulaire, son suppléant ou le directeur de crise")
+	h.user = incident.User{ID: "u9", Name: "cmoreau"}
+	h.ok("role dpo @jdupont") // the crisis director may
+	h.user = incident.User{ID: "u2", Name: "jdupont"}
+	h.ok("role dpo suppleant @rssi") // the holder may name a deputy
+	h.user = rssiUser
+	h.ok("role dpo") // and the deputy may stand in
+	if inc := h.incident("2026-0001"); inc.Roles["dpo"] != rssiUser || len(inc.Deputies) != 0 {
+		t.Errorf("the deputy stood in: %v %v", inc.Roles, inc.Deputies)
+	}
+}
