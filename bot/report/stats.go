@@ -33,8 +33,10 @@ import (
 // SmallCount is the suppression threshold: a count from 1 to SmallCount-1
 // is written "<3" (csv) or "< 3" (md), and the median, 90th percentile and
 // maximum of fewer than SmallCount delays are not written, since they would
-// be one incident's own delays. Zero and counts of SmallCount or more are
-// written as they are. Totals are not adjusted: subtracting shown counts
+// be one incident's own delays. The rule holds in every table of both
+// formats, the deadlines' included. Zero and counts of SmallCount or more
+// are written as they are, and so is the number of exercises left out,
+// which points at no incident. Totals are not adjusted: subtracting shown counts
 // from a total can narrow a hidden one, so the figures stay the
 // structure's own, shared with care.
 const SmallCount = 3
@@ -303,14 +305,14 @@ func writeStatsCSV(w io.Writer, st *YearStats) error {
 			row("delay", d.Step, countCSV(d.Count), "", "", "")
 			continue
 		}
-		row("delay", d.Step, strconv.Itoa(d.Count), minutes(d.Median), minutes(d.P90), minutes(d.Max))
+		row("delay", d.Step, countCSV(d.Count), minutes(d.Median), minutes(d.P90), minutes(d.Max))
 	}
 	for _, d := range st.Deadlines {
 		for _, kv := range []struct {
 			k string
 			n int
 		}{{"required", d.Required}, {"on_time", d.OnTime}, {"late", d.Late}, {"missed", d.Missed}} {
-			row("deadline_"+kv.k, d.Step, strconv.Itoa(kv.n), "", "", "")
+			row("deadline_"+kv.k, d.Step, countCSV(kv.n), "", "", "")
 		}
 	}
 	if st.Exercises > 0 {
@@ -357,13 +359,13 @@ func writeStatsMarkdown(w io.Writer, st *YearStats, lang flows.Lang) error {
 			p("| %s | %s | — | — | — |\n", d.Step, countMD(d.Count))
 			continue
 		}
-		p("| %s | %d | %s | %s | %s |\n", d.Step, d.Count, i18n.Delay(d.Median, lang), i18n.Delay(d.P90, lang), i18n.Delay(d.Max, lang))
+		p("| %s | %s | %s | %s | %s |\n", d.Step, countMD(d.Count), i18n.Delay(d.Median, lang), i18n.Delay(d.P90, lang), i18n.Delay(d.Max, lang))
 	}
 	if len(st.Deadlines) > 0 {
 		p("\n## %s\n\n| %s | %s | %s | %s | %s |\n|---|---:|---:|---:|---:|\n", tr(lang, "stats.deadlines"),
 			tr(lang, "stats.declaration"), tr(lang, "stats.required"), tr(lang, "stats.on_time"), tr(lang, "stats.late"), tr(lang, "stats.missed"))
 		for _, d := range st.Deadlines {
-			p("| %s | %d | %d | %d | %d |\n", d.Step, d.Required, d.OnTime, d.Late, d.Missed)
+			p("| %s | %s | %s | %s | %s |\n", d.Step, countMD(d.Required), countMD(d.OnTime), countMD(d.Late), countMD(d.Missed))
 		}
 	}
 	p("\n%s\n", tr(lang, "stats.method"))

@@ -70,3 +70,64 @@ func TestStatsSmallCounts(t *testing.T) {
 		}
 	}
 }
+
+// TestStatsSmallCountsEveryTable fills every count of every table with 1
+// or 2 and checks that no table, in either format or language, writes one
+// of them as it is: the rule holds for each table, the deadlines' too.
+// Only the exercises left out are written as they are (no incident).
+func TestStatsSmallCountsEveryTable(t *testing.T) {
+	for _, n := range []int{1, 2} {
+		st := &report.YearStats{Year: 2026, Incidents: n, Closed: n, Exercises: 2,
+			ByProfile: map[string]int{"es-esms": n, report.ProfileUnknown: n},
+			Answers:   map[string]*report.Tally{},
+			Deadlines: []report.DeadlineStat{{Step: "cnil", Required: n, OnTime: n, Late: n, Missed: n}},
+		}
+		for m := range st.ByMonth {
+			st.ByMonth[m] = n
+		}
+		for _, q := range report.StatsQuestions {
+			st.Answers[q] = &report.Tally{Yes: n, No: n, Unknown: n, NotAsked: n}
+		}
+		for _, s := range report.StatsSteps {
+			st.Delays = append(st.Delays, report.DelayStat{Step: s, Count: n, Median: time.Hour, P90: time.Hour, Max: time.Hour})
+		}
+		var csv bytes.Buffer
+		if err := report.WriteStats(&csv, "csv", st, flows.FR); err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(strings.TrimSpace(csv.String()), "\n")[1:] {
+			cells := strings.Split(line, ",")
+			if cells[0] == "excluded" {
+				continue
+			}
+			for _, c := range cells[2:] {
+				if c != "" && c != "<3" {
+					t.Errorf("count %d: csv row %q writes %q", n, line, c)
+				}
+			}
+		}
+		if !strings.Contains(csv.String(), "deadline_required,cnil,<3,,,\n") {
+			t.Errorf("count %d: csv lacks the suppressed deadline:\n%s", n, csv.String())
+		}
+		for _, lang := range []flows.Lang{flows.FR, flows.EN} {
+			var md bytes.Buffer
+			if err := report.WriteStats(&md, "md", st, lang); err != nil {
+				t.Fatal(err)
+			}
+			for _, line := range strings.Split(md.String(), "\n") {
+				if !strings.HasPrefix(line, "|") || strings.HasPrefix(line, "|---") {
+					continue
+				}
+				cells := strings.Split(strings.Trim(line, "|"), "|")
+				for _, c := range cells[1:] {
+					if c = strings.TrimSpace(c); c == "1" || c == "2" {
+						t.Errorf("count %d: %s report writes %q in %q", n, lang, c, line)
+					}
+				}
+			}
+			if !strings.Contains(md.String(), "| cnil | < 3 | < 3 | < 3 | < 3 |") {
+				t.Errorf("count %d: %s report lacks the suppressed deadlines:\n%s", n, lang, md.String())
+			}
+		}
+	}
+}

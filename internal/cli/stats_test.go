@@ -243,3 +243,28 @@ func TestStatsUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestStatsOneBreach is the tester's case: one breach declared to the CNIL
+// and closed. Every table of the figures, the deadlines' too, writes its
+// count of 1 as "< 3", in both formats.
+func TestStatsOneBreach(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "vigie.db")
+	at := time.Date(2026, 3, 10, 9, 0, 0, 0, incident.Paris)
+	runConsoleScript(t, db, at, "ouvrir Fuite\nrepondre personal_data_breach oui\nrepondre high_risk non\nfait cnil via=portail ref=X\nclore confirmer\n",
+		"--flow", "nouvelle-aquitaine/es-esms")
+	md := mustRun(t, "--db", db, "stats", "--year", "2026")
+	if !strings.Contains(md, "| cnil | < 3 | < 3 | 0 | 0 |") {
+		t.Errorf("md deadlines not suppressed:\n%s", md)
+	}
+	csv := mustRun(t, "--db", db, "stats", "--year", "2026", "--format", "csv")
+	for _, w := range []string{"deadline_required,cnil,<3,,,", "deadline_on_time,cnil,<3,,,", "deadline_late,cnil,0,,,"} {
+		if !strings.Contains(csv, w+"\n") {
+			t.Errorf("csv lacks %q:\n%s", w, csv)
+		}
+	}
+	for _, out := range []string{md, csv} {
+		if strings.Contains(out, "| 1 |") || strings.Contains(out, ",1,") {
+			t.Errorf("a count of 1 is written as it is:\n%s", out)
+		}
+	}
+}
