@@ -7,6 +7,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/vigie-sante/vigie/bot/guard"
+
 	"github.com/vigie-sante/vigie/bot/i18n"
 	"github.com/vigie-sante/vigie/bot/incident"
 	"github.com/vigie-sante/vigie/flows"
@@ -149,7 +151,7 @@ func (b *Bot) shiftLine(e incident.Entry, c *flows.Chain, now time.Time, lang La
 			who = tr(lang, "handover.confirmed_by", p, e.Actor)
 		}
 	case incident.KindNA:
-		what = tr(lang, "handover.na", stepName(c, d["step"], lang), d["reason"])
+		what = tr(lang, "handover.na", stepName(c, d["step"], lang), b.masked(d["reason"], lang))
 	case incident.KindAnswer:
 		q := d["key"]
 		if c != nil && c.Question(q) != nil {
@@ -160,14 +162,14 @@ func (b *Bot) shiftLine(e incident.Entry, c *flows.Chain, now time.Time, lang La
 			what = tr(lang, "handover.answer_revised", q, i18n.Value(flows.Value(p), lang), i18n.Value(flows.Value(d["value"]), lang))
 		}
 	case incident.KindNote:
-		what = "📝 " + shorten(e.Text, maxHandoverNote)
+		what = "📝 " + shorten(b.masked(e.Text, lang), maxHandoverNote)
 	case incident.KindPoint:
 		what = tr(lang, "handover.point", d["n"])
 	case incident.KindRole:
 		what = "👤 " + e.Text
 	default: // T0, chain, drafts, messages: their entry says it (but the hash)
 		text, _, _ := strings.Cut(e.Text, " (SHA-256")
-		what = handoverIcon[e.Kind] + " " + shorten(text, maxHandoverNote)
+		what = handoverIcon[e.Kind] + " " + shorten(b.masked(text, lang), maxHandoverNote)
 	}
 	return tr(lang, "handover.line", shortWhen(at, now, lang), what, who)
 }
@@ -236,7 +238,7 @@ func (b *Bot) pointLines(point *incident.Entry, lang Lang) []string {
 	lines := []string{tr(lang, "handover.last_point", point.Data["n"], b.when(point.Time, lang), point.Actor)}
 	for _, k := range []struct{ key, label string }{{"conditions", "point.conditions"}, {"actions", "point.actions"}, {"besoins", "point.needs"}} {
 		if v := point.Data[k.key]; v != "" {
-			lines = append(lines, tr(lang, "handover.point_part", tr(lang, k.label), v))
+			lines = append(lines, tr(lang, "handover.point_part", tr(lang, k.label), b.masked(v, lang)))
 		}
 	}
 	return lines
@@ -272,3 +274,8 @@ func shorten(s string, n int) string {
 	}
 	return string([]rune(s)[:n-1]) + "…"
 }
+
+// masked is free text of the main courante as a hand-over shows it: a
+// patient identifier kept there at someone's request (forcer=oui) is not
+// posted again in the channel.
+func (b *Bot) masked(s string, lang Lang) string { return guard.Mask(s, b.ipp(), lang) }

@@ -178,3 +178,21 @@ func TestStakeholderPointBeforeIndex(t *testing.T) {
 		t.Errorf("entry %+v, want point 8", last)
 	}
 }
+
+// TestHandoverMasksIdentifiers: a point and a note kept with a NIR and an
+// IPP (forcer=oui) are not posted again in the clear by the hand-over.
+func TestHandoverMasksIdentifiers(t *testing.T) {
+	h := stakeholderNight(t, bot.Config{})
+	h.ok(`point forcer=oui conditions="Patient ` + nir + ` transféré au CHU, IPP 00123456" actions="bascule papier"`)
+	h.ok("note forcer=oui appel de la famille du patient " + nir)
+	h.ok("releve")
+	text := render(h.chat.Posts[len(h.chat.Posts)-1].Message)
+	if len(guard.NIRs(text)) > 0 || strings.Contains(text, "00123456") || !strings.Contains(text, "Patient [NIR masqué] transféré au CHU, [IPP masqué]") ||
+		!strings.Contains(text, "appel de la famille du patient [NIR masqué]") {
+		t.Errorf("hand-over with identifiers:\n%s", text)
+	}
+	es := h.entries("2026-0001")
+	if ho := es[len(es)-1]; ho.Kind != incident.KindHandover || len(guard.NIRs(ho.Data["text"])) > 0 {
+		t.Errorf("hand-over entry keeps a NIR: %q", ho.Data["text"])
+	}
+}
