@@ -151,7 +151,8 @@ func (b *Bot) postHandover(ctx context.Context, inc *incident.Incident) error {
 	ref := ""
 	if len(es) == 1 && es[0].Kind == incident.KindHandover {
 		title, body, _ := strings.Cut(es[0].Data["text"], "\n")
-		ref, err = b.chat.Post(ctx, inc.Channel, Message{Title: title, Blocks: []Block{{Text: body}}})
+		// Kept whole on a screen that folds: it is what the next shift reads.
+		ref, err = b.chat.Post(ctx, inc.Channel, Message{Title: title, Blocks: []Block{{Text: body, Keep: strings.Count(body, "\n") + 1}}})
 		if err != nil {
 			b.cfg.Observer.PlatformError("post")
 			if temporary(err) {

@@ -112,7 +112,7 @@ func (b *Bot) stakeholderMessage(ctx context.Context, r *request) (Reply, error)
 	notes = append(notes, tr(r.lang, "message.logged", hash[:12], inc.Head.Seq))
 	return Reply{
 		Text:    tr(r.lang, "message.ok", name, inc.ID, hash[:12]),
-		Message: &Message{Title: tr(r.lang, "message.title", name, inc.ID), Blocks: []Block{{Text: text}, {Text: strings.Join(notes, "\n")}}},
+		Message: &Message{Title: tr(r.lang, "message.title", name, inc.ID), Blocks: []Block{{Text: text, Keep: strings.Count(text, "\n") + 1}, {Text: strings.Join(notes, "\n")}}},
 	}, nil
 }
 
