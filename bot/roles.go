@@ -133,7 +133,7 @@ func (b *Bot) roleList(ctx context.Context, r *request) (Reply, error) {
 		}
 		lines = append(lines, tr(r.lang, "roles.line", role.Name.In(r.lang), role.Key, who, role.Duties.In(r.lang)))
 	}
-	m := Message{Title: title, Blocks: []Block{{Text: strings.Join(lines, "\n")}, {Text: tr(r.lang, "roles.how", b.prefix(), b.prefix(), b.prefix())}}}
+	m := Message{Title: title, Blocks: []Block{{Text: strings.Join(lines, "\n")}, {Text: tr(r.lang, "roles.how", b.prefix(), b.prefix(), b.prefix(), b.prefix())}}}
 	return Reply{Message: &m}, nil
 }
 

@@ -40,8 +40,10 @@ func TestConsoleCrisisCell(t *testing.T) {
 	got := runConsoleScript(t, filepath.Join(dir, "vigie.db"), night, cellScript,
 		"--config", conf, "--flow", "nouvelle-aquitaine/es-esms", "--sweep", "0")
 	checkGolden(t, "console-crisis-cell", got)
-	// The DPO, in a terminal of their own on the same file, confirms.
-	got = runConsoleScript(t, filepath.Join(dir, "vigie.db"), night.Add(20*time.Minute), "confirmer cnil\nstatut\n",
+	// The DPO, in a terminal of their own on the same file, reads the
+	// hand-over (whole, though the card comes first on a new terminal)
+	// and confirms.
+	got = runConsoleScript(t, filepath.Join(dir, "vigie.db"), night.Add(20*time.Minute), "releve\nconfirmer cnil\nstatut\n",
 		"--config", conf, "--flow", "nouvelle-aquitaine/es-esms", "--sweep", "0", "--user", "jdupont")
 	checkGolden(t, "console-crisis-cell-dpo", got)
 }
