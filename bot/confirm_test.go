@@ -183,3 +183,17 @@ func TestHandoverShowsProposals(t *testing.T) {
 		t.Errorf("hand-over with a confirmation:\n%s", text)
 	}
 }
+
+// TestClosingShowsProposal: closed before the DPO confirmed, the closing
+// report says the CNIL declaration was proposed and by whom, not merely
+// that it was not made.
+func TestClosingShowsProposal(t *testing.T) {
+	h := breachAt(t, bot.Config{Chain: "nouvelle-aquitaine/es-esms", Declarations: bot.Declarations{Owner: bot.OwnerPropose}})
+	h.ok("role dpo @jdupont")
+	h.ok("fait cnil via=portail ref=CNIL-77")
+	h.ok("clore confirmer")
+	report := render(h.chat.Message(h.incident("2026-0001").Messages[bot.RoleClosing]))
+	if !strings.Contains(report, "non faite (échéance le 26/11/2026 02:10:00 CET) — déclaration proposée par @rssi (faite le 24/11/2026 04:10:00 CET), non confirmée") {
+		t.Errorf("closing report:\n%s", report)
+	}
+}

@@ -95,6 +95,21 @@ func (o Obligation) Rule(c *flows.Chain, lang flows.Lang) string {
 // Outcome says what became of the obligation against its deadline: "à
 // temps, déclarée T0 + 14 min", "en retard de 3 h 10", "non faite".
 func (o Obligation) Outcome(lang flows.Lang) string {
+	return o.outcome(lang) + o.proposal(lang)
+}
+
+// proposal says, of an obligation not done, the declaration recorded as
+// proposed that awaits its confirmation (declarations.owner): the record
+// shows it was said to be made, and by whom, though nobody confirmed it.
+func (o Obligation) proposal(lang flows.Lang) string {
+	if o.State.Proposed == nil || (o.Verdict != NotDone && o.Verdict != Overdue) {
+		return ""
+	}
+	p := o.State.Proposed
+	return tr(lang, "outcome.proposed", p.By.String(), stamp(p.DeclaredAt, lang))
+}
+
+func (o Obligation) outcome(lang flows.Lang) string {
 	switch o.Verdict {
 	case OnTime:
 		return tr(lang, "outcome.on_time", Elapsed(o.Elapsed, lang))
@@ -122,6 +137,10 @@ func (o Obligation) Outcome(lang flows.Lang) string {
 // Verdict words v on its own, as the obligations table shows it beside
 // the times.
 func (o Obligation) VerdictText(lang flows.Lang) string {
+	return o.verdictText(lang) + o.proposal(lang)
+}
+
+func (o Obligation) verdictText(lang flows.Lang) string {
 	switch o.Verdict {
 	case Late, Overdue:
 		return tr(lang, "verdict."+string(o.Verdict), Elapsed(o.Late, lang))

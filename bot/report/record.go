@@ -142,6 +142,12 @@ func (r *Record) apply(e incident.Entry) {
 		*r.step(step) = incident.StepState{Status: incident.StepDone, By: by, At: e.Time.UTC(), Proof: &incident.Proof{
 			By: declaredBy, DeclaredAt: declared, ServerAt: e.Time.UTC(), Means: e.Data["means"], Ref: e.Data["ref"], Note: e.Data["note"]}}
 		r.Settled[step] = e.Seq
+	case incident.KindProposed:
+		if step := e.Data["step"]; step != "" {
+			st := r.step(step)
+			st.Proposed = &incident.Proof{By: by, DeclaredAt: entryTime(e.Data["declared_at"]), ServerAt: e.Time.UTC(),
+				Means: e.Data["means"], Ref: e.Data["ref"], Note: e.Data["note"]}
+		}
 	case incident.KindNA:
 		step := e.Data["step"]
 		if step == "" {
