@@ -137,6 +137,10 @@ type Bot struct {
 	// wakes it (outbox.go).
 	outboxOn atomic.Bool
 	owedCh   chan struct{}
+	// started is when this process's bot began: a reminder that fell due
+	// before it, the incident already open, fell due while Vigie was not
+	// running, and is said late (sweep.go).
+	started time.Time
 	// alarmMu guards alarmed: for each incident whose broken main
 	// courante was announced, or is being announced, a channel closed once
 	// the announcement is over, which later callers wait for.
@@ -173,7 +177,7 @@ func New(cfg Config, store Store, chat Chat, cat *flows.Catalog, key ed25519.Pri
 	drafts := &draft.Writer{Org: cfg.Organisation, Contacts: cat}
 	exports := &report.Exporter{Key: key, Catalog: cat, Org: cfg.Organisation}
 	notices := &notice.Writer{Org: cfg.Organisation}
-	return &Bot{cfg: cfg, store: store, chat: chat, cat: cat, key: key, drafts: drafts, notices: notices, exports: exports, log: log, now: now, owedCh: make(chan struct{}, 1)}
+	return &Bot{cfg: cfg, store: store, chat: chat, cat: cat, key: key, drafts: drafts, notices: notices, exports: exports, log: log, now: now, owedCh: make(chan struct{}, 1), started: now().UTC()}
 }
 
 // request is one event being handled.

@@ -25,6 +25,8 @@ type harness struct {
 	chat  *bottest.Chat
 	now   time.Time
 	user  incident.User
+	cfg   bot.Config // to restart the bot on the same store
+	cat   *flows.Catalog
 }
 
 func newHarness(t *testing.T, cfg bot.Config) *harness {
@@ -39,11 +41,18 @@ func newHarness(t *testing.T, cfg bot.Config) *harness {
 // newHarnessWith is newHarness on the chains of cat (a deployed catalog).
 func newHarnessWith(t *testing.T, cfg bot.Config, cat *flows.Catalog) *harness {
 	t.Helper()
-	h := &harness{t: t, store: bottest.NewStore(), chat: bottest.NewChat(), now: t0, user: incident.User{ID: "u1", Name: "rssi"}}
+	h := &harness{t: t, store: bottest.NewStore(), chat: bottest.NewChat(), now: t0, user: incident.User{ID: "u1", Name: "rssi"}, cat: cat}
 	cfg.Now = func() time.Time { return h.now }
-	key := ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))
-	h.bot = bot.New(cfg, h.store, h.chat, cat, key, nil)
+	h.cfg = cfg
+	h.restart(0)
 	return h
+}
+
+// restart starts a new bot on the same store and chat after Vigie was
+// down for d, as a new process would: what fell due meanwhile is late.
+func (h *harness) restart(d time.Duration) {
+	h.now = h.now.Add(d)
+	h.bot = bot.New(h.cfg, h.store, h.chat, h.cat, ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize)), nil)
 }
 
 func (h *harness) do(text string) bot.Reply {

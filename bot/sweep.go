@@ -103,7 +103,7 @@ func (b *Bot) sweepOne(ctx context.Context, id string, now time.Time, st *SweepS
 			sent = todo
 			st.Sent += len(sent)
 			for _, n := range sent {
-				if now.Sub(n.At) > b.lateAfter() {
+				if b.isLate(inc, n, now) {
 					st.Late++
 				}
 			}
@@ -169,6 +169,18 @@ func backoff(failures int, err error) time.Duration {
 	return d
 }
 
+// isLate says whether nag n, sent at now, is late: it fell due while
+// Vigie was not running (before this process started, the incident
+// already open), or the platform refused it before. One scheduled before
+// the incident was opened (a T0 hours earlier, the usual case) is not:
+// Vigie did not know of it.
+func (b *Bot) isLate(inc *incident.Incident, n Nag, now time.Time) bool {
+	if now.Sub(n.At) <= b.lateAfter() {
+		return false
+	}
+	return inc.RemindFailures > 0 || (n.At.Before(b.started) && !n.At.Before(inc.OpenedAt))
+}
+
 func (b *Bot) lateAfter() time.Duration {
 	if b.cfg.LateAfter > 0 {
 		return b.cfg.LateAfter
@@ -181,7 +193,7 @@ func (b *Bot) lateAfter() time.Duration {
 // to do it, and its buttons. The title says the most pressing: a deadline
 // passed, an escalation, or a reminder.
 func (b *Bot) NagMessage(inc *incident.Incident, c *flows.Chain, nags []Nag, now time.Time, lang Lang) Message {
-	head, late := "nag.title", time.Time{}
+	head, late, behind := "nag.title", time.Time{}, time.Duration(0)
 	for _, n := range nags {
 		switch {
 		case n.Overdue:
@@ -189,8 +201,15 @@ func (b *Bot) NagMessage(inc *incident.Incident, c *flows.Chain, nags []Nag, now
 		case n.Escalate && head == "nag.title":
 			head = "nag.escalate_title"
 		}
-		if now.Sub(n.At) > b.lateAfter() && (late.IsZero() || n.At.Before(late)) {
+		if b.isLate(inc, n, now) && (late.IsZero() || n.At.Before(late)) {
 			late = n.At
+		}
+		if due := n.Planned.Due; n.Kind == NagStep && inc.Reminded[n.Key].IsZero() && !due.IsZero() && due.Before(inc.OpenedAt.Add(-time.Minute)) {
+			// First reminded, its legal deadline passed before the incident
+			// was opened (by more than the minute an opening's answers
+			// take): the cell needs to hear how far behind the law it
+			// starts, not that Vigie was late.
+			behind = max(behind, now.Sub(due))
 		}
 	}
 	m := Message{Title: exerciseTitle(inc, lang, tr(lang, head, inc.ID))}
@@ -200,6 +219,9 @@ func (b *Bot) NagMessage(inc *incident.Incident, c *flows.Chain, nags []Nag, now
 		intro = append(intro, tr(lang, "nag.mention", strings.Join(called, ", ")))
 	case len(called) > 0:
 		intro = append(intro, tr(lang, "nag.call", strings.Join(called, ", ")))
+	}
+	if behind > 0 {
+		intro = append(intro, tr(lang, "nag.behind", i18n.Span(behind, lang)))
 	}
 	if !late.IsZero() {
 		intro = append(intro, tr(lang, "nag.late", b.when(late, lang)))

@@ -137,6 +137,8 @@ func TestSweepLateAtStart(t *testing.T) {
 	h.ok("point conditions=début")
 	// Vigie was down from +1 min to +5 h: one nag per pending step, late,
 	// not one per missed quarter of an hour.
+	h.now = t0.Add(time.Minute)
+	h.restart(5*time.Hour + 6*time.Minute)
 	n := len(h.chat.Posts)
 	st := h.sweep(5*time.Hour + 7*time.Minute)
 	if st.Late == 0 || st.Sent < 3 {
