@@ -177,11 +177,25 @@ func (b *Bot) stepBlock(inc *incident.Incident, c *flows.Chain, p flows.Planned,
 		blk.Buttons = append(blk.Buttons, []Button{
 			{Label: tr(lang, "button.done"), Action: fmt.Sprintf("#%s fait %s", inc.ID, s.ID), Style: StylePrimary},
 			{Label: tr(lang, "button.na"), Action: fmt.Sprintf("#%s sans-objet %s", inc.ID, s.ID)},
-			{Label: tr(lang, "button.snooze"), Action: fmt.Sprintf("#%s rappel %s 1h", inc.ID, s.ID)},
 		}...)
+		// Rappel: offered only where it can succeed (snooze refuses to
+		// pass the legal deadline); else the step says once why.
+		switch {
+		case p.Due.IsZero() || !now.Add(snoozeButton).After(p.Due):
+			blk.Buttons = append(blk.Buttons, Button{Label: tr(lang, "button.snooze"), Action: fmt.Sprintf("#%s rappel %s 1h", inc.ID, s.ID)})
+		case s.Deadline.Kind == flows.Immediate:
+			blk.Text += "\n" + tr(lang, "step.no_snooze_immediate")
+		case now.Before(p.Due):
+			blk.Text += "\n" + tr(lang, "step.no_snooze_soon", b.when(p.Due, lang))
+		default:
+			blk.Text += "\n" + tr(lang, "step.no_snooze_past", b.when(p.Due, lang))
+		}
 	}
 	return blk
 }
+
+// snoozeButton is how long the step's "Rappeler dans 1 h" postpones.
+const snoozeButton = time.Hour
 
 // settledEarly is the block of a step settled while the answers that
 // decide whether it is required are still awaited.
