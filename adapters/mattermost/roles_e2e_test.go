@@ -95,6 +95,16 @@ func TestRealServerRoles(t *testing.T) {
 	if text := attText(list); !strings.Contains(text, "⏳ Proposé par @"+bobUser.Username) {
 		t.Errorf("checklist lacks the proposal:\n%s", text)
 	}
+	// A step due without delay offers no snooze, which could only be
+	// refused, and says why; the CNIL step, days from its deadline, does.
+	if att, _ := button(list, "🔴 1 · cert-sante", "Fait"); att == nil {
+		t.Fatalf("no CERT Santé step on the checklist:\n%s", attText(list))
+	} else if _, snooze := button(list, "🔴 1 · cert-sante", "Rappeler dans 1 h"); snooze != "" || !strings.Contains(att.Text, "Pas de report possible") {
+		t.Errorf("the CERT Santé step offers a snooze, or does not say why not:\n%s", att.Text)
+	}
+	if _, snooze := button(list, "⬜ 12 · cnil", "Rappeler dans 1 h"); snooze == "" {
+		t.Errorf("the CNIL step offers no snooze:\n%s", attText(list))
+	}
 
 	// The CNIL reminder (T0 + 24 h) calls alice, the DPO, by her name, and
 	// not the channel. A sweep posts one message per incident with every
