@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"regexp"
@@ -122,6 +123,20 @@ func TestAlertRulesRead(t *testing.T) {
 		}
 		if !fires[r.Alert] || !holds[r.Alert] {
 			t.Errorf("%s: %s lacks a case where it fires (%v) or one where it does not (%v)", r.Alert, alertsTestFile, fires[r.Alert], holds[r.Alert])
+		}
+	}
+}
+
+// TestAlertRulesDocumented: the README lists each alert with its
+// expression as alerts.yml has it.
+func TestAlertRulesDocumented(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range readAlertRules(t) {
+		if !bytes.Contains(readme, []byte("| `"+r.Alert+"` | `"+r.Expr+"`")) {
+			t.Errorf("README: no row | `%s` | `%s`", r.Alert, r.Expr)
 		}
 	}
 }
