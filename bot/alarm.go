@@ -45,7 +45,7 @@ func (b *Bot) Alarm(ctx context.Context, be *incident.BrokenError) {
 	}
 	m := Message{Blocks: []Block{{Text: text}}}
 	if _, err := b.chat.Post(ctx, inc.Channel, m); err != nil {
-		b.cfg.Observer.PlatformError("post")
+		b.cfg.Observer.PlatformError(OpPost)
 		b.log.Error("post the broken main courante alarm", "incident", be.Incident, "err", err)
 	}
 }

@@ -231,7 +231,7 @@ func (b *Bot) Handle(ctx context.Context, ev Event) Reply {
 		lang = b.cfg.Lang
 	}
 	start := time.Now()
-	verb, outcome := "unknown", "ok"
+	verb, outcome := VerbUnknown, OutcomeOK
 	defer func() { b.cfg.Observer.Command(verb, ev.Click, outcome, time.Since(start)) }()
 	// What reaches the main courante must be text a reader sees as it was
 	// hashed (input.go): control characters, bidi overrides and invalid
@@ -239,21 +239,21 @@ func (b *Bot) Handle(ctx context.Context, ev Event) Reply {
 	ev.User.Name = scrub(ev.User.Name)
 	text, err := cleanInput(ev.Text, "", lang)
 	if err != nil {
-		outcome = "refused"
+		outcome = OutcomeRefused
 		return b.fail(ev, lang, err)
 	}
 	ev.Text = text
 	fields := make(map[string]string, len(ev.Fields))
 	for k, v := range ev.Fields {
 		if fields[k], err = cleanInput(v, k, lang); err != nil {
-			outcome = "refused"
+			outcome = OutcomeRefused
 			return b.fail(ev, lang, err)
 		}
 	}
 	ev.Fields = fields
 	cmd, err := parseCommand(ev.Text, lang)
 	if err != nil {
-		outcome = "refused"
+		outcome = OutcomeRefused
 		return b.fail(ev, lang, err)
 	}
 	verb = cmd.verb
@@ -264,21 +264,21 @@ func (b *Bot) Handle(ctx context.Context, ev Event) Reply {
 	reply, err := b.guarded(ctx, r, handlers[cmd.verb]) // patient-identifier screen (screen.go)
 	reply = markReply(r, reply)
 	if errors.Is(err, errRepeatClick) {
-		outcome = "repeat"
+		outcome = OutcomeRepeat
 		return b.clicks.first(ev.ClickID, lang)
 	}
 	if err == nil && ev.ClickID != "" {
 		b.clicks.remember(ev.ClickID, reply, r.now)
 	}
 	if err != nil {
-		outcome = "error"
+		outcome = OutcomeError
 		if _, ok := ErrorMessage(err); ok {
-			outcome = "refused"
+			outcome = OutcomeRefused
 		}
 		return markReply(r, b.fail(ev, lang, err))
 	}
 	if reply.Error {
-		outcome = "refused"
+		outcome = OutcomeRefused
 	}
 	return reply
 }

@@ -43,6 +43,9 @@ func newHarnessWith(t *testing.T, cfg bot.Config, cat *flows.Catalog) *harness {
 	t.Helper()
 	h := &harness{t: t, store: bottest.NewStore(), chat: bottest.NewChat(), now: t0, user: incident.User{ID: "u1", Name: "rssi"}, cat: cat}
 	cfg.Now = func() time.Time { return h.now }
+	if cfg.Observer == nil {
+		cfg.Observer = newStrictObserver(t) // every label value observed is one the metrics show at start
+	}
 	h.cfg = cfg
 	h.restart(0)
 	return h

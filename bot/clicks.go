@@ -99,9 +99,9 @@ func (b *Bot) Repeated(ev Event) {
 	if lang == "" {
 		lang = b.cfg.Lang
 	}
-	verb := "unknown"
+	verb := VerbUnknown
 	if cmd, err := parseCommand(ev.Text, lang); err == nil {
 		verb = cmd.verb
 	}
-	b.cfg.Observer.Command(verb, ev.Click, "repeat", 0)
+	b.cfg.Observer.Command(verb, ev.Click, OutcomeRepeat, 0)
 }

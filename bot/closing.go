@@ -47,7 +47,7 @@ var verdictIcon = map[report.Verdict]string{
 func (b *Bot) postClosing(ctx context.Context, inc *incident.Incident, c *flows.Chain) error {
 	ref, err := b.chat.Post(ctx, inc.Channel, b.ClosingMessage(inc, c, b.cfg.Lang))
 	if err != nil {
-		b.cfg.Observer.PlatformError("post")
+		b.cfg.Observer.PlatformError(OpPost)
 		return err
 	}
 	_, err = b.store.Update(ctx, inc.ID, func(inc *incident.Incident) ([]incident.Entry, error) {

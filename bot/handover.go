@@ -154,7 +154,7 @@ func (b *Bot) postHandover(ctx context.Context, inc *incident.Incident) error {
 		// Kept whole on a screen that folds: it is what the next shift reads.
 		ref, err = b.chat.Post(ctx, inc.Channel, Message{Title: title, Blocks: []Block{{Text: body, Keep: strings.Count(body, "\n") + 1}}})
 		if err != nil {
-			b.cfg.Observer.PlatformError("post")
+			b.cfg.Observer.PlatformError(OpPost)
 			if temporary(err) {
 				return err
 			}

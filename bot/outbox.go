@@ -90,7 +90,7 @@ func (b *Bot) deliver(ctx context.Context, id string) error {
 			if err == nil {
 				continue
 			}
-			b.cfg.Observer.PlatformError("update")
+			b.cfg.Observer.PlatformError(OpUpdate)
 			if temporary(err) {
 				failed = err
 				continue
@@ -101,7 +101,7 @@ func (b *Bot) deliver(ctx context.Context, id string) error {
 		if err != nil {
 			// Retried, whatever the cause: the card stays owed, and the
 			// outbox's oldest age shows a channel that refuses it.
-			b.cfg.Observer.PlatformError("post")
+			b.cfg.Observer.PlatformError(OpPost)
 			failed = err
 			continue
 		}
@@ -164,7 +164,7 @@ func (b *Bot) deliver(ctx context.Context, id string) error {
 func (b *Bot) link(ctx context.Context, inc *incident.Incident) error {
 	m := Message{Blocks: []Block{{Text: exerciseTitle(inc, b.cfg.Lang, tr(b.cfg.Lang, "open.linked", inc.ID, inc.Title, ChannelMention(inc.Channel)))}}}
 	if _, err := b.chat.Post(ctx, inc.LinkFrom, m); err != nil {
-		b.cfg.Observer.PlatformError("post")
+		b.cfg.Observer.PlatformError(OpPost)
 		if temporary(err) {
 			return err
 		}
@@ -285,11 +285,11 @@ func retryCause(err error) string {
 	var ra RetryAfter
 	switch {
 	case errors.As(err, &ra) && ra.RetryAfter() > 0:
-		return "rate_limited"
+		return CauseRateLimited
 	case temporary(err):
-		return "temporary"
+		return CauseTemporary
 	}
-	return "other"
+	return CauseOther
 }
 
 // outboxBackoff is how long to wait after the failures-th failure in a

@@ -111,7 +111,7 @@ func (b *Bot) sweepOne(ctx context.Context, id string, now time.Time, st *SweepS
 	}
 	if failed != nil {
 		st.Failed++
-		b.cfg.Observer.PlatformError("post_reminder")
+		b.cfg.Observer.PlatformError(OpPostReminder)
 		b.log.Warn("reminder not posted; retrying", "incident", id, "err", failed)
 	}
 	_, err = b.store.Update(ctx, id, func(inc *incident.Incident) ([]incident.Entry, error) {

@@ -3,7 +3,9 @@ package mattermost
 import (
 	"crypto/ed25519"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -56,5 +58,32 @@ func TestAnswersReported(t *testing.T) {
 	defer mu.Unlock()
 	if heard["command"] != 1 || heard["click"] != 1 || len(heard) != 2 {
 		t.Errorf("answers heard %v, want one command and one click", heard)
+	}
+	for k := range heard {
+		if !slices.Contains(bot.AnswerKinds, k) {
+			t.Errorf("answer of kind %q, not one of bot.AnswerKinds: the metrics would not show it at start", k)
+		}
+	}
+}
+
+// TestPathsMounted: the paths the metrics time by endpoint are those
+// Mount serves, each answering a kind of request the metrics know.
+func TestPathsMounted(t *testing.T) {
+	a := newTestAdapter(t, newFakeMM(t), nil)
+	want := []string{PathCommand, PathAction, PathDialog}
+	if got := a.Paths(); !slices.Equal(got, want) {
+		t.Fatalf("Paths() = %v, want %v", got, want)
+	}
+	mux := http.NewServeMux()
+	a.Mount(mux, nil)
+	for _, p := range want {
+		if _, pattern := mux.Handler(httptest.NewRequest("POST", p, nil)); pattern != "POST "+p {
+			t.Errorf("POST %s: pattern %q, not mounted", p, pattern)
+		}
+	}
+	for _, r := range routes {
+		if !slices.Contains(bot.AnswerKinds, r.kind) {
+			t.Errorf("%s answers %q, not one of bot.AnswerKinds", r.path, r.kind)
+		}
 	}
 }

@@ -294,11 +294,31 @@ func (a *Adapter) BotUserID() string {
 	return a.botID
 }
 
+// routes are the callbacks Mount registers, by path, with the kind of
+// request each answers (bot.AnswerKinds); Paths lists the same.
+var routes = []struct {
+	path, kind string
+	handler    func(a *Adapter, h Handler) http.Handler
+}{
+	{PathCommand, bot.AnswerCommand, (*Adapter).CommandHandler},
+	{PathAction, bot.AnswerClick, (*Adapter).ActionHandler},
+	{PathDialog, bot.AnswerForm, (*Adapter).DialogHandler},
+}
+
 // Mount registers the callbacks on mux.
 func (a *Adapter) Mount(mux *http.ServeMux, h Handler) {
-	mux.Handle("POST "+PathCommand, a.timed("command", a.CommandHandler(h)))
-	mux.Handle("POST "+PathAction, a.timed("click", a.ActionHandler(h)))
-	mux.Handle("POST "+PathDialog, a.timed("form", a.DialogHandler(h)))
+	for _, r := range routes {
+		mux.Handle("POST "+r.path, a.timed(r.kind, r.handler(a, h)))
+	}
+}
+
+// Paths are the paths Mount serves, for metrics by endpoint.
+func (a *Adapter) Paths() []string {
+	var ps []string
+	for _, r := range routes {
+		ps = append(ps, r.path)
+	}
+	return ps
 }
 
 // timed reports to Options.Answered the answers next gives (a 200: a

@@ -161,11 +161,11 @@ func (a *Adapter) answered(in *inbound) {
 	var kind string
 	switch in.Kind {
 	case kindCommand:
-		kind = "command"
+		kind = bot.AnswerCommand
 	case kindAction:
-		kind = "click"
+		kind = bot.AnswerClick
 	case kindSubmit:
-		kind = "form"
+		kind = bot.AnswerForm
 	default:
 		return
 	}

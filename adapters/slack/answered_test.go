@@ -2,10 +2,13 @@ package slack
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/vigie-sante/vigie/bot"
 )
 
 // answers records what Options.Answered hears.
@@ -105,4 +108,34 @@ func TestAnswersReported(t *testing.T) {
 			t.Errorf("the click's answer: %q", got)
 		}
 	})
+	heard.mu.Lock()
+	defer heard.mu.Unlock()
+	for _, k := range heard.kinds {
+		if !slices.Contains(bot.AnswerKinds, k) {
+			t.Errorf("answer of kind %q, not one of bot.AnswerKinds: the metrics would not show it at start", k)
+		}
+	}
+}
+
+// TestPathsMounted: the paths the metrics time by endpoint are those
+// Mount serves in HTTP mode, and none in Socket Mode.
+func TestPathsMounted(t *testing.T) {
+	r := newRig(t, ModeHTTP)
+	want := []string{PathCommands, PathInteractions, PathEvents}
+	if got := r.a.Paths(); !slices.Equal(got, want) {
+		t.Fatalf("Paths() = %v, want %v", got, want)
+	}
+	for _, p := range want {
+		resp, err := http.Post(r.srv.URL+p, "application/x-www-form-urlencoded", strings.NewReader(""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed {
+			t.Errorf("POST %s: %d, not mounted", p, resp.StatusCode)
+		}
+	}
+	if ps := (&Adapter{opt: Options{Mode: ModeSocket}}).Paths(); len(ps) != 0 {
+		t.Errorf("Socket Mode: Paths() = %v, want none", ps)
+	}
 }

@@ -31,6 +31,23 @@ func readBody(r *http.Request) ([]byte, error) {
 	return buf.Bytes(), err
 }
 
+// Endpoints Vigie serves for Slack in HTTP mode, under the public URL.
+const (
+	PathCommands     = "/slack/commands"
+	PathInteractions = "/slack/interactions"
+	PathEvents       = "/slack/events"
+)
+
+// routes are the endpoints Mount registers; Paths lists the same.
+var routes = []struct {
+	path  string
+	serve func(a *Adapter, w http.ResponseWriter, r *http.Request)
+}{
+	{PathCommands, (*Adapter).serveCommand},
+	{PathInteractions, (*Adapter).serveInteraction},
+	{PathEvents, (*Adapter).serveEvent},
+}
+
 // Mount registers the HTTP endpoints in HTTP mode: POST /slack/commands,
 // /slack/interactions and /slack/events. Socket Mode needs none.
 func (a *Adapter) Mount(mux *http.ServeMux, h Handler) {
@@ -38,9 +55,22 @@ func (a *Adapter) Mount(mux *http.ServeMux, h Handler) {
 		return
 	}
 	a.start(h)
-	mux.HandleFunc("POST /slack/commands", a.serveCommand)
-	mux.HandleFunc("POST /slack/interactions", a.serveInteraction)
-	mux.HandleFunc("POST /slack/events", a.serveEvent)
+	for _, rt := range routes {
+		mux.HandleFunc("POST "+rt.path, func(w http.ResponseWriter, r *http.Request) { rt.serve(a, w, r) })
+	}
+}
+
+// Paths are the paths Mount serves (none in Socket Mode), for metrics by
+// endpoint.
+func (a *Adapter) Paths() []string {
+	if a.opt.Mode != ModeHTTP {
+		return nil
+	}
+	var ps []string
+	for _, rt := range routes {
+		ps = append(ps, rt.path)
+	}
+	return ps
 }
 
 // body reads the raw body and checks Slack's signature over it before

@@ -76,6 +76,8 @@ type Platform interface {
 	Check(ctx context.Context) error
 	// Mount registers the platform's endpoints on mux; they hand events to h.
 	Mount(mux *http.ServeMux, h Handler)
+	// Paths are the paths Mount serves, timed by endpoint in the metrics.
+	Paths() []string
 	// Run runs the platform's background loops until ctx ends.
 	Run(ctx context.Context, h Handler) error
 }
@@ -248,6 +250,7 @@ func runServe(ctx context.Context, env Env, g *Globals) error {
 	if err != nil {
 		return err
 	}
+	m.Endpoints(p.Paths()...) // listed at zero from now on
 	checkCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	err = p.Check(checkCtx)
 	cancel()

@@ -50,6 +50,8 @@ func (f *fakePlatform) Check(ctx context.Context) error {
 	return nil
 }
 
+func (f *fakePlatform) Paths() []string { return []string{"/mattermost/command"} }
+
 func (f *fakePlatform) Mount(mux *http.ServeMux, h Handler) {
 	mux.HandleFunc("POST /mattermost/command", func(w http.ResponseWriter, r *http.Request) {
 		r.ParseForm()
@@ -141,6 +143,26 @@ func TestServeEndpointsMetricsAndCleanStop(t *testing.T) {
 	if code, _ := get(t, base+"/readyz"); code != 200 {
 		t.Fatalf("/readyz: %d", code)
 	}
+	// Right after start, before anything happened, every family is there
+	// with its label values at zero: alerts can be written on day one.
+	_, m := get(t, base+"/metrics")
+	for _, want := range []string{
+		`vigie_platform_errors_total{op="post"} 0`,
+		`vigie_platform_errors_total{op="update"} 0`,
+		`vigie_platform_errors_total{op="post_reminder"} 0`,
+		`vigie_reminders_total{result="failed"} 0`,
+		`vigie_reminders_total{result="late"} 0`,
+		`vigie_commands_total{outcome="error",source="typed",verb="open"} 0`,
+		`vigie_ack_seconds_count{endpoint="/mattermost/command"} 0`,
+		`vigie_answer_seconds_count{kind="click",platform="mattermost"} 0`,
+		`vigie_outbox_retries_total{cause="temporary"} 0`,
+		"vigie_overdue_steps 0",
+		"vigie_outbox_oldest_seconds 0",
+	} {
+		if !strings.Contains(m, want) {
+			t.Errorf("/metrics right after start lacks %q", want)
+		}
+	}
 	resp, err := http.PostForm(base+"/mattermost/command", url.Values{"text": {"ouvrir Rançongiciel"}, "user_id": {"u1"}})
 	if err != nil {
 		t.Fatal(err)
@@ -150,7 +172,7 @@ func TestServeEndpointsMetricsAndCleanStop(t *testing.T) {
 	if !strings.Contains(string(b), "Incident #") {
 		t.Fatalf("command reply %q", b)
 	}
-	_, m := get(t, base+"/metrics")
+	_, m = get(t, base+"/metrics")
 	for _, want := range []string{
 		`vigie_commands_total{outcome="ok",source="typed",verb="open"} 1`,
 		"vigie_open_incidents 1",

@@ -4,6 +4,12 @@
 // the reference client; writing the exposition format by hand would be
 // code of ours doing a well-kept library's job.
 //
+// Every family is listed from the start with each label value the code
+// reports at zero (the lists of bot/observe.go, the platforms, the
+// endpoints the platform serves), so that an alert on any of them can be
+// written, loaded and tested before the first occurrence: alerts.yml
+// holds the rules worth loading.
+//
 // It implements the conversation's Observer (bot); it must not import an
 // adapter, a store or the command line.
 package metrics
@@ -12,7 +18,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -26,15 +32,16 @@ import (
 
 // Metrics is a bot.Observer feeding a Prometheus registry.
 type Metrics struct {
-	reg      *prometheus.Registry
-	commands *prometheus.CounterVec
-	nags     *prometheus.CounterVec
-	platform *prometheus.CounterVec
-	broken   prometheus.Counter
-	ack      *prometheus.HistogramVec
-	answer   *prometheus.HistogramVec
-	card     prometheus.Histogram
-	retries  *prometheus.CounterVec
+	reg       *prometheus.Registry
+	endpoints atomic.Pointer[[]string] // the paths the platform serves (Endpoints)
+	commands  *prometheus.CounterVec
+	nags      *prometheus.CounterVec
+	platform  *prometheus.CounterVec
+	broken    prometheus.Counter
+	ack       *prometheus.HistogramVec
+	answer    *prometheus.HistogramVec
+	card      prometheus.Histogram
+	retries   *prometheus.CounterVec
 }
 
 var _ bot.Observer = (*Metrics)(nil)
@@ -83,13 +90,29 @@ func New(src Source, chainOf ChainOf, now func() time.Time, log *slog.Logger) *M
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
 		}, []string{"platform", "kind"}),
 	}
-	for _, platform := range []string{"mattermost", "slack"} {
-		for _, kind := range AnswerKinds {
-			m.answer.WithLabelValues(platform, kind) // at zero from the start, as the retries
+	// At zero from the start: an alert can be written before the first
+	// occurrence.
+	for _, verb := range bot.Verbs() {
+		for _, source := range sources {
+			for _, outcome := range bot.CommandOutcomes {
+				m.commands.WithLabelValues(verb, source, outcome)
+			}
 		}
 	}
+	for _, r := range reminderResults {
+		m.nags.WithLabelValues(r.result)
+	}
+	for _, op := range bot.PlatformOps {
+		m.platform.WithLabelValues(op)
+	}
 	for _, cause := range bot.OutboxRetryCauses {
-		m.retries.WithLabelValues(cause) // at zero from the start: an alert can be written before the first retry
+		m.retries.WithLabelValues(cause)
+	}
+	m.ack.WithLabelValues(otherEndpoint) // the platform's own, once it is built (Endpoints)
+	for _, platform := range Platforms {
+		for _, kind := range AnswerKinds {
+			m.answer.WithLabelValues(platform, kind)
+		}
 	}
 	m.reg.MustRegister(m.commands, m.nags, m.platform, m.broken, m.ack, m.answer, m.card, m.retries,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -98,7 +121,24 @@ func New(src Source, chainOf ChainOf, now func() time.Time, log *slog.Logger) *M
 }
 
 // AnswerKinds are the kinds of request Answered reports.
-var AnswerKinds = []string{"command", "click", "form"}
+var AnswerKinds = bot.AnswerKinds
+
+// Platforms are the platforms Answered reports: those serve can run.
+var Platforms = []string{"mattermost", "slack"}
+
+// sources are where a command came from: typed, or a button.
+var sources = []string{"typed", "click"}
+
+// reminderResults are vigie_reminders_total's results, each read from a
+// sweep's stats.
+var reminderResults = []struct {
+	result string
+	n      func(bot.SweepStats) int
+}{
+	{"sent", func(st bot.SweepStats) int { return st.Sent }},
+	{"late", func(st bot.SweepStats) int { return st.Late }},
+	{"failed", func(st bot.SweepStats) int { return st.Failed }},
+}
 
 // Answered records what a person waited for: from their request received
 // by Vigie to the answer shown to them, on platform. The adapters report
@@ -110,18 +150,18 @@ func (m *Metrics) Answered(platform, kind string, d time.Duration) {
 
 // Command implements bot.Observer.
 func (m *Metrics) Command(verb string, click bool, outcome string, d time.Duration) {
-	source := "typed"
+	source := sources[0]
 	if click {
-		source = "click"
+		source = sources[1]
 	}
 	m.commands.WithLabelValues(verb, source, outcome).Inc()
 }
 
 // Swept implements bot.Observer.
 func (m *Metrics) Swept(st bot.SweepStats) {
-	m.nags.WithLabelValues("sent").Add(float64(st.Sent))
-	m.nags.WithLabelValues("late").Add(float64(st.Late))
-	m.nags.WithLabelValues("failed").Add(float64(st.Failed))
+	for _, r := range reminderResults {
+		m.nags.WithLabelValues(r.result).Add(float64(r.n(st)))
+	}
 }
 
 // PlatformError implements bot.Observer.
@@ -139,50 +179,6 @@ func (m *Metrics) ChainBroken() { m.broken.Inc() }
 // Handler serves /metrics.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
-}
-
-// Acks wraps the platform endpoints to time their acknowledgement: the
-// time to the response's first byte, which is what Slack's 3-second rule
-// and Mattermost's timeout measure.
-func (m *Metrics) Acks(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		tw := &timedWriter{ResponseWriter: w}
-		next.ServeHTTP(tw, r)
-		if tw.first.IsZero() {
-			tw.first = time.Now()
-		}
-		m.ack.WithLabelValues(endpoint(r.URL.Path)).Observe(tw.first.Sub(start).Seconds())
-	})
-}
-
-// endpoint keeps metric labels to the known routes.
-func endpoint(path string) string {
-	for _, p := range []string{"/mattermost/", "/slack/"} {
-		if strings.HasPrefix(path, p) && len(path) < 40 {
-			return path
-		}
-	}
-	return "other"
-}
-
-type timedWriter struct {
-	http.ResponseWriter
-	first time.Time
-}
-
-func (w *timedWriter) WriteHeader(code int) {
-	if w.first.IsZero() {
-		w.first = time.Now()
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *timedWriter) Write(b []byte) (int, error) {
-	if w.first.IsZero() {
-		w.first = time.Now()
-	}
-	return w.ResponseWriter.Write(b)
 }
 
 // stateCollector computes the gauges from the store at scrape time, so
