@@ -67,7 +67,11 @@ func (b *Bot) guarded(ctx context.Context, r *request, h handler) (Reply, error)
 		b.maskCommand(r.cmd)
 		return h(b, ctx, r)
 	case force:
-		b.log.Warn("patient identifier recorded as typed (forcer=oui)", "verb", r.cmd.verb, "user", r.ev.User.ID,
+		// Info, not a warning: the person chose it, the main courante
+		// records it (KindGuard), and the terminal, which shows warnings
+		// to the person typing, must not print a log line in the middle
+		// of the conversation.
+		b.log.Info("patient identifier recorded as typed (forcer=oui)", "verb", r.cmd.verb, "user", r.ev.User.ID,
 			"channel", r.ev.Channel, "nir", nir, "ipp", ipp)
 		reply, err := h(b, ctx, r)
 		if err != nil || reply.Error || reply.Dialog != nil {

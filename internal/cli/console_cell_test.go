@@ -9,7 +9,9 @@ import (
 
 // cellScript is a night of a crisis cell with its roles, in the terminal
 // (the user is @rssi): roles taken, given and released, a declaration the
-// DPO must confirm, hand-overs and a message for the direction.
+// DPO must confirm, a note kept with a NIR at the person's request (no
+// log line on the terminal; the hand-over masks it), hand-overs and a
+// message for the direction.
 const cellScript = `ouvrir Fuite de données t0=02:10
 role
 role rssi
@@ -20,6 +22,7 @@ repondre high_risk non
 fait cnil via=portail ref=CNIL-7
 confirmer cnil
 point conditions="fuite confirmée" actions="serveur isolé" besoins="avocat"
+note forcer=oui rappel de la famille du patient 1 84 12 75 123 456 40
 releve
 message direction
 role directeur-crise -
