@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -33,55 +32,36 @@ import (
 // from 2020, as a structure's history would hold them after years.
 func seedPast(b *testing.B, db string, n int) {
 	b.Helper()
-	s, err := boltstore.Open(db, boltstore.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	ctx := context.Background()
 	start := time.Date(2020, 1, 1, 8, 0, 0, 0, time.UTC)
 	who := incident.User{ID: "u", Name: "rssi"}
-	var wg sync.WaitGroup
-	work := make(chan int)
-	for range 32 {
-		wg.Go(func() {
-			for i := range work {
-				at := start.Add(time.Duration(i) * 6 * time.Hour)
-				m := func(min int) time.Time { return at.Add(time.Duration(min) * time.Minute) }
-				n := strconv.Itoa(i)
-				inc := &incident.Incident{Title: "Rançongiciel sur le PACS " + n, Chain: "nouvelle-aquitaine/es-esms", Version: "2025-03.1",
-					T0: at, OpenedAt: at, OpenedBy: who, Channel: "crise-" + strconv.Itoa(i%50), Status: incident.StatusClosed,
-					ClosedAt: m(48 * 60), ClosedBy: who,
-					Answers: map[string][]incident.AnswerRecord{"malicious": {{Value: flows.Yes, By: who, At: m(2)}}, "capacity_impact": {{Value: flows.No, By: who, At: m(3)}}},
-					Steps: map[string]*incident.StepState{"cert-sante": {Status: incident.StepDone, By: who, At: m(15),
-						Proof: &incident.Proof{By: who, DeclaredAt: m(15), ServerAt: m(15), Means: "portail", Ref: "CS-" + n}}}}
-				e := func(min int, kind, text string, data map[string]string) incident.Entry {
-					return incident.Entry{Time: m(min), Actor: "@rssi", Kind: kind, Text: text, Data: data}
-				}
-				es := []incident.Entry{
-					e(0, incident.KindOpened, "Ouverture de l'incident « "+inc.Title+" »", map[string]string{"title": inc.Title, "chain": inc.Chain, "version": inc.Version}),
-					e(2, incident.KindAnswer, "Réponse : L'incident est-il d'origine malveillante ? → Oui", map[string]string{"key": "malicious", "value": "yes"}),
-					e(3, incident.KindAnswer, "Réponse : impact sur le capacitaire → Non", map[string]string{"key": "capacity_impact", "value": "no"}),
-					e(15, incident.KindDone, "Fait : Déclarer l'incident au CERT Santé, par portail, réf. CS-"+n,
-						map[string]string{"step": "cert-sante", "means": "portail", "ref": "CS-" + n, "declared_at": m(15).Format(time.RFC3339)}),
-					e(20, incident.KindNote, "Serveur "+n+" isolé du réseau, bascule sur les procédures dégradées", nil),
-					e(60, incident.KindPoint, "Point de situation n° 1 — Conditions : messagerie coupée — Actions : bascule papier",
-						map[string]string{"n": "1", "conditions": "messagerie coupée", "actions": "bascule papier"}),
-					e(24*60, incident.KindReminder, "Rappel : notification à la CNIL dans 48 h", nil),
-					e(48*60, incident.KindClosed, "Incident clos", nil),
-				}
-				inc.Shown = uint64(len(es))
-				if _, err := s.Create(ctx, inc, es); err != nil {
-					b.Error(err)
-				}
-			}
-		})
-	}
-	for i := range n {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
+	createAll(b, db, n, func(i int) (*incident.Incident, []incident.Entry) {
+		at := start.Add(time.Duration(i) * 6 * time.Hour)
+		m := func(min int) time.Time { return at.Add(time.Duration(min) * time.Minute) }
+		n := strconv.Itoa(i)
+		inc := &incident.Incident{Title: "Rançongiciel sur le PACS " + n, Chain: "nouvelle-aquitaine/es-esms", Version: "2025-03.1",
+			T0: at, OpenedAt: at, OpenedBy: who, Channel: "crise-" + strconv.Itoa(i%50), Status: incident.StatusClosed,
+			ClosedAt: m(48 * 60), ClosedBy: who,
+			Answers: map[string][]incident.AnswerRecord{"malicious": {{Value: flows.Yes, By: who, At: m(2)}}, "capacity_impact": {{Value: flows.No, By: who, At: m(3)}}},
+			Steps: map[string]*incident.StepState{"cert-sante": {Status: incident.StepDone, By: who, At: m(15),
+				Proof: &incident.Proof{By: who, DeclaredAt: m(15), ServerAt: m(15), Means: "portail", Ref: "CS-" + n}}}}
+		e := func(min int, kind, text string, data map[string]string) incident.Entry {
+			return incident.Entry{Time: m(min), Actor: "@rssi", Kind: kind, Text: text, Data: data}
+		}
+		es := []incident.Entry{
+			e(0, incident.KindOpened, "Ouverture de l'incident « "+inc.Title+" »", map[string]string{"title": inc.Title, "chain": inc.Chain, "version": inc.Version}),
+			e(2, incident.KindAnswer, "Réponse : L'incident est-il d'origine malveillante ? → Oui", map[string]string{"key": "malicious", "value": "yes"}),
+			e(3, incident.KindAnswer, "Réponse : impact sur le capacitaire → Non", map[string]string{"key": "capacity_impact", "value": "no"}),
+			e(15, incident.KindDone, "Fait : Déclarer l'incident au CERT Santé, par portail, réf. CS-"+n,
+				map[string]string{"step": "cert-sante", "means": "portail", "ref": "CS-" + n, "declared_at": m(15).Format(time.RFC3339)}),
+			e(20, incident.KindNote, "Serveur "+n+" isolé du réseau, bascule sur les procédures dégradées", nil),
+			e(60, incident.KindPoint, "Point de situation n° 1 — Conditions : messagerie coupée — Actions : bascule papier",
+				map[string]string{"n": "1", "conditions": "messagerie coupée", "actions": "bascule papier"}),
+			e(24*60, incident.KindReminder, "Rappel : notification à la CNIL dans 48 h", nil),
+			e(48*60, incident.KindClosed, "Incident clos", nil),
+		}
+		inc.Shown = uint64(len(es))
+		return inc, es
+	})
 }
 
 // pastBench runs args three ways on a store of 10 000 incidents: the
