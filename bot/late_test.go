@@ -60,3 +60,31 @@ func TestOpenedAfterTheDeadline(t *testing.T) {
 		t.Errorf("first reminder of an incident opened 12 h after T0:\n%s", text)
 	}
 }
+
+// TestNotLateWhenRequiredSince: a step made required by an answer given
+// after a restart may have reminder instants before it (the CNIL's at
+// T0 + 24 h, for a breach known at T0 + 30 h); they were not owed while
+// Vigie was down, and are not said late.
+func TestNotLateWhenRequiredSince(t *testing.T) {
+	h := newHarness(t, bot.Config{Chain: "nouvelle-aquitaine/es-esms"})
+	h.ok("ouvrir Rançongiciel")
+	h.ok("point conditions=début")
+	h.restart(30 * time.Hour) // down from T0 to T0 + 30 h
+	h.sweep(30*time.Hour + time.Minute)
+	h.ok("repondre personal_data_breach oui") // the CNIL now required, reminded at T0 + 24 h
+	h.ok("repondre high_risk non")
+	n := len(h.chat.Posts)
+	h.sweep(30*time.Hour + 3*time.Minute)
+	var cnil string
+	for _, p := range h.chat.Posts[n:] {
+		if text := render(p.Message); strings.Contains(text, "Notifier la violation à la CNIL") {
+			cnil = text
+		}
+	}
+	if cnil == "" {
+		t.Fatal("no CNIL reminder after the answer")
+	}
+	if strings.Contains(cnil, "envoyé en retard") {
+		t.Errorf("the reminder of a step required since the restart is said late:\n%s", cnil)
+	}
+}

@@ -178,7 +178,24 @@ func (b *Bot) isLate(inc *incident.Incident, n Nag, now time.Time) bool {
 	if now.Sub(n.At) <= b.lateAfter() {
 		return false
 	}
-	return inc.RemindFailures > 0 || (n.At.Before(b.started) && !n.At.Before(inc.OpenedAt))
+	if inc.RemindFailures > 0 {
+		return true
+	}
+	// Fell due before this process started, the incident open and its
+	// answers as they are now (an answer given since may have made the
+	// step required, with reminder instants in the past it did not owe).
+	return n.At.Before(b.started) && !n.At.Before(inc.OpenedAt) && !n.At.Before(lastAnswer(inc))
+}
+
+// lastAnswer is when the incident's answers were last given or revised.
+func lastAnswer(inc *incident.Incident) time.Time {
+	var last time.Time
+	for key := range inc.Answers {
+		if a, ok := inc.Answer(key); ok && a.At.After(last) {
+			last = a.At
+		}
+	}
+	return last
 }
 
 func (b *Bot) lateAfter() time.Duration {
