@@ -34,7 +34,7 @@ var verbs = map[string]string{
 	"repondre": "answer", "répondre": "answer", "answer": "answer",
 	"fait": "done", "done": "done",
 	"sans-objet": "na", "na": "na", "sansobjet": "na",
-	"rappel": "snooze", "snooze": "snooze",
+	"rappel": "snooze", "snooze": "snooze", "remind": "snooze",
 	"note":     "note",
 	"point":    "point",
 	"t0":       "t0",

@@ -29,7 +29,8 @@ func TestSnoozeButtonOnlyWhereItWorks(t *testing.T) {
 	if !slices.Contains(buttons, "#2026-0001 rappel cnil 1h") {
 		t.Errorf("the CNIL step, 46 h before its deadline, has no snooze: %v", buttons)
 	}
-	h.refused("2026-0001", "rappel ror 1h", "dépasserait l'échéance légale")
+	h.refused("2026-0001", "rappel ror 1m", "Rappel refusé : « Ajuster le nombre de lits/places disponibles dans le ROR » est due sans délai ; une déclaration « sans délai » se fait maintenant, elle ne se reporte pas.")
+	h.refused("2026-0001", "rappel cnil 3d", "dépasserait l'échéance légale du 26/11/2026 02:10")
 
 	h.now = t0.Add(71*time.Hour + 30*time.Minute)
 	h.ok("note un quart d'heure avant") // the checklist is drawn again
@@ -39,6 +40,8 @@ func TestSnoozeButtonOnlyWhereItWorks(t *testing.T) {
 	}
 	h.now = t0.Add(73 * time.Hour)
 	h.ok("note après l'échéance")
+	h.refused("2026-0001", "rappel cnil 1m", "Rappel refusé : l'échéance légale de « Notifier la violation à la CNIL » (26/11/2026 02:10, en retard de 1 h 00) est passée ; la déclaration se fait maintenant.")
+	h.refused("2026-0001", "remind cnil 1m", "est passée")
 	text, buttons = list()
 	if slices.Contains(buttons, "#2026-0001 rappel cnil 1h") || !strings.Contains(text, "Pas de report possible : l'échéance légale du 26/11/2026 02:10 est passée.") {
 		t.Errorf("the CNIL step past its deadline: %v\n%s", buttons, text)

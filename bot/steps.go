@@ -314,7 +314,15 @@ func (b *Bot) snooze(ctx context.Context, r *request) (Reply, error) {
 			return nil, uerr(EConflict, r.lang, "err.snooze_settled", s.Title.In(r.lang))
 		}
 		if planned != nil && !planned.Due.IsZero() && until.After(planned.Due) {
-			return nil, uerr(EInvalid, r.lang, "err.snooze_past_deadline", b.when(until, r.lang), b.when(planned.Due, r.lang), i18n.Countdown(planned.Due, r.now, r.lang))
+			// Say what can be done: a shorter snooze only when one exists.
+			switch {
+			case s.Deadline.Kind == flows.Immediate:
+				return nil, uerr(EInvalid, r.lang, "err.snooze_immediate", s.Title.In(r.lang))
+			case !r.now.Before(planned.Due):
+				return nil, uerr(EInvalid, r.lang, "err.snooze_passed", s.Title.In(r.lang), b.when(planned.Due, r.lang), i18n.Countdown(planned.Due, r.now, r.lang))
+			}
+			return nil, uerr(EInvalid, r.lang, "err.snooze_past_deadline", b.when(until, r.lang), b.when(planned.Due, r.lang), i18n.Countdown(planned.Due, r.now, r.lang),
+				i18n.Span(planned.Due.Sub(r.now), r.lang))
 		}
 		st.SnoozedUntil = until
 		return []incident.Entry{r.entry(incident.KindSnooze, tr(b.cfg.Lang, "log.snooze", s.Title.In(b.cfg.Lang), b.when(until, b.cfg.Lang)),
