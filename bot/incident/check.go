@@ -219,20 +219,34 @@ func Holders(entries []Entry) (roles, deputies map[string]User) {
 func holders(entries []Entry) (held map[string]map[string]User, seq map[string]uint64) {
 	held, seq = map[string]map[string]User{"roles": {}, "deputies": {}}, map[string]uint64{}
 	for _, e := range entries {
-		if e.Kind != KindRole {
+		deputy, key, u, ok := e.RoleChange()
+		if key == "" {
 			continue
 		}
 		field := "roles"
-		if e.Data["deputy"] == "yes" {
+		if deputy {
 			field = "deputies"
 		}
-		key := e.Data["role"]
 		seq[field+"."+key] = e.Seq
-		if h := e.Data["holder"]; h != "" {
-			held[field][key] = User{ID: e.Data["holder_id"], Name: strings.TrimPrefix(h, "@")}
+		if ok {
+			held[field][key] = u
 		} else {
 			delete(held[field], key)
 		}
 	}
 	return held, seq
+}
+
+// RoleChange reads a KindRole entry: whether it is a deputy's, the role's
+// key, and who holds it after it (ok false: nobody, released). Any other
+// entry gives key "".
+func (e Entry) RoleChange() (deputy bool, key string, holder User, ok bool) {
+	if e.Kind != KindRole {
+		return false, "", User{}, false
+	}
+	deputy, key = e.Data["deputy"] == "yes", e.Data["role"]
+	if h := e.Data["holder"]; h != "" {
+		return deputy, key, User{ID: e.Data["holder_id"], Name: strings.TrimPrefix(h, "@")}, true
+	}
+	return deputy, key, User{}, false
 }

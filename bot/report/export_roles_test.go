@@ -31,3 +31,26 @@ func TestVerifyWithRoles(t *testing.T) {
 		}
 	}
 }
+
+// TestReplayRoles: replaying the main courante gives who holds each role
+// and each deputy's place, a release included.
+func TestReplayRoles(t *testing.T) {
+	_, inc, entries := regulatorFixture(t)
+	at := entries[len(entries)-1].Time
+	role := func(data map[string]string) incident.Entry {
+		return incident.Entry{Time: at, Actor: "@rssi", Kind: incident.KindRole, Data: data}
+	}
+	entries = append(entries,
+		role(map[string]string{"role": "dpo", "holder": "@jdupont"}),
+		role(map[string]string{"role": "dpo", "holder": "@amartin", "deputy": "yes"}),
+		role(map[string]string{"role": "rssi", "holder": "@rssi", "holder_id": "u1"}),
+		role(map[string]string{"role": "rssi", "previous": "@rssi"}))
+	rec, err := report.Replay(&incident.Incident{ID: inc.ID}, report.Slice(entries))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := rec.Incident
+	if len(got.Roles) != 1 || got.Roles["dpo"] != (incident.User{Name: "jdupont"}) || got.Deputies["dpo"] != (incident.User{Name: "amartin"}) {
+		t.Errorf("replayed roles %v, deputies %v", got.Roles, got.Deputies)
+	}
+}

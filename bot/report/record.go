@@ -98,17 +98,18 @@ func (r *Record) apply(e incident.Entry) {
 		}
 		inc.OpenedBy, inc.OpenedAt = by, e.Time.UTC()
 	case incident.KindRole:
+		deputy, key, u, held := e.RoleChange()
 		m := &inc.Roles
-		if e.Data["deputy"] == "yes" {
+		if deputy {
 			m = &inc.Deputies
 		}
-		if h := e.Data["holder"]; h != "" {
-			if *m == nil {
-				*m = map[string]incident.User{}
-			}
-			(*m)[e.Data["role"]] = incident.User{ID: e.Data["holder_id"], Name: strings.TrimPrefix(h, "@")}
-		} else {
-			delete(*m, e.Data["role"])
+		switch {
+		case held && *m == nil:
+			*m = map[string]incident.User{key: u}
+		case held:
+			(*m)[key] = u
+		default:
+			delete(*m, key)
 		}
 	case incident.KindChain:
 		inc.Chain, inc.Version = e.Data["chain"], e.Data["version"]
